@@ -1,0 +1,331 @@
+"""Dict-backed backend, unit of work and repositories."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from clientcare import serialization
+from clientcare._aggregate import Aggregate
+from clientcare._customers import Customer
+from clientcare._notes import Note
+from clientcare._purchases import CustomerFigures, Purchase, PurchaseKind, figures_from
+from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
+from clientcare.events import DomainEvent
+from clientcare.ports import OutboxMessage, UnitOfWork
+
+__all__ = ["MemoryBackend", "MemoryUnitOfWork", "open_backend"]
+
+A = TypeVar("A", bound=Aggregate)
+
+
+def _copy(obj: A) -> A:
+    # Aggregates hold only immutable values (frozen attrs, tuples, frozensets),
+    # so a shallow evolve is a full, independent copy.
+    return attrs.evolve(obj)
+
+
+class _TenantData:
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[str, Aggregate]] = {}
+        self.outbox: list[OutboxMessage] = []
+
+    def table(self, name: str) -> dict[str, Aggregate]:
+        return self.tables.setdefault(name, {})
+
+
+#: Unique keys per table: name -> function giving the key (None = no key).
+UniqueKey = Callable[[Any], object]
+
+
+class MemoryBackend:
+    """Holds every tenant's data in dicts; share one instance between facades."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._tenants: dict[str, _TenantData] = {}
+        self._next_message = 1
+        self.unique_keys: dict[str, dict[str, UniqueKey]] = {
+            "customers": {"phone": lambda c: c.phone},
+            "purchases": {"receipt_id": lambda p: p.receipt_id},
+        }
+
+    def unit_of_work(self, tenant: str) -> MemoryUnitOfWork:
+        """A fresh unit of work for ``tenant``."""
+        return MemoryUnitOfWork(self, tenant)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def _data(self, tenant: str) -> _TenantData:
+        with self._lock:
+            return self._tenants.setdefault(tenant, _TenantData())
+
+    def __repr__(self) -> str:
+        return f"MemoryBackend(tenants={len(self._tenants)})"
+
+
+def open_backend(url: str, **options: Any) -> MemoryBackend:
+    """Entry point for ``memory://`` URLs (each call is a new, empty store)."""
+    return MemoryBackend()
+
+
+class MemoryRepository(Generic[A]):
+    """Generic staged repository over one table; subclasses add lookups."""
+
+    entity = "record"
+
+    def __init__(self, uow: MemoryUnitOfWork, table: str) -> None:
+        self._uow = uow
+        self._table = table
+        self.seen: list[Aggregate] = []
+
+    def _rows(self) -> Iterator[A]:
+        committed = self._uow._committed(self._table)
+        staged = self._uow._staged.get(self._table, {})
+        deleted = self._uow._deleted.get(self._table, set())
+        for key, row in committed.items():
+            if key not in staged and key not in deleted:
+                yield row  # type: ignore[misc]
+        for row in staged.values():
+            yield row  # type: ignore[misc]
+
+    def _track(self, obj: A) -> A:
+        if not any(s is obj for s in self.seen):
+            self.seen.append(obj)
+        return obj
+
+    def _check_unique(self, obj: A) -> None:
+        for field, key in self._uow._backend.unique_keys.get(self._table, {}).items():
+            value = key(obj)
+            if value is None:
+                continue
+            for row in self._rows():
+                if row.id != obj.id and key(row) == value:
+                    raise DuplicateRecord(self.entity, field)
+
+    def add(self, obj: A) -> None:
+        if obj.tenant != self._uow.tenant:
+            raise NotFound(self.entity, obj.id)
+        if any(row.id == obj.id for row in self._rows()):
+            raise DuplicateRecord(self.entity, "id")
+        self._check_unique(obj)
+        self._uow._stage(self._table, obj, new=True)
+        self._track(obj)
+
+    def get(self, key: str) -> A:
+        for row in self._rows():
+            if row.id == key:
+                return self._track(_copy(row))
+        raise NotFound(self.entity, key)
+
+    def save(self, obj: A) -> None:
+        if obj.tenant != self._uow.tenant:
+            raise NotFound(self.entity, obj.id)
+        if not any(row.id == obj.id for row in self._rows()):
+            raise NotFound(self.entity, obj.id)
+        self._check_unique(obj)
+        self._uow._stage(self._table, obj, new=False)
+        self._track(obj)
+
+    def _find(self, predicate: Callable[[A], bool]) -> list[A]:
+        return [self._track(_copy(row)) for row in self._rows() if predicate(row)]
+
+    def _delete(self, keys: Iterable[str]) -> int:
+        count = 0
+        for key in keys:
+            self._uow._deleted.setdefault(self._table, set()).add(key)
+            self._uow._staged.get(self._table, {}).pop(key, None)
+            count += 1
+        return count
+
+
+class MemoryCustomerRepository(MemoryRepository[Customer]):
+    """Customers of one tenant, in memory."""
+
+    entity = "customer"
+
+    def by_phone(self, phone: str) -> Customer | None:
+        found = self._find(lambda c: c.phone == phone)
+        return found[0] if found else None
+
+    def by_ids(self, customer_ids: Iterable[str]) -> list[Customer]:
+        wanted = set(customer_ids)
+        return self._find(lambda c: c.id in wanted)
+
+    def search(self, *, name: str | None = None, tag: str | None = None, limit: int = 50) -> list[Customer]:
+        needle = name.casefold() if name else None
+
+        def match(c: Customer) -> bool:
+            if c.erased_at is not None:
+                return False
+            if needle is not None and needle not in c.name.casefold():
+                return False
+            return tag is None or tag in c.tags
+
+        return sorted(self._find(match), key=lambda c: (c.name, c.id))[:limit]
+
+    def iter_all(self, *, batch: int = 500) -> Iterator[Customer]:
+        for row in sorted(self._rows(), key=lambda c: c.id):
+            yield self._track(_copy(row))
+
+    def count(self) -> int:
+        return sum(1 for _ in self._rows())
+
+
+class MemoryPurchaseRepository(MemoryRepository[Purchase]):
+    """The deal archive, in memory."""
+
+    entity = "purchase"
+
+    def by_receipt(self, receipt_id: str) -> Purchase | None:
+        found = self._find(lambda p: p.receipt_id == receipt_id)
+        return found[0] if found else None
+
+    def for_customer(self, customer_id: str, *, limit: int | None = None) -> list[Purchase]:
+        rows = sorted(
+            self._find(lambda p: p.customer_id == customer_id), key=lambda p: (p.occurred_at, p.id), reverse=True
+        )
+        return rows[:limit] if limit is not None else rows
+
+    def returns_of(self, purchase_id: str) -> list[Purchase]:
+        return self._find(lambda p: p.kind is PurchaseKind.RETURN and p.original_id == purchase_id)
+
+    def figures(self, customer_id: str, currency: str) -> CustomerFigures:
+        rows = [row for row in self._rows() if row.customer_id == customer_id]
+        return figures_from(customer_id, rows, currency)
+
+
+class MemoryNoteRepository(MemoryRepository[Note]):
+    """The notebook, in memory."""
+
+    entity = "note"
+
+    def for_customer(self, customer_id: str) -> list[Note]:
+        return sorted(
+            self._find(lambda n: n.customer_id == customer_id), key=lambda n: (n.written_at, n.id), reverse=True
+        )
+
+    def search(
+        self, fragment: str, *, customer_id: str | None = None, author: str | None = None, limit: int = 50
+    ) -> list[Note]:
+        def match(n: Note) -> bool:
+            return (
+                n.matches(fragment)
+                and (customer_id is None or n.customer_id == customer_id)
+                and (author is None or n.author == author)
+            )
+
+        return sorted(self._find(match), key=lambda n: (n.written_at, n.id), reverse=True)[:limit]
+
+    def delete_for_customer(self, customer_id: str) -> int:
+        return self._delete([n.id for n in self._rows() if n.customer_id == customer_id])
+
+
+class MemoryOutbox:
+    """Outbox messages of one tenant, in memory."""
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+        self._new: list[DomainEvent] = []
+        self._delivered: set[int] = set()
+
+    def append(self, events: Sequence[DomainEvent]) -> None:
+        self._new.extend(events)
+
+    def pending(self, *, limit: int = 100) -> list[OutboxMessage]:
+        data = self._uow._backend._data(self._uow.tenant)
+        return [m for m in data.outbox if m.id not in self._delivered][:limit]
+
+    def mark_delivered(self, message_ids: Sequence[int]) -> None:
+        self._delivered.update(message_ids)
+
+
+class MemoryUnitOfWork(UnitOfWork):
+    """Stages writes; applies them atomically at commit, checking versions."""
+
+    outbox: MemoryOutbox
+
+    def __init__(self, backend: MemoryBackend, tenant: str) -> None:
+        super().__init__()
+        self._backend = backend
+        self.tenant = tenant
+        self._staged: dict[str, dict[str, Aggregate]] = {}
+        self._new: dict[str, set[str]] = {}
+        self._read_versions: dict[tuple[str, str], int] = {}
+        self._deleted: dict[str, set[str]] = {}
+        self._reset_repositories()
+
+    def _reset_repositories(self) -> None:
+        self.customers = MemoryCustomerRepository(self, "customers")
+        self.purchases = MemoryPurchaseRepository(self, "purchases")
+        self.notes = MemoryNoteRepository(self, "notes")
+        self.outbox = MemoryOutbox(self)
+
+    def _committed(self, table: str) -> dict[str, Aggregate]:
+        return self._backend._data(self.tenant).table(table)
+
+    def _stage(self, table: str, obj: Aggregate, *, new: bool) -> None:
+        self._staged.setdefault(table, {})[obj.id] = obj
+        if new:
+            self._new.setdefault(table, set()).add(obj.id)
+
+    def _begin(self) -> None:
+        self._staged.clear()
+        self._new.clear()
+        self._deleted.clear()
+        self._reset_repositories()
+
+    def _commit(self) -> None:
+        backend = self._backend
+        with backend._lock:
+            data = backend._data(self.tenant)
+            for table, rows in self._staged.items():
+                committed = data.table(table)
+                for key, obj in rows.items():
+                    current = committed.get(key)
+                    if key in self._new.get(table, set()):
+                        if current is not None:
+                            raise DuplicateRecord(table, "id")
+                    elif current is None or current.version != obj.version:
+                        raise ConcurrencyConflict(table.rstrip("s"), key)
+                    for field, unique in backend.unique_keys.get(table, {}).items():
+                        value = unique(obj)
+                        if value is not None and any(
+                            other.id != key and unique(other) == value for other in committed.values()
+                        ):
+                            raise DuplicateRecord(table.rstrip("s"), field)
+            for table, keys in self._deleted.items():
+                for key in keys:
+                    data.table(table).pop(key, None)
+            for table, rows in self._staged.items():
+                committed = data.table(table)
+                for key, obj in rows.items():
+                    obj.version += 1
+                    committed[key] = _copy(obj)
+            for event in self.outbox._new:
+                data.outbox.append(
+                    OutboxMessage(
+                        id=backend._next_message,
+                        name=event.name,
+                        occurred_at=event.occurred_at,
+                        payload=serialization.unstructure(event),
+                    )
+                )
+                backend._next_message += 1
+            delivered = self.outbox._delivered
+            if delivered:
+                data.outbox[:] = [m for m in data.outbox if m.id not in delivered]
+        self._staged.clear()
+        self._new.clear()
+        self._deleted.clear()
+        self.outbox._new.clear()
+
+    def rollback(self) -> None:
+        self._staged.clear()
+        self._new.clear()
+        self._deleted.clear()
+        self._reset_repositories()

@@ -1,0 +1,79 @@
+"""clientcare: keep your customers, as a library.
+
+Open it with :func:`connect` and use the facade's areas::
+
+    import clientcare
+    care = clientcare.connect("memory://", tenant="acme")
+    ann = care.customers.register("王芳", "138 0013 8000")
+
+``import clientcare`` loads no SQLAlchemy, driver or adapter.
+"""
+
+from clientcare._app import (
+    Clientcare,
+    CustomersService,
+    CustomerSummary,
+    EventsService,
+    NotebookService,
+    PrivacyService,
+    PurchasesService,
+)
+from clientcare._connect import connect
+from clientcare._customers import (
+    Channel,
+    Consent,
+    ConsentMethod,
+    Contact,
+    Customer,
+    DataSource,
+    DateKind,
+    Gender,
+    HardProfile,
+    ImportantDate,
+    ProfileChange,
+    Purpose,
+    RelationshipCard,
+    SoftProfile,
+)
+from clientcare._notes import Note
+from clientcare._purchases import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
+from clientcare._registry import register_backend
+from clientcare._values import Money
+from clientcare.playbook import Playbook
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Channel",
+    "Clientcare",
+    "ConditionReport",
+    "Consent",
+    "ConsentMethod",
+    "Contact",
+    "Customer",
+    "CustomerFigures",
+    "CustomerSummary",
+    "CustomersService",
+    "DataSource",
+    "DateKind",
+    "EventsService",
+    "Gender",
+    "HardProfile",
+    "ImportantDate",
+    "Money",
+    "Note",
+    "NotebookService",
+    "Playbook",
+    "PrivacyService",
+    "ProfileChange",
+    "Purchase",
+    "PurchaseKind",
+    "PurchaseLine",
+    "PurchasesService",
+    "Purpose",
+    "RelationshipCard",
+    "SoftProfile",
+    "__version__",
+    "connect",
+    "register_backend",
+]

@@ -1,0 +1,102 @@
+"""The one error family of clientcare.
+
+Every error the library raises on purpose derives from :class:`ClientcareError`
+and, where it really is one, from the matching builtin (``ValueError`` for bad
+input, ``LookupError`` for something missing), so callers can catch either.
+
+Messages name the field and the rule that was broken, never the value: a
+value may be personal data (a phone, an address) and messages end up in logs.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ClientcareError",
+    "ConcurrencyConflict",
+    "ConfigurationError",
+    "ConsentRequired",
+    "DuplicateRecord",
+    "InvalidTransition",
+    "NotFound",
+    "PlaybookError",
+    "RuleViolation",
+    "ValidationError",
+]
+
+
+class ClientcareError(Exception):
+    """Root of every error raised by clientcare."""
+
+
+class ValidationError(ClientcareError, ValueError):
+    """A value broke a rule. ``field`` names the input, ``rule`` the rule."""
+
+    def __init__(self, field: str, rule: str, detail: str = "") -> None:
+        self.field = field
+        self.rule = rule
+        self.detail = detail
+        text = f"{field}: {rule}"
+        if detail:
+            text += f" ({detail})"
+        super().__init__(text)
+
+
+class PlaybookError(ValidationError):
+    """A playbook value is missing, of the wrong type or out of range."""
+
+
+class RuleViolation(ClientcareError, ValueError):
+    """A business rule forbids the requested change (``rule`` names it)."""
+
+    def __init__(self, rule: str, detail: str = "") -> None:
+        self.rule = rule
+        self.detail = detail
+        super().__init__(f"{rule}: {detail}" if detail else rule)
+
+
+class InvalidTransition(RuleViolation):
+    """A state machine was asked for a step that is not allowed from its state."""
+
+    def __init__(self, entity: str, state: str, action: str) -> None:
+        self.entity = entity
+        self.state = state
+        self.action = action
+        super().__init__(
+            f"{entity}.transition",
+            f"cannot {action} while {state}",
+        )
+
+
+class ConsentRequired(RuleViolation):
+    """The customer has not consented to this purpose on this channel."""
+
+
+class DuplicateRecord(ClientcareError, ValueError):
+    """A record with the same unique key exists already (``field`` names the key)."""
+
+    def __init__(self, entity: str, field: str) -> None:
+        self.entity = entity
+        self.field = field
+        super().__init__(f"{entity}.{field}: already exists")
+
+
+class NotFound(ClientcareError, LookupError):
+    """No record with that id exists for this tenant."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        self.entity = entity
+        self.key = key
+        super().__init__(f"{entity} {key} not found")
+
+
+class ConcurrencyConflict(ClientcareError):
+    """Someone else changed the record since it was read; retry the use case."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        self.entity = entity
+        self.key = key
+        super().__init__(f"{entity} {key} was changed concurrently")
+
+
+class ConfigurationError(ClientcareError, ValueError):
+    """clientcare was wired up wrongly (unknown URL scheme, missing extra)."""

@@ -1,0 +1,240 @@
+"""The ports: what the core needs from the outside world.
+
+Every port is a ``typing.Protocol`` except :class:`UnitOfWork`, an ABC
+because its behaviour is shared by every adapter: it rolls back unless
+committed, and on commit it collects the new events of every aggregate its
+repositories touched and writes them to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self, runtime_checkable
+
+import attrs
+
+from clientcare._aggregate import Aggregate
+from clientcare._customers import Customer
+from clientcare._notes import Note
+from clientcare._purchases import CustomerFigures, Purchase
+from clientcare.events import DomainEvent
+
+__all__ = [
+    "Backend",
+    "Clock",
+    "CustomerRepository",
+    "NoteRepository",
+    "Outbox",
+    "OutboxMessage",
+    "PurchaseRepository",
+    "UnitOfWork",
+]
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Where the core gets the time; it never reads the system clock itself."""
+
+    def now(self) -> datetime:
+        """The current moment, timezone-aware."""
+        ...
+
+
+class CustomerRepository(Protocol):
+    """Customers of one tenant. ``seen`` lists what this unit of work touched."""
+
+    seen: list[Aggregate]
+
+    def add(self, customer: Customer) -> None:
+        """Store a new customer; DuplicateRecord if its phone is taken."""
+
+    def get(self, customer_id: str) -> Customer:
+        """The customer, or NotFound (also for another tenant's customer)."""
+        ...
+
+    def save(self, customer: Customer) -> None:
+        """Store changes; ConcurrencyConflict if someone saved in between."""
+
+    def by_phone(self, phone: str) -> Customer | None:
+        """The customer with this E.164 phone, if any."""
+        ...
+
+    def by_ids(self, customer_ids: Iterable[str]) -> list[Customer]:
+        """The customers with these ids (missing ones are left out)."""
+        ...
+
+    def search(self, *, name: str | None = None, tag: str | None = None, limit: int = 50) -> list[Customer]:
+        """Customers whose name contains ``name`` and/or who carry ``tag``, by name."""
+        ...
+
+    def iter_all(self, *, batch: int = 500) -> Iterator[Customer]:
+        """Every customer of the tenant, in id order, fetched in batches."""
+        ...
+
+    def count(self) -> int:
+        """How many customers the tenant has."""
+        ...
+
+
+class PurchaseRepository(Protocol):
+    """The deal archive of one tenant."""
+
+    seen: list[Aggregate]
+
+    def add(self, purchase: Purchase) -> None:
+        """Store a purchase; DuplicateRecord if its receipt id was seen before."""
+
+    def get(self, purchase_id: str) -> Purchase:
+        """The purchase, or NotFound."""
+        ...
+
+    def save(self, purchase: Purchase) -> None:
+        """Store changes (condition reports); ConcurrencyConflict on a race."""
+
+    def by_receipt(self, receipt_id: str) -> Purchase | None:
+        """The purchase with this POS receipt id, if any."""
+        ...
+
+    def for_customer(self, customer_id: str, *, limit: int | None = None) -> list[Purchase]:
+        """The customer's purchases, newest first."""
+        ...
+
+    def returns_of(self, purchase_id: str) -> list[Purchase]:
+        """Returns recorded against a sale."""
+        ...
+
+    def figures(self, customer_id: str, currency: str) -> CustomerFigures:
+        """Spend, counts and dates for one customer, aggregated by the store."""
+        ...
+
+
+class NoteRepository(Protocol):
+    """The notebook of one tenant (P08)."""
+
+    seen: list[Aggregate]
+
+    def add(self, note: Note) -> None:
+        """Store a new note."""
+
+    def for_customer(self, customer_id: str) -> list[Note]:
+        """The customer's notes, newest first."""
+        ...
+
+    def search(
+        self, fragment: str, *, customer_id: str | None = None, author: str | None = None, limit: int = 50
+    ) -> list[Note]:
+        """Notes whose text or tags contain ``fragment`` (case-insensitive), newest first."""
+        ...
+
+    def delete_for_customer(self, customer_id: str) -> int:
+        """Remove a customer's notes (erasure); returns how many."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class OutboxMessage:
+    """An event stored for delivery to other systems (at least once)."""
+
+    id: int
+    name: str
+    occurred_at: datetime
+    payload: dict[str, object]
+
+
+class Outbox(Protocol):
+    """Events written in the same transaction as the change that caused them."""
+
+    def append(self, events: Sequence[DomainEvent]) -> None:
+        """Store events of this unit of work."""
+
+    def pending(self, *, limit: int = 100) -> list[OutboxMessage]:
+        """Undelivered messages, oldest first."""
+        ...
+
+    def mark_delivered(self, message_ids: Sequence[int]) -> None:
+        """Remove delivered messages from the pending list."""
+
+
+class UnitOfWork(abc.ABC):
+    """One transaction for one tenant.
+
+    Use as a context manager; leaving the block without :meth:`commit` rolls
+    everything back, so a use case that fails half-way writes nothing.
+    """
+
+    tenant: str
+    customers: CustomerRepository
+    purchases: PurchaseRepository
+    notes: NoteRepository
+    outbox: Outbox
+
+    def __init__(self) -> None:
+        self.committed_events: list[DomainEvent] = []
+
+    def __enter__(self) -> Self:
+        self.committed_events = []
+        self._begin()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._end()
+
+    def repositories(self) -> Sequence[object]:
+        """The repositories whose ``seen`` aggregates carry events (override to add more)."""
+        return (self.customers, self.purchases, self.notes)
+
+    def collect_events(self) -> list[DomainEvent]:
+        """Take the new events of every aggregate touched in this unit of work."""
+        events: list[DomainEvent] = []
+        for repository in self.repositories():
+            seen: list[Aggregate] = getattr(repository, "seen", [])
+            for aggregate in seen:
+                events.extend(aggregate.pull_events())
+        return events
+
+    def commit(self) -> None:
+        """Write the outbox and make everything durable at once."""
+        events = self.collect_events()
+        if events:
+            self.outbox.append(events)
+        self._commit()
+        self.committed_events.extend(events)
+        for repository in self.repositories():
+            getattr(repository, "seen", []).clear()
+
+    @abc.abstractmethod
+    def _begin(self) -> None:
+        """Start a transaction."""
+
+    @abc.abstractmethod
+    def _commit(self) -> None:
+        """Make the transaction durable."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Undo everything not committed (a no-op after commit)."""
+
+    def _end(self) -> None:  # noqa: B027 - an optional hook, not every adapter holds resources
+        """Release resources at the end of the block (a connection, a lock)."""
+
+
+class Backend(Protocol):
+    """A storage adapter: opens units of work for a tenant."""
+
+    def unit_of_work(self, tenant: str) -> UnitOfWork:
+        """A fresh unit of work scoped to ``tenant``."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""

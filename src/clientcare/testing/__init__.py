@@ -1,0 +1,1 @@
+"""Test helpers shipped with clientcare (contract suites for adapters)."""
