@@ -22,6 +22,7 @@ __all__ = [
     "ProfileChanged",
     "PurchaseRecorded",
     "ReturnRecorded",
+    "SilentComplaintSignal",
 ]
 
 
@@ -117,3 +118,15 @@ class ReturnRecorded(DomainEvent):
     customer_id: str | None
     amount: Decimal
     currency: str
+
+
+@attrs.frozen(kw_only=True)
+class SilentComplaintSignal(DomainEvent):
+    """P50: a sign of an unhappy customer who did not complain (a low survey
+    answer, a negative contact outcome). The complaints area listens and
+    opens a complaint, so the customer is heard before leaving."""
+
+    customer_id: str
+    source: str  # "survey", "contact_outcome", ...
+    reference: str  # the survey answer or touch that raised it
+    severity: str = "normal"
