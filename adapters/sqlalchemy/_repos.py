@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, s
 from clientcare import serialization
 from clientcare._aggregate import Aggregate
 from clientcare._customers import Customer
+from clientcare._imports import BatchOutcome, ImportedPurchase
 from clientcare._notes import Note
 from clientcare._purchases import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
 from clientcare._values import Money
@@ -445,6 +446,12 @@ class SqlPurchaseRepository(_Tracking):
         return self._select(
             p.original_id == purchase_id, p.kind == PurchaseKind.RETURN.value, order_by=(p.occurred_at, p.id)
         )
+
+    def import_purchases(self, batch: Sequence[ImportedPurchase], *, currency: str) -> BatchOutcome:
+        """The import's fast path (:class:`clientcare.ports.BulkPurchaseImport`)."""
+        from clientcare.adapters.sqlalchemy._bulk import import_purchases  # noqa: PLC0415 - cycle
+
+        return import_purchases(self._uow, batch, currency=currency)
 
     def figures(self, customer_id: str, currency: str) -> CustomerFigures:
         """Spend, counts and first/last sale, aggregated in one SQL statement."""

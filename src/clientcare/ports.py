@@ -18,12 +18,14 @@ import attrs
 
 from clientcare._aggregate import Aggregate
 from clientcare._customers import Customer
+from clientcare._imports import BatchOutcome, ImportedPurchase
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase
 from clientcare.events import DomainEvent
 
 __all__ = [
     "Backend",
+    "BulkPurchaseImport",
     "Clock",
     "CustomerRepository",
     "NoteRepository",
@@ -108,6 +110,21 @@ class PurchaseRepository(Protocol):
 
     def figures(self, customer_id: str, currency: str) -> CustomerFigures:
         """Spend, counts and dates for one customer, aggregated by the store."""
+        ...
+
+
+@runtime_checkable
+class BulkPurchaseImport(Protocol):
+    """Optional fast path a purchase repository may offer for the nightly import.
+
+    Same outcome as the generic path (:func:`clientcare._imports.generic_import`):
+    receipts already stored are skipped, purchases of unknown or erased
+    customers are rejected, the rest are written in the unit of work's
+    transaction, without events.
+    """
+
+    def import_purchases(self, batch: Sequence[ImportedPurchase], *, currency: str) -> BatchOutcome:
+        """Store a batch of checked purchases (receipt ids unique within it)."""
         ...
 
 

@@ -87,7 +87,9 @@ def sqlite_url(template: Path, directory: Path, name: str = "care.db") -> str:
 
 
 @pytest.fixture(params=SQL_BACKENDS)
-def sql_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path, server_engines: dict[str, Engine]) -> str:
+def sql_url(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path, server_engines: dict[str, Engine]
+) -> str:
     """A URL of an empty, migrated database on each SQL backend."""
     kind: str = request.param
     if kind == "sqlite":
