@@ -408,9 +408,16 @@ class PurchasesService(_Service):
         receipt_id: str | None = None,
         at: datetime | None = None,
     ) -> Purchase:
-        """Record goods coming back against a sale; never more than was sold."""
+        """Record goods coming back against a sale; never more than was sold.
+
+        Idempotent per ``receipt_id``, like :meth:`record`.
+        """
         ctx = self._ctx
         with ctx.unit() as uow:
+            if receipt_id is not None:
+                existing = uow.purchases.by_receipt(receipt_id)
+                if existing is not None:
+                    return existing
             sale = uow.purchases.get(purchase_id)
             refund = sale.make_return(
                 lines=lines,
