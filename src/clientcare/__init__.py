@@ -9,6 +9,15 @@ Open it with :func:`connect` and use the facade's areas::
 ``import clientcare`` loads no SQLAlchemy, driver or adapter.
 """
 
+from clientcare._analytics import (
+    CompositionRow,
+    EffectRow,
+    RelationshipFigures,
+    StoreComparison,
+    StoreGap,
+    StoreTraffic,
+)
+from clientcare._analytics_service import AnalyticsService
 from clientcare._app import (
     Clientcare,
     CustomersService,
@@ -44,8 +53,10 @@ from clientcare.playbook import Playbook
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnalyticsService",
     "Channel",
     "Clientcare",
+    "CompositionRow",
     "ConditionReport",
     "Consent",
     "ConsentMethod",
@@ -56,6 +67,7 @@ __all__ = [
     "CustomersService",
     "DataSource",
     "DateKind",
+    "EffectRow",
     "EventsService",
     "Gender",
     "HardProfile",
@@ -72,7 +84,11 @@ __all__ = [
     "PurchasesService",
     "Purpose",
     "RelationshipCard",
+    "RelationshipFigures",
     "SoftProfile",
+    "StoreComparison",
+    "StoreGap",
+    "StoreTraffic",
     "__version__",
     "connect",
     "register_backend",

@@ -252,6 +252,17 @@ class BackendContract:
         assert figures.average_ticket == Money.of("50.00")
         assert empty.total_spend == Money.of(0) and empty.purchase_count == 0
 
+    def test_purchases_between_stream_oldest_first(self, backend: Backend) -> None:
+        """Purchases in a half-open period come oldest first; None means no lower bound."""
+        sales = [_sale(self.tenant, "c1", at=T0 + timedelta(days=d)) for d in (3, 1, 2, 0)]
+        self._store(backend, *sales)
+        self._store(backend, _sale(self.other_tenant, "c1", at=T0), tenant=self.other_tenant)
+        with backend.unit_of_work(self.tenant) as uow:
+            window = [p.occurred_at for p in uow.purchases.between(T0 + timedelta(days=1), T0 + timedelta(days=3))]
+            everything = list(uow.purchases.between(None, T0 + timedelta(days=10)))
+        assert window == [T0 + timedelta(days=1), T0 + timedelta(days=2)]
+        assert [p.occurred_at for p in everything] == [T0 + timedelta(days=d) for d in range(4)]
+
     def test_purchase_condition_report_saved(self, backend: Backend) -> None:
         """Condition reports added later are saved with a version check."""
         sale = _sale(self.tenant, None)
