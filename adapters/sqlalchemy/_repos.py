@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, or_, select, update
 
 from clientcare import serialization
 from clientcare._aggregate import Aggregate
@@ -369,7 +369,11 @@ class SqlPurchaseRepository(_Tracking):
         self._track(purchase)
 
     def _select(
-        self, *conditions: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
+        self,
+        *conditions: ColumnElement[bool],
+        order_by: Sequence[Any] = (),
+        limit: int | None = None,
+        track: bool = True,
     ) -> list[Purchase]:
         p = t.purchases.c
         statement = select(t.purchases).where(p.tenant == self.tenant, *conditions).order_by(*order_by)
@@ -401,7 +405,8 @@ class SqlPurchaseRepository(_Tracking):
                         full_price=bool(line.full_price),
                     )
                 )
-        return [self._track(self._purchase(row, tuple(lines.get(row.id, ())))) for row in rows]
+        result = [self._purchase(row, tuple(lines.get(row.id, ()))) for row in rows]
+        return [self._track(purchase) for purchase in result] if track else result
 
     def _purchase(self, row: Any, lines: tuple[PurchaseLine, ...]) -> Purchase:
         reports: _CONDITIONS = ()
@@ -446,6 +451,23 @@ class SqlPurchaseRepository(_Tracking):
         return self._select(
             p.original_id == purchase_id, p.kind == PurchaseKind.RETURN.value, order_by=(p.occurred_at, p.id)
         )
+
+    def between(self, start: datetime | None, end: datetime, *, page: int = 1000) -> Iterator[Purchase]:
+        """Purchases with ``start <= occurred_at < end``, oldest first, streamed page by page."""
+        p = t.purchases.c
+        low = utc_naive(start) if start is not None else None
+        last: tuple[datetime, str] | None = None
+        while True:
+            conditions: list[ColumnElement[bool]] = [p.occurred_at < utc_naive(end)]
+            if low is not None:
+                conditions.append(p.occurred_at >= low)
+            if last is not None:
+                conditions.append(or_(p.occurred_at > last[0], and_(p.occurred_at == last[0], p.id > last[1])))
+            rows = self._select(*conditions, order_by=(p.occurred_at, p.id), limit=page, track=False)
+            yield from rows
+            if len(rows) < page:
+                return
+            last = (utc_naive(rows[-1].occurred_at), rows[-1].id)
 
     def import_purchases(self, batch: Sequence[ImportedPurchase], *, currency: str) -> BatchOutcome:
         """The import's fast path (:class:`clientcare.ports.BulkPurchaseImport`)."""

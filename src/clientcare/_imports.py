@@ -272,7 +272,7 @@ def _group(
 
 def _purchase(head: list[object], lines: list[ImportedLine]) -> ImportedPurchase:
     amount = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
-    return ImportedPurchase(*head, tuple(lines), amount)  # type: ignore[arg-type]
+    return ImportedPurchase._make((*head, tuple(lines), amount))
 
 
 def validated_purchases(
