@@ -26,13 +26,21 @@ def _config(connection: Connection) -> object:
 
 
 def _run(bind: Engine | Connection, revision: str) -> None:
+    """Move the schema to ``revision`` (``base`` drops clientcare's tables)."""
     from alembic import command  # noqa: PLC0415
+
+    def run(connection: Connection) -> None:
+        config = _config(connection)
+        if revision == "base":
+            command.downgrade(config, "base")  # type: ignore[arg-type]
+        else:
+            command.upgrade(config, revision)  # type: ignore[arg-type]
 
     if isinstance(bind, Engine):
         with bind.begin() as connection:
-            command.upgrade(_config(connection), revision)  # type: ignore[arg-type]
+            run(connection)
     else:
-        command.upgrade(_config(bind), revision)  # type: ignore[arg-type]
+        run(bind)
 
 
 def upgrade(bind: Engine | Connection | str, revision: str = "head") -> None:
