@@ -86,17 +86,30 @@ def sqlite_url(template: Path, directory: Path, name: str = "care.db") -> str:
     return f"sqlite:///{target}"
 
 
-@pytest.fixture(params=SQL_BACKENDS)
-def sql_url(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path, server_engines: dict[str, Engine]
-) -> str:
-    """A URL of an empty, migrated database on each SQL backend."""
-    kind: str = request.param
+def _fresh_url(kind: str, sqlite_template: Path, tmp_path: Path, server_engines: dict[str, Engine]) -> str:
+    if kind == "memory":
+        return "memory://"
     if kind == "sqlite":
         return sqlite_url(sqlite_template, tmp_path)
     engine = server_engine(kind, server_engines)
     wipe(engine)
     return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def sql_url(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path, server_engines: dict[str, Engine]
+) -> str:
+    """A URL of an empty, migrated database on each SQL backend."""
+    return _fresh_url(request.param, sqlite_template, tmp_path, server_engines)
+
+
+@pytest.fixture(params=["memory", *SQL_BACKENDS])
+def any_url(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path, server_engines: dict[str, Engine]
+) -> str:
+    """``memory://`` and a URL of an empty, migrated database on each SQL backend."""
+    return _fresh_url(request.param, sqlite_template, tmp_path, server_engines)
 
 
 @pytest.fixture
