@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import random
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -62,15 +64,17 @@ def test_retried_use_cases_lose_no_update(sql_engine: Engine) -> None:
     def tag_many(prefix: str) -> None:
         facade = clientcare.Clientcare(backend, "shop", clock=FixedClock(T0))
         for i in range(6):
-            for _attempt in range(50):
+            for _attempt in range(200):
                 try:
                     facade.customers.tag(ann.id, f"{prefix}{i}", by=prefix)
                     break
                 except ConcurrencyConflict:
-                    continue
+                    time.sleep(random.uniform(0, 0.005))  # back off, as a caller's retry loop should
                 except BaseException as exc:  # pragma: no cover - reported below
                     errors.append(exc)
                     return
+            else:
+                errors.append(RuntimeError(f"gave up on {prefix}{i}"))
 
     threads = [threading.Thread(target=tag_many, args=(p,)) for p in ("a", "b", "c")]
     for thread in threads:
@@ -87,12 +91,14 @@ def _worker(url: str, worker: int, rounds: int, queue: multiprocessing.Queue) ->
     try:
         care = clientcare.connect(url, tenant="shop", clock=FixedClock(T0))
         for i in range(rounds):
-            for _attempt in range(100):
+            for _attempt in range(200):
                 try:
                     care.customers.register(f"客户{worker}-{i}", f"1380{worker:03d}{i:04d}")
                     break
                 except ConcurrencyConflict:
-                    continue
+                    time.sleep(random.uniform(0, 0.01))
+            else:
+                raise RuntimeError("gave up after 200 conflicts")
             care.customers.search(name="客户")
         care.close()
         queue.put(("ok", worker))
