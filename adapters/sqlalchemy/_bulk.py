@@ -64,6 +64,19 @@ def _e4(amount: Decimal) -> tuple[int, int]:
 def _known_receipts(uow: SqlUnitOfWork, receipts: list[str]) -> set[str]:
     p = t.purchases.c
     known: set[str] = set()
+    if uow.dialect == "postgresql" and uow.connection.dialect.driver == "psycopg":
+        # One array parameter and no server-side prepared (generic) plan: an index probe per receipt.
+        cursor: Any = uow.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(
+                "SELECT receipt_id FROM cc_purchases WHERE tenant = %s AND receipt_id = ANY(%s)",
+                (uow.tenant, receipts),
+                prepare=False,
+            )
+            known.update(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.close()
+        return known
     for start in range(0, len(receipts), _CHUNK):
         chunk = receipts[start : start + _CHUNK]
         statement = select(p.receipt_id).where(p.tenant == uow.tenant, p.receipt_id.in_(chunk))
@@ -75,6 +88,19 @@ def _customers(uow: SqlUnitOfWork, column: Any, keys: set[str]) -> dict[str, tup
     c = t.customers.c
     found: dict[str, tuple[str, bool]] = {}
     values = sorted(keys)
+    if uow.dialect == "postgresql" and uow.connection.dialect.driver == "psycopg":
+        cursor: Any = uow.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(
+                f"SELECT {column.name}, id, erased_at FROM cc_customers WHERE tenant = %s AND {column.name} = ANY(%s)",  # noqa: S608 - column name is ours
+                (uow.tenant, values),
+                prepare=False,
+            )
+            for key, customer_id, erased_at in cursor.fetchall():
+                found[key] = (customer_id, erased_at is not None)
+        finally:
+            cursor.close()
+        return found
     for start in range(0, len(values), _CHUNK):
         chunk = values[start : start + _CHUNK]
         statement = select(column, c.id, c.erased_at).where(c.tenant == uow.tenant, column.in_(chunk))

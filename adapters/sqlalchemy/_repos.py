@@ -240,7 +240,11 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
             conditions.append(
                 c.id.in_(select(tags.c.customer_id).where(tags.c.tenant == self.tenant, tags.c.tag == tag))
             )
-        return self._query(*conditions, order_by=(c.name, c.id), limit=limit)
+        return self._query(*conditions, order_by=(self._codepoint(c.name), self._codepoint(c.id)), limit=limit)
+
+    def _codepoint(self, column: Any) -> Any:
+        """``column`` sorted by code point (as in Python) on PostgreSQL too."""
+        return column.collate("C") if self._uow.dialect == "postgresql" else column
 
     def iter_all(self, *, batch: int = 500) -> Iterator[Customer]:
         """Every customer in id order, fetched ``batch`` at a time (keyset paging)."""

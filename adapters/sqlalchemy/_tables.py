@@ -2,9 +2,11 @@
 
 Every table starts with ``tenant`` and every key and index leads with it, so
 each query of the adapter is a tenant-scoped index lookup. Text that is
-compared or sorted (ids, phones, receipt ids, names, tags) uses a binary
-collation on PostgreSQL and MariaDB so that equality and order are by code
-point on every backend, as in the in-memory adapter.
+compared (ids, phones, receipt ids, names, tags) uses a binary collation on
+MariaDB, whose default collations ignore case and accents. PostgreSQL keeps
+the database collation (its equality is exact anyway), so that its indexes
+serve bound parameters; names are sorted there with ``COLLATE "C"`` in the
+query, so search order is by code point everywhere, as in memory.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeEngine
 
 __all__ = [
@@ -59,11 +61,9 @@ metadata = MetaData(naming_convention=NAMING)
 
 
 def key_string(length: int) -> TypeEngine[str]:
-    """A VARCHAR compared and sorted by code point on every backend."""
-    return (
-        String(length)
-        .with_variant(postgresql.VARCHAR(length, collation="C"), "postgresql")
-        .with_variant(mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
+    """A VARCHAR compared exactly on every backend (binary collation on MariaDB)."""
+    return String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
     )
 
 
