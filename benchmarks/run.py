@@ -23,6 +23,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -258,8 +259,16 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    small = args.small_rows or max(args.rows // 100, 1)
     work = Path(tempfile.mkdtemp(prefix="cc-bench-"))
+    try:
+        measure(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
+    """Make the data in ``work``, measure, print the table and the JSON line."""
+    small = args.small_rows or max(args.rows // 100, 1)
     big_csv, small_csv = work / "big.csv", work / "small.csv"
     write_csv(big_csv, args.rows, args.customers)
     write_csv(small_csv, small, args.customers, seed=8)

@@ -20,7 +20,7 @@ from clientcare.adapters.sqlalchemy._repos import (
     SqlOutbox,
     SqlPurchaseRepository,
 )
-from clientcare.adapters.sqlalchemy._tables import metadata
+from clientcare.adapters.sqlalchemy._tables import document_table, key_string, metadata
 from clientcare.adapters.sqlalchemy._uow import SqlBackend, SqlUnitOfWork, create_clientcare_engine, open_backend
 
 __all__ = [
@@ -34,6 +34,8 @@ __all__ = [
     "SqlUnitOfWork",
     "create_clientcare_engine",
     "current_revision",
+    "document_table",
+    "key_string",
     "metadata",
     "open_backend",
     "upgrade",

@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects import mysql
+from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.types import TypeEngine
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "customer_tags",
     "customers",
     "document_column",
+    "document_table",
     "key_string",
     "metadata",
     "notes",
@@ -75,6 +77,25 @@ def document_column() -> TypeEngine[str]:
 def timestamp() -> TypeEngine[object]:
     """A UTC moment stored without zone, to the microsecond on every backend."""
     return DateTime(timezone=False).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")  # type: ignore[return-value]
+
+
+def document_table(name: str, *extra: SchemaItem, meta: MetaData | None = None) -> Table:
+    """A table for an aggregate kept as a JSON document (see :class:`DocumentRepository`).
+
+    It has ``tenant``, ``id`` (the primary key together), ``version`` and
+    ``document``; ``extra`` adds the typed columns and indexes the lookups
+    need (lead every index with ``tenant``). ``meta`` defaults to clientcare's.
+    """
+    return Table(
+        name,
+        meta if meta is not None else metadata,
+        _tenant(),
+        _id(),
+        Column("version", Integer, nullable=False),
+        *extra,
+        Column("document", document_column(), nullable=False),
+        PrimaryKeyConstraint("tenant", "id"),
+    )
 
 
 def _tenant() -> Column[str]:

@@ -87,14 +87,21 @@ class SqlBackend:
     its own transaction) or a ``connection`` (units of work run inside the
     connection's current transaction as savepoints, or begin one if none is
     open; the caller commits the outer transaction). The tables must exist:
-    see :func:`clientcare.adapters.sqlalchemy.upgrade`.
+    see :func:`clientcare.adapters.sqlalchemy.upgrade`. ``unit_of_work_class``
+    lets an extension add repositories (docs/sql.md, "Adding an aggregate").
     """
 
     def __init__(
-        self, engine: Engine | None = None, *, connection: Connection | None = None, owns_engine: bool = False
-    ):
+        self,
+        engine: Engine | None = None,
+        *,
+        connection: Connection | None = None,
+        owns_engine: bool = False,
+        unit_of_work_class: type[SqlUnitOfWork] | None = None,
+    ) -> None:
         if (engine is None) == (connection is None):
             raise ConfigurationError("backend: give exactly one of engine= or connection=")
+        self.unit_of_work_class = unit_of_work_class or SqlUnitOfWork
         self.engine = engine
         self.connection = connection
         self._owns_engine = owns_engine
@@ -107,7 +114,7 @@ class SqlBackend:
 
     def unit_of_work(self, tenant: str) -> SqlUnitOfWork:
         """A fresh unit of work scoped to ``tenant``."""
-        return SqlUnitOfWork(self, tenant)
+        return self.unit_of_work_class(self, tenant)
 
     def close(self) -> None:
         """Dispose of the engine if this backend created it."""
