@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -84,11 +85,12 @@ class TicketUnitOfWork(SqlUnitOfWork):
 
 
 @pytest.fixture
-def backend(sql_engine: Engine) -> SqlBackend:
-    """A backend whose units of work know tickets (table created beside clientcare's)."""
+def backend(sql_engine: Engine) -> Iterator[SqlBackend]:
+    """A backend whose units of work know tickets (table created beside clientcare's, dropped after)."""
     extra.drop_all(sql_engine)
     extra.create_all(sql_engine)
-    return SqlBackend(sql_engine, unit_of_work_class=TicketUnitOfWork)
+    yield SqlBackend(sql_engine, unit_of_work_class=TicketUnitOfWork)
+    extra.drop_all(sql_engine)
 
 
 def test_new_aggregate_round_trips_with_version_and_tenant(backend: SqlBackend) -> None:

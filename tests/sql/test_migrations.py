@@ -18,7 +18,15 @@ from clientcare.cli import app
 
 def _drift(engine: Engine) -> list[object]:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "version_table": VERSION_TABLE})
+        context = MigrationContext.configure(
+            conn,
+            opts={
+                "compare_type": True,
+                "version_table": VERSION_TABLE,
+                # Other tables in the database (an embedder's, another test's) are not clientcare's drift.
+                "include_name": lambda name, kind, parent: kind != "table" or name in metadata.tables,
+            },
+        )
         return list(compare_metadata(context, metadata))
 
 
