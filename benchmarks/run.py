@@ -128,7 +128,7 @@ def child_clientcare(url: str, csv_path: str) -> dict[str, Any]:
     """clientcare's import path: CSV reader, validation, batched fast path."""
     start = time.perf_counter()
     with clientcare.connect(url, tenant=TENANT, clock=FixedClock(T0), upgrade=False) as care:
-        report = care.purchases.import_csv(csv_path, batch_size=10_000)
+        report = care.purchases.import_csv(csv_path, batch_size=int(os.environ.get("CC_BENCH_BATCH", "50000")))
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "imported": report.imported, "rejected": len(report.rejected)}
 
@@ -210,6 +210,17 @@ def child_plain_copy(url: str, csv_path: str) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "imported": count}
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's before exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_child(kind: str, target: str, csv_path: str) -> dict[str, Any]:
     """Run one measured import in a fresh interpreter; add its peak RSS in MB."""
     out = subprocess.run(
@@ -244,9 +255,11 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=300, help="summary lookups timed per case")
     parser.add_argument("--postgres", default=os.environ.get("CLIENTCARE_BENCH_POSTGRES_URL", DEFAULT_PG))
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL figures")
+    parser.add_argument("--batch-size", type=int, default=50_000, help="purchases per import transaction")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    os.environ["CC_BENCH_BATCH"] = str(args.batch_size)
     if args.child:
         kind, target, csv_path = args.child
         result = {
@@ -255,7 +268,7 @@ def main() -> None:
             "plain-sqlite": child_plain_sqlite,
             "plain-copy": child_plain_copy,
         }[kind](target, csv_path)
-        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["peak_mb"] = peak_rss_mb()
         print(json.dumps(result))
         return
 

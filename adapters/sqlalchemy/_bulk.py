@@ -55,10 +55,7 @@ _LINE_COLUMNS = (
 _CHUNK = 500
 
 
-def _e4(amount: Decimal) -> tuple[int, int]:
-    exponent = amount.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return int(amount.scaleb(4)), places
+_SCALE = Decimal(10_000)
 
 
 def _known_receipts(uow: SqlUnitOfWork, receipts: list[str]) -> set[str]:
@@ -148,7 +145,11 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
         minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
         utc = moment.astimezone(UTC).replace(tzinfo=None)
         stored: object = utc.isoformat(" ", "microseconds") if sqlite else utc
-        amount_e4, amount_scale = _e4(item.amount)
+        amount_e4 = 0
+        amount_scale = 0
+        for line in item.lines:
+            amount_e4 += int(line.unit_price * _SCALE) * line.quantity
+            amount_scale = max(amount_scale, line.places)
         purchase_rows.append(
             (
                 tenant,
@@ -167,7 +168,6 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
             )
         )
         for position, line in enumerate(item.lines):
-            price_e4, price_scale = _e4(line.unit_price)
             line_rows.append(
                 (
                     tenant,
@@ -175,8 +175,8 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
                     position,
                     line.style_no,
                     line.quantity,
-                    price_e4,
-                    price_scale,
+                    int(line.unit_price * _SCALE),
+                    line.places,
                     line.size,
                     line.colour,
                     line.full_price,
