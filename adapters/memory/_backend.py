@@ -51,6 +51,7 @@ class MemoryBackend:
         self.unique_keys: dict[str, dict[str, UniqueKey]] = {
             "customers": {"phone": lambda c: c.phone},
             "purchases": {"receipt_id": lambda p: p.receipt_id},
+            "touches": {"key": lambda t: t.key},
         }
 
     def unit_of_work(self, tenant: str) -> MemoryUnitOfWork:
@@ -263,6 +264,15 @@ class MemoryUnitOfWork(UnitOfWork):
         self.customers = MemoryCustomerRepository(self, "customers")
         self.purchases = MemoryPurchaseRepository(self, "purchases")
         self.notes = MemoryNoteRepository(self, "notes")
+        # Imported here: _touches imports this module for MemoryRepository.
+        from clientcare.adapters.memory import _touches  # noqa: PLC0415
+
+        self.touches = _touches.MemoryTouchRepository(self, "touches")
+        self.appointments = _touches.MemoryAppointmentRepository(self, "appointments")
+        self.follow_ups = _touches.MemoryFollowUpRepository(self, "follow_ups")
+        self.wishes = _touches.MemoryWishRepository(self, "wishes")
+        self.recurring = _touches.MemoryRecurringRuleRepository(self, "recurring")
+        self.sale_credits = _touches.MemorySaleCreditRepository(self, "sale_credits")
         self.outbox = MemoryOutbox(self)
 
     def _committed(self, table: str) -> dict[str, Aggregate]:
