@@ -87,10 +87,13 @@ class MemoryTouchRepository(MemoryRepository[Touch]):
             return (
                 t.closed_at is not None
                 and start <= t.closed_at < end
-                and (owner is None or t.owner == owner or t.closed_by == owner)
+                and (owner is None or owner in (t.owner, t.closed_by))
             )
 
         return sorted(self._find(match), key=lambda t: (t.closed_at, t.id))
+
+    def held(self) -> list[Touch]:
+        return sorted(self._find(lambda t: t.status is TouchStatus.HELD), key=_order)
 
     def count_due(self, day: date, reason: TouchReason, owner: str | None) -> int:
         return sum(1 for t in self._rows() if t.due == day and t.reason is reason and t.owner == owner)
@@ -163,9 +166,7 @@ class MemoryWishRepository(MemoryRepository[Wish]):
     entity = "wish"
 
     def open_for(self, style_no: str) -> list[Wish]:
-        return sorted(
-            self._find(lambda w: w.style_no == style_no and w.open), key=lambda w: (w.registered_at, w.id)
-        )
+        return sorted(self._find(lambda w: w.style_no == style_no and w.open), key=lambda w: (w.registered_at, w.id))
 
 
 class MemoryRecurringRuleRepository(MemoryRepository[RecurringRule]):
@@ -185,6 +186,4 @@ class MemorySaleCreditRepository(MemoryRepository[SaleCredit]):
     entity = "sale_credit"
 
     def between(self, start: datetime, end: datetime) -> list[SaleCredit]:
-        return sorted(
-            self._find(lambda c: start <= c.occurred_at < end), key=lambda c: (c.occurred_at, c.id)
-        )
+        return sorted(self._find(lambda c: start <= c.occurred_at < end), key=lambda c: (c.occurred_at, c.id))

@@ -18,6 +18,19 @@ from clientcare._app import (
     PrivacyService,
     PurchasesService,
 )
+from clientcare._appointments import Appointment, AppointmentStatus
+from clientcare._boards import (
+    AppointmentItem,
+    BoardItem,
+    LeaderboardRow,
+    MonthlyBoard,
+    SalesByTouchNumber,
+    StaffFigures,
+    TouchNumberShare,
+    WeeklyBoard,
+    WeekPlan,
+)
+from clientcare._cadences import FollowUp, FollowUpStatus, RecurringRule, RepeatUnit, SaleCredit, Wish
 from clientcare._connect import connect
 from clientcare._customers import (
     Channel,
@@ -38,14 +51,39 @@ from clientcare._customers import (
 from clientcare._notes import Note
 from clientcare._purchases import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
 from clientcare._registry import register_backend
+from clientcare._touches import Outcome, Precision, Touch, TouchReason, TouchStatus
+from clientcare._touches_service import (
+    AppointmentsService,
+    BoardsService,
+    CadencePorts,
+    ComplaintStatus,
+    DailyRunReport,
+    DailyService,
+    DispatchReport,
+    FixedRoster,
+    MembershipDates,
+    Referral,
+    SegmentLookup,
+    StaffRoster,
+    StaffService,
+    TouchesService,
+)
 from clientcare._values import Money
 from clientcare.playbook import Playbook
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Appointment",
+    "AppointmentItem",
+    "AppointmentStatus",
+    "AppointmentsService",
+    "BoardItem",
+    "BoardsService",
+    "CadencePorts",
     "Channel",
     "Clientcare",
+    "ComplaintStatus",
     "ConditionReport",
     "Consent",
     "ConsentMethod",
@@ -54,16 +92,27 @@ __all__ = [
     "CustomerFigures",
     "CustomerSummary",
     "CustomersService",
+    "DailyRunReport",
+    "DailyService",
     "DataSource",
     "DateKind",
+    "DispatchReport",
     "EventsService",
+    "FixedRoster",
+    "FollowUp",
+    "FollowUpStatus",
     "Gender",
     "HardProfile",
     "ImportantDate",
+    "LeaderboardRow",
+    "MembershipDates",
     "Money",
+    "MonthlyBoard",
     "Note",
     "NotebookService",
+    "Outcome",
     "Playbook",
+    "Precision",
     "PrivacyService",
     "ProfileChange",
     "Purchase",
@@ -71,8 +120,25 @@ __all__ = [
     "PurchaseLine",
     "PurchasesService",
     "Purpose",
+    "RecurringRule",
+    "Referral",
     "RelationshipCard",
+    "RepeatUnit",
+    "SaleCredit",
+    "SalesByTouchNumber",
+    "SegmentLookup",
     "SoftProfile",
+    "StaffFigures",
+    "StaffRoster",
+    "StaffService",
+    "Touch",
+    "TouchNumberShare",
+    "TouchReason",
+    "TouchStatus",
+    "TouchesService",
+    "WeekPlan",
+    "WeeklyBoard",
+    "Wish",
     "__version__",
     "connect",
     "register_backend",

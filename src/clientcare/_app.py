@@ -26,6 +26,15 @@ from clientcare._customers import (
 )
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
+from clientcare._touches_service import (
+    AppointmentsService,
+    BoardsService,
+    CadencePorts,
+    DailyService,
+    StaffService,
+    TouchesService,
+    schedule_after_purchase,
+)
 from clientcare._values import Money, normalise_phone
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
 from clientcare.events import DomainEvent
@@ -397,6 +406,9 @@ class PurchasesService(_Service):
                 receipt_id=receipt_id,
             )
             uow.purchases.add(purchase)
+            # P20/P35/P21: the return visit and after-sales touches, the sale's
+            # credit and the end of follow-up sequences, in the same transaction.
+            schedule_after_purchase(uow, tenant=ctx.tenant, playbook=ctx.playbook, now=ctx.now(), purchase=purchase)
         return purchase
 
     def record_return(
@@ -511,13 +523,29 @@ class Clientcare:
     own ports: ``Clientcare(backend, tenant="acme", clock=my_clock)``.
     """
 
-    def __init__(self, backend: Backend, tenant: str, *, clock: Clock, playbook: Playbook | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        tenant: str,
+        *,
+        clock: Clock,
+        playbook: Playbook | None = None,
+        cadence_ports: CadencePorts | None = None,
+    ) -> None:
         self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default())
+        #: Tiers, complaints, membership and roster as the cadences see them;
+        #: defaults are documented on CadencePorts (swap attributes to wire areas).
+        self.cadence_ports = cadence_ports or CadencePorts()
         self.customers = CustomersService(self._ctx)
         self.privacy = PrivacyService(self._ctx)
         self.purchases = PurchasesService(self._ctx)
         self.notebook = NotebookService(self._ctx)
         self.events = EventsService(self._ctx)
+        self.touches = TouchesService(self._ctx, self.cadence_ports)
+        self.daily = DailyService(self._ctx, self.cadence_ports)
+        self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
+        self.boards = BoardsService(self._ctx, self.cadence_ports)
+        self.staff = StaffService(self._ctx, self.cadence_ports)
 
     @property
     def tenant(self) -> str:
@@ -541,7 +569,13 @@ class Clientcare:
 
     def for_tenant(self, tenant: str) -> Clientcare:
         """Another facade on the same backend, for another tenant."""
-        return Clientcare(self._ctx.backend, tenant, clock=self._ctx.clock, playbook=self._ctx.playbook)
+        return Clientcare(
+            self._ctx.backend,
+            tenant,
+            clock=self._ctx.clock,
+            playbook=self._ctx.playbook,
+            cadence_ports=self.cadence_ports,
+        )
 
     def close(self) -> None:
         """Release the backend's connections."""

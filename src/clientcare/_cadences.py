@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -80,7 +80,11 @@ class FollowUp(Aggregate):
             started_at=aware(at, "at"),
             priority=priority,
         )
-        sequence.record(FollowUpStarted(tenant=tenant, occurred_at=at, sequence_id=sequence.id, customer_id=customer_id, owner=owner))
+        sequence.record(
+            FollowUpStarted(
+                tenant=tenant, occurred_at=at, sequence_id=sequence.id, customer_id=customer_id, owner=owner
+            )
+        )
         return sequence
 
     def touch_done(self) -> int:
@@ -211,9 +215,9 @@ class RecurringRule(Aggregate):
             # A rule started on the 31st falls on the last day of shorter months.
             last = (date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)).day
             return months % self.every == 0 and day.day == min(self.starts_on.day, last)
-        return (
-            (day.year - self.starts_on.year) % self.every == 0
-            and (day.month, day.day) == (self.starts_on.month, self.starts_on.day)
+        return (day.year - self.starts_on.year) % self.every == 0 and (day.month, day.day) == (
+            self.starts_on.month,
+            self.starts_on.day,
         )
 
     def end(self, on: date) -> None:
@@ -274,16 +278,25 @@ def slot_due(customer_id: str, day: date, cycle: int) -> bool:
     return (day.toordinal() - offset) % cycle == 0
 
 
-def holidays_between(country: str, names: Sequence[str], first: date, last: date) -> list[tuple[date, str]]:
-    """The first day of each named public holiday between ``first`` and ``last``."""
-    calendar = holiday_calendars.country_holidays(
-        country, years=range(first.year, last.year + 1), language="en_US"
+def holidays_between(
+    country: str, names: Sequence[str], first: date, last: date, language: str = "en_US"
+) -> list[tuple[date, str, str]]:
+    """The first day of each named public holiday between ``first`` and ``last``:
+    (day, English name as the playbook lists it, name in ``language`` for greetings)."""
+    years = range(first.year, last.year + 1)
+    calendar = holiday_calendars.country_holidays(country, years=years, language="en_US")
+    supported = getattr(calendar, "supported_languages", ())
+    local = (
+        holiday_calendars.country_holidays(country, years=years, language=language)
+        if language in supported
+        else calendar
     )
     wanted = set(names)
-    result: list[tuple[date, str]] = []
+    result: list[tuple[date, str, str]] = []
     seen: set[tuple[int, str]] = set()
     for day, label in sorted(calendar.items()):
-        for name in str(label).split("; "):
+        local_names = str(local.get(day, label)).split("; ")
+        for index, name in enumerate(str(label).split("; ")):
             if "(observed)" in name or name.startswith("Day off"):
                 continue
             if "*" not in wanted and name not in wanted:
@@ -292,7 +305,8 @@ def holidays_between(country: str, names: Sequence[str], first: date, last: date
                 continue  # a holiday spanning days is greeted once, for its first day
             seen.add((day.year, name))
             if first <= day <= last:
-                result.append((day, name))
+                shown = local_names[index] if index < len(local_names) else name
+                result.append((day, name, shown))
     return result
 
 
@@ -306,8 +320,16 @@ class Planner:
         self.now = now
         self.texts = texts
 
-    def _brief(self, template: str, view: CustomerView | None = None, gift: bool = False, **values: object) -> str:
-        text = self.texts.render(template, "brief", gift=self.texts.raw("asks", "gift") if gift else "", **values)
+    def _brief(
+        self,
+        template: str,
+        view: CustomerView | None = None,
+        gift: bool = False,
+        values: Mapping[str, object] | None = None,
+    ) -> str:
+        filled = dict(values or {})
+        filled["gift"] = self.texts.raw("asks", "gift") if gift else ""
+        text = self.texts.render(template, "brief", **filled)
         if view is not None and view.figures.purchase_count >= self.rules.lost.old_customer_purchases:
             text += self.texts.raw("asks", "referral")  # P33: ask old customers for referrals at each contact
         return text
@@ -389,7 +411,7 @@ class Planner:
 
     # -- P07/P22/P14 -------------------------------------------------------------
     def _greeting(
-        self, view: CustomerView, reason: TouchReason, occasion: date, day: date, owner: str | None, **values: object
+        self, view: CustomerView, reason: TouchReason, occasion: date, day: date, owner: str | None, **values: str
     ) -> Touch | None:
         greet = self.rules.greetings
         due = occasion - timedelta(days=greet.days_ahead)
@@ -398,32 +420,36 @@ class Planner:
         gift = view.key and greet.gift_for_key_customers
         # Key customers get a personal greeting from their staff member with a
         # small gift (P22); everyone else an automated message.
+        reference = values.pop("reference", "")
         touch = self.touch(
             view,
             reason,
             occasion=occasion,
             due=due,
-            information=self._brief(reason.value, None, gift=gift, **values),
+            information=self._brief(reason.value, None, gift=gift, values=values),
             automated=not gift,
             owner=owner,
             reward="gift" if gift else None,
-            reference=str(values.get("reference", "")) or None,
+            reference=reference or None,
         )
         if touch is None and gift:
             # No consent for a call: fall back to a consented automated greeting.
-            return self.touch(
+            touch = self.touch(
                 view,
                 reason,
                 occasion=occasion,
                 due=due,
-                information=self._brief(reason.value, None, **values),
+                information=self._brief(reason.value, None, values=values),
                 automated=True,
-                reference=str(values.get("reference", "")) or None,
+                reference=reference or None,
             )
+        if touch is not None:
+            # What the message template needs besides the customer's name.
+            touch.details = tuple(sorted(values.items()))
         return touch
 
     def greetings(
-        self, view: CustomerView, day: date, owner: str | None, holidays: Sequence[tuple[date, str]]
+        self, view: CustomerView, day: date, owner: str | None, holidays: Sequence[tuple[date, str, str]]
     ) -> list[Touch]:
         """P07/P22: birthday, important dates and public holidays, ahead of the day."""
         greet = self.rules.greetings
@@ -453,10 +479,10 @@ class Planner:
                             reference=important.kind.value + ":" + important.label,
                         )
                     )
-        for when, name in holidays:
+        for when, name, shown in holidays:
             if day <= when <= horizon:
                 result.append(
-                    self._greeting(view, TouchReason.HOLIDAY, when, day, owner, holiday=name, reference=name)
+                    self._greeting(view, TouchReason.HOLIDAY, when, day, owner, holiday=shown, reference=name)
                 )
         if view.card_expires is not None:
             result.extend(self._card_expiry(view, day, owner))
@@ -477,11 +503,13 @@ class Planner:
                         TouchReason.CARD_EXPIRY,
                         occasion=expires,
                         due=start,
-                        information=self._brief("card_expiry", None, date=expires.isoformat()),
+                        information=self._brief("card_expiry", None, values={"date": expires.isoformat()}),
                         automated=True,
                         reference=f"{ahead}d",
                     )
                 )
+                if result[-1] is not None:
+                    result[-1].details = (("date", expires.isoformat()),)
         return result
 
     # -- P23/P26 -----------------------------------------------------------------

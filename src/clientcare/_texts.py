@@ -56,6 +56,6 @@ class Texts:
                 return text
         return template
 
-    def render(self, template: str, part: str, locale: str | None = None, **values: object) -> str:
-        """The text with ``$placeholders`` filled in."""
-        return Template(self.raw(template, part, locale)).safe_substitute({k: str(v) for k, v in values.items()})
+    def render(self, template: str, part: str, **values: object) -> str:
+        """The text in the tenant's locale with ``$placeholders`` filled in."""
+        return Template(self.raw(template, part)).safe_substitute({k: str(v) for k, v in values.items()})

@@ -153,6 +153,8 @@ class GreetingRules:
     """
 
     days_ahead: int = attrs.field(default=3, validator=_not_negative)
+    #: The shop's name in greetings (``$shop``); empty means the tenant id.
+    sender: str = ""
     holidays: tuple[str, ...] = (
         "Chinese New Year (Spring Festival)",
         "Mid-Autumn Festival",

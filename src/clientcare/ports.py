@@ -201,6 +201,10 @@ class TouchRepository(Protocol):
         """Touches done, skipped or cancelled in ``[start, end)``."""
         ...
 
+    def held(self) -> list[Touch]:
+        """Touches on hold (P21: the customer has an open complaint)."""
+        ...
+
     def count_due(self, day: date, reason: TouchReason, owner: str | None) -> int:
         """How many touches of ``reason`` are due on ``day`` for ``owner`` (capacity)."""
         ...
