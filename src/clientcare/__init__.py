@@ -9,6 +9,15 @@ Open it with :func:`connect` and use the facade's areas::
 ``import clientcare`` loads no SQLAlchemy, driver or adapter.
 """
 
+from clientcare._analytics import (
+    CompositionRow,
+    EffectRow,
+    RelationshipFigures,
+    StoreComparison,
+    StoreGap,
+    StoreTraffic,
+)
+from clientcare._analytics_service import AnalyticsService
 from clientcare._app import (
     Clientcare,
     CustomersService,
@@ -74,6 +83,7 @@ from clientcare.playbook import Playbook
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnalyticsService",
     "Appointment",
     "AppointmentItem",
     "AppointmentStatus",
@@ -84,6 +94,7 @@ __all__ = [
     "Channel",
     "Clientcare",
     "ComplaintStatus",
+    "CompositionRow",
     "ConditionReport",
     "Consent",
     "ConsentMethod",
@@ -97,6 +108,7 @@ __all__ = [
     "DataSource",
     "DateKind",
     "DispatchReport",
+    "EffectRow",
     "EventsService",
     "FixedRoster",
     "FollowUp",
@@ -123,6 +135,7 @@ __all__ = [
     "RecurringRule",
     "Referral",
     "RelationshipCard",
+    "RelationshipFigures",
     "RepeatUnit",
     "SaleCredit",
     "SalesByTouchNumber",
@@ -131,6 +144,9 @@ __all__ = [
     "StaffFigures",
     "StaffRoster",
     "StaffService",
+    "StoreComparison",
+    "StoreGap",
+    "StoreTraffic",
     "Touch",
     "TouchNumberShare",
     "TouchReason",
