@@ -184,8 +184,9 @@ def _counts(values: Iterable[str]) -> tuple[tuple[str, int], ...]:
 
 
 def monthly_board(scope: str, first: date, items: list[BoardItem]) -> MonthlyBoard:
-    """Group the month's items by week; items whose occasion and due date fall in
-    different weeks (a greeting planned ahead, an overdue carry-over) span weeks."""
+    """Group the month's items by week. A touch may be done from its due date
+    until its occasion (a greeting planned ahead of a holiday); when those
+    fall in different weeks, the item spans weeks."""
     weeks: dict[date, list[BoardItem]] = {}
     for item in items:
         weeks.setdefault(_week_start(item.due), []).append(item)
@@ -193,7 +194,7 @@ def monthly_board(scope: str, first: date, items: list[BoardItem]) -> MonthlyBoa
         WeekPlan(starts=start, items=tuple(ws), by_reason=_counts(i.reason for i in ws))
         for start, ws in sorted(weeks.items())
     )
-    spanning = tuple(i for i in items if _week_start(i.due) != _week_start(i.occasion))
+    spanning = tuple(i for i in items if _week_start(i.due) != _week_start(max(i.due, i.occasion)))
     return MonthlyBoard(
         scope=scope,
         month=f"{first.year:04d}-{first.month:02d}",
@@ -264,7 +265,8 @@ def staff_figures(
     currency: str,
 ) -> StaffFigures:
     """Count one staff member's done touches and the sales credited to them."""
-    mine = [t for t in done if t.outcome is not None and staff in (t.owner, t.closed_by) and not t.automated]
+    # Credit goes to whoever did the touch, which may not be its planned owner.
+    mine = [t for t in done if t.outcome is not None and t.closed_by == staff and not t.automated]
     reached = [t for t in mine if t.outcome is not None and t.outcome.reached]
     visits = [t for t in reached if t.reason in VISIT_REASONS or t.precision.channel.value == "in_person"]
     sales = [c for c in credits if c.owner == staff and c.touch_id is not None]

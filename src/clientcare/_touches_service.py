@@ -229,7 +229,8 @@ def _credit_sale(uow: UnitOfWork, playbook: Playbook, purchase: Purchase) -> Non
             currency=purchase.amount.currency,
             touch_id=last.id if last else None,
             touch_no=numbered.sequence_no if numbered else None,
-            owner=(last.owner or last.closed_by) if last else None,
+            # Whoever did the touch earns the sale (P31); a message earns it for nobody.
+            owner=None if last is None or last.automated else (last.closed_by or last.owner),
             reason=last.reason if last else None,
         )
     )
@@ -1255,9 +1256,8 @@ class StaffService(_Service):
         done, credits = self._period(start, end)
         people: set[str] = {c.owner for c in credits if c.owner}
         for t in done:
-            who = t.owner or t.closed_by
-            if who and not t.automated:
-                people.add(who)
+            if t.closed_by and t.outcome is not None and not t.automated:
+                people.add(t.closed_by)
         names = sorted(people)
         currency = self._ctx.playbook.locale.currency
         figures = [staff_figures(n, start=start, end=end, done=done, credits=credits, currency=currency) for n in names]
