@@ -53,7 +53,7 @@ from clientcare._purchases import CustomerFigures, Purchase
 from clientcare._texts import Texts
 from clientcare._touches import PURPOSE_OF, Outcome, Precision, Touch, TouchReason, TouchStatus
 from clientcare._values import Money
-from clientcare.errors import ConsentRequired, RuleViolation, ValidationError
+from clientcare.errors import ConcurrencyConflict, ConsentRequired, DuplicateRecord, RuleViolation, ValidationError
 from clientcare.events import LostCustomerInterviewed, WantedItemArrived
 from clientcare.playbook import Playbook
 from clientcare.ports import Notification, Notifier, UnitOfWork
@@ -77,6 +77,9 @@ __all__ = [
 ]
 
 log = logging.getLogger("clientcare.touches")
+
+#: Attempts at one daily-run batch when another worker commits the same touches first.
+_RETRIES = 3
 
 
 # -- ports into other areas ------------------------------------------------------
@@ -782,13 +785,22 @@ class TouchesService(_Service):
         local = now.astimezone(ctx.playbook.locale.zone)
         if contact.quiet(local.hour):
             return DispatchReport(quiet_hours=True)
-        with ctx.unit() as uow:
-            leased = [
-                t.id
-                for t in uow.touches.lease_automated(
-                    day=local.date(), now=now, worker=worker, until=now + timedelta(seconds=lease_seconds), limit=limit
-                )
-            ]
+        try:
+            with ctx.unit() as uow:
+                leased = [
+                    t.id
+                    for t in uow.touches.lease_automated(
+                        day=local.date(),
+                        now=now,
+                        worker=worker,
+                        until=now + timedelta(seconds=lease_seconds),
+                        limit=limit,
+                    )
+                ]
+        except ConcurrencyConflict:
+            # Another worker leased the same rows first (the SQL adapter skips
+            # locked rows instead); this round sends nothing, the next one goes on.
+            return DispatchReport()
         counts = dict.fromkeys(("sent", "skipped_no_consent", "skipped_no_address", "deferred_cap", "failed"), 0)
         texts = Texts(ctx.playbook)
         for touch_id in leased:
@@ -915,7 +927,7 @@ class DailyService(_Service):
         capacity: dict[tuple[str | None, date], int] = {}
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
-            stored, h, r = self._plan_batch(chunk, today, holidays, capacity)
+            stored, h, r = self._plan_batch_retrying(chunk, today, holidays, capacity)
             held += h
             released += r
             for touch in stored:
@@ -935,6 +947,24 @@ class DailyService(_Service):
             released=released,
             appointments_missed=missed,
         )
+
+    def _plan_batch_retrying(
+        self,
+        ids: Sequence[str],
+        day: date,
+        holidays: Sequence[tuple[date, str, str]],
+        capacity: dict[tuple[str | None, date], int],
+    ) -> tuple[list[Touch], int, int]:
+        """Another worker may commit the same keys first: replan the batch, which
+        then finds those touches stored and adds only what is still missing."""
+        for attempt in range(_RETRIES):
+            try:
+                return self._plan_batch(ids, day, holidays, dict(capacity) if attempt else capacity)
+            except (DuplicateRecord, ConcurrencyConflict):
+                if attempt == _RETRIES - 1:
+                    raise
+                capacity.clear()  # counts are re-read from the store on the next attempt
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _plan_batch(
         self,
