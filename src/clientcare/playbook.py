@@ -17,13 +17,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 import cattrs
 
+from clientcare._assessment_rules import AssessmentRules, SurveyRules
 from clientcare.errors import PlaybookError
 
 __all__ = [
+    "AssessmentRules",
     "CardRules",
     "LocaleSettings",
     "Playbook",
     "ProfileWeights",
+    "SurveyRules",
 ]
 
 
@@ -96,6 +99,8 @@ class Playbook:
     locale: LocaleSettings = attrs.field(factory=LocaleSettings)
     profile: ProfileWeights = attrs.field(factory=ProfileWeights)
     card: CardRules = attrs.field(factory=CardRules)
+    assessment: AssessmentRules = attrs.field(factory=AssessmentRules)
+    survey: SurveyRules = attrs.field(factory=SurveyRules)
 
     @classmethod
     def default(cls) -> Playbook:
