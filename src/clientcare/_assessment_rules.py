@@ -9,7 +9,7 @@ load them without pulling in the domain.
 from __future__ import annotations
 
 import enum
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
@@ -129,7 +129,7 @@ class IndicatorTemplate:
             raise PlaybookError("full_at", "a staff indicator has no mapping from data")
         share = (raw - self.zero_at) / (self.full_at - self.zero_at)
         share = min(Decimal(1), max(Decimal(0), share))
-        return (share * self.scale_max).quantize(Decimal("0.01"))
+        return (share * self.scale_max).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _default_indicators() -> tuple[IndicatorTemplate, ...]:

@@ -237,6 +237,7 @@ class Assessment(Aggregate):
     status: AssessmentStatus = AssessmentStatus.SUBMITTED
     reviews: tuple[Review, ...] = ()
     plan_id: str | None = None
+    measures_drafted_at: datetime | None = None
     termination_confirmed_at: datetime | None = None
     termination_confirmed_by: str | None = None
 
@@ -380,7 +381,7 @@ class Assessment(Aggregate):
         reviews[index] = attrs.evolve(reviews[index], answered_at=aware(at, "at"), answered_by=by, answer=text)
         self.reviews = tuple(reviews)
         if not self.pending_roles() and self.status is AssessmentStatus.IN_REVIEW:
-            self.status = AssessmentStatus.ACTIONED if self.plan_id else AssessmentStatus.REVIEWED
+            self.status = AssessmentStatus.ACTIONED if self.measures_drafted_at else AssessmentStatus.REVIEWED
         self.record(
             AssessmentReviewed(
                 tenant=self.tenant,
@@ -392,11 +393,12 @@ class Assessment(Aggregate):
             )
         )
 
-    def measures_drafted(self, plan_id: str) -> None:
+    def measures_drafted(self, plan_id: str, *, at: datetime) -> None:
         """P61: marketing drafted measures in ``plan_id``; needs the assessment routed first."""
         if self.status is AssessmentStatus.SUBMITTED:
             raise InvalidTransition("assessment", self.status.value, "draft measures")
         self.plan_id = plan_id
+        self.measures_drafted_at = aware(at, "at")
         if self.status is AssessmentStatus.REVIEWED:
             self.status = AssessmentStatus.ACTIONED
 

@@ -343,7 +343,7 @@ class AssessmentsService(_AreaService):
             else:
                 plan.add_measures(measures, assessment_id=assessment.id, at=now)
                 uow.improvement_plans.save(plan)
-            assessment.measures_drafted(plan.id)
+            assessment.measures_drafted(plan.id, at=now)
             uow.assessments.save(assessment)
         return plan
 
