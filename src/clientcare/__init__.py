@@ -9,6 +9,15 @@ Open it with :func:`connect` and use the facade's areas::
 ``import clientcare`` loads no SQLAlchemy, driver or adapter.
 """
 
+from clientcare._analytics import (
+    CompositionRow,
+    EffectRow,
+    RelationshipFigures,
+    StoreComparison,
+    StoreGap,
+    StoreTraffic,
+)
+from clientcare._analytics_service import AnalyticsService
 from clientcare._app import (
     Clientcare,
     CustomersService,
@@ -79,6 +88,7 @@ from clientcare.playbook import Playbook
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnalyticsService",
     "Assessment",
     "AssessmentDue",
     "AssessmentRules",
@@ -91,6 +101,7 @@ __all__ = [
     "Channel",
     "Clientcare",
     "ComplaintHistory",
+    "CompositionRow",
     "ConditionReport",
     "Consent",
     "ConsentMethod",
@@ -101,6 +112,7 @@ __all__ = [
     "CustomersService",
     "DataSource",
     "DateKind",
+    "EffectRow",
     "EventsService",
     "FormTemplate",
     "Gender",
@@ -130,6 +142,7 @@ __all__ = [
     "Purpose",
     "ReferralHistory",
     "RelationshipCard",
+    "RelationshipFigures",
     "ResponsivenessHistory",
     "Review",
     "ScorePoint",
@@ -137,6 +150,9 @@ __all__ = [
     "SoftProfile",
     "Standing",
     "StandingOverride",
+    "StoreComparison",
+    "StoreGap",
+    "StoreTraffic",
     "SurveyResponse",
     "SurveyRules",
     "SurveysService",

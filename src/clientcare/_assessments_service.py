@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from clientcare._assessment_rules import FormTemplate, IndicatorKind, IndicatorTemplate, Standing
 from clientcare._assessment_sources import AssessmentSources
@@ -22,6 +21,7 @@ from clientcare._assessments import (
     trend_of,
 )
 from clientcare._checks import clean_text, one_of
+from clientcare._context import Context
 from clientcare._customers import Customer
 from clientcare._purchases import Purchase, PurchaseKind
 from clientcare._surveys import (
@@ -34,9 +34,6 @@ from clientcare._surveys import (
 )
 from clientcare.errors import RuleViolation, ValidationError
 from clientcare.ports import UnitOfWork
-
-if TYPE_CHECKING:
-    from clientcare._app import _Context
 
 __all__ = ["AssessmentsService", "SurveysService"]
 
@@ -68,7 +65,7 @@ def _segment(customer: Customer, tier: str | None) -> str:
 
 
 class _AreaService:
-    def __init__(self, ctx: _Context, sources: AssessmentSources) -> None:
+    def __init__(self, ctx: Context, sources: AssessmentSources) -> None:
         self._ctx = ctx
         self._sources = sources
 

@@ -21,6 +21,7 @@ from clientcare._assessment_rules import AssessmentRules, SurveyRules
 from clientcare.errors import PlaybookError
 
 __all__ = [
+    "AnalyticsRules",
     "AssessmentRules",
     "CardRules",
     "LocaleSettings",
@@ -93,6 +94,19 @@ class CardRules:
 
 
 @attrs.frozen
+class AnalyticsRules:
+    """P64: the assumptions behind lifetime value (the documents give no numbers)."""
+
+    gross_margin: Decimal = attrs.field(default=Decimal("0.40"), validator=_fraction)
+    discount_rate: Decimal = attrs.field(default=Decimal("0.10"), validator=_fraction)
+    yearly_service_cost: Decimal = attrs.field(default=Decimal("0"))
+
+    def __attrs_post_init__(self) -> None:
+        if self.yearly_service_cost < 0:
+            raise PlaybookError("yearly_service_cost", "must not be negative")
+
+
+@attrs.frozen
 class Playbook:
     """Every tunable number of clientcare, with the documents' defaults."""
 
@@ -101,6 +115,7 @@ class Playbook:
     card: CardRules = attrs.field(factory=CardRules)
     assessment: AssessmentRules = attrs.field(factory=AssessmentRules)
     survey: SurveyRules = attrs.field(factory=SurveyRules)
+    analytics: AnalyticsRules = attrs.field(factory=AnalyticsRules)
 
     @classmethod
     def default(cls) -> Playbook:
