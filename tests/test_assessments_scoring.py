@@ -252,3 +252,26 @@ def test_reprs_hide_staff_text(care: clientcare.Clientcare) -> None:
     entry = IndicatorEntry(score=5, basis="王经理说付款慢", remarks="电话13800138000")
     assessment = care.assessments.assess(customer.id, by="cs", entries={"cooperation": entry})
     assert "王经理" not in repr(assessment) and "13800138000" not in repr(assessment.indicator("cooperation"))
+
+
+class _Tiers:
+    """The tiers area's answer: everyone is tier "B"."""
+
+    def tier_of(self, tenant: str, customer_id: str) -> str | None:
+        return "B"
+
+
+def test_due_period_follows_tier_and_key_status(care: clientcare.Clientcare, clock: FixedClock) -> None:
+    """Tier B is due after 182 days; a key customer of tier B after 91 (the shorter period wins)."""
+    tiered = clientcare.Clientcare(
+        care.backend, care.tenant, clock=clock, assessment_sources=AssessmentSources(tiers=_Tiers())
+    )
+    plain = tiered.customers.register("王芳", "13800138000")
+    key = tiered.customers.register("李娜", "13900139000")
+    tiered.customers.set_key(key.id, by="m")
+    clock.advance(days=100)
+    assert [(d.customer_id, d.tier, d.every_days) for d in tiered.assessments.due()] == [(key.id, "B", 91)]
+    clock.advance(days=90)
+    assert [d.customer_id for d in tiered.assessments.due()] == [key.id, plain.id]
+    survey = tiered.surveys.record(plain.id, repurchase_intention=4, recommend=8, trust=4, answered_in_time=4)
+    assert survey.segment == "B"
