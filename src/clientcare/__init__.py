@@ -27,6 +27,40 @@ from clientcare._app import (
     PrivacyService,
     PurchasesService,
 )
+from clientcare._assessment_rules import (
+    AssessmentRules,
+    FormTemplate,
+    GradeBand,
+    IndicatorKind,
+    IndicatorTemplate,
+    Standing,
+    SurveyRules,
+)
+from clientcare._assessment_sources import (
+    AssessmentSources,
+    ComplaintHistory,
+    IndicatorSource,
+    NoData,
+    ReferralHistory,
+    ResponsivenessHistory,
+    TierLookup,
+)
+from clientcare._assessments import (
+    Assessment,
+    AssessmentDue,
+    AssessmentStatus,
+    AssessmentSummary,
+    ImprovementPlan,
+    IndicatorEntry,
+    IndicatorResult,
+    Measure,
+    PlanTask,
+    Review,
+    ScorePoint,
+    ScoreTrend,
+    StandingOverride,
+)
+from clientcare._assessments_service import AssessmentsService, SurveysService
 from clientcare._connect import connect
 from clientcare._customers import (
     Channel,
@@ -47,6 +81,7 @@ from clientcare._customers import (
 from clientcare._notes import Note
 from clientcare._purchases import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
 from clientcare._registry import register_backend
+from clientcare._surveys import AttributeAnswer, AttributeRow, NpsResult, SurveyResponse
 from clientcare._values import Money
 from clientcare.playbook import Playbook
 
@@ -54,8 +89,18 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnalyticsService",
+    "Assessment",
+    "AssessmentDue",
+    "AssessmentRules",
+    "AssessmentSources",
+    "AssessmentStatus",
+    "AssessmentSummary",
+    "AssessmentsService",
+    "AttributeAnswer",
+    "AttributeRow",
     "Channel",
     "Clientcare",
+    "ComplaintHistory",
     "CompositionRow",
     "ConditionReport",
     "Consent",
@@ -69,12 +114,24 @@ __all__ = [
     "DateKind",
     "EffectRow",
     "EventsService",
+    "FormTemplate",
     "Gender",
+    "GradeBand",
     "HardProfile",
     "ImportantDate",
+    "ImprovementPlan",
+    "IndicatorEntry",
+    "IndicatorKind",
+    "IndicatorResult",
+    "IndicatorSource",
+    "IndicatorTemplate",
+    "Measure",
     "Money",
+    "NoData",
     "Note",
     "NotebookService",
+    "NpsResult",
+    "PlanTask",
     "Playbook",
     "PrivacyService",
     "ProfileChange",
@@ -83,12 +140,23 @@ __all__ = [
     "PurchaseLine",
     "PurchasesService",
     "Purpose",
+    "ReferralHistory",
     "RelationshipCard",
     "RelationshipFigures",
+    "ResponsivenessHistory",
+    "Review",
+    "ScorePoint",
+    "ScoreTrend",
     "SoftProfile",
+    "Standing",
+    "StandingOverride",
     "StoreComparison",
     "StoreGap",
     "StoreTraffic",
+    "SurveyResponse",
+    "SurveyRules",
+    "SurveysService",
+    "TierLookup",
     "__version__",
     "connect",
     "register_backend",

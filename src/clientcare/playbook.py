@@ -17,14 +17,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 import cattrs
 
+from clientcare._assessment_rules import AssessmentRules, SurveyRules
 from clientcare.errors import PlaybookError
 
 __all__ = [
     "AnalyticsRules",
+    "AssessmentRules",
     "CardRules",
     "LocaleSettings",
     "Playbook",
     "ProfileWeights",
+    "SurveyRules",
 ]
 
 
@@ -110,6 +113,8 @@ class Playbook:
     locale: LocaleSettings = attrs.field(factory=LocaleSettings)
     profile: ProfileWeights = attrs.field(factory=ProfileWeights)
     card: CardRules = attrs.field(factory=CardRules)
+    assessment: AssessmentRules = attrs.field(factory=AssessmentRules)
+    survey: SurveyRules = attrs.field(factory=SurveyRules)
     analytics: AnalyticsRules = attrs.field(factory=AnalyticsRules)
 
     @classmethod
