@@ -263,6 +263,12 @@ class MemoryUnitOfWork(UnitOfWork):
         self.customers = MemoryCustomerRepository(self, "customers")
         self.purchases = MemoryPurchaseRepository(self, "purchases")
         self.notes = MemoryNoteRepository(self, "notes")
+        from clientcare.adapters.memory import _complaints as c  # noqa: PLC0415 - it subclasses MemoryRepository
+
+        self.complaints, self.standard_answers = (
+            c.MemoryComplaintRepository(self, "complaints"),
+            c.MemoryStandardAnswerRepository(self, "standard_answers"),
+        )
         self.outbox = MemoryOutbox(self)
 
     def _committed(self, table: str) -> dict[str, Aggregate]:

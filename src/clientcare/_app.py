@@ -13,6 +13,7 @@ import attrs
 
 from clientcare import serialization
 from clientcare._checks import clean_text, one_of
+from clientcare._complaints_service import ComplaintsService
 from clientcare._customers import (
     Channel,
     ConsentMethod,
@@ -28,7 +29,7 @@ from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
 from clientcare._values import Money, normalise_phone
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import DomainEvent
+from clientcare.events import DomainEvent, SilentComplaintSignal
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, OutboxMessage, UnitOfWork
 
@@ -518,6 +519,9 @@ class Clientcare:
         self.purchases = PurchasesService(self._ctx)
         self.notebook = NotebookService(self._ctx)
         self.events = EventsService(self._ctx)
+        self.complaints = ComplaintsService(self._ctx)
+        # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
+        self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
 
     @property
     def tenant(self) -> str:
