@@ -1245,10 +1245,11 @@ def review_of(
     end: date,
     start_at: datetime,
     end_at: datetime,
+    at: datetime,
     open_actions: int,
     calendar: BusinessCalendar,
 ) -> ComplaintReview:
-    """P48: the summary of complaints received from ``start_at`` to ``end_at``."""
+    """P48: the summary of complaints received from ``start_at`` to ``end_at``, as seen at ``at``."""
     chosen = [c for c in complaints if start_at <= c.received_at < end_at]
     first = [
         calendar.active_hours(c.received_at, c.first_response_at, c.intervals())
@@ -1271,7 +1272,7 @@ def review_of(
         by_store=dict(sorted(Counter(c.store_id or "-" for c in chosen).items())),
         median_first_response_hours=_median(first),
         median_resolution_hours=_median(resolution),
-        overdue=sum(1 for c in chosen if c.breaches or c.overdue(end_at)),
+        overdue=sum(1 for c in chosen if c.breaches or c.overdue(min(at, end_at))),
         escalated=sum(1 for c in chosen if c.escalations),
         recurrences=sum(1 for c in chosen if c.recurrence_of is not None),
         corrective_actions_open=open_actions,

@@ -504,7 +504,8 @@ class ComplaintsService:
             start=start,
             end=end,
             start_at=start_at,
-            end_at=min(end_at, max(ctx.now(), start_at)),
+            end_at=end_at,
+            at=ctx.now(),
             open_actions=open_actions,
             calendar=self.calendar,
         )
