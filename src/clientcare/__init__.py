@@ -9,6 +9,15 @@ Open it with :func:`connect` and use the facade's areas::
 ``import clientcare`` loads no SQLAlchemy, driver or adapter.
 """
 
+from clientcare._analytics import (
+    CompositionRow,
+    EffectRow,
+    RelationshipFigures,
+    StoreComparison,
+    StoreGap,
+    StoreTraffic,
+)
+from clientcare._analytics_service import AnalyticsService
 from clientcare._app import (
     Clientcare,
     CustomersService,
@@ -61,6 +70,7 @@ from clientcare.playbook import Playbook
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnalyticsService",
     "Answer",
     "Category",
     "Channel",
@@ -70,6 +80,7 @@ __all__ = [
     "ComplaintReview",
     "ComplaintStatus",
     "ComplaintsService",
+    "CompositionRow",
     "ConditionReport",
     "Consent",
     "ConsentMethod",
@@ -80,6 +91,7 @@ __all__ = [
     "CustomersService",
     "DataSource",
     "DateKind",
+    "EffectRow",
     "EventsService",
     "Gender",
     "HardProfile",
@@ -99,11 +111,15 @@ __all__ = [
     "Purpose",
     "QueueEntry",
     "RelationshipCard",
+    "RelationshipFigures",
     "Remedy",
     "RemedyKind",
     "Severity",
     "SoftProfile",
     "StandardAnswer",
+    "StoreComparison",
+    "StoreGap",
+    "StoreTraffic",
     "TargetState",
     "__version__",
     "connect",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from clientcare._calendar import BusinessCalendar
 from clientcare._checks import one_of
@@ -35,14 +35,12 @@ from clientcare._complaints import (
     queue_of,
     review_of,
 )
+from clientcare._context import Context
 from clientcare._values import Money
 from clientcare.errors import RuleViolation, ValidationError
 from clientcare.events import DomainEvent, SilentComplaintSignal, StandardAnswerNeeded
 from clientcare.playbook import ComplaintRules
 from clientcare.ports import UnitOfWork
-
-if TYPE_CHECKING:
-    from clientcare._app import _Context
 
 __all__ = ["ComplaintsService"]
 
@@ -58,7 +56,7 @@ _SIGNAL_CHANNELS = {
 class ComplaintsService:
     """Complaints: the six steps, promises, authority, standard answers, review."""
 
-    def __init__(self, ctx: _Context) -> None:
+    def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
         self._calendar: BusinessCalendar | None = None
 

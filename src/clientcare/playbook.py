@@ -22,6 +22,7 @@ import cattrs
 from clientcare.errors import PlaybookError
 
 __all__ = [
+    "AnalyticsRules",
     "BusinessHours",
     "CardRules",
     "ComplaintRules",
@@ -271,12 +272,26 @@ class ComplaintRules:
 
 
 @attrs.frozen
+class AnalyticsRules:
+    """P64: the assumptions behind lifetime value (the documents give no numbers)."""
+
+    gross_margin: Decimal = attrs.field(default=Decimal("0.40"), validator=_fraction)
+    discount_rate: Decimal = attrs.field(default=Decimal("0.10"), validator=_fraction)
+    yearly_service_cost: Decimal = attrs.field(default=Decimal("0"))
+
+    def __attrs_post_init__(self) -> None:
+        if self.yearly_service_cost < 0:
+            raise PlaybookError("yearly_service_cost", "must not be negative")
+
+
+@attrs.frozen
 class Playbook:
     """Every tunable number of clientcare, with the documents' defaults."""
 
     locale: LocaleSettings = attrs.field(factory=LocaleSettings)
     profile: ProfileWeights = attrs.field(factory=ProfileWeights)
     card: CardRules = attrs.field(factory=CardRules)
+    analytics: AnalyticsRules = attrs.field(factory=AnalyticsRules)
     complaints: ComplaintRules = attrs.field(factory=ComplaintRules)
 
     @classmethod
