@@ -57,9 +57,7 @@ def test_a_country_without_a_holiday_table_uses_weekends_only() -> None:
 
 def test_the_lunch_break_does_not_count() -> None:
     """Split shifts: 10:00 to 15:00 holds 3.5 open hours around the 12:00-13:30 break."""
-    assert CN.business_hours_between(at("2026-01-05T10:00:00+08:00"), at("2026-01-05T15:00:00+08:00")) == Decimal(
-        "3.5"
-    )
+    assert CN.business_hours_between(at("2026-01-05T10:00:00+08:00"), at("2026-01-05T15:00:00+08:00")) == Decimal("3.5")
 
 
 def test_adding_hours_skips_nights_weekends_and_holidays() -> None:

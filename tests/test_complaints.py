@@ -45,9 +45,11 @@ def test_repr_and_events_carry_no_personal_text(care: clientcare.Clientcare, fan
     stored = care.complaints.get(complaint.id)
     assert "拉链" not in repr(stored) and "退款" not in repr(stored) and "态度" not in repr(stored.timeline)
     payloads = json.dumps([m.payload for m in care.events.pending()], ensure_ascii=False)
-    assert "拉链" not in payloads and "态度" not in payloads and "ComplaintFiled" in {
-        m.name for m in care.events.pending()
-    }
+    assert (
+        "拉链" not in payloads
+        and "态度" not in payloads
+        and "ComplaintFiled" in {m.name for m in care.events.pending()}
+    )
 
 
 def test_an_out_of_order_step_names_the_state_and_the_action(
