@@ -139,3 +139,8 @@ def test_adding_then_measuring_gives_the_same_hours(moment: datetime, quarters: 
     end = CN.add_business_hours(start, hours)
     assert end >= start and CN.business_hours_between(start, end) == hours
     assert end - start < timedelta(days=40)
+
+
+def test_the_playbook_with_complaint_rules_stays_hashable() -> None:
+    """Authority limits (a table) do not make the playbook unhashable."""
+    assert hash(Playbook.default()) == hash(Playbook.default())

@@ -251,7 +251,8 @@ class ComplaintRules:
         default=("handler", "supervisor", "store_manager", "regional_manager"), converter=tuple, validator=_chain
     )
     escalate_every_hours: Decimal = attrs.field(default=Decimal(4), validator=_hours)
-    authority_limits: dict[str, Decimal] = attrs.field(factory=_default_limits, converter=_limits)
+    # hash=False: a dict is unhashable, and the playbook must stay hashable.
+    authority_limits: dict[str, Decimal] = attrs.field(factory=_default_limits, converter=_limits, hash=False)
     price_concession_cap: Decimal = attrs.field(default=Decimal("0.05"), validator=_fraction)
     recurrence_threshold: int = attrs.field(default=3, validator=_positive)
     recurrence_window_days: int = attrs.field(default=30, validator=_positive)
