@@ -279,6 +279,12 @@ class MemoryUnitOfWork(UnitOfWork):
         self.assessments = MemoryAssessmentRepository(self, "assessments")
         self.improvement_plans = MemoryImprovementPlanRepository(self, "improvement_plans")
         self.surveys = MemorySurveyRepository(self, "survey_responses")
+        from clientcare.adapters.memory import _complaints as c  # noqa: PLC0415 - it subclasses MemoryRepository
+
+        self.complaints, self.standard_answers = (
+            c.MemoryComplaintRepository(self, "complaints"),
+            c.MemoryStandardAnswerRepository(self, "standard_answers"),
+        )
         self.outbox = MemoryOutbox(self)
 
     def _committed(self, table: str) -> dict[str, Aggregate]:

@@ -15,6 +15,7 @@ from clientcare._analytics_service import AnalyticsService
 from clientcare._assessment_sources import AssessmentSources
 from clientcare._assessments_service import AssessmentsService, SurveysService
 from clientcare._checks import clean_text, one_of
+from clientcare._complaints_service import ComplaintsService
 from clientcare._context import Context as _Context
 from clientcare._customers import (
     Channel,
@@ -31,7 +32,7 @@ from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
 from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import DomainEvent
+from clientcare.events import DomainEvent, SilentComplaintSignal
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, OutboxMessage
 
@@ -503,6 +504,9 @@ class Clientcare:
         self.assessments = AssessmentsService(self._ctx, self._assessment_sources)
         self.surveys = SurveysService(self._ctx, self._assessment_sources)
         self.analytics = AnalyticsService(self._ctx)
+        self.complaints = ComplaintsService(self._ctx)
+        # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
+        self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
 
     @property
     def tenant(self) -> str:
