@@ -12,7 +12,7 @@ import attrs
 
 from clientcare import serialization
 from clientcare._analytics_service import AnalyticsService
-from clientcare._assessment_sources import AssessmentSources
+from clientcare._assessment_sources import AssessmentSources, NoData
 from clientcare._assessments_service import AssessmentsService, SurveysService
 from clientcare._checks import clean_text, one_of
 from clientcare._complaints_service import ComplaintsService
@@ -494,19 +494,23 @@ class Clientcare:
         assessment_sources: AssessmentSources | None = None,
     ) -> None:
         self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default())
-        # Outside data for assessments (ERP, complaints, ...); "no data" until wired.
-        self._assessment_sources = assessment_sources or AssessmentSources()
+        self._given_sources = assessment_sources
         self.customers = CustomersService(self._ctx)
         self.privacy = PrivacyService(self._ctx)
         self.purchases = PurchasesService(self._ctx)
         self.notebook = NotebookService(self._ctx)
         self.events = EventsService(self._ctx)
-        self.assessments = AssessmentsService(self._ctx, self._assessment_sources)
-        self.surveys = SurveysService(self._ctx, self._assessment_sources)
         self.analytics = AnalyticsService(self._ctx)
         self.complaints = ComplaintsService(self._ctx)
         # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
         self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
+        # Outside data for assessments: the embedder's sources where given, this
+        # facade's own areas where they have the data, "no data" otherwise.
+        sources = assessment_sources or AssessmentSources()
+        if isinstance(sources.complaints, NoData):
+            sources = attrs.evolve(sources, complaints=self.complaints)
+        self.assessments = AssessmentsService(self._ctx, sources)
+        self.surveys = SurveysService(self._ctx, sources)
 
     @property
     def tenant(self) -> str:
@@ -535,7 +539,7 @@ class Clientcare:
             tenant,
             clock=self._ctx.clock,
             playbook=self._ctx.playbook,
-            assessment_sources=self._assessment_sources,
+            assessment_sources=self._given_sources,
         )
 
     def close(self) -> None:

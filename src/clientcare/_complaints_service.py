@@ -536,6 +536,13 @@ class ComplaintsService:
         with self._ctx.unit() as uow:
             return uow.complaints.has_open(customer_id)
 
+    def severities(self, tenant: str, customer_id: str, *, since: datetime, until: datetime) -> Sequence[str] | None:
+        """The severity of each complaint received in ``[since, until)`` (the assessments'
+        ``ComplaintHistory`` port); None for another tenant, whose data this facade cannot see."""
+        if tenant != self._ctx.tenant:
+            return None
+        return [c.severity.value for c in self.for_customer(customer_id) if since <= c.received_at < until]
+
     def for_customer(self, customer_id: str, *, open_only: bool = False) -> list[Complaint]:
         """The customer's complaints, newest first."""
         with self._ctx.unit() as uow:
