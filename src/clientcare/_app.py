@@ -12,7 +12,10 @@ import attrs
 
 from clientcare import serialization
 from clientcare._analytics_service import AnalyticsService
+from clientcare._assessment_sources import AssessmentSources, NoData
+from clientcare._assessments_service import AssessmentsService, SurveysService
 from clientcare._checks import clean_text, one_of
+from clientcare._complaints_service import ComplaintsService
 from clientcare._context import Context as _Context
 from clientcare._customers import (
     Channel,
@@ -32,13 +35,14 @@ from clientcare._touches_service import (
     BoardsService,
     CadencePorts,
     DailyService,
+    NoComplaints,
     StaffService,
     TouchesService,
     schedule_after_purchase,
 )
 from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import DomainEvent
+from clientcare.events import DomainEvent, SilentComplaintSignal
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, OutboxMessage
 
@@ -500,18 +504,33 @@ class Clientcare:
         *,
         clock: Clock,
         playbook: Playbook | None = None,
+        assessment_sources: AssessmentSources | None = None,
         cadence_ports: CadencePorts | None = None,
     ) -> None:
         self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default())
-        #: Tiers, complaints, membership and roster as the cadences see them;
-        #: defaults are documented on CadencePorts (swap attributes to wire areas).
-        self.cadence_ports = cadence_ports or CadencePorts()
+        self._given_sources = assessment_sources
+        self._given_ports = cadence_ports
         self.customers = CustomersService(self._ctx)
         self.privacy = PrivacyService(self._ctx)
         self.purchases = PurchasesService(self._ctx)
         self.notebook = NotebookService(self._ctx)
         self.events = EventsService(self._ctx)
         self.analytics = AnalyticsService(self._ctx)
+        self.complaints = ComplaintsService(self._ctx)
+        # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
+        self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
+        # Outside data for assessments: the embedder's sources where given, this
+        # facade's own areas where they have the data, "no data" otherwise.
+        sources = assessment_sources or AssessmentSources()
+        if isinstance(sources.complaints, NoData):
+            sources = attrs.evolve(sources, complaints=self.complaints)
+        self.assessments = AssessmentsService(self._ctx, sources)
+        self.surveys = SurveysService(self._ctx, sources)
+        #: Tiers, complaints, membership and roster as the cadences see them
+        #: (defaults documented on CadencePorts; swap attributes to wire areas).
+        self.cadence_ports = cadence_ports or CadencePorts()
+        if isinstance(self.cadence_ports.complaints, NoComplaints):
+            self.cadence_ports.complaints = self.complaints  # P21: pause sequences while a complaint is open
         self.touches = TouchesService(self._ctx, self.cadence_ports)
         self.daily = DailyService(self._ctx, self.cadence_ports)
         self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
@@ -545,7 +564,8 @@ class Clientcare:
             tenant,
             clock=self._ctx.clock,
             playbook=self._ctx.playbook,
-            cadence_ports=self.cadence_ports,
+            assessment_sources=self._given_sources,
+            cadence_ports=self._given_ports,
         )
 
     def close(self) -> None:

@@ -6,7 +6,7 @@ so the library works before those areas are wired:
 
 * :class:`SegmentLookup` — no tiers known: key customers (card flag) count
   as tier A, everyone else as tier C.
-* :class:`ComplaintStatus` — no complaint information: nothing is paused.
+* :class:`OpenComplaints` — no complaint information: nothing is paused.
 * :class:`MembershipDates` — no member cards: no expiry reminders.
 * :class:`StaffRoster` — no roster: touches stay unassigned (the store's
   or tenant's board shows them) and rotation capacity applies to the pool.
@@ -62,12 +62,12 @@ __all__ = [
     "AppointmentsService",
     "BoardsService",
     "CadencePorts",
-    "ComplaintStatus",
     "DailyRunReport",
     "DailyService",
     "DispatchReport",
     "FixedRoster",
     "MembershipDates",
+    "OpenComplaints",
     "Referral",
     "SegmentLookup",
     "StaffRoster",
@@ -93,7 +93,7 @@ class SegmentLookup(Protocol):
         ...
 
 
-class ComplaintStatus(Protocol):
+class OpenComplaints(Protocol):
     """Open complaints from the complaints area (issue 6)."""
 
     def has_open_complaint(self, customer_id: str) -> bool:
@@ -157,7 +157,7 @@ class CadencePorts:
     """The outside knowledge cadences use; swap any attribute to wire a real area."""
 
     segments: SegmentLookup = attrs.field(factory=NoSegments)
-    complaints: ComplaintStatus = attrs.field(factory=NoComplaints)
+    complaints: OpenComplaints = attrs.field(factory=NoComplaints)
     membership: MembershipDates = attrs.field(factory=NoMembership)
     roster: StaffRoster = attrs.field(factory=FixedRoster)
 

@@ -18,19 +18,25 @@ import attrs
 
 from clientcare._aggregate import Aggregate
 from clientcare._appointments import Appointment
+from clientcare._assessments import Assessment, ImprovementPlan
 from clientcare._cadences import FollowUp, RecurringRule, SaleCredit, Wish
+from clientcare._complaints import Category, Complaint, StandardAnswer
 from clientcare._customers import Customer
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase
+from clientcare._surveys import SurveyResponse
 from clientcare._touches import Touch, TouchReason
 from clientcare.events import DomainEvent
 
 __all__ = [
     "AppointmentRepository",
+    "AssessmentRepository",
     "Backend",
     "Clock",
+    "ComplaintRepository",
     "CustomerRepository",
     "FollowUpRepository",
+    "ImprovementPlanRepository",
     "NoteRepository",
     "Notification",
     "Notifier",
@@ -39,6 +45,8 @@ __all__ = [
     "PurchaseRepository",
     "RecurringRuleRepository",
     "SaleCreditRepository",
+    "StandardAnswerRepository",
+    "SurveyRepository",
     "TouchRepository",
     "UnitOfWork",
     "WishRepository",
@@ -147,6 +155,150 @@ class NoteRepository(Protocol):
 
     def delete_for_customer(self, customer_id: str) -> int:
         """Remove a customer's notes (erasure); returns how many."""
+        ...
+
+
+class AssessmentRepository(Protocol):
+    """Completed relationship assessments of one tenant (P60, P61)."""
+
+    seen: list[Aggregate]
+
+    def add(self, assessment: Assessment) -> None:
+        """Store a new assessment."""
+
+    def get(self, assessment_id: str) -> Assessment:
+        """The assessment, or NotFound."""
+        ...
+
+    def save(self, assessment: Assessment) -> None:
+        """Store changes (override, review, termination); ConcurrencyConflict on a race."""
+
+    def for_customer(self, customer_id: str) -> list[Assessment]:
+        """The customer's assessments, newest first."""
+        ...
+
+    def latest_per_customer(self) -> dict[str, Assessment]:
+        """Each assessed customer's newest assessment, by customer id."""
+        ...
+
+    def awaiting_review(self, role: str) -> list[Assessment]:
+        """Assessments routed to ``role`` and not yet answered by it, oldest first."""
+        ...
+
+
+class ImprovementPlanRepository(Protocol):
+    """Improvement plans and their tasks (P60 "improve", P61 measures)."""
+
+    seen: list[Aggregate]
+
+    def add(self, plan: ImprovementPlan) -> None:
+        """Store a new plan."""
+
+    def get(self, plan_id: str) -> ImprovementPlan:
+        """The plan, or NotFound."""
+        ...
+
+    def save(self, plan: ImprovementPlan) -> None:
+        """Store changes (tasks added or done, closed)."""
+
+    def open_for_customer(self, customer_id: str) -> ImprovementPlan | None:
+        """The customer's open plan, if any (at most one is open at a time)."""
+        ...
+
+    def for_customer(self, customer_id: str) -> list[ImprovementPlan]:
+        """Every plan of the customer, newest first."""
+        ...
+
+
+class SurveyRepository(Protocol):
+    """Loyalty survey answers (P62, P65)."""
+
+    seen: list[Aggregate]
+
+    def add(self, response: SurveyResponse) -> None:
+        """Store a new response."""
+
+    def get(self, response_id: str) -> SurveyResponse:
+        """The response, or NotFound."""
+        ...
+
+    def for_customer(self, customer_id: str) -> list[SurveyResponse]:
+        """The customer's answers, newest first."""
+        ...
+
+    def answered_between(
+        self, since: datetime | None = None, until: datetime | None = None, *, segment: str | None = None
+    ) -> list[SurveyResponse]:
+        """Answers given in ``[since, until)`` (open ends when None), of ``segment`` when given."""
+
+
+class ComplaintRepository(Protocol):
+    """Complaints of one tenant (P40-P52).
+
+    A SQL adapter keeps tenant, id, customer_id, status, severity,
+    key_customer, category, received_at, next_due, signal reference and the
+    count of open corrective actions as columns (for the queries below) and
+    the rest of the record, timeline included, as one JSON document.
+    """
+
+    seen: list[Aggregate]
+
+    def add(self, complaint: Complaint) -> None:
+        """Store a new complaint."""
+
+    def get(self, complaint_id: str) -> Complaint:
+        """The complaint, or NotFound (also for another tenant's complaint)."""
+        ...
+
+    def save(self, complaint: Complaint) -> None:
+        """Store changes; ConcurrencyConflict if someone saved in between."""
+
+    def open_complaints(self) -> list[Complaint]:
+        """Every complaint not closed yet, oldest first."""
+        ...
+
+    def for_customer(self, customer_id: str, *, open_only: bool = False) -> list[Complaint]:
+        """The customer's complaints, newest first."""
+        ...
+
+    def has_open(self, customer_id: str) -> bool:
+        """Whether the customer has a complaint that is not closed."""
+        ...
+
+    def by_signal(self, source: str, reference: str) -> Complaint | None:
+        """The complaint opened from this silent-complaint signal (P50), if any."""
+        ...
+
+    def received_between(self, start: datetime, end: datetime) -> list[Complaint]:
+        """Complaints received from ``start`` (inclusive) to ``end`` (exclusive), oldest first."""
+        ...
+
+    def count_in_category(self, category: Category, since: datetime) -> int:
+        """How many complaints of ``category`` were received since ``since``."""
+        ...
+
+    def with_corrective_actions(self) -> list[Complaint]:
+        """Complaints that carry at least one corrective action (P46)."""
+        ...
+
+
+class StandardAnswerRepository(Protocol):
+    """The Q&A base of standard answers (P46)."""
+
+    seen: list[Aggregate]
+
+    def add(self, answer: StandardAnswer) -> None:
+        """Store a new standard answer."""
+
+    def get(self, answer_id: str) -> StandardAnswer:
+        """The answer, or NotFound."""
+        ...
+
+    def save(self, answer: StandardAnswer) -> None:
+        """Store changes; ConcurrencyConflict on a race."""
+
+    def for_category(self, category: Category) -> list[StandardAnswer]:
+        """The answers of one category, oldest first."""
         ...
 
 
@@ -372,6 +524,11 @@ class UnitOfWork(abc.ABC):
     customers: CustomerRepository
     purchases: PurchaseRepository
     notes: NoteRepository
+    assessments: AssessmentRepository
+    improvement_plans: ImprovementPlanRepository
+    surveys: SurveyRepository
+    complaints: ComplaintRepository
+    standard_answers: StandardAnswerRepository
     touches: TouchRepository
     appointments: AppointmentRepository
     follow_ups: FollowUpRepository
@@ -401,17 +558,23 @@ class UnitOfWork(abc.ABC):
 
     def repositories(self) -> Sequence[object]:
         """The repositories whose ``seen`` aggregates carry events (override to add more)."""
-        return (
-            self.customers,
-            self.purchases,
-            self.notes,
-            self.touches,
-            self.appointments,
-            self.follow_ups,
-            self.wishes,
-            self.recurring,
-            self.sale_credits,
+        # Looked up by name: an adapter without an area's repositories cannot
+        # have touched its aggregates, so it loses no events and still commits.
+        areas = (
+            "complaints",
+            "standard_answers",
+            "assessments",
+            "improvement_plans",
+            "surveys",
+            "touches",
+            "appointments",
+            "follow_ups",
+            "wishes",
+            "recurring",
+            "sale_credits",
         )
+        extra = tuple(r for r in (getattr(self, name, None) for name in areas) if r is not None)
+        return (self.customers, self.purchases, self.notes, *extra)
 
     def collect_events(self) -> list[DomainEvent]:
         """Take the new events of every aggregate touched in this unit of work."""
