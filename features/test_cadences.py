@@ -556,6 +556,11 @@ def silent_signal(care: clientcare.Clientcare, events: list[DomainEvent], name: 
     assert [(s.customer_id, s.source) for s in signals] == [(customer.id, source)]
 
 
+@then(parsers.parse('the complaints area has an open complaint for "{name}"'))
+def complaint_opened(care: clientcare.Clientcare, name: str) -> None:
+    assert care.complaints.has_open_complaint(customer_named(care, name).id)
+
+
 @then(parsers.parse('"{name}" has an appointment at "{moment}" with "{staff}"'))
 def has_appointment(care: clientcare.Clientcare, name: str, moment: str, staff: str) -> None:
     customer = customer_named(care, name)

@@ -52,6 +52,7 @@ Feature: Touches and the daily run
     When "王芳" buys "R-100" for 1999 from "alice"
     And the return visit of "王芳" ends with "complaint_raised"
     Then a silent complaint signal for "王芳" was published from "contact_outcome"
+    And the complaints area has an open complaint for "王芳"
 
   @P29
   Scenario: An appointment made on a call is booked
