@@ -70,6 +70,16 @@ Feature: Follow-up cadences
     And the next follow-up touch of "张伟" ends with "replied"
     Then the follow-up of "张伟" stopped after 0 touches because "reply"
 
+  @P21 @P61
+  Scenario: A relationship ended by an assessment stops the sequence and all marketing
+    Given a customer "孙强" with phone "13600136000"
+    And "孙强" agrees to marketing by phone and sms
+    When staff "bob" starts a follow-up for "孙强"
+    And the marketing director ends the relationship with "孙强"
+    Then the follow-up of "孙强" stopped after 0 touches because "terminated"
+    And "孙强" has no open touches
+    And staff cannot start a follow-up for "孙强"
+
   @P21
   Scenario: The sequence pauses while the customer has an open complaint
     Given a customer "张伟" with phone "13700137000"

@@ -206,6 +206,13 @@ def reached_n(care: clientcare.Clientcare, clock: FixedClock, name: str, count: 
         care.touches.complete(touch.id, "reached", by="bob")
 
 
+@when(parsers.parse('the marketing director ends the relationship with "{name}"'))
+def end_relationship(care: clientcare.Clientcare, name: str) -> None:
+    entry = clientcare.IndicatorEntry(score=2, basis="多次拒绝沟通")
+    assessment = care.assessments.assess(customer_named(care, name).id, by="cs", entries={"cooperation": entry})
+    care.assessments.confirm_termination(assessment.id, by="director")
+
+
 @when(parsers.parse('the next follow-up touch of "{name}" ends with "{outcome}"'))
 def follow_up_outcome(care: clientcare.Clientcare, name: str, outcome: str) -> None:
     care.touches.complete(_next_follow_up(care, name).id, outcome, by="bob")
@@ -391,6 +398,12 @@ def follow_up_offsets(care: clientcare.Clientcare, name: str, offsets: str) -> N
     start = touches[0].due
     assert [(t.due - start).days for t in touches] == [int(x) for x in _names(offsets)]
     assert [t.sequence_no for t in touches] == list(range(1, len(touches) + 1))
+
+
+@then(parsers.parse('staff cannot start a follow-up for "{name}"'))
+def cannot_start(care: clientcare.Clientcare, name: str) -> None:
+    error = capture(lambda: care.touches.start_follow_up(customer_named(care, name).id, owner="bob"))
+    assert error is not None and getattr(error, "rule", None) == "follow_up.terminated"
 
 
 @then(parsers.parse('"{name}" has no open follow-up touches'))

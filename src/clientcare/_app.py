@@ -36,13 +36,14 @@ from clientcare._touches_service import (
     CadencePorts,
     DailyService,
     NoComplaints,
+    NoStops,
     StaffService,
     TouchesService,
     schedule_after_purchase,
 )
 from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import DomainEvent, SilentComplaintSignal
+from clientcare.events import DomainEvent, MarketingStopped, SilentComplaintSignal
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, OutboxMessage
 
@@ -531,11 +532,14 @@ class Clientcare:
         self.cadence_ports = cadence_ports or CadencePorts()
         if isinstance(self.cadence_ports.complaints, NoComplaints):
             self.cadence_ports.complaints = self.complaints  # P21: pause sequences while a complaint is open
+        if isinstance(self.cadence_ports.relationships, NoStops):
+            self.cadence_ports.relationships = self.assessments  # P61: no marketing once a relationship ended
         self.touches = TouchesService(self._ctx, self.cadence_ports)
         self.daily = DailyService(self._ctx, self.cadence_ports)
         self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
         self.boards = BoardsService(self._ctx, self.cadence_ports)
         self.staff = StaffService(self._ctx, self.cadence_ports)
+        self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
 
     @property
     def tenant(self) -> str:

@@ -8,6 +8,7 @@ so the library works before those areas are wired:
   as tier A, everyone else as tier C.
 * :class:`OpenComplaints` — no complaint information: nothing is paused.
 * :class:`MembershipDates` — no member cards: no expiry reminders.
+* :class:`MarketingStops` — no assessments: no relationship counts as ended.
 * :class:`StaffRoster` — no roster: touches stay unassigned (the store's
   or tenant's board shows them) and rotation capacity applies to the pool.
 """
@@ -54,7 +55,7 @@ from clientcare._texts import Texts
 from clientcare._touches import PURPOSE_OF, Outcome, Precision, Touch, TouchReason, TouchStatus
 from clientcare._values import Money
 from clientcare.errors import ConcurrencyConflict, ConsentRequired, DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import LostCustomerInterviewed, WantedItemArrived
+from clientcare.events import DomainEvent, LostCustomerInterviewed, SaleCredited, WantedItemArrived
 from clientcare.playbook import Playbook
 from clientcare.ports import Notification, Notifier, UnitOfWork
 
@@ -66,6 +67,7 @@ __all__ = [
     "DailyService",
     "DispatchReport",
     "FixedRoster",
+    "MarketingStops",
     "MembershipDates",
     "OpenComplaints",
     "Referral",
@@ -101,6 +103,14 @@ class OpenComplaints(Protocol):
         ...
 
 
+class MarketingStops(Protocol):
+    """Ended relationships from the assessments area (P61 "terminate")."""
+
+    def marketing_stopped(self, customer_id: str) -> bool:
+        """Whether a confirmed ending stands: no marketing touch may be planned."""
+        ...
+
+
 class MembershipDates(Protocol):
     """Member card expiry dates from the membership area (issue 4)."""
 
@@ -133,6 +143,14 @@ class NoComplaints:
         return False
 
 
+class NoStops:
+    """Default: no assessment information, so no relationship counts as ended."""
+
+    def marketing_stopped(self, customer_id: str) -> bool:
+        """Always False."""
+        return False
+
+
 class NoMembership:
     """Default: no member cards, so no expiry reminders."""
 
@@ -159,6 +177,7 @@ class CadencePorts:
     segments: SegmentLookup = attrs.field(factory=NoSegments)
     complaints: OpenComplaints = attrs.field(factory=NoComplaints)
     membership: MembershipDates = attrs.field(factory=NoMembership)
+    relationships: MarketingStops = attrs.field(factory=NoStops)
     roster: StaffRoster = attrs.field(factory=FixedRoster)
 
 
@@ -222,21 +241,33 @@ def _credit_sale(uow: UnitOfWork, playbook: Playbook, purchase: Purchase) -> Non
     last = max(preceding, key=lambda t: (t.closed_at, t.id)) if preceding else None
     in_sequence = [t for t in preceding if t.sequence_no is not None]
     numbered = max(in_sequence, key=lambda t: (t.closed_at, t.id)) if in_sequence else None
-    uow.sale_credits.add(
-        SaleCredit(
-            id=purchase.id,
+    credit = SaleCredit(
+        id=purchase.id,
+        tenant=purchase.tenant,
+        customer_id=purchase.customer_id,
+        occurred_at=purchase.occurred_at,
+        amount=purchase.amount.amount,
+        currency=purchase.amount.currency,
+        touch_id=last.id if last else None,
+        touch_no=numbered.sequence_no if numbered else None,
+        # Whoever did the touch earns the sale (P31); a message earns it for nobody.
+        owner=None if last is None or last.automated else (last.closed_by or last.owner),
+        reason=last.reason if last else None,
+    )
+    credit.record(
+        SaleCredited(
             tenant=purchase.tenant,
-            customer_id=purchase.customer_id,
             occurred_at=purchase.occurred_at,
-            amount=purchase.amount.amount,
-            currency=purchase.amount.currency,
-            touch_id=last.id if last else None,
-            touch_no=numbered.sequence_no if numbered else None,
-            # Whoever did the touch earns the sale (P31); a message earns it for nobody.
-            owner=None if last is None or last.automated else (last.closed_by or last.owner),
-            reason=last.reason if last else None,
+            purchase_id=purchase.id,
+            customer_id=purchase.customer_id,
+            touch_id=credit.touch_id,
+            touch_no=credit.touch_no,
+            owner=credit.owner,
+            amount=credit.amount,
+            currency=credit.currency,
         )
     )
+    uow.sale_credits.add(credit)
 
 
 def _stop_sequence(uow: UnitOfWork, sequence: FollowUp, *, why: str, at: datetime) -> None:
@@ -544,11 +575,28 @@ class TouchesService(_Service):
     def start_follow_up(self, customer_id: str, *, owner: str | None, topic: str = "", priority: int = 3) -> FollowUp:
         """P21: a sequence of up to 11 touches with growing gaps; touch 1 is due today."""
         ctx = self._ctx
+        if self._ports.relationships.marketing_stopped(customer_id):
+            raise RuleViolation("follow_up.terminated", "the relationship was ended (P61)")
         with ctx.unit() as uow:
             sequence, first = self._start_sequence(uow, customer_id, owner, topic, ctx.now(), priority=priority)
             if first is None:
                 raise ConsentRequired("follow_up.consent", "no marketing consent on a staff channel")
         return sequence
+
+    def on_marketing_stopped(self, event: DomainEvent) -> None:
+        """P61 -> P21: an ended relationship stops its sequences and open marketing touches."""
+        customer_id = getattr(event, "customer_id", None)
+        if not isinstance(customer_id, str):
+            return
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            now = ctx.now()
+            for sequence in uow.follow_ups.active_for(customer_id):
+                _stop_sequence(uow, sequence, why="terminated", at=now)
+            for touch in uow.touches.for_customer(customer_id, open_only=True):
+                if touch.purpose is Purpose.MARKETING:
+                    touch.cancel(why="relationship ended", by="system", at=now)
+                    uow.touches.save(touch)
 
     def stop_follow_up(self, customer_id: str, *, why: str) -> int:
         """P21: stop the customer's sequences (a reply, a terminated relationship); returns how many."""
@@ -701,7 +749,7 @@ class TouchesService(_Service):
         tiers = self._ports.segments.tier_of([c.id for c in customers])
         touches: list[Touch] = []
         for customer in customers:
-            if customer.erased:
+            if customer.erased or self._ports.relationships.marketing_stopped(customer.id):
                 continue
             view = _view(customer, _no_figures(customer.id, ctx.playbook.locale.currency), tiers)
             if key_only and not view.key:
@@ -982,6 +1030,7 @@ class DailyService(_Service):
         tiers = ports.segments.tier_of([c.id for c in customers])
         expiries = ports.membership.card_expiries([c.id for c in customers])
         complaints = {c.id for c in customers if ports.complaints.has_open_complaint(c.id)}
+        ended = {c.id for c in customers if ports.relationships.marketing_stopped(c.id)}
         planner = self._planner()
         candidates: list[Touch] = []
         rotation: list[Touch] = []
@@ -996,8 +1045,10 @@ class DailyService(_Service):
             owner = _stable_owner(customer.id, ports.roster.staff_of(customer.home_store))
             candidates.extend(planner.greetings(view, day, owner, holidays))
             for extra in (planner.thank_you(view, day, owner), planner.silence(view, day, owner)):
-                # P21: no selling to a customer whose complaint is open.
-                if extra is not None and not (view.open_complaint and extra.purpose is Purpose.MARKETING):
+                # P21: no selling to a customer whose complaint is open; P61: nor
+                # to one whose relationship was ended.
+                quiet = view.open_complaint or customer.id in ended
+                if extra is not None and not (quiet and extra.purpose is Purpose.MARKETING):
                     candidates.append(extra)
             visit = planner.rotation(view, day)
             if visit is not None:
