@@ -194,3 +194,34 @@ def test_shards_must_be_valid() -> None:
     care = clientcare.connect("memory://", tenant="shop", clock=FixedClock(T0))
     with pytest.raises(ValidationError):
         care.daily.run(D0, shard=2, shards=2)
+
+
+def test_a_crashed_daily_run_resumes_by_running_again() -> None:
+    """A run that dies after its first batch, run again, ends with the same touches as a clean run."""
+
+    def shop() -> clientcare.Clientcare:
+        care = clientcare.connect("memory://", tenant="shop", clock=FixedClock(T0))
+        for n in range(12):
+            c = care.customers.register(f"顾客{n}", f"1390000{n:04d}", birthday=date(1990, 1, 7), customer_agrees=True)
+            care.privacy.give_consent(c.id, "greetings", "sms", method="verbal", source="in_store")
+        return care
+
+    class Flaky:
+        calls = 0
+
+        def tier_of(self, ids: object) -> dict[str, str]:
+            Flaky.calls += 1
+            if Flaky.calls == 2:
+                raise RuntimeError("worker died")
+            return {}
+
+    clean = shop()
+    expected = clean.daily.run(D0, batch=5).planned
+    care = shop()
+    care.cadence_ports.segments = Flaky()
+    with pytest.raises(RuntimeError):
+        care.daily.run(D0, batch=5)
+    partial = sum(len(care.touches.for_customer(c.id)) for c in care.customers.search(name="顾客", limit=50))
+    assert 0 < partial < expected
+    resumed = care.daily.run(D0, batch=5)
+    assert partial + resumed.planned == expected == 12
