@@ -490,7 +490,8 @@ class Planner:
 
     def _card_expiry(self, view: CustomerView, day: date, owner: str | None) -> list[Touch | None]:
         expires = view.card_expires
-        assert expires is not None
+        if expires is None:
+            return []
         aheads = sorted(self.rules.greetings.card_expiry_days_ahead, reverse=True)
         result: list[Touch | None] = []
         for index, ahead in enumerate(aheads):
