@@ -52,6 +52,7 @@ class MemoryBackend:
         self.unique_keys: dict[str, dict[str, UniqueKey]] = {
             "customers": {"phone": lambda c: c.phone},
             "purchases": {"receipt_id": lambda p: p.receipt_id},
+            "touches": {"key": lambda t: t.key},
         }
 
     def unit_of_work(self, tenant: str) -> MemoryUnitOfWork:
@@ -269,6 +270,30 @@ class MemoryUnitOfWork(UnitOfWork):
         self.customers = MemoryCustomerRepository(self, "customers")
         self.purchases = MemoryPurchaseRepository(self, "purchases")
         self.notes = MemoryNoteRepository(self, "notes")
+        # Imported here: those repositories subclass MemoryRepository from this module.
+        from clientcare.adapters.memory._assessments import (  # noqa: PLC0415
+            MemoryAssessmentRepository,
+            MemoryImprovementPlanRepository,
+            MemorySurveyRepository,
+        )
+
+        self.assessments = MemoryAssessmentRepository(self, "assessments")
+        self.improvement_plans = MemoryImprovementPlanRepository(self, "improvement_plans")
+        self.surveys = MemorySurveyRepository(self, "survey_responses")
+        from clientcare.adapters.memory import _complaints as c  # noqa: PLC0415 - it subclasses MemoryRepository
+
+        self.complaints, self.standard_answers = (
+            c.MemoryComplaintRepository(self, "complaints"),
+            c.MemoryStandardAnswerRepository(self, "standard_answers"),
+        )
+        from clientcare.adapters.memory import _touches as t  # noqa: PLC0415 - it subclasses MemoryRepository
+
+        self.touches = t.MemoryTouchRepository(self, "touches")
+        self.appointments = t.MemoryAppointmentRepository(self, "appointments")
+        self.follow_ups = t.MemoryFollowUpRepository(self, "follow_ups")
+        self.wishes = t.MemoryWishRepository(self, "wishes")
+        self.recurring = t.MemoryRecurringRuleRepository(self, "recurring")
+        self.sale_credits = t.MemorySaleCreditRepository(self, "sale_credits")
         self.outbox = MemoryOutbox(self)
 
     def _committed(self, table: str) -> dict[str, Aggregate]:

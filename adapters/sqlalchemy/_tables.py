@@ -38,6 +38,7 @@ __all__ = [
     "customers",
     "document_column",
     "document_table",
+    "documents",
     "key_string",
     "metadata",
     "notes",
@@ -204,4 +205,18 @@ outbox = Table(
     Column("occurred_at", timestamp(), nullable=False),
     Column("payload", document_column(), nullable=False),
     Index("ix_cc_outbox_tenant", "tenant", "id"),
+)
+
+
+documents = Table(
+    "cc_documents",
+    metadata,
+    _tenant(),
+    Column("kind", String(40), nullable=False),
+    _id(),
+    Column("version", Integer, nullable=False),
+    Column("unique_key", key_string(200), nullable=True),
+    Column("document", document_column(), nullable=False),
+    PrimaryKeyConstraint("tenant", "kind", "id"),
+    UniqueConstraint("tenant", "kind", "unique_key"),
 )

@@ -149,6 +149,10 @@ class SqlUnitOfWork(UnitOfWork):
         self.notes = SqlNoteRepository(self)
         self.outbox = SqlOutbox(self)
         self.written = {}
+        from clientcare.adapters.sqlalchemy._documents import bridge_repositories  # noqa: PLC0415 - memory code
+
+        for name, repository in bridge_repositories(self).items():
+            setattr(self, name, repository)
 
     @property
     def connection(self) -> Connection:

@@ -13,7 +13,10 @@ import attrs
 
 from clientcare import serialization
 from clientcare._analytics_service import AnalyticsService
+from clientcare._assessment_sources import AssessmentSources, NoData
+from clientcare._assessments_service import AssessmentsService, SurveysService
 from clientcare._checks import clean_text, one_of
+from clientcare._complaints_service import ComplaintsService
 from clientcare._context import Context as _Context
 from clientcare._customers import (
     Channel,
@@ -39,9 +42,20 @@ from clientcare._imports import (
 )
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
+from clientcare._touches_service import (
+    AppointmentsService,
+    BoardsService,
+    CadencePorts,
+    DailyService,
+    NoComplaints,
+    NoStops,
+    StaffService,
+    TouchesService,
+    schedule_after_purchase,
+)
 from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import DomainEvent
+from clientcare.events import DomainEvent, MarketingStopped, SilentComplaintSignal
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, BulkPurchaseImport, Clock, OutboxMessage
 
@@ -372,6 +386,9 @@ class PurchasesService(_Service):
                 receipt_id=receipt_id,
             )
             uow.purchases.add(purchase)
+            # P20/P35/P21: the return visit and after-sales touches, the sale's
+            # credit and the end of follow-up sequences, in the same transaction.
+            schedule_after_purchase(uow, tenant=ctx.tenant, playbook=ctx.playbook, now=ctx.now(), purchase=purchase)
         return purchase
 
     def record_return(
@@ -575,14 +592,48 @@ class Clientcare:
     own ports: ``Clientcare(backend, tenant="acme", clock=my_clock)``.
     """
 
-    def __init__(self, backend: Backend, tenant: str, *, clock: Clock, playbook: Playbook | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        tenant: str,
+        *,
+        clock: Clock,
+        playbook: Playbook | None = None,
+        assessment_sources: AssessmentSources | None = None,
+        cadence_ports: CadencePorts | None = None,
+    ) -> None:
         self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default())
+        self._given_sources = assessment_sources
+        self._given_ports = cadence_ports
         self.customers = CustomersService(self._ctx)
         self.privacy = PrivacyService(self._ctx)
         self.purchases = PurchasesService(self._ctx)
         self.notebook = NotebookService(self._ctx)
         self.events = EventsService(self._ctx)
         self.analytics = AnalyticsService(self._ctx)
+        self.complaints = ComplaintsService(self._ctx)
+        # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
+        self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
+        # Outside data for assessments: the embedder's sources where given, this
+        # facade's own areas where they have the data, "no data" otherwise.
+        sources = assessment_sources or AssessmentSources()
+        if isinstance(sources.complaints, NoData):
+            sources = attrs.evolve(sources, complaints=self.complaints)
+        self.assessments = AssessmentsService(self._ctx, sources)
+        self.surveys = SurveysService(self._ctx, sources)
+        #: Tiers, complaints, membership and roster as the cadences see them
+        #: (defaults documented on CadencePorts; swap attributes to wire areas).
+        self.cadence_ports = cadence_ports or CadencePorts()
+        if isinstance(self.cadence_ports.complaints, NoComplaints):
+            self.cadence_ports.complaints = self.complaints  # P21: pause sequences while a complaint is open
+        if isinstance(self.cadence_ports.relationships, NoStops):
+            self.cadence_ports.relationships = self.assessments  # P61: no marketing once a relationship ended
+        self.touches = TouchesService(self._ctx, self.cadence_ports)
+        self.daily = DailyService(self._ctx, self.cadence_ports)
+        self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
+        self.boards = BoardsService(self._ctx, self.cadence_ports)
+        self.staff = StaffService(self._ctx, self.cadence_ports)
+        self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
 
     @property
     def tenant(self) -> str:
@@ -606,7 +657,14 @@ class Clientcare:
 
     def for_tenant(self, tenant: str) -> Clientcare:
         """Another facade on the same backend, for another tenant."""
-        return Clientcare(self._ctx.backend, tenant, clock=self._ctx.clock, playbook=self._ctx.playbook)
+        return Clientcare(
+            self._ctx.backend,
+            tenant,
+            clock=self._ctx.clock,
+            playbook=self._ctx.playbook,
+            assessment_sources=self._given_sources,
+            cadence_ports=self._given_ports,
+        )
 
     def close(self) -> None:
         """Release the backend's connections."""

@@ -10,29 +10,48 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
 import attrs
 
 from clientcare._aggregate import Aggregate
+from clientcare._appointments import Appointment
+from clientcare._assessments import Assessment, ImprovementPlan
+from clientcare._cadences import FollowUp, RecurringRule, SaleCredit, Wish
+from clientcare._complaints import Category, Complaint, StandardAnswer
 from clientcare._customers import Customer
 from clientcare._imports import BatchOutcome, ImportedPurchase
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase
+from clientcare._surveys import SurveyResponse
+from clientcare._touches import Touch, TouchReason
 from clientcare.events import DomainEvent
 
 __all__ = [
+    "AppointmentRepository",
+    "AssessmentRepository",
     "Backend",
     "BulkPurchaseImport",
     "Clock",
+    "ComplaintRepository",
     "CustomerRepository",
+    "FollowUpRepository",
+    "ImprovementPlanRepository",
     "NoteRepository",
+    "Notification",
+    "Notifier",
     "Outbox",
     "OutboxMessage",
     "PurchaseRepository",
+    "RecurringRuleRepository",
+    "SaleCreditRepository",
+    "StandardAnswerRepository",
+    "SurveyRepository",
+    "TouchRepository",
     "UnitOfWork",
+    "WishRepository",
 ]
 
 
@@ -156,6 +175,337 @@ class NoteRepository(Protocol):
         ...
 
 
+class AssessmentRepository(Protocol):
+    """Completed relationship assessments of one tenant (P60, P61)."""
+
+    seen: list[Aggregate]
+
+    def add(self, assessment: Assessment) -> None:
+        """Store a new assessment."""
+
+    def get(self, assessment_id: str) -> Assessment:
+        """The assessment, or NotFound."""
+        ...
+
+    def save(self, assessment: Assessment) -> None:
+        """Store changes (override, review, termination); ConcurrencyConflict on a race."""
+
+    def for_customer(self, customer_id: str) -> list[Assessment]:
+        """The customer's assessments, newest first."""
+        ...
+
+    def latest_per_customer(self) -> dict[str, Assessment]:
+        """Each assessed customer's newest assessment, by customer id."""
+        ...
+
+    def awaiting_review(self, role: str) -> list[Assessment]:
+        """Assessments routed to ``role`` and not yet answered by it, oldest first."""
+        ...
+
+
+class ImprovementPlanRepository(Protocol):
+    """Improvement plans and their tasks (P60 "improve", P61 measures)."""
+
+    seen: list[Aggregate]
+
+    def add(self, plan: ImprovementPlan) -> None:
+        """Store a new plan."""
+
+    def get(self, plan_id: str) -> ImprovementPlan:
+        """The plan, or NotFound."""
+        ...
+
+    def save(self, plan: ImprovementPlan) -> None:
+        """Store changes (tasks added or done, closed)."""
+
+    def open_for_customer(self, customer_id: str) -> ImprovementPlan | None:
+        """The customer's open plan, if any (at most one is open at a time)."""
+        ...
+
+    def for_customer(self, customer_id: str) -> list[ImprovementPlan]:
+        """Every plan of the customer, newest first."""
+        ...
+
+
+class SurveyRepository(Protocol):
+    """Loyalty survey answers (P62, P65)."""
+
+    seen: list[Aggregate]
+
+    def add(self, response: SurveyResponse) -> None:
+        """Store a new response."""
+
+    def get(self, response_id: str) -> SurveyResponse:
+        """The response, or NotFound."""
+        ...
+
+    def for_customer(self, customer_id: str) -> list[SurveyResponse]:
+        """The customer's answers, newest first."""
+        ...
+
+    def answered_between(
+        self, since: datetime | None = None, until: datetime | None = None, *, segment: str | None = None
+    ) -> list[SurveyResponse]:
+        """Answers given in ``[since, until)`` (open ends when None), of ``segment`` when given."""
+
+
+class ComplaintRepository(Protocol):
+    """Complaints of one tenant (P40-P52).
+
+    A SQL adapter keeps tenant, id, customer_id, status, severity,
+    key_customer, category, received_at, next_due, signal reference and the
+    count of open corrective actions as columns (for the queries below) and
+    the rest of the record, timeline included, as one JSON document.
+    """
+
+    seen: list[Aggregate]
+
+    def add(self, complaint: Complaint) -> None:
+        """Store a new complaint."""
+
+    def get(self, complaint_id: str) -> Complaint:
+        """The complaint, or NotFound (also for another tenant's complaint)."""
+        ...
+
+    def save(self, complaint: Complaint) -> None:
+        """Store changes; ConcurrencyConflict if someone saved in between."""
+
+    def open_complaints(self) -> list[Complaint]:
+        """Every complaint not closed yet, oldest first."""
+        ...
+
+    def for_customer(self, customer_id: str, *, open_only: bool = False) -> list[Complaint]:
+        """The customer's complaints, newest first."""
+        ...
+
+    def has_open(self, customer_id: str) -> bool:
+        """Whether the customer has a complaint that is not closed."""
+        ...
+
+    def by_signal(self, source: str, reference: str) -> Complaint | None:
+        """The complaint opened from this silent-complaint signal (P50), if any."""
+        ...
+
+    def received_between(self, start: datetime, end: datetime) -> list[Complaint]:
+        """Complaints received from ``start`` (inclusive) to ``end`` (exclusive), oldest first."""
+        ...
+
+    def count_in_category(self, category: Category, since: datetime) -> int:
+        """How many complaints of ``category`` were received since ``since``."""
+        ...
+
+    def with_corrective_actions(self) -> list[Complaint]:
+        """Complaints that carry at least one corrective action (P46)."""
+        ...
+
+
+class StandardAnswerRepository(Protocol):
+    """The Q&A base of standard answers (P46)."""
+
+    seen: list[Aggregate]
+
+    def add(self, answer: StandardAnswer) -> None:
+        """Store a new standard answer."""
+
+    def get(self, answer_id: str) -> StandardAnswer:
+        """The answer, or NotFound."""
+        ...
+
+    def save(self, answer: StandardAnswer) -> None:
+        """Store changes; ConcurrencyConflict on a race."""
+
+    def for_category(self, category: Category) -> list[StandardAnswer]:
+        """The answers of one category, oldest first."""
+        ...
+
+
+class TouchRepository(Protocol):
+    """Touches of one tenant (P20–P35). ``key`` is unique per tenant.
+
+    SQL adapters back :meth:`add_new` with ``INSERT … ON CONFLICT DO NOTHING``
+    on the key (the daily run's idempotence) and :meth:`lease_automated`
+    with ``SELECT … FOR UPDATE SKIP LOCKED`` (many dispatch workers).
+    """
+
+    seen: list[Aggregate]
+
+    def add(self, touch: Touch) -> None:
+        """Store a new touch; DuplicateRecord if its key exists."""
+
+    def add_new(self, touches: Sequence[Touch]) -> list[Touch]:
+        """Store those touches whose key is new; returns the ones stored."""
+        ...
+
+    def get(self, touch_id: str) -> Touch:
+        """The touch, or NotFound."""
+        ...
+
+    def save(self, touch: Touch) -> None:
+        """Store changes; ConcurrencyConflict if someone saved in between."""
+
+    def by_key(self, key: str) -> Touch | None:
+        """The touch with this key, if any."""
+        ...
+
+    def for_customer(self, customer_id: str, *, open_only: bool = False) -> list[Touch]:
+        """The customer's touches, by due date."""
+        ...
+
+    def for_sequence(self, sequence_id: str) -> list[Touch]:
+        """The touches of one follow-up sequence, by number."""
+        ...
+
+    def due_between(
+        self,
+        first: date,
+        last: date,
+        *,
+        owner: str | None = None,
+        store_id: str | None = None,
+        open_only: bool = True,
+    ) -> list[Touch]:
+        """Touches due from ``first`` to ``last`` (inclusive), optionally one owner's or store's."""
+        ...
+
+    def overdue(self, before: date, *, owner: str | None = None, store_id: str | None = None) -> list[Touch]:
+        """Open touches due before ``before``."""
+        ...
+
+    def closed_between(self, start: datetime, end: datetime, *, owner: str | None = None) -> list[Touch]:
+        """Touches done, skipped or cancelled in ``[start, end)``."""
+        ...
+
+    def held(self) -> list[Touch]:
+        """Touches on hold (P21: the customer has an open complaint)."""
+        ...
+
+    def count_due(self, day: date, reason: TouchReason, owner: str | None) -> int:
+        """How many touches of ``reason`` are due on ``day`` for ``owner`` (capacity)."""
+        ...
+
+    def count_sent_since(self, customer_id: str, since: datetime) -> int:
+        """Automated touches done for the customer since ``since`` (frequency cap)."""
+        ...
+
+    def lease_automated(self, *, day: date, now: datetime, worker: str, until: datetime, limit: int) -> list[Touch]:
+        """Take up to ``limit`` planned automated touches due by ``day`` whose lease is free or expired."""
+        ...
+
+
+class AppointmentRepository(Protocol):
+    """Appointments of one tenant (P29)."""
+
+    seen: list[Aggregate]
+
+    def add(self, appointment: Appointment) -> None:
+        """Store a new appointment."""
+
+    def get(self, appointment_id: str) -> Appointment:
+        """The appointment, or NotFound."""
+        ...
+
+    def save(self, appointment: Appointment) -> None:
+        """Store changes."""
+
+    def booked_before(self, moment: datetime) -> list[Appointment]:
+        """Appointments still booked that started before ``moment``."""
+        ...
+
+    def between(self, start: datetime, end: datetime, *, staff_id: str | None = None) -> list[Appointment]:
+        """Appointments starting in ``[start, end)``."""
+        ...
+
+
+class FollowUpRepository(Protocol):
+    """Follow-up sequences of one tenant (P21)."""
+
+    seen: list[Aggregate]
+
+    def add(self, sequence: FollowUp) -> None:
+        """Store a new sequence."""
+
+    def get(self, sequence_id: str) -> FollowUp:
+        """The sequence, or NotFound."""
+        ...
+
+    def save(self, sequence: FollowUp) -> None:
+        """Store changes."""
+
+    def active_for(self, customer_id: str) -> list[FollowUp]:
+        """The customer's running sequences."""
+        ...
+
+
+class WishRepository(Protocol):
+    """Wanted items of one tenant (P28)."""
+
+    seen: list[Aggregate]
+
+    def add(self, wish: Wish) -> None:
+        """Store a new wish."""
+
+    def save(self, wish: Wish) -> None:
+        """Store changes."""
+
+    def open_for(self, style_no: str) -> list[Wish]:
+        """Wishes still waiting for ``style_no``, oldest first."""
+        ...
+
+
+class RecurringRuleRepository(Protocol):
+    """Staff-set recurring touches of one tenant."""
+
+    seen: list[Aggregate]
+
+    def add(self, rule: RecurringRule) -> None:
+        """Store a new rule."""
+
+    def get(self, rule_id: str) -> RecurringRule:
+        """The rule, or NotFound."""
+        ...
+
+    def save(self, rule: RecurringRule) -> None:
+        """Store changes."""
+
+    def active_on(self, day: date) -> list[RecurringRule]:
+        """Rules that have started and not ended on ``day``."""
+        ...
+
+
+class SaleCreditRepository(Protocol):
+    """Which touch preceded each sale (P21, P31); one row per purchase."""
+
+    seen: list[Aggregate]
+
+    def add(self, credit: SaleCredit) -> None:
+        """Store a credit; DuplicateRecord if the purchase has one."""
+
+    def between(self, start: datetime, end: datetime) -> list[SaleCredit]:
+        """Credits for sales in ``[start, end)``."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class Notification:
+    """One automated message, rendered and addressed. Address and text are personal: no repr."""
+
+    touch_id: str
+    customer_id: str
+    channel: str
+    address: str = attrs.field(repr=False)
+    subject: str = attrs.field(repr=False)
+    body: str = attrs.field(repr=False)
+    locale: str
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Sends automated messages (SMS, email, messaging); raises on failure."""
+
+    def send(self, notification: Notification) -> None:
+        """Deliver one message, or raise so the touch is retried later."""
+
+
 @attrs.frozen(kw_only=True)
 class OutboxMessage:
     """An event stored for delivery to other systems (at least once)."""
@@ -191,6 +541,17 @@ class UnitOfWork(abc.ABC):
     customers: CustomerRepository
     purchases: PurchaseRepository
     notes: NoteRepository
+    assessments: AssessmentRepository
+    improvement_plans: ImprovementPlanRepository
+    surveys: SurveyRepository
+    complaints: ComplaintRepository
+    standard_answers: StandardAnswerRepository
+    touches: TouchRepository
+    appointments: AppointmentRepository
+    follow_ups: FollowUpRepository
+    wishes: WishRepository
+    recurring: RecurringRuleRepository
+    sale_credits: SaleCreditRepository
     outbox: Outbox
 
     def __init__(self) -> None:
@@ -214,7 +575,23 @@ class UnitOfWork(abc.ABC):
 
     def repositories(self) -> Sequence[object]:
         """The repositories whose ``seen`` aggregates carry events (override to add more)."""
-        return (self.customers, self.purchases, self.notes)
+        # Looked up by name: an adapter without an area's repositories cannot
+        # have touched its aggregates, so it loses no events and still commits.
+        areas = (
+            "complaints",
+            "standard_answers",
+            "assessments",
+            "improvement_plans",
+            "surveys",
+            "touches",
+            "appointments",
+            "follow_ups",
+            "wishes",
+            "recurring",
+            "sale_credits",
+        )
+        extra = tuple(r for r in (getattr(self, name, None) for name in areas) if r is not None)
+        return (self.customers, self.purchases, self.notes, *extra)
 
     def collect_events(self) -> list[DomainEvent]:
         """Take the new events of every aggregate touched in this unit of work."""

@@ -11,9 +11,13 @@ it unchanged. Subclass it in a pytest module and implement
         def make_backend(self):
             return MyBackend(...)
 
+:class:`TouchesContract` does the same for touches, appointments,
+follow-up sequences, wishes, recurring rules and sale credits.
+
 Requires pytest (``pip install clientcare[dev]``).
 """
 
 from clientcare.testing._contract import BackendContract
+from clientcare.testing._touches_contract import TouchesContract
 
-__all__ = ["BackendContract"]
+__all__ = ["BackendContract", "TouchesContract"]
