@@ -17,7 +17,7 @@ table before it grows large.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select, update
@@ -90,9 +90,11 @@ class DocumentStore:
             data.pop(name, None)
         unique = type(self).unique
         value = unique(obj) if unique is not None else None
+        customer = getattr(obj, "customer_id", None)
         return {
             "document": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
             "unique_key": None if value is None else str(value),
+            "customer_id": customer if isinstance(customer, str) else None,
         }
 
     def add(self, obj: Any) -> None:
@@ -149,11 +151,50 @@ class DocumentStore:
         return int(result.rowcount)
 
 
-def _bridge(memory_class: type[Any], aggregate: type[Aggregate], unique: Callable[[Any], object] | None = None) -> Any:
+class _IndexedTouches(DocumentStore):
+    """Touch lookups on the hot paths (recording a purchase) served by indexes, not scans."""
+
+    def add_new(self, touches: Sequence[Any]) -> list[Any]:
+        """Store the touches whose key is not stored yet (one indexed query)."""
+        keys = [touch.key for touch in touches]
+        d = t.documents.c
+        known: set[str] = set()
+        if keys:
+            statement = select(d.unique_key).where(
+                d.tenant == self._uow.tenant, d.kind == self._table, d.unique_key.in_(keys)
+            )
+            known = {key for key in self._uow.connection.execute(statement).scalars() if key is not None}
+        stored: list[Any] = []
+        for touch in touches:
+            if touch.key in known:
+                continue
+            known.add(touch.key)
+            self.add(touch)
+            stored.append(touch)
+        return stored
+
+    def by_key(self, key: str) -> Any:
+        """The touch with this key, if any (unique index)."""
+        found = self._select(t.documents.c.unique_key == key)
+        return self._track(found[0]) if found else None
+
+    def for_customer(self, customer_id: str, *, open_only: bool = False) -> list[Any]:
+        """The customer's touches by due day, priority and id (index on customer)."""
+        found: list[Any] = self._select(t.documents.c.customer_id == customer_id)
+        rows = [self._track(row) for row in found if not open_only or row.status.open]
+        return sorted(rows, key=lambda row: (row.due, row.priority, row.id))
+
+
+def _bridge(
+    memory_class: type[Any],
+    aggregate: type[Aggregate],
+    unique: Callable[[Any], object] | None = None,
+    store: type[DocumentStore] = DocumentStore,
+) -> Any:
     """A repository class: DocumentStore's storage with the memory class's queries."""
     return type(
         memory_class.__name__.replace("Memory", "SqlBridged"),
-        (DocumentStore, memory_class),
+        (store, memory_class),
         {"aggregate": aggregate, "unique": staticmethod(unique) if unique is not None else None},
     )
 
@@ -182,7 +223,7 @@ def _classes() -> dict[str, Any]:
             "surveys": (_bridge(ma.MemorySurveyRepository, SurveyResponse), "survey_responses"),
             "complaints": (_bridge(mc.MemoryComplaintRepository, Complaint), "complaints"),
             "standard_answers": (_bridge(mc.MemoryStandardAnswerRepository, StandardAnswer), "standard_answers"),
-            "touches": (_bridge(mt.MemoryTouchRepository, Touch, lambda touch: touch.key), "touches"),
+            "touches": (_bridge(mt.MemoryTouchRepository, Touch, lambda touch: touch.key, _IndexedTouches), "touches"),
             "appointments": (_bridge(mt.MemoryAppointmentRepository, Appointment), "appointments"),
             "follow_ups": (_bridge(mt.MemoryFollowUpRepository, FollowUp), "follow_ups"),
             "wishes": (_bridge(mt.MemoryWishRepository, Wish), "wishes"),

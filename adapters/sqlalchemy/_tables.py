@@ -216,7 +216,9 @@ documents = Table(
     _id(),
     Column("version", Integer, nullable=False),
     Column("unique_key", key_string(200), nullable=True),
+    Column("customer_id", key_string(ID_LENGTH), nullable=True),
     Column("document", document_column(), nullable=False),
     PrimaryKeyConstraint("tenant", "kind", "id"),
     UniqueConstraint("tenant", "kind", "unique_key"),
+    Index("ix_cc_documents_customer", "tenant", "kind", "customer_id"),
 )

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("id", _key(64), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("unique_key", _key(200), nullable=True),
+        sa.Column("customer_id", _key(64), nullable=True),
         sa.Column(
             "document",
             sa.Text().with_variant(mysql.LONGTEXT(charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"),
@@ -39,6 +40,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant", "kind", "id", name="pk_cc_documents"),
         sa.UniqueConstraint("tenant", "kind", "unique_key", name="uq_cc_documents_tenant_kind"),
     )
+    op.create_index("ix_cc_documents_customer", "cc_documents", ["tenant", "kind", "customer_id"])
 
 
 def downgrade() -> None:
