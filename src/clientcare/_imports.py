@@ -9,8 +9,9 @@ purchases are written ``batch_size`` at a time, each batch in its own unit
 of work, so memory stays flat and a crash loses at most one batch. A receipt
 id already in the archive is skipped, so importing a file twice adds nothing.
 
-Imported purchases do not publish ``PurchaseRecorded`` events: a night's
-import is history the POS already acted on, not a sale happening now.
+Imported purchases do not publish ``PurchaseRecorded`` events and plan no
+touches: a night's import is history the POS already acted on, not a sale
+happening now (record live sales with ``purchases.record``).
 
 The storage adapter may offer a fast path (:class:`clientcare.ports.BulkPurchaseImport`);
 otherwise the purchases go through the ordinary repositories.
