@@ -1,10 +1,10 @@
 """A bridge for aggregates that have no typed tables yet.
 
-Complaints, standard answers, assessments, improvement plans, surveys,
-touches, appointments, follow-up sequences, wishes, recurring rules and sale
-credits were added to the core with in-memory repositories. Until each gets
+Complaints, standard answers, assessments, improvement plans and surveys
+were added to the core with in-memory repositories. Until each gets
 its own typed table and :class:`DocumentRepository` (docs/sql.md, "Adding an
-aggregate"), they are kept here as JSON documents in one table,
+aggregate"; the follow-up area already moved out, see ``_cadences.py``),
+they are kept here as JSON documents in one table,
 ``cc_documents`` (tenant, kind, id), with the same tenant scoping, version
 check and unique key as everywhere else.
 
@@ -17,7 +17,7 @@ table before it grows large.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select, update
@@ -151,50 +151,15 @@ class DocumentStore:
         return int(result.rowcount)
 
 
-class _IndexedTouches(DocumentStore):
-    """Touch lookups on the hot paths (recording a purchase) served by indexes, not scans."""
-
-    def add_new(self, touches: Sequence[Any]) -> list[Any]:
-        """Store the touches whose key is not stored yet (one indexed query)."""
-        keys = [touch.key for touch in touches]
-        d = t.documents.c
-        known: set[str] = set()
-        if keys:
-            statement = select(d.unique_key).where(
-                d.tenant == self._uow.tenant, d.kind == self._table, d.unique_key.in_(keys)
-            )
-            known = {key for key in self._uow.connection.execute(statement).scalars() if key is not None}
-        stored: list[Any] = []
-        for touch in touches:
-            if touch.key in known:
-                continue
-            known.add(touch.key)
-            self.add(touch)
-            stored.append(touch)
-        return stored
-
-    def by_key(self, key: str) -> Any:
-        """The touch with this key, if any (unique index)."""
-        found = self._select(t.documents.c.unique_key == key)
-        return self._track(found[0]) if found else None
-
-    def for_customer(self, customer_id: str, *, open_only: bool = False) -> list[Any]:
-        """The customer's touches by due day, priority and id (index on customer)."""
-        found: list[Any] = self._select(t.documents.c.customer_id == customer_id)
-        rows = [self._track(row) for row in found if not open_only or row.status.open]
-        return sorted(rows, key=lambda row: (row.due, row.priority, row.id))
-
-
 def _bridge(
     memory_class: type[Any],
     aggregate: type[Aggregate],
     unique: Callable[[Any], object] | None = None,
-    store: type[DocumentStore] = DocumentStore,
 ) -> Any:
     """A repository class: DocumentStore's storage with the memory class's queries."""
     return type(
         memory_class.__name__.replace("Memory", "SqlBridged"),
-        (store, memory_class),
+        (DocumentStore, memory_class),
         {"aggregate": aggregate, "unique": staticmethod(unique) if unique is not None else None},
     )
 
@@ -206,15 +171,11 @@ def _classes() -> dict[str, Any]:
     """Attribute name -> (bridged class, table kind), built on first use (not at import)."""
     if _CLASSES:
         return _CLASSES
-    from clientcare._appointments import Appointment  # noqa: PLC0415
     from clientcare._assessments import Assessment, ImprovementPlan  # noqa: PLC0415
-    from clientcare._cadences import FollowUp, RecurringRule, SaleCredit, Wish  # noqa: PLC0415
     from clientcare._complaints import Complaint, StandardAnswer  # noqa: PLC0415
     from clientcare._surveys import SurveyResponse  # noqa: PLC0415
-    from clientcare._touches import Touch  # noqa: PLC0415
     from clientcare.adapters.memory import _assessments as ma  # noqa: PLC0415
     from clientcare.adapters.memory import _complaints as mc  # noqa: PLC0415
-    from clientcare.adapters.memory import _touches as mt  # noqa: PLC0415
 
     _CLASSES.update(
         {
@@ -223,12 +184,6 @@ def _classes() -> dict[str, Any]:
             "surveys": (_bridge(ma.MemorySurveyRepository, SurveyResponse), "survey_responses"),
             "complaints": (_bridge(mc.MemoryComplaintRepository, Complaint), "complaints"),
             "standard_answers": (_bridge(mc.MemoryStandardAnswerRepository, StandardAnswer), "standard_answers"),
-            "touches": (_bridge(mt.MemoryTouchRepository, Touch, lambda touch: touch.key, _IndexedTouches), "touches"),
-            "appointments": (_bridge(mt.MemoryAppointmentRepository, Appointment), "appointments"),
-            "follow_ups": (_bridge(mt.MemoryFollowUpRepository, FollowUp), "follow_ups"),
-            "wishes": (_bridge(mt.MemoryWishRepository, Wish), "wishes"),
-            "recurring": (_bridge(mt.MemoryRecurringRuleRepository, RecurringRule), "recurring"),
-            "sale_credits": (_bridge(mt.MemorySaleCreditRepository, SaleCredit), "sale_credits"),
         }
     )
     return _CLASSES

@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKeyConstraint,
     Index,
@@ -34,22 +35,31 @@ from sqlalchemy.types import TypeEngine
 __all__ = [
     "ID_LENGTH",
     "TENANT_LENGTH",
+    "TOUCH_KEY_LENGTH",
+    "appointments",
     "customer_tags",
     "customers",
     "document_column",
     "document_table",
     "documents",
+    "follow_ups",
     "key_string",
     "metadata",
     "notes",
     "outbox",
     "purchase_lines",
     "purchases",
+    "recurring_rules",
+    "sale_credits",
     "timestamp",
+    "touches",
+    "wishes",
 ]
 
 TENANT_LENGTH = 64
 ID_LENGTH = 64
+#: A touch key is customer id, reason, occasion and a reference (a label of up to 100 characters).
+TOUCH_KEY_LENGTH = 320
 
 #: Constraint names are predictable: migrations and error translation rely on them.
 NAMING = {
@@ -207,6 +217,79 @@ outbox = Table(
     Index("ix_cc_outbox_tenant", "tenant", "id"),
 )
 
+
+# -- follow-up cadences (P20–P35): JSON documents plus the columns their lookups need ------------
+# The status and due columns sit inside each board index, after owner or store, so "my board
+# today" reads only open touches of one owner whatever the history; see docs/cadences.md.
+
+touches = document_table(
+    "cc_touches",
+    Column("key", key_string(TOUCH_KEY_LENGTH), nullable=False),
+    Column("customer_id", key_string(ID_LENGTH), nullable=False),
+    Column("reason", String(20), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("priority", SmallInteger, nullable=False),
+    Column("owner", key_string(ID_LENGTH), nullable=True),
+    Column("store_id", key_string(ID_LENGTH), nullable=True),
+    Column("automated", Boolean, nullable=False),
+    Column("sequence_id", key_string(ID_LENGTH), nullable=True),
+    Column("sequence_no", Integer, nullable=True),
+    Column("closed_at", timestamp(), nullable=True),
+    Column("closed_by", key_string(ID_LENGTH), nullable=True),
+    Column("lease_until", timestamp(), nullable=True),
+    UniqueConstraint("tenant", "key"),
+    Index("ix_cc_touches_customer", "tenant", "customer_id", "due"),
+    Index("ix_cc_touches_owner", "tenant", "owner", "status", "due"),
+    Index("ix_cc_touches_store", "tenant", "store_id", "status", "due"),
+    Index("ix_cc_touches_status", "tenant", "status", "due"),
+    Index("ix_cc_touches_dispatch", "tenant", "status", "automated", "due", "priority"),
+    Index("ix_cc_touches_sequence", "tenant", "sequence_id", "sequence_no"),
+    Index("ix_cc_touches_closed", "tenant", "closed_at"),
+)
+
+appointments = document_table(
+    "cc_appointments",
+    Column("customer_id", key_string(ID_LENGTH), nullable=False),
+    Column("staff_id", key_string(ID_LENGTH), nullable=True),
+    Column("status", String(12), nullable=False),
+    Column("starts_at", timestamp(), nullable=False),
+    Index("ix_cc_appointments_starts", "tenant", "starts_at"),
+    Index("ix_cc_appointments_staff", "tenant", "staff_id", "starts_at"),
+    Index("ix_cc_appointments_status", "tenant", "status", "starts_at"),
+)
+
+follow_ups = document_table(
+    "cc_follow_ups",
+    Column("customer_id", key_string(ID_LENGTH), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("started_at", timestamp(), nullable=False),
+    Index("ix_cc_follow_ups_customer", "tenant", "customer_id", "status"),
+)
+
+wishes = document_table(
+    "cc_wishes",
+    Column("customer_id", key_string(ID_LENGTH), nullable=False),
+    Column("style_no", key_string(64), nullable=False),
+    Column("registered_at", timestamp(), nullable=False),
+    Column("arrived_at", timestamp(), nullable=True),
+    Index("ix_cc_wishes_style", "tenant", "style_no", "arrived_at"),
+)
+
+recurring_rules = document_table(
+    "cc_recurring_rules",
+    Column("customer_id", key_string(ID_LENGTH), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=True),
+    Index("ix_cc_recurring_rules_ends", "tenant", "ends_on", "starts_on"),
+)
+
+sale_credits = document_table(
+    "cc_sale_credits",
+    Column("customer_id", key_string(ID_LENGTH), nullable=False),
+    Column("occurred_at", timestamp(), nullable=False),
+    Index("ix_cc_sale_credits_occurred", "tenant", "occurred_at"),
+)
 
 documents = Table(
     "cc_documents",

@@ -149,9 +149,10 @@ class SqlUnitOfWork(UnitOfWork):
         self.notes = SqlNoteRepository(self)
         self.outbox = SqlOutbox(self)
         self.written = {}
+        from clientcare.adapters.sqlalchemy._cadences import cadence_repositories  # noqa: PLC0415
         from clientcare.adapters.sqlalchemy._documents import bridge_repositories  # noqa: PLC0415 - memory code
 
-        for name, repository in bridge_repositories(self).items():
+        for name, repository in {**bridge_repositories(self), **cadence_repositories(self)}.items():
             setattr(self, name, repository)
 
     @property
