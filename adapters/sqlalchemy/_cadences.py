@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Insert, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Insert, func, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -287,7 +287,7 @@ class SqlTouchRepository(DocumentRepository[Touch]):
             .where(
                 self._where(
                     c.customer_id == customer_id,
-                    c.automated.is_(True),
+                    c.automated == true(),
                     c.status == TouchStatus.DONE.value,
                     c.closed_at >= utc_naive(since),
                 )
@@ -308,7 +308,7 @@ class SqlTouchRepository(DocumentRepository[Touch]):
             .where(
                 self._where(
                     c.status == TouchStatus.PLANNED.value,
-                    c.automated.is_(True),
+                    c.automated == true(),
                     c.due <= day,
                     or_(c.lease_until.is_(None), c.lease_until <= utc_naive(now)),
                 )
