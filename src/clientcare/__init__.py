@@ -35,35 +35,54 @@ from clientcare._customers import (
     RelationshipCard,
     SoftProfile,
 )
+from clientcare._loyalty import MembershipService, PointsService, ReferralsService, Reminders, TiersService
+from clientcare._membership import BasketLine, BenefitLine, Benefits, Contract, LevelChange, Membership
 from clientcare._notes import Note
+from clientcare._points import EntryKind, PointsAccount, PointsEntry
 from clientcare._purchases import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
+from clientcare._referrals import Referral
 from clientcare._registry import register_backend
+from clientcare._segments import AbcLabel, Attitude, Priority, SerialisationFigure, Stage, TierChange, TierRun
 from clientcare._values import Money
 from clientcare.playbook import Playbook
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AbcLabel",
+    "Attitude",
+    "BasketLine",
+    "BenefitLine",
+    "Benefits",
     "Channel",
     "Clientcare",
     "ConditionReport",
     "Consent",
     "ConsentMethod",
     "Contact",
+    "Contract",
     "Customer",
     "CustomerFigures",
     "CustomerSummary",
     "CustomersService",
     "DataSource",
     "DateKind",
+    "EntryKind",
     "EventsService",
     "Gender",
     "HardProfile",
     "ImportantDate",
+    "LevelChange",
+    "Membership",
+    "MembershipService",
     "Money",
     "Note",
     "NotebookService",
     "Playbook",
+    "PointsAccount",
+    "PointsEntry",
+    "PointsService",
+    "Priority",
     "PrivacyService",
     "ProfileChange",
     "Purchase",
@@ -71,8 +90,16 @@ __all__ = [
     "PurchaseLine",
     "PurchasesService",
     "Purpose",
+    "Referral",
+    "ReferralsService",
     "RelationshipCard",
+    "Reminders",
+    "SerialisationFigure",
     "SoftProfile",
+    "Stage",
+    "TierChange",
+    "TierRun",
+    "TiersService",
     "__version__",
     "connect",
     "register_backend",

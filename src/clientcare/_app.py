@@ -24,6 +24,7 @@ from clientcare._customers import (
     Purpose,
     RelationshipCard,
 )
+from clientcare._loyalty import MembershipService, PointsService, ReferralsService, TiersService, after_purchase
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
 from clientcare._values import Money, normalise_phone
@@ -73,6 +74,10 @@ class _Context:
         self.clock = clock
         self.playbook = playbook
         self.subscribers: list[tuple[type[DomainEvent], Handler]] = []
+        # Called inside the purchase use case's unit of work for every sale and
+        # return, so what follows from a purchase (points, level, referral
+        # credit) commits with it or not at all.
+        self.purchase_hooks: list[Callable[[_Context, UnitOfWork, Purchase], None]] = []
 
     def now(self) -> datetime:
         moment = self.clock.now()
@@ -397,6 +402,8 @@ class PurchasesService(_Service):
                 receipt_id=receipt_id,
             )
             uow.purchases.add(purchase)
+            for hook in ctx.purchase_hooks:
+                hook(ctx, uow, purchase)
         return purchase
 
     def record_return(
@@ -420,6 +427,8 @@ class PurchasesService(_Service):
                 receipt_id=receipt_id,
             )
             uow.purchases.add(refund)
+            for hook in ctx.purchase_hooks:
+                hook(ctx, uow, refund)
         return refund
 
     def report_condition(
@@ -518,6 +527,11 @@ class Clientcare:
         self.purchases = PurchasesService(self._ctx)
         self.notebook = NotebookService(self._ctx)
         self.events = EventsService(self._ctx)
+        self.tiers = TiersService(self._ctx)
+        self.membership = MembershipService(self._ctx)
+        self.points = PointsService(self._ctx)
+        self.referrals = ReferralsService(self._ctx)
+        self._ctx.purchase_hooks.append(after_purchase)
 
     @property
     def tenant(self) -> str:

@@ -18,18 +18,28 @@ import attrs
 
 from clientcare._aggregate import Aggregate
 from clientcare._customers import Customer
+from clientcare._membership import Contract, Membership
 from clientcare._notes import Note
+from clientcare._points import PointsAccount
 from clientcare._purchases import CustomerFigures, Purchase
+from clientcare._referrals import Referral
+from clientcare._segments import AbcLabel, AttitudeFacts, AttitudeOverride, TierChange, TierRun
 from clientcare.events import DomainEvent
+from clientcare.playbook import AbcRules, SegmentRules
 
 __all__ = [
     "Backend",
     "Clock",
+    "ContractRepository",
     "CustomerRepository",
+    "MembershipRepository",
     "NoteRepository",
     "Outbox",
     "OutboxMessage",
+    "PointsRepository",
     "PurchaseRepository",
+    "ReferralRepository",
+    "TierRepository",
     "UnitOfWork",
 ]
 
@@ -134,6 +144,160 @@ class NoteRepository(Protocol):
         ...
 
 
+class TierRepository(Protocol):
+    """P10–P12: ABC labels with their history, attitude overrides, tier runs.
+
+    :meth:`recompute_abc` is the one set-based operation: an SQL adapter
+    computes spend per customer and the cumulative shares with aggregation and
+    window functions and writes changed labels back in bulk; the memory
+    adapter calls :func:`clientcare._segments.abc_labels`, the reference both
+    must agree with.
+    """
+
+    seen: list[Aggregate]
+
+    def recompute_abc(
+        self, *, start: datetime, end: datetime, rules: AbcRules, at: datetime
+    ) -> tuple[dict[str, AbcLabel], list[TierChange]]:
+        """Label every customer by net spend in ``(start, end]``, store changed labels
+        with history; return all labels and the changes (ordered by customer id)."""
+        ...
+
+    def labels(self) -> dict[str, AbcLabel]:
+        """The current label of every labelled customer."""
+        ...
+
+    def label_of(self, customer_id: str) -> AbcLabel | None:
+        """The customer's current label (None before the first run)."""
+        ...
+
+    def history(self, customer_id: str) -> list[TierChange]:
+        """The customer's label changes, oldest first."""
+        ...
+
+    def attitude_facts(self, *, start: datetime, end: datetime, rules: SegmentRules) -> dict[str, AttitudeFacts]:
+        """P11: the facts the attitude rules need, for every customer (see
+        :func:`clientcare._segments.attitude_facts_from`)."""
+        ...
+
+    def override_of(self, customer_id: str) -> AttitudeOverride | None:
+        """The customer's attitude override record, lifted or not."""
+        ...
+
+    def add_override(self, override: AttitudeOverride) -> None:
+        """Store a first override."""
+
+    def save_override(self, override: AttitudeOverride) -> None:
+        """Store a changed override; ConcurrencyConflict on a race."""
+
+    def active_overrides(self) -> dict[str, AttitudeOverride]:
+        """Overrides in force (not lifted), by customer id."""
+        ...
+
+    def add_run(self, run: TierRun) -> None:
+        """Keep a finished run (its events go to the outbox)."""
+
+    def runs(self, *, limit: int = 50) -> list[TierRun]:
+        """Runs, newest first."""
+        ...
+
+
+class MembershipRepository(Protocol):
+    """P14/P15: memberships, keyed by customer id."""
+
+    seen: list[Aggregate]
+
+    def add(self, membership: Membership) -> None:
+        """Store a new membership record."""
+
+    def get(self, customer_id: str) -> Membership:
+        """The customer's membership record, or NotFound."""
+        ...
+
+    def find(self, customer_id: str) -> Membership | None:
+        """The customer's membership record, if any."""
+        ...
+
+    def save(self, membership: Membership) -> None:
+        """Store changes; ConcurrencyConflict on a race."""
+
+    def iter_all(self, *, batch: int = 500) -> Iterator[Membership]:
+        """Every membership record of the tenant, by customer id."""
+        ...
+
+
+class PointsRepository(Protocol):
+    """P14/P15: points accounts, keyed by customer id.
+
+    An SQL adapter stores the entries append-only and a balance row carrying
+    the version, so concurrent redemptions conflict instead of overspending.
+    """
+
+    seen: list[Aggregate]
+
+    def add(self, account: PointsAccount) -> None:
+        """Store a new account."""
+
+    def find(self, customer_id: str) -> PointsAccount | None:
+        """The customer's account, if any."""
+        ...
+
+    def save(self, account: PointsAccount) -> None:
+        """Append new entries; ConcurrencyConflict if the account changed meanwhile."""
+
+    def iter_all(self, *, batch: int = 500) -> Iterator[PointsAccount]:
+        """Every account of the tenant, by customer id."""
+        ...
+
+
+class ReferralRepository(Protocol):
+    """P33: who referred whom."""
+
+    seen: list[Aggregate]
+
+    def add(self, referral: Referral) -> None:
+        """Store a referral; DuplicateRecord if the customer was referred already."""
+
+    def save(self, referral: Referral) -> None:
+        """Store changes; ConcurrencyConflict on a race."""
+
+    def by_referred(self, customer_id: str) -> Referral | None:
+        """The referral that brought this customer, if any."""
+        ...
+
+    def by_referrer(self, customer_id: str) -> list[Referral]:
+        """Referrals made by this customer, oldest first."""
+        ...
+
+    def open_leads(self) -> list[Referral]:
+        """Referrals whose customer has not bought yet, oldest first."""
+        ...
+
+
+class ContractRepository(Protocol):
+    """P16: B2B contracts."""
+
+    seen: list[Aggregate]
+
+    def add(self, contract: Contract) -> None:
+        """Store a new contract."""
+
+    def get(self, contract_id: str) -> Contract:
+        """The contract, or NotFound."""
+        ...
+
+    def save(self, contract: Contract) -> None:
+        """Store changes; ConcurrencyConflict on a race."""
+
+    def for_customer(self, customer_id: str) -> list[Contract]:
+        """The customer's contracts, newest first."""
+        ...
+
+    def iter_all(self, *, batch: int = 500) -> Iterator[Contract]:
+        """Every contract of the tenant."""
+        ...
+
+
 @attrs.frozen(kw_only=True)
 class OutboxMessage:
     """An event stored for delivery to other systems (at least once)."""
@@ -170,6 +334,11 @@ class UnitOfWork(abc.ABC):
     purchases: PurchaseRepository
     notes: NoteRepository
     outbox: Outbox
+    tiers: TierRepository
+    memberships: MembershipRepository
+    points: PointsRepository
+    referrals: ReferralRepository
+    contracts: ContractRepository
 
     def __init__(self) -> None:
         self.committed_events: list[DomainEvent] = []
@@ -192,7 +361,11 @@ class UnitOfWork(abc.ABC):
 
     def repositories(self) -> Sequence[object]:
         """The repositories whose ``seen`` aggregates carry events (override to add more)."""
-        return (self.customers, self.purchases, self.notes)
+        core = (self.customers, self.purchases, self.notes)
+        # Tiers, membership, points and referrals (P10-P17, P33); getattr so an
+        # adapter that does not offer them yet still commits its other work.
+        loyalty = ("tiers", "memberships", "points", "referrals", "contracts")
+        return core + tuple(r for r in (getattr(self, name, None) for name in loyalty) if r is not None)
 
     def collect_events(self) -> list[DomainEvent]:
         """Take the new events of every aggregate touched in this unit of work."""
