@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEMO_URL ?= memory://
 
 .PHONY: demo test lint typecheck importlint pytest bench clean install
 
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python examples/demo.py
+	$(BIN)/python examples/demo.py $(DEMO_URL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src adapters tests features examples benchmarks tools

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -194,6 +195,11 @@ class MemoryPurchaseRepository(MemoryRepository[Purchase]):
 
     def returns_of(self, purchase_id: str) -> list[Purchase]:
         return self._find(lambda p: p.kind is PurchaseKind.RETURN and p.original_id == purchase_id)
+
+    def between(self, start: datetime | None, end: datetime) -> Iterator[Purchase]:
+        rows = [p for p in self._rows() if (start is None or p.occurred_at >= start) and p.occurred_at < end]
+        for row in sorted(rows, key=lambda p: (p.occurred_at, p.id)):
+            yield _copy(row)
 
     def figures(self, customer_id: str, currency: str) -> CustomerFigures:
         rows = [row for row in self._rows() if row.customer_id == customer_id]

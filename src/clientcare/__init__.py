@@ -9,6 +9,15 @@ Open it with :func:`connect` and use the facade's areas::
 ``import clientcare`` loads no SQLAlchemy, driver or adapter.
 """
 
+from clientcare._analytics import (
+    CompositionRow,
+    EffectRow,
+    RelationshipFigures,
+    StoreComparison,
+    StoreGap,
+    StoreTraffic,
+)
+from clientcare._analytics_service import AnalyticsService
 from clientcare._app import (
     Clientcare,
     CustomersService,
@@ -50,12 +59,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AbcLabel",
+    "AnalyticsService",
     "Attitude",
     "BasketLine",
     "BenefitLine",
     "Benefits",
     "Channel",
     "Clientcare",
+    "CompositionRow",
     "ConditionReport",
     "Consent",
     "ConsentMethod",
@@ -67,6 +78,7 @@ __all__ = [
     "CustomersService",
     "DataSource",
     "DateKind",
+    "EffectRow",
     "EntryKind",
     "EventsService",
     "Gender",
@@ -93,10 +105,14 @@ __all__ = [
     "Referral",
     "ReferralsService",
     "RelationshipCard",
+    "RelationshipFigures",
     "Reminders",
     "SerialisationFigure",
     "SoftProfile",
     "Stage",
+    "StoreComparison",
+    "StoreGap",
+    "StoreTraffic",
     "TierChange",
     "TierRun",
     "TiersService",

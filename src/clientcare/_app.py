@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -12,7 +11,9 @@ from typing import Any, TypeVar
 import attrs
 
 from clientcare import serialization
+from clientcare._analytics_service import AnalyticsService
 from clientcare._checks import clean_text, one_of
+from clientcare._context import Context as _Context
 from clientcare._customers import (
     Channel,
     ConsentMethod,
@@ -27,11 +28,11 @@ from clientcare._customers import (
 from clientcare._loyalty import MembershipService, PointsService, ReferralsService, TiersService, after_purchase
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
-from clientcare._values import Money, normalise_phone
+from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
 from clientcare.events import DomainEvent
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, OutboxMessage, UnitOfWork
+from clientcare.ports import Backend, Clock, OutboxMessage
 
 __all__ = [
     "Clientcare",
@@ -63,48 +64,6 @@ class CustomerSummary:
     completeness: Decimal
     recent_purchases: tuple[Purchase, ...]
     notes: tuple[Note, ...]
-
-
-class _Context:
-    """What every service shares: where data lives, whose it is, time and rules."""
-
-    def __init__(self, backend: Backend, tenant: str, clock: Clock, playbook: Playbook) -> None:
-        self.backend = backend
-        self.tenant = clean_text(tenant, "tenant", limit=64)
-        self.clock = clock
-        self.playbook = playbook
-        self.subscribers: list[tuple[type[DomainEvent], Handler]] = []
-        # Called inside the purchase use case's unit of work for every sale and
-        # return, so what follows from a purchase (points, level, referral
-        # credit) commits with it or not at all.
-        self.purchase_hooks: list[Callable[[_Context, UnitOfWork, Purchase], None]] = []
-
-    def now(self) -> datetime:
-        moment = self.clock.now()
-        if moment.tzinfo is None:
-            raise ValidationError("clock", "must return timezone-aware datetimes")
-        return moment
-
-    @contextmanager
-    def unit(self) -> Iterator[UnitOfWork]:
-        """One transaction: committed when the block ends without error."""
-        uow = self.backend.unit_of_work(self.tenant)
-        with uow:
-            yield uow
-            uow.commit()
-        self.publish(uow.committed_events)
-
-    def publish(self, events: Sequence[DomainEvent]) -> None:
-        for event in events:
-            for kind, handler in self.subscribers:
-                if isinstance(event, kind):
-                    try:
-                        handler(event)
-                    except Exception:  # a subscriber's bug must not undo a committed use case
-                        log.exception("event handler failed for %s", event.name)
-
-    def phone(self, raw: str) -> str:
-        return normalise_phone(raw, self.playbook.locale.country)
 
 
 class _Service:
@@ -415,9 +374,16 @@ class PurchasesService(_Service):
         receipt_id: str | None = None,
         at: datetime | None = None,
     ) -> Purchase:
-        """Record goods coming back against a sale; never more than was sold."""
+        """Record goods coming back against a sale; never more than was sold.
+
+        Idempotent per ``receipt_id``, like :meth:`record`.
+        """
         ctx = self._ctx
         with ctx.unit() as uow:
+            if receipt_id is not None:
+                existing = uow.purchases.by_receipt(receipt_id)
+                if existing is not None:
+                    return existing
             sale = uow.purchases.get(purchase_id)
             refund = sale.make_return(
                 lines=lines,
@@ -532,6 +498,7 @@ class Clientcare:
         self.points = PointsService(self._ctx)
         self.referrals = ReferralsService(self._ctx)
         self._ctx.purchase_hooks.append(after_purchase)
+        self.analytics = AnalyticsService(self._ctx)
 
     @property
     def tenant(self) -> str:

@@ -53,7 +53,7 @@ from clientcare.errors import NotFound, RuleViolation, ValidationError
 from clientcare.playbook import Gift, MemberLevel
 
 if TYPE_CHECKING:
-    from clientcare._app import _Context
+    from clientcare._context import Context as _Context
     from clientcare.ports import UnitOfWork
 
 __all__ = [

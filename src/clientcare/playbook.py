@@ -21,6 +21,7 @@ from clientcare.errors import PlaybookError
 
 __all__ = [
     "AbcRules",
+    "AnalyticsRules",
     "BenefitRules",
     "CardRules",
     "ContractRules",
@@ -280,6 +281,19 @@ class ContractRules:
 
 
 @attrs.frozen
+class AnalyticsRules:
+    """P64: the assumptions behind lifetime value (the documents give no numbers)."""
+
+    gross_margin: Decimal = attrs.field(default=Decimal("0.40"), validator=_fraction)
+    discount_rate: Decimal = attrs.field(default=Decimal("0.10"), validator=_fraction)
+    yearly_service_cost: Decimal = attrs.field(default=Decimal("0"))
+
+    def __attrs_post_init__(self) -> None:
+        if self.yearly_service_cost < 0:
+            raise PlaybookError("yearly_service_cost", "must not be negative")
+
+
+@attrs.frozen
 class Playbook:
     """Every tunable number of clientcare, with the documents' defaults."""
 
@@ -293,6 +307,7 @@ class Playbook:
     referrals: ReferralRules = attrs.field(factory=ReferralRules)
     benefits: BenefitRules = attrs.field(factory=BenefitRules)
     contracts: ContractRules = attrs.field(factory=ContractRules)
+    analytics: AnalyticsRules = attrs.field(factory=AnalyticsRules)
 
     @classmethod
     def default(cls) -> Playbook:

@@ -116,6 +116,11 @@ class PurchaseRepository(Protocol):
         """Returns recorded against a sale."""
         ...
 
+    def between(self, start: datetime | None, end: datetime) -> Iterator[Purchase]:
+        """Purchases and returns with ``start <= occurred_at < end`` (no lower bound
+        when ``start`` is None), oldest first, streamed."""
+        ...
+
     def figures(self, customer_id: str, currency: str) -> CustomerFigures:
         """Spend, counts and dates for one customer, aggregated by the store."""
         ...

@@ -1,0 +1,53 @@
+Feature: Assessing the relationship in figures
+  Sales by grade, product and region; retention, churn and lifetime value
+  against a baseline; and the two stores of the document compared.
+
+  Background:
+    Given the clock reads "2026-01-05T10:00:00+08:00"
+
+  @P63
+  Scenario: Sales by product, by store and region, and by customer grade
+    Given these sales in January 2026:
+      | customer | store  | style   | price   | quantity |
+      | 王芳     | 静安店 | QY-2301 | 899.00  | 1        |
+      | 王芳     | 静安店 | KZ-1102 | 459.00  | 2        |
+      | 张伟     | 徐汇店 | QY-2301 | 899.00  | 3        |
+      | 李娜     | 杭州店 | WT-0808 | 1299.00 | 1        |
+    And the stores lie in these regions:
+      | store  | region |
+      | 静安店 | 上海   |
+      | 徐汇店 | 上海   |
+      | 杭州店 | 浙江   |
+    And "张伟" is graded "A" and everybody else "C"
+    Then sales by product in January 2026 are "QY-2301" 3596.00, "WT-0808" 1299.00, "KZ-1102" 918.00
+    And sales by region in January 2026 are "上海" 4514.00, "浙江" 1299.00
+    And sales by grade in January 2026 are "C" 3116.00, "A" 2697.00
+
+  @P64
+  Scenario: Retention, churn and lifetime value against a baseline
+    Given these sales in December 2025:
+      | customer | store  | style   | price  | quantity |
+      | 王芳     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 张伟     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 李娜     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 陈静     | 静安店 | QY-2301 | 899.00 | 1        |
+    And the December 2025 figures are kept as the baseline
+    And these sales in January 2026:
+      | customer | store  | style   | price  | quantity |
+      | 王芳     | 静安店 | KZ-1102 | 459.00 | 1        |
+      | 张伟     | 静安店 | KZ-1102 | 459.00 | 1        |
+      | 刘洋     | 静安店 | KZ-1102 | 459.00 | 1        |
+    When the January 2026 figures are taken
+    Then retention is 0.5000 and churn is 0.5000
+    And 0.6667 of January's sales came from customers who had bought before
+    And the effect against the baseline shows 3 buyers instead of 4
+
+  @P66
+  Scenario: The document's two stores, computed right
+    When stores are compared:
+      | store | new visitors | new conversion | new ticket | old visitors | old conversion | old ticket |
+      | A店   | 4000         | 0.10           | 500        | 1000         | 0.60           | 1000       |
+      | B店   | 3500         | 0.10           | 500        | 1500         | 0.60           | 1000       |
+    Then store "A店" sold 800000.00
+    And store "B店" sold 1075000.00, where the document printed 1040000
+    And "B店" leads, and "A店" trails by 275000.00 of which 300000.00 from old customers

@@ -1,0 +1,140 @@
+"""Steps for analytics (P63, P64, P66)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pytest_bdd import given, parsers, scenarios, then, when
+
+import clientcare
+from clientcare.adapters.clock import FixedClock
+
+scenarios("analytics.feature")
+
+MONTHS = {"December 2025": ("2025-12-01", "2026-01-01"), "January 2026": ("2026-01-01", "2026-02-01")}
+
+
+def month(name: str) -> tuple[datetime, datetime]:
+    start, end = MONTHS[name]
+    return datetime.fromisoformat(f"{start}T00:00:00+08:00"), datetime.fromisoformat(f"{end}T00:00:00+08:00")
+
+
+def customer_id(care: clientcare.Clientcare, name: str) -> str:
+    found = [c for c in care.customers.search(name=name) if c.name == name]
+    if found:
+        return found[0].id
+    return care.customers.register(name, f"1380000{len(name) * 1000 + sum(map(ord, name)) % 1000:04d}").id
+
+
+def rows(datatable: list[list[str]]) -> list[dict[str, str]]:
+    header, *body = datatable
+    return [dict(zip(header, row, strict=True)) for row in body]
+
+
+@given(parsers.parse("these sales in {period}:"))
+def sales(care: clientcare.Clientcare, clock: FixedClock, period: str, datatable: list[list[str]]) -> None:
+    start, _ = month(period)
+    for day, row in enumerate(rows(datatable), start=1):
+        line = care.purchases.line(row["style"], row["price"], int(row["quantity"]))
+        care.purchases.record(
+            customer_id(care, row["customer"]), [line], store_id=row["store"], at=start.replace(day=day)
+        )
+
+
+@then(parsers.re(r"sales by product in (?P<period>[\w ]+) are (?P<expected>.+)"))
+def by_product(care: clientcare.Clientcare, period: str, expected: str) -> None:
+    result = care.analytics.composition(*month(period), by="product")
+    assert [(r.key, r.sales.amount) for r in result] == parse_pairs(expected)
+
+
+@given("the stores lie in these regions:", target_fixture="regions")
+def regions(datatable: list[list[str]]) -> dict[str, str]:
+    return {r["store"]: r["region"] for r in rows(datatable)}
+
+
+@given(parsers.parse('"{name}" is graded "{grade}" and everybody else "{other}"'), target_fixture="grades")
+def grades(care: clientcare.Clientcare, name: str, grade: str, other: str) -> dict[str, str]:
+    return {c.id: grade if c.name == name else other for c in care.customers.search(name="", limit=1000)}
+
+
+@then(parsers.re(r"sales by region in (?P<period>[\w ]+) are (?P<expected>.+)"))
+def by_region(care: clientcare.Clientcare, regions: dict[str, str], period: str, expected: str) -> None:
+    result = care.analytics.composition(*month(period), by="region", regions=regions)
+    assert [(r.key, r.sales.amount) for r in result] == parse_pairs(expected)
+
+
+@then(parsers.re(r"sales by grade in (?P<period>[\w ]+) are (?P<expected>.+)"))
+def by_grade(care: clientcare.Clientcare, grades: dict[str, str], period: str, expected: str) -> None:
+    result = care.analytics.composition(*month(period), by="grade", grades=grades)
+    assert [(r.key, r.sales.amount) for r in result] == parse_pairs(expected)
+
+
+@given(parsers.parse("the {period} figures are kept as the baseline"), target_fixture="baseline")
+def baseline(care: clientcare.Clientcare, period: str) -> clientcare.RelationshipFigures:
+    return care.analytics.figures(*month(period))
+
+
+@when(parsers.parse("the {period} figures are taken"), target_fixture="current")
+def current(care: clientcare.Clientcare, period: str) -> clientcare.RelationshipFigures:
+    return care.analytics.figures(*month(period))
+
+
+@then(parsers.parse("retention is {retention} and churn is {churn}"))
+def retention(current: clientcare.RelationshipFigures, retention: str, churn: str) -> None:
+    assert (current.retention_rate, current.churn_rate) == (Decimal(retention), Decimal(churn))
+
+
+@then(parsers.parse("{share} of January's sales came from customers who had bought before"))
+def repeat_share(current: clientcare.RelationshipFigures, share: str) -> None:
+    assert current.repeat_share == Decimal(share)
+
+
+@then(parsers.parse("the effect against the baseline shows {now:d} buyers instead of {then:d}"))
+def effect(
+    care: clientcare.Clientcare,
+    baseline: clientcare.RelationshipFigures,
+    current: clientcare.RelationshipFigures,
+    now: int,
+    then: int,
+) -> None:
+    row = next(r for r in care.analytics.effect(baseline, current) if r.figure == "buyers")
+    assert (row.baseline, row.current, row.change) == (then, now, now - then)
+
+
+@when("stores are compared:", target_fixture="comparison")
+def compare(care: clientcare.Clientcare, datatable: list[list[str]]) -> clientcare.StoreComparison:
+    stores = [
+        clientcare.StoreTraffic(
+            store=r["store"],
+            new_visitors=int(r["new visitors"]),
+            new_conversion=Decimal(r["new conversion"]),
+            new_ticket=clientcare.Money.of(r["new ticket"]),
+            old_visitors=int(r["old visitors"]),
+            old_conversion=Decimal(r["old conversion"]),
+            old_ticket=clientcare.Money.of(r["old ticket"]),
+        )
+        for r in rows(datatable)
+    ]
+    return care.analytics.compare_stores(stores)
+
+
+@then(parsers.re(r'store "(?P<store>[^"]+)" sold (?P<amount>[\d.]+)(, where the document printed (?P<printed>\d+))?'))
+def store_sold(comparison: clientcare.StoreComparison, store: str, amount: str, printed: str | None) -> None:
+    sold = next(r for r in comparison.rows if r.store == store).sales
+    assert sold == clientcare.Money.of(amount) and (printed is None or sold != clientcare.Money.of(printed))
+
+
+@then(parsers.parse('"{leader}" leads, and "{store}" trails by {gap} of which {old} from old customers'))
+def trails(comparison: clientcare.StoreComparison, leader: str, store: str, gap: str, old: str) -> None:
+    row = next(r for r in comparison.rows if r.store == store)
+    assert comparison.leader == leader
+    assert (row.gap, row.gap_from_old) == (clientcare.Money.of(gap), clientcare.Money.of(old))
+
+
+def parse_pairs(text: str) -> list[tuple[str, Decimal]]:
+    pairs = []
+    for chunk in text.split(", "):
+        key, amount = chunk.rsplit(" ", 1)
+        pairs.append((key.strip('"'), Decimal(amount)))
+    return pairs
