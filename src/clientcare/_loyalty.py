@@ -676,6 +676,7 @@ def _after_sale(ctx: _Context, uow: UnitOfWork, sale: Purchase, customer_id: str
         multiplier = level.points_multiplier if level else Decimal(1)
         return points_for(sale.amount.amount, rules=pb.points, multiplier=multiplier)
 
+    held = level_named(rules, membership.level)  # the level the till saw before this sale
     if rules.measure == "points_earned":
         # Points decide the level here, so they are earned at the level held before the sale.
         points = points_at(membership.level)
@@ -686,8 +687,9 @@ def _after_sale(ctx: _Context, uow: UnitOfWork, sale: Purchase, customer_id: str
         membership.after_sale(qualifying_level(rules, measure), at=now, rules=rules)
         points = points_at(membership.level)
     account.earn(points, at=now, purchase_id=sale.id, rules=pb.points)
-    level = level_named(rules, membership.level)
-    if level is not None and level.birthday_gift:
+    # The birthday treat was offered at the till only if the customer was already
+    # a member with that benefit; then this sale takes it for the year.
+    if held is not None and held.birthday_gift:
         customer = uow.customers.get(customer_id)
         local = now.astimezone(pb.locale.zone)
         if customer.hard.birthday is not None and customer.hard.birthday.month == local.month:

@@ -231,8 +231,10 @@ class PointsAccount(Aggregate):
         earned = self.earned_for(purchase_id)
         if earned == 0 or sold <= 0:
             return None
-        share = min(Decimal(1), max(Decimal(0), returned / sold))
-        target = int((earned * share).to_integral_value(rounding=ROUND_DOWN))
+        # Multiply before dividing: 3000 × 1000 / 3000 is exactly 1000, while
+        # 3000 × (1000 / 3000) is 999.99… and would round down to 999.
+        returned = min(max(returned, Decimal(0)), sold)
+        target = int((Decimal(earned) * returned / sold).to_integral_value(rounding=ROUND_DOWN))
         due = target - self.reversed_for(purchase_id)
         if due <= 0:
             return None

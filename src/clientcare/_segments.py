@@ -277,7 +277,7 @@ class AttitudeFacts:
     last_sale_at: datetime | None = None
     spend_in_window: Decimal = Decimal(0)
     discounted_spend_in_window: Decimal = Decimal(0)
-    early_adoptions: int = 0  # styles bought within early_adopter_days of their first sale
+    early_adoptions: int = 0  # new styles bought within early_adopter_days of their launch
     competitor: bool = False  # tagged as buying from a competitor
 
 
@@ -304,8 +304,10 @@ def attitude_facts_from(
 
     ``stores`` maps customer id to home store (and names every customer to
     include even without purchases); ``competitors`` lists customers tagged
-    as buying elsewhere. A style's launch is its first sale in the tenant.
-    Returns count as spend (negative) but not as sales.
+    as buying elsewhere. A style's launch is its first sale in the tenant; a
+    style is *new* when it launched more than ``early_adopter_days`` after the
+    archive's first sale (the range on sale when the archive began is not
+    new). Returns count as spend (negative) but not as sales.
     """
     rows = sorted(purchases, key=lambda p: (p.occurred_at, p.id))
     launched: dict[str, datetime] = {}
@@ -314,6 +316,8 @@ def attitude_facts_from(
             for line in purchase.lines:
                 launched.setdefault(line.style_no, purchase.occurred_at)
     early = timedelta(days=rules.early_adopter_days)
+    opened = min(launched.values(), default=None)
+    fresh = {style for style, at in launched.items() if opened is not None and at - opened > early}
     store_of = dict(stores or {})
     tallies: dict[str, _Tally] = {cid: _Tally() for cid in store_of}
     for purchase in rows:
@@ -332,7 +336,9 @@ def attitude_facts_from(
         tally.last_sale_at = purchase.occurred_at
         tally.sales_in_window += in_window
         tally.adopted.update(
-            line.style_no for line in purchase.lines if purchase.occurred_at - launched[line.style_no] <= early
+            line.style_no
+            for line in purchase.lines
+            if line.style_no in fresh and purchase.occurred_at - launched[line.style_no] <= early
         )
     rivals = set(competitors)
     return {
