@@ -11,9 +11,13 @@ it unchanged. Subclass it in a pytest module and implement
         def make_backend(self):
             return MyBackend(...)
 
+:class:`LoyaltyContract` does the same for the tiers, membership, points,
+referral and contract repositories (P10–P17, P33).
+
 Requires pytest (``pip install clientcare[dev]``).
 """
 
 from clientcare.testing._contract import BackendContract
+from clientcare.testing._loyalty_contract import LoyaltyContract
 
-__all__ = ["BackendContract"]
+__all__ = ["BackendContract", "LoyaltyContract"]
