@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py $(DEMO_URL)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src adapters tests features examples benchmarks tools
+	$(BIN)/ruff check $(wildcard src adapters tests features examples benchmarks tools)
 	$(BIN)/ruff format --check src adapters
 
 typecheck: $(STAMP)

@@ -270,6 +270,16 @@ class MemoryUnitOfWork(UnitOfWork):
         self.customers = MemoryCustomerRepository(self, "customers")
         self.purchases = MemoryPurchaseRepository(self, "purchases")
         self.notes = MemoryNoteRepository(self, "notes")
+        # Imported here: those repositories subclass MemoryRepository from this module.
+        from clientcare.adapters.memory._assessments import (  # noqa: PLC0415
+            MemoryAssessmentRepository,
+            MemoryImprovementPlanRepository,
+            MemorySurveyRepository,
+        )
+
+        self.assessments = MemoryAssessmentRepository(self, "assessments")
+        self.improvement_plans = MemoryImprovementPlanRepository(self, "improvement_plans")
+        self.surveys = MemorySurveyRepository(self, "survey_responses")
         self.outbox = MemoryOutbox(self)
         # Tiers, membership, points, referrals, contracts (P10-P17, P33). Imported
         # here because that module builds on MemoryRepository defined above.

@@ -12,6 +12,8 @@ import attrs
 
 from clientcare import serialization
 from clientcare._analytics_service import AnalyticsService
+from clientcare._assessment_sources import AssessmentSources
+from clientcare._assessments_service import AssessmentsService, SurveysService
 from clientcare._checks import clean_text, one_of
 from clientcare._context import Context as _Context
 from clientcare._customers import (
@@ -486,8 +488,18 @@ class Clientcare:
     own ports: ``Clientcare(backend, tenant="acme", clock=my_clock)``.
     """
 
-    def __init__(self, backend: Backend, tenant: str, *, clock: Clock, playbook: Playbook | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        tenant: str,
+        *,
+        clock: Clock,
+        playbook: Playbook | None = None,
+        assessment_sources: AssessmentSources | None = None,
+    ) -> None:
         self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default())
+        # Outside data for assessments (ERP, complaints, ...); "no data" until wired.
+        self._assessment_sources = assessment_sources or AssessmentSources()
         self.customers = CustomersService(self._ctx)
         self.privacy = PrivacyService(self._ctx)
         self.purchases = PurchasesService(self._ctx)
@@ -498,6 +510,8 @@ class Clientcare:
         self.points = PointsService(self._ctx)
         self.referrals = ReferralsService(self._ctx)
         self._ctx.purchase_hooks.append(after_purchase)
+        self.assessments = AssessmentsService(self._ctx, self._assessment_sources)
+        self.surveys = SurveysService(self._ctx, self._assessment_sources)
         self.analytics = AnalyticsService(self._ctx)
 
     @property
@@ -522,7 +536,13 @@ class Clientcare:
 
     def for_tenant(self, tenant: str) -> Clientcare:
         """Another facade on the same backend, for another tenant."""
-        return Clientcare(self._ctx.backend, tenant, clock=self._ctx.clock, playbook=self._ctx.playbook)
+        return Clientcare(
+            self._ctx.backend,
+            tenant,
+            clock=self._ctx.clock,
+            playbook=self._ctx.playbook,
+            assessment_sources=self._assessment_sources,
+        )
 
     def close(self) -> None:
         """Release the backend's connections."""

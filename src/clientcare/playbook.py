@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 import cattrs
 
+from clientcare._assessment_rules import AssessmentRules, SurveyRules
 from clientcare.errors import PlaybookError
 
 __all__ = [
     "AbcRules",
     "AnalyticsRules",
+    "AssessmentRules",
     "BenefitRules",
     "CardRules",
     "ContractRules",
@@ -34,6 +36,7 @@ __all__ = [
     "ProfileWeights",
     "ReferralRules",
     "SegmentRules",
+    "SurveyRules",
 ]
 
 
@@ -307,6 +310,8 @@ class Playbook:
     referrals: ReferralRules = attrs.field(factory=ReferralRules)
     benefits: BenefitRules = attrs.field(factory=BenefitRules)
     contracts: ContractRules = attrs.field(factory=ContractRules)
+    assessment: AssessmentRules = attrs.field(factory=AssessmentRules)
+    survey: SurveyRules = attrs.field(factory=SurveyRules)
     analytics: AnalyticsRules = attrs.field(factory=AnalyticsRules)
 
     @classmethod

@@ -17,6 +17,7 @@ from typing import Protocol, Self, runtime_checkable
 import attrs
 
 from clientcare._aggregate import Aggregate
+from clientcare._assessments import Assessment, ImprovementPlan
 from clientcare._customers import Customer
 from clientcare._membership import Contract, Membership
 from clientcare._notes import Note
@@ -24,14 +25,17 @@ from clientcare._points import PointsAccount
 from clientcare._purchases import CustomerFigures, Purchase
 from clientcare._referrals import Referral
 from clientcare._segments import AbcLabel, AttitudeFacts, AttitudeOverride, TierChange, TierRun
+from clientcare._surveys import SurveyResponse
 from clientcare.events import DomainEvent
 from clientcare.playbook import AbcRules, SegmentRules
 
 __all__ = [
+    "AssessmentRepository",
     "Backend",
     "Clock",
     "ContractRepository",
     "CustomerRepository",
+    "ImprovementPlanRepository",
     "MembershipRepository",
     "NoteRepository",
     "Outbox",
@@ -39,6 +43,7 @@ __all__ = [
     "PointsRepository",
     "PurchaseRepository",
     "ReferralRepository",
+    "SurveyRepository",
     "TierRepository",
     "UnitOfWork",
 ]
@@ -300,6 +305,80 @@ class ContractRepository(Protocol):
 
     def iter_all(self, *, batch: int = 500) -> Iterator[Contract]:
         """Every contract of the tenant."""
+
+
+class AssessmentRepository(Protocol):
+    """Completed relationship assessments of one tenant (P60, P61)."""
+
+    seen: list[Aggregate]
+
+    def add(self, assessment: Assessment) -> None:
+        """Store a new assessment."""
+
+    def get(self, assessment_id: str) -> Assessment:
+        """The assessment, or NotFound."""
+        ...
+
+    def save(self, assessment: Assessment) -> None:
+        """Store changes (override, review, termination); ConcurrencyConflict on a race."""
+
+    def for_customer(self, customer_id: str) -> list[Assessment]:
+        """The customer's assessments, newest first."""
+        ...
+
+    def latest_per_customer(self) -> dict[str, Assessment]:
+        """Each assessed customer's newest assessment, by customer id."""
+        ...
+
+    def awaiting_review(self, role: str) -> list[Assessment]:
+        """Assessments routed to ``role`` and not yet answered by it, oldest first."""
+        ...
+
+
+class ImprovementPlanRepository(Protocol):
+    """Improvement plans and their tasks (P60 "improve", P61 measures)."""
+
+    seen: list[Aggregate]
+
+    def add(self, plan: ImprovementPlan) -> None:
+        """Store a new plan."""
+
+    def get(self, plan_id: str) -> ImprovementPlan:
+        """The plan, or NotFound."""
+        ...
+
+    def save(self, plan: ImprovementPlan) -> None:
+        """Store changes (tasks added or done, closed)."""
+
+    def open_for_customer(self, customer_id: str) -> ImprovementPlan | None:
+        """The customer's open plan, if any (at most one is open at a time)."""
+        ...
+
+    def for_customer(self, customer_id: str) -> list[ImprovementPlan]:
+        """Every plan of the customer, newest first."""
+        ...
+
+
+class SurveyRepository(Protocol):
+    """Loyalty survey answers (P62, P65)."""
+
+    seen: list[Aggregate]
+
+    def add(self, response: SurveyResponse) -> None:
+        """Store a new response."""
+
+    def get(self, response_id: str) -> SurveyResponse:
+        """The response, or NotFound."""
+        ...
+
+    def for_customer(self, customer_id: str) -> list[SurveyResponse]:
+        """The customer's answers, newest first."""
+        ...
+
+    def answered_between(
+        self, since: datetime | None = None, until: datetime | None = None, *, segment: str | None = None
+    ) -> list[SurveyResponse]:
+        """Answers given in ``[since, until)`` (open ends when None), of ``segment`` when given."""
         ...
 
 
@@ -338,6 +417,9 @@ class UnitOfWork(abc.ABC):
     customers: CustomerRepository
     purchases: PurchaseRepository
     notes: NoteRepository
+    assessments: AssessmentRepository
+    improvement_plans: ImprovementPlanRepository
+    surveys: SurveyRepository
     outbox: Outbox
     tiers: TierRepository
     memberships: MembershipRepository
@@ -366,11 +448,21 @@ class UnitOfWork(abc.ABC):
 
     def repositories(self) -> Sequence[object]:
         """The repositories whose ``seen`` aggregates carry events (override to add more)."""
-        core = (self.customers, self.purchases, self.notes)
-        # Tiers, membership, points and referrals (P10-P17, P33); getattr so an
-        # adapter that does not offer them yet still commits its other work.
-        loyalty = ("tiers", "memberships", "points", "referrals", "contracts")
-        return core + tuple(r for r in (getattr(self, name, None) for name in loyalty) if r is not None)
+        # Looked up by name: an adapter without these repositories cannot have
+        # touched such aggregates, so it loses no events and still commits.
+        optional = (
+            "assessments",
+            "improvement_plans",
+            "surveys",
+            # Tiers, membership, points, referrals, contracts (P10-P17, P33).
+            "tiers",
+            "memberships",
+            "points",
+            "referrals",
+            "contracts",
+        )
+        extra = tuple(r for r in (getattr(self, name, None) for name in optional) if r is not None)
+        return (self.customers, self.purchases, self.notes, *extra)
 
     def collect_events(self) -> list[DomainEvent]:
         """Take the new events of every aggregate touched in this unit of work."""

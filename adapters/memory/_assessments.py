@@ -1,0 +1,77 @@
+"""Assessments, improvement plans and survey answers, in memory (P60-P62, P65)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from clientcare._assessments import Assessment, ImprovementPlan
+from clientcare._surveys import SurveyResponse
+from clientcare.adapters.memory._backend import MemoryRepository
+
+__all__ = ["MemoryAssessmentRepository", "MemoryImprovementPlanRepository", "MemorySurveyRepository"]
+
+
+class MemoryAssessmentRepository(MemoryRepository[Assessment]):
+    """Completed assessments, in memory."""
+
+    entity = "assessment"
+
+    def for_customer(self, customer_id: str) -> list[Assessment]:
+        return sorted(
+            self._find(lambda a: a.customer_id == customer_id),
+            key=lambda a: (a.assessed_at, a.number, a.id),
+            reverse=True,
+        )
+
+    def latest_per_customer(self) -> dict[str, Assessment]:
+        latest: dict[str, Assessment] = {}
+        for row in self._rows():
+            current = latest.get(row.customer_id)
+            if current is None or (row.assessed_at, row.number) > (current.assessed_at, current.number):
+                latest[row.customer_id] = row
+        wanted = {row.id for row in latest.values()}
+        return {row.customer_id: row for row in self._find(lambda a: a.id in wanted)}
+
+    def awaiting_review(self, role: str) -> list[Assessment]:
+        return sorted(
+            self._find(lambda a: role in a.pending_roles()),
+            key=lambda a: (a.assessed_at, a.id),
+        )
+
+
+class MemoryImprovementPlanRepository(MemoryRepository[ImprovementPlan]):
+    """Improvement plans, in memory."""
+
+    entity = "improvement_plan"
+
+    def open_for_customer(self, customer_id: str) -> ImprovementPlan | None:
+        found = self._find(lambda p: p.customer_id == customer_id and p.closed_at is None)
+        return max(found, key=lambda p: (p.opened_at, p.id)) if found else None
+
+    def for_customer(self, customer_id: str) -> list[ImprovementPlan]:
+        return sorted(
+            self._find(lambda p: p.customer_id == customer_id), key=lambda p: (p.opened_at, p.id), reverse=True
+        )
+
+
+class MemorySurveyRepository(MemoryRepository[SurveyResponse]):
+    """Survey answers, in memory."""
+
+    entity = "survey_response"
+
+    def for_customer(self, customer_id: str) -> list[SurveyResponse]:
+        return sorted(
+            self._find(lambda r: r.customer_id == customer_id), key=lambda r: (r.answered_at, r.id), reverse=True
+        )
+
+    def answered_between(
+        self, since: datetime | None = None, until: datetime | None = None, *, segment: str | None = None
+    ) -> list[SurveyResponse]:
+        def match(r: SurveyResponse) -> bool:
+            return (
+                (since is None or r.answered_at >= since)
+                and (until is None or r.answered_at < until)
+                and (segment is None or r.segment == segment)
+            )
+
+        return sorted(self._find(match), key=lambda r: (r.answered_at, r.id))
