@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import clientcare
+from clientcare._assessment_sources import ReferralHistory, TierLookup
 from clientcare._membership import Membership, qualifying_level, review_due, review_target
 from clientcare._segments import (
     AbcLabel,
@@ -23,6 +25,7 @@ from clientcare._segments import (
     priority_of,
     stage_of,
 )
+from clientcare.adapters.clock import FixedClock
 from clientcare.errors import PlaybookError
 from clientcare.playbook import AbcRules, MembershipRules, Playbook, SegmentRules
 
@@ -230,3 +233,17 @@ discount = "0.12"
     assert playbook.points.min_redeem == 50 and playbook.referrals.credit_points == 300
     assert [level.name for level in playbook.membership.levels] == ["member"]
     assert playbook.membership.levels[0].discount == Decimal("0.12")
+
+
+def test_tiers_and_referrals_feed_the_assessments() -> None:
+    """The tiers and referral services answer the assessments area's TierLookup and ReferralHistory."""
+    care = clientcare.connect("memory://", tenant="shop", clock=FixedClock(NOW))
+    ann = care.customers.register("Ann", "13800138000")
+    bob = care.customers.register("Bob", "13900139000")
+    care.referrals.record(ann.id, bob.id, by="staff")
+    care.purchases.record(ann.id, [care.purchases.line("S1", "100")])
+    care.tiers.recompute()
+    assert isinstance(care.tiers, TierLookup) and isinstance(care.referrals, ReferralHistory)
+    assert care.tiers.tier_of("shop", ann.id) == "A"
+    assert care.tiers.tier_of("shop", "nobody") is None
+    assert care.referrals.referrals_given("shop", ann.id, since=NOW - timedelta(days=1), until=NOW + timedelta(1)) == 1

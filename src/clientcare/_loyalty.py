@@ -122,6 +122,13 @@ class TiersService(_Service):
         with self._ctx.unit() as uow:
             return uow.tiers.label_of(customer_id)
 
+    def tier_of(self, tenant: str, customer_id: str) -> str | None:
+        """The ABC label as the assessments area asks for it (its ``TierLookup``), so an
+        embedder can pass ``AssessmentSources(tiers=care.tiers)``."""
+        with self._ctx.backend.unit_of_work(tenant) as uow:
+            label = uow.tiers.label_of(customer_id)
+        return label.value if label is not None else None
+
     def history(self, customer_id: str) -> list[TierChange]:
         """P10: every label change of the customer, oldest first."""
         with self._ctx.unit() as uow:
@@ -639,6 +646,13 @@ class ReferralsService(_Service):
         """Referred leads that have not bought yet, oldest first (work them first)."""
         with self._ctx.unit() as uow:
             return uow.referrals.open_leads()
+
+    def referrals_given(self, tenant: str, customer_id: str, *, since: datetime, until: datetime) -> int | None:
+        """Referrals made in ``[since, until)``, as the assessments area asks for them
+        (its ``ReferralHistory``): ``AssessmentSources(referrals=care.referrals)``."""
+        with self._ctx.backend.unit_of_work(tenant) as uow:
+            made = uow.referrals.by_referrer(customer_id)
+        return sum(1 for r in made if since <= r.recorded_at < until)
 
     def made_by(self, customer_id: str) -> list[Referral]:
         """Referrals the customer made, oldest first."""
