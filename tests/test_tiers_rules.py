@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import runpy
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -247,3 +249,11 @@ def test_tiers_and_referrals_feed_the_assessments() -> None:
     assert care.tiers.tier_of("shop", ann.id) == "A"
     assert care.tiers.tier_of("shop", "nobody") is None
     assert care.referrals.referrals_given("shop", ann.id, since=NOW - timedelta(days=1), until=NOW + timedelta(1)) == 1
+
+
+def test_the_tiers_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The tiers demo tells its story to the end: VIP upgrade, points, referral credited, ABC run."""
+    demo = runpy.run_path(str(Path(__file__).parent.parent / "examples" / "tiers_demo.py"))
+    demo["main"]("memory://")
+    out = capsys.readouterr().out
+    assert "vip (joined: qualified at a sale)" in out and "1 thank-you event" in out and "王芳 is A" in out
