@@ -280,6 +280,12 @@ class MemoryUnitOfWork(UnitOfWork):
         self.assessments = MemoryAssessmentRepository(self, "assessments")
         self.improvement_plans = MemoryImprovementPlanRepository(self, "improvement_plans")
         self.surveys = MemorySurveyRepository(self, "survey_responses")
+        from clientcare.adapters.memory import _complaints as c  # noqa: PLC0415 - it subclasses MemoryRepository
+
+        self.complaints, self.standard_answers = (
+            c.MemoryComplaintRepository(self, "complaints"),
+            c.MemoryStandardAnswerRepository(self, "standard_answers"),
+        )
         self.outbox = MemoryOutbox(self)
         # Tiers, membership, points, referrals, contracts (P10-P17, P33). Imported
         # here because that module builds on MemoryRepository defined above.

@@ -12,9 +12,10 @@ import attrs
 
 from clientcare import serialization
 from clientcare._analytics_service import AnalyticsService
-from clientcare._assessment_sources import AssessmentSources
+from clientcare._assessment_sources import AssessmentSources, NoData
 from clientcare._assessments_service import AssessmentsService, SurveysService
 from clientcare._checks import clean_text, one_of
+from clientcare._complaints_service import ComplaintsService
 from clientcare._context import Context as _Context
 from clientcare._customers import (
     Channel,
@@ -32,7 +33,7 @@ from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
 from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import DomainEvent
+from clientcare.events import DomainEvent, SilentComplaintSignal
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, OutboxMessage
 
@@ -498,8 +499,7 @@ class Clientcare:
         assessment_sources: AssessmentSources | None = None,
     ) -> None:
         self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default())
-        # Outside data for assessments (ERP, complaints, ...); "no data" until wired.
-        self._assessment_sources = assessment_sources or AssessmentSources()
+        self._given_sources = assessment_sources
         self.customers = CustomersService(self._ctx)
         self.privacy = PrivacyService(self._ctx)
         self.purchases = PurchasesService(self._ctx)
@@ -510,9 +510,17 @@ class Clientcare:
         self.points = PointsService(self._ctx)
         self.referrals = ReferralsService(self._ctx)
         self._ctx.purchase_hooks.append(after_purchase)
-        self.assessments = AssessmentsService(self._ctx, self._assessment_sources)
-        self.surveys = SurveysService(self._ctx, self._assessment_sources)
         self.analytics = AnalyticsService(self._ctx)
+        self.complaints = ComplaintsService(self._ctx)
+        # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
+        self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
+        # Outside data for assessments: the embedder's sources where given, this
+        # facade's own areas where they have the data, "no data" otherwise.
+        sources = assessment_sources or AssessmentSources()
+        if isinstance(sources.complaints, NoData):
+            sources = attrs.evolve(sources, complaints=self.complaints)
+        self.assessments = AssessmentsService(self._ctx, sources)
+        self.surveys = SurveysService(self._ctx, sources)
 
     @property
     def tenant(self) -> str:
@@ -541,7 +549,7 @@ class Clientcare:
             tenant,
             clock=self._ctx.clock,
             playbook=self._ctx.playbook,
-            assessment_sources=self._assessment_sources,
+            assessment_sources=self._given_sources,
         )
 
     def close(self) -> None:

@@ -279,14 +279,14 @@ class AssessmentRules:
     #: Key customers (P17) are assessed quarterly by default.
     every_days_key: int = attrs.field(default=91, validator=_positive_int)
     #: Period by tier (from the tiers area); customers without a tier use the default.
-    every_days_by_tier: dict[str, int] = attrs.field(factory=_default_tiers)
+    every_days_by_tier: dict[str, int] = attrs.field(factory=_default_tiers, hash=False)
     every_days_default: int = attrs.field(default=365, validator=_positive_int)
     #: "improve" raises the visit frequency to one visit every this many days.
     improve_visit_every_days: int = attrs.field(default=14, validator=_positive_int)
     #: P61: who reviews a routed assessment (市场营销总监, 市场营销部经理, 相关部门).
     review_roles: tuple[str, ...] = ("marketing_director", "marketing_manager", "related_departments")
     #: Complaint severities weighted for the complaints indicator; others count as "normal".
-    severity_weights: dict[str, Decimal] = attrs.field(factory=_default_severities)
+    severity_weights: dict[str, Decimal] = attrs.field(factory=_default_severities, hash=False)
     #: Changes within this many points count as "flat" in the score trend.
     trend_flat_within: Decimal = Decimal(2)
 

@@ -18,10 +18,24 @@ __all__ = [
     "AssessmentRouted",
     "AttitudeOverridden",
     "CardReviewed",
+    "ComplaintAfterCareDue",
+    "ComplaintApprovalDecided",
+    "ComplaintApprovalRequested",
+    "ComplaintEscalated",
+    "ComplaintEvent",
+    "ComplaintFiled",
+    "ComplaintGiftSuggested",
+    "ComplaintPromiseKept",
+    "ComplaintPromiseMade",
+    "ComplaintRecurrenceFlagged",
+    "ComplaintStepTaken",
+    "ComplaintTargetBreached",
     "ConsentGiven",
     "ConsentWithdrawn",
     "ContractRenewalDue",
     "ContractSigned",
+    "CorrectiveActionClosed",
+    "CorrectiveActionOpened",
     "CustomerErased",
     "CustomerRegistered",
     "DomainEvent",
@@ -44,6 +58,8 @@ __all__ = [
     "ReferralRecorded",
     "ReturnRecorded",
     "SilentComplaintSignal",
+    "StandardAnswerNeeded",
+    "StandardAnswerSaved",
     "SurveyAnswered",
     "TierDowngraded",
     "TierUpgraded",
@@ -251,6 +267,154 @@ class SurveyAnswered(DomainEvent):
     response_id: str
     segment: str
     recommend: int
+
+
+# -- complaints (P40-P52) -------------------------------------------------------
+# One event per step; free text (what the customer said, the lesson) stays in
+# the complaint record, so events carry ids, names and figures only.
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintEvent(DomainEvent):
+    """Base of every complaint event: which complaint, whose, and who acted."""
+
+    complaint_id: str
+    customer_id: str | None
+    by: str
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintFiled(ComplaintEvent):
+    """P41/P46: a complaint was registered and classified."""
+
+    channel: str
+    category: str
+    severity: str
+    key_customer: bool
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintStepTaken(ComplaintEvent):
+    """P42: one of the six steps (or a step around them) was recorded.
+
+    ``step`` is the timeline step name: ``listened``, ``apologised``,
+    ``diagnosed``, ``answer_decided``, ``options_offered``, ``option_chosen``,
+    ``resolved``, ``after_care_done``, ``closed``, ``reopened``, ``paused``,
+    ``resumed``, ``customer_linked``, ``price_checked``, ``story_told``.
+    """
+
+    step: str
+    status: str
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintApprovalRequested(ComplaintEvent):
+    """P43/P52: the chosen remedy is beyond the owner's authority or the concession cap."""
+
+    amount: Decimal
+    currency: str
+    role: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintApprovalDecided(ComplaintEvent):
+    """P43: a role above the handler approved or refused the remedy."""
+
+    role: str
+    approved: bool
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintTargetBreached(ComplaintEvent):
+    """P51: a promise was not kept in time (first response, resolution or a promised date)."""
+
+    target: str
+    due: datetime
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintEscalated(ComplaintEvent):
+    """P51: the complaint moved one level up the escalation chain."""
+
+    level: int
+    role: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintPromiseMade(ComplaintEvent):
+    """P43/P51: a dated promise was given to the customer."""
+
+    promise_id: str
+    due: datetime
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintPromiseKept(ComplaintEvent):
+    """P43/P51: a promise was kept (``on_time`` says whether before its date)."""
+
+    promise_id: str
+    on_time: bool
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintAfterCareDue(ComplaintEvent):
+    """P42 step 5: the complaint was resolved; contact the customer again by ``due``.
+
+    The follow-up cadences turn this into a touch on the boards.
+    """
+
+    due: datetime
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintGiftSuggested(ComplaintEvent):
+    """P47: a major complaint or a key customer: give a gift after handling."""
+
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintRecurrenceFlagged(ComplaintEvent):
+    """P46: the same cause on the same item came back after its corrective action closed."""
+
+    category: str
+    item: str | None
+    earlier_complaint_id: str
+
+
+@attrs.frozen(kw_only=True)
+class CorrectiveActionOpened(ComplaintEvent):
+    """P46: an action to remove a root cause, with an owner and a due date."""
+
+    action_id: str
+    owner: str
+    due: date
+
+
+@attrs.frozen(kw_only=True)
+class CorrectiveActionClosed(ComplaintEvent):
+    """P46: a corrective action was completed."""
+
+    action_id: str
+
+
+@attrs.frozen(kw_only=True)
+class StandardAnswerNeeded(DomainEvent):
+    """P46: a category recurs above the threshold and has no standard answer yet."""
+
+    category: str
+    count: int
+
+
+@attrs.frozen(kw_only=True)
+class StandardAnswerSaved(DomainEvent):
+    """P46: a standard answer (Q&A) was added or changed for a category."""
+
+    answer_id: str
+    category: str
+    by: str
 
 
 # -- tiers, membership, points, referrals (P10–P17, P33) ---------------------

@@ -18,6 +18,7 @@ import attrs
 
 from clientcare._aggregate import Aggregate
 from clientcare._assessments import Assessment, ImprovementPlan
+from clientcare._complaints import Category, Complaint, StandardAnswer
 from clientcare._customers import Customer
 from clientcare._membership import Contract, Membership
 from clientcare._notes import Note
@@ -33,6 +34,7 @@ __all__ = [
     "AssessmentRepository",
     "Backend",
     "Clock",
+    "ComplaintRepository",
     "ContractRepository",
     "CustomerRepository",
     "ImprovementPlanRepository",
@@ -43,6 +45,7 @@ __all__ = [
     "PointsRepository",
     "PurchaseRepository",
     "ReferralRepository",
+    "StandardAnswerRepository",
     "SurveyRepository",
     "TierRepository",
     "UnitOfWork",
@@ -379,6 +382,75 @@ class SurveyRepository(Protocol):
         self, since: datetime | None = None, until: datetime | None = None, *, segment: str | None = None
     ) -> list[SurveyResponse]:
         """Answers given in ``[since, until)`` (open ends when None), of ``segment`` when given."""
+
+
+class ComplaintRepository(Protocol):
+    """Complaints of one tenant (P40-P52).
+
+    A SQL adapter keeps tenant, id, customer_id, status, severity,
+    key_customer, category, received_at, next_due, signal reference and the
+    count of open corrective actions as columns (for the queries below) and
+    the rest of the record, timeline included, as one JSON document.
+    """
+
+    seen: list[Aggregate]
+
+    def add(self, complaint: Complaint) -> None:
+        """Store a new complaint."""
+
+    def get(self, complaint_id: str) -> Complaint:
+        """The complaint, or NotFound (also for another tenant's complaint)."""
+        ...
+
+    def save(self, complaint: Complaint) -> None:
+        """Store changes; ConcurrencyConflict if someone saved in between."""
+
+    def open_complaints(self) -> list[Complaint]:
+        """Every complaint not closed yet, oldest first."""
+        ...
+
+    def for_customer(self, customer_id: str, *, open_only: bool = False) -> list[Complaint]:
+        """The customer's complaints, newest first."""
+        ...
+
+    def has_open(self, customer_id: str) -> bool:
+        """Whether the customer has a complaint that is not closed."""
+        ...
+
+    def by_signal(self, source: str, reference: str) -> Complaint | None:
+        """The complaint opened from this silent-complaint signal (P50), if any."""
+        ...
+
+    def received_between(self, start: datetime, end: datetime) -> list[Complaint]:
+        """Complaints received from ``start`` (inclusive) to ``end`` (exclusive), oldest first."""
+        ...
+
+    def count_in_category(self, category: Category, since: datetime) -> int:
+        """How many complaints of ``category`` were received since ``since``."""
+        ...
+
+    def with_corrective_actions(self) -> list[Complaint]:
+        """Complaints that carry at least one corrective action (P46)."""
+        ...
+
+
+class StandardAnswerRepository(Protocol):
+    """The Q&A base of standard answers (P46)."""
+
+    seen: list[Aggregate]
+
+    def add(self, answer: StandardAnswer) -> None:
+        """Store a new standard answer."""
+
+    def get(self, answer_id: str) -> StandardAnswer:
+        """The answer, or NotFound."""
+        ...
+
+    def save(self, answer: StandardAnswer) -> None:
+        """Store changes; ConcurrencyConflict on a race."""
+
+    def for_category(self, category: Category) -> list[StandardAnswer]:
+        """The answers of one category, oldest first."""
         ...
 
 
@@ -420,6 +492,8 @@ class UnitOfWork(abc.ABC):
     assessments: AssessmentRepository
     improvement_plans: ImprovementPlanRepository
     surveys: SurveyRepository
+    complaints: ComplaintRepository
+    standard_answers: StandardAnswerRepository
     outbox: Outbox
     tiers: TierRepository
     memberships: MembershipRepository
@@ -448,9 +522,11 @@ class UnitOfWork(abc.ABC):
 
     def repositories(self) -> Sequence[object]:
         """The repositories whose ``seen`` aggregates carry events (override to add more)."""
-        # Looked up by name: an adapter without these repositories cannot have
-        # touched such aggregates, so it loses no events and still commits.
-        optional = (
+        # Looked up by name: an adapter without an area's repositories cannot
+        # have touched its aggregates, so it loses no events and still commits.
+        areas = (
+            "complaints",
+            "standard_answers",
             "assessments",
             "improvement_plans",
             "surveys",
@@ -461,7 +537,7 @@ class UnitOfWork(abc.ABC):
             "referrals",
             "contracts",
         )
-        extra = tuple(r for r in (getattr(self, name, None) for name in optional) if r is not None)
+        extra = tuple(r for r in (getattr(self, name, None) for name in areas) if r is not None)
         return (self.customers, self.purchases, self.notes, *extra)
 
     def collect_events(self) -> list[DomainEvent]:
