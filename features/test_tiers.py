@@ -376,3 +376,8 @@ def try_refer(care: clientcare.Clientcare, referrer: str, referred: str) -> Clie
 @then(parsers.re(r'the open leads are "(?P<names>[^"]*)"'))
 def open_leads(care: clientcare.Clientcare, names: str) -> None:
     assert [care.customers.get(r.referred_id).name for r in care.referrals.leads()] == _names(names)
+
+
+@then(parsers.parse('the season\'s catalogue goes to "{name}" only'))
+def catalogue(care: clientcare.Clientcare, name: str) -> None:
+    assert care.membership.catalogue_recipients() == [customer_named(care, name).id]

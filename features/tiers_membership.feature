@@ -99,3 +99,13 @@ Feature: Membership, points and benefits
     Then 1 "ContractRenewalDue" event was raised for "华润万家"
     When staff renew the contract for another year
     Then the contract of "华润万家" ends after 730 days
+
+  @P14 @P15
+  Scenario: The season's catalogue goes to members, and a year after joining they are greeted
+    Given a customer "王芳" with phone "13800138000"
+    And a customer "李娜" with phone "13900139000"
+    And "王芳" buys goods worth "3000"
+    Then the season's catalogue goes to "王芳" only
+    When 365 days pass
+    And the daily reminders run twice
+    Then 1 "MembershipAnniversary" event was raised for "王芳"

@@ -7,7 +7,7 @@ adapter does set-based in the database, this does in Python.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -115,9 +115,11 @@ class MemoryTierRepository:
                 return list(row.history)
         return []
 
-    def attitude_facts(self, *, start: datetime, end: datetime, rules: SegmentRules) -> dict[str, AttitudeFacts]:
+    def attitude_facts(
+        self, *, start: datetime, end: datetime, rules: SegmentRules, customer_ids: Collection[str] | None = None
+    ) -> dict[str, AttitudeFacts]:
         customers = [c for c in self._customers.rows() if isinstance(c, Customer)]
-        return attitude_facts_from(
+        facts = attitude_facts_from(
             [p for p in self._purchases.rows() if isinstance(p, Purchase)],
             start=start,
             end=end,
@@ -125,6 +127,10 @@ class MemoryTierRepository:
             stores={c.id: c.home_store for c in customers},
             competitors=[c.id for c in customers if rules.switcher_tag in c.tags],
         )
+        if customer_ids is None:
+            return facts
+        wanted = set(customer_ids)
+        return {cid: fact for cid, fact in facts.items() if cid in wanted}
 
     def override_of(self, customer_id: str) -> AttitudeOverride | None:
         found = self._overrides._find(lambda o: o.id == customer_id)

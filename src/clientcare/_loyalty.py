@@ -7,10 +7,10 @@ the level it earns and the referral it completes commit together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -66,6 +66,9 @@ __all__ = [
 ]
 
 
+T = TypeVar("T")
+
+
 class _Service:
     def __init__(self, ctx: _Context) -> None:
         self._ctx = ctx
@@ -105,8 +108,8 @@ class TiersService(_Service):
 
     def _facts(self, uow: UnitOfWork, now: datetime, ids: Sequence[str] | None = None) -> dict[str, AttitudeFacts]:
         rules = self._ctx.playbook.segments
-        facts = uow.tiers.attitude_facts(start=now - timedelta(days=rules.window_days), end=now, rules=rules)
-        return facts if ids is None else {cid: f for cid, f in facts.items() if cid in ids}
+        start = now - timedelta(days=rules.window_days)
+        return uow.tiers.attitude_facts(start=start, end=now, rules=rules, customer_ids=ids)
 
     def _attitudes(self, uow: UnitOfWork, facts: dict[str, AttitudeFacts], now: datetime) -> dict[str, Attitude]:
         rules = self._ctx.playbook.segments
@@ -264,6 +267,7 @@ class Reminders:
     points_expiring: int
     contracts_due: int
     points_expired: int
+    anniversaries: int = 0
 
 
 class MembershipService(_Service):
@@ -395,16 +399,20 @@ class MembershipService(_Service):
 
     def remind(self) -> Reminders:
         """P14/P15/P16/P22: the daily run — expire due points, and raise (once each) card
-        expiry, points expiry and contract renewal reminders. Safe to run twice."""
+        expiry, points expiry, joining anniversary and contract renewal reminders.
+        Safe to run twice."""
         ctx = self._ctx
         pb = ctx.playbook
         now = ctx.now()
-        expiring = warned = due = expired = 0
+        expiring = warned = due = expired = greeted = 0
         with ctx.unit() as uow:
             for membership in uow.memberships.iter_all():
-                if membership.remind_expiry(now, pb.membership):
+                reminded = membership.remind_expiry(now, pb.membership)
+                anniversary = membership.greet_anniversary(now, pb.locale.zone)
+                if reminded or anniversary:
                     uow.memberships.save(membership)
-                    expiring += 1
+                expiring += reminded
+                greeted += anniversary
             for account in uow.points.iter_all():
                 gone = account.expire(now)
                 points = account.warn_expiring(now, within_days=pb.points.expiry_warning_days)
@@ -461,33 +469,39 @@ class MembershipService(_Service):
             category=category,
         )
 
-    def _member_change(self, customer_id: str, action: str, name: str, extra: str = "") -> Membership:
+    def _on_member(self, customer_id: str, action: str, change: Callable[[Membership, datetime], T]) -> T:
         ctx = self._ctx
         with ctx.unit() as uow:
             membership = uow.memberships.find(customer_id)
             if membership is None or membership.level is None:
                 raise RuleViolation(f"membership.{action}", "not a member")
-            now = ctx.now()
-            if action == "club":
-                membership.join_club(at=now)
-            elif action == "event":
-                membership.attend(name, at=now)
-            else:
-                membership.grant_partner_benefit(name, extra, at=now)
+            result = change(membership, ctx.now())
             uow.memberships.save(membership)
-        return membership
+        return result
 
     def join_club(self, customer_id: str) -> None:
         """P15: the member joins the members' club."""
-        self._member_change(customer_id, "club", "")
+        self._on_member(customer_id, "club", lambda m, now: m.join_club(at=now))
 
     def attend(self, customer_id: str, event: str) -> ClubEvent:
         """P15: the member attended a salon or club event."""
-        return self._member_change(customer_id, "event", event).events_attended[-1]
+        return self._on_member(customer_id, "event", lambda m, now: m.attend(event, at=now))
 
     def grant_partner_benefit(self, customer_id: str, partner: str, benefit: str) -> PartnerBenefit:
         """P15: a partner business's benefit recorded on the member."""
-        return self._member_change(customer_id, "partner", partner, benefit).partner_benefits[-1]
+        return self._on_member(customer_id, "partner", lambda m, now: m.grant_partner_benefit(partner, benefit, at=now))
+
+    def catalogue_recipients(self) -> list[str]:
+        """P14/P22: members whose level brings the new season's catalogue, by customer id."""
+        rules = self._ctx.playbook.membership
+        with self._ctx.unit() as uow:
+            members = list(uow.memberships.iter_all())
+        result = []
+        for membership in members:
+            level = level_named(rules, membership.level)
+            if level is not None and level.catalogue:
+                result.append(membership.id)
+        return result
 
     # -- contracts (P16) -------------------------------------------------------
     def sign_contract(

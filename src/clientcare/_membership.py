@@ -26,6 +26,7 @@ from clientcare.errors import RuleViolation, ValidationError
 from clientcare.events import (
     ContractRenewalDue,
     ContractSigned,
+    MembershipAnniversary,
     MembershipDowngraded,
     MembershipExpiring,
     MembershipInvited,
@@ -197,6 +198,7 @@ class Membership(Aggregate):
     partner_benefits: tuple[PartnerBenefit, ...] = ()
     reminded_for: datetime | None = None  # the validity end an expiry reminder was raised for
     birthday_treat_year: int | None = None
+    greeted_year: int | None = None  # the year a joining-anniversary greeting was raised for
 
     @classmethod
     def start(cls, *, tenant: str, customer_id: str) -> Membership:
@@ -208,8 +210,9 @@ class Membership(Aggregate):
         """The member."""
         return self.id
 
-    def active(self, now: datetime) -> bool:
-        """A member with a level (validity past its end still counts until the review)."""
+    @property
+    def active(self) -> bool:
+        """A member with a level (a validity past its end still counts until the review)."""
         return self.level is not None
 
     def invite(self, *, by: str, at: datetime) -> None:
@@ -290,6 +293,20 @@ class Membership(Aggregate):
                 tenant=self.tenant, occurred_at=now, customer_id=self.id, level=self.level, valid_until=self.valid_until
             )
         )
+        return True
+
+    def greet_anniversary(self, now: datetime, zone: ZoneInfo) -> bool:
+        """P15: raise MembershipAnniversary once a year, on or after the joining day."""
+        if self.level is None or self.joined_at is None:
+            return False
+        today = now.astimezone(zone).date()
+        joined = self.joined_at.astimezone(zone).date()
+        years = today.year - joined.year
+        day = min(joined.day, calendar.monthrange(today.year, joined.month)[1])
+        if years < 1 or today < date(today.year, joined.month, day) or self.greeted_year == today.year:
+            return False
+        self.greeted_year = today.year
+        self.record(MembershipAnniversary(tenant=self.tenant, occurred_at=now, customer_id=self.id, years=years))
         return True
 
     # -- P15 -------------------------------------------------------------------

@@ -43,6 +43,7 @@ __all__ = [
     "ImprovementTaskAdded",
     "ImprovementTaskDone",
     "MarketingStopped",
+    "MembershipAnniversary",
     "MembershipDowngraded",
     "MembershipExpiring",
     "MembershipInvited",
@@ -568,3 +569,11 @@ class ReferralCredited(DomainEvent):
     referrer_id: str
     referred_id: str
     points: int
+
+
+@attrs.frozen(kw_only=True)
+class MembershipAnniversary(DomainEvent):
+    """P15: a year (or more) since the customer joined; worth a greeting."""
+
+    customer_id: str
+    years: int

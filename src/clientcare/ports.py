@@ -9,7 +9,7 @@ repositories touched and writes them to the outbox in the same transaction.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
@@ -188,9 +188,12 @@ class TierRepository(Protocol):
         """The customer's label changes, oldest first."""
         ...
 
-    def attitude_facts(self, *, start: datetime, end: datetime, rules: SegmentRules) -> dict[str, AttitudeFacts]:
-        """P11: the facts the attitude rules need, for every customer (see
-        :func:`clientcare._segments.attitude_facts_from`)."""
+    def attitude_facts(
+        self, *, start: datetime, end: datetime, rules: SegmentRules, customer_ids: Collection[str] | None = None
+    ) -> dict[str, AttitudeFacts]:
+        """P11: the facts the attitude rules need, for every customer or those in
+        ``customer_ids`` (see :func:`clientcare._segments.attitude_facts_from`;
+        style launches are judged over the whole tenant either way)."""
         ...
 
     def override_of(self, customer_id: str) -> AttitudeOverride | None:

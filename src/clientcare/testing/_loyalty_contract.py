@@ -192,6 +192,9 @@ class LoyaltyContract:
             competitors=[customers[1].id],
         )
         assert facts == expected
+        with backend.unit_of_work(self.tenant) as uow:
+            some = uow.tiers.attitude_facts(start=start, end=T0, rules=rules, customer_ids=[customers[0].id, "nobody"])
+        assert some == {customers[0].id: expected[customers[0].id]}
 
     def test_overrides_are_kept_until_lifted(self, backend: Backend) -> None:
         """An attitude override is stored, changed with history, and leaves the active set when lifted."""
