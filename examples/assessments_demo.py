@@ -32,10 +32,10 @@ def show(assessment: clientcare.Assessment) -> None:
     say(f"  recommendation: {assessment.standing}")
 
 
-def main(url: str) -> None:
+def main(url: str, tenant: str = "demo-assess") -> None:
     """Tell the story on the backend at ``url``."""
     clock = FixedClock(datetime.fromisoformat("2026-01-05T10:00:00+08:00"))
-    with clientcare.connect(url, tenant="demo-assess", clock=clock) as care:
+    with clientcare.connect(url, tenant=tenant, clock=clock) as care:
         signals: list[SilentComplaintSignal] = []
         care.events.subscribe(signals.append, SilentComplaintSignal)
         fang = care.customers.register("王芳", "13800138000")

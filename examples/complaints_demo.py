@@ -15,10 +15,10 @@ from clientcare import serialization
 from clientcare.adapters.clock import FixedClock
 
 
-def main(url: str) -> None:
+def main(url: str, tenant: str = "demo-complaints") -> None:
     """Walk one complaint from the phone call to the lesson and the weekly review."""
     clock = FixedClock(datetime.fromisoformat("2026-01-05T10:00:00+08:00"))
-    care = clientcare.connect(url, tenant="demo-complaints", clock=clock)
+    care = clientcare.connect(url, tenant=tenant, clock=clock)
     c = care.complaints
     fang = care.customers.register("王芳", "13800138000", by="小李")
     care.events.subscribe(lambda e: print(f"    event: {e.name}"), clientcare.events.ComplaintEscalated)

@@ -9,8 +9,13 @@ an ERP or POS system would make.
 from __future__ import annotations
 
 import sys
+import uuid
 from datetime import date, datetime
 from pathlib import Path
+
+import assessments_demo
+import cadences_demo
+import complaints_demo
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
@@ -120,5 +125,25 @@ def main(url: str) -> None:
         say(f"\nEvents waiting in the outbox for other systems: {len(care.events.pending(limit=1000))}")
 
 
+def areas(url: str) -> None:
+    """The stories of the other areas, each in a tenant of its own for this run,
+    so the same file can be told the story again and again."""
+    run = new_run_id()
+    for title, story in (
+        ("A complaint walked through the six steps (P40-P52)", complaints_demo.main),
+        ("Two customers assessed, one routed to review (P60-P62, P65)", assessments_demo.main),
+        ("A week of follow-up before Spring Festival (P20-P35)", cadences_demo.main),
+    ):
+        say(f"\n{'=' * 72}\n{title}\n{'=' * 72}")
+        story(url, f"{story.__module__}-{run}")
+
+
+def new_run_id() -> str:
+    """A short id that tells this run's tenants apart from earlier runs'."""
+    return uuid.uuid4().hex[:8]
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_URL)
+    target = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_URL
+    main(target)
+    areas(target)

@@ -27,7 +27,7 @@ _AFTER: dict[str, set[str]] = {
     "option_chosen": {"options_offered"},
     "approved": {"option_chosen"},
     "refused": {"option_chosen"},
-    "resolved": {"option_chosen", "approved", "answer_decided"},
+    "resolved": {"option_chosen", "approved", "answer_decided", "refused"},
     "after_care_done": {"resolved"},
     "closed": {"after_care_done"},
     "reopened": {"resolved", "after_care_done", "closed"},

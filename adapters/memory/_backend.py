@@ -53,6 +53,7 @@ class MemoryBackend:
             "customers": {"phone": lambda c: c.phone},
             "purchases": {"receipt_id": lambda p: p.receipt_id},
             "referrals": {"referred_id": lambda r: r.referred_id},  # P33: referred once
+            "touches": {"key": lambda t: t.key},
         }
 
     def unit_of_work(self, tenant: str) -> MemoryUnitOfWork:
@@ -286,6 +287,14 @@ class MemoryUnitOfWork(UnitOfWork):
             c.MemoryComplaintRepository(self, "complaints"),
             c.MemoryStandardAnswerRepository(self, "standard_answers"),
         )
+        from clientcare.adapters.memory import _touches as t  # noqa: PLC0415 - it subclasses MemoryRepository
+
+        self.touches = t.MemoryTouchRepository(self, "touches")
+        self.appointments = t.MemoryAppointmentRepository(self, "appointments")
+        self.follow_ups = t.MemoryFollowUpRepository(self, "follow_ups")
+        self.wishes = t.MemoryWishRepository(self, "wishes")
+        self.recurring = t.MemoryRecurringRuleRepository(self, "recurring")
+        self.sale_credits = t.MemorySaleCreditRepository(self, "sale_credits")
         self.outbox = MemoryOutbox(self)
         # Tiers, membership, points, referrals, contracts (P10-P17, P33). Imported
         # here because that module builds on MemoryRepository defined above.

@@ -17,7 +17,7 @@ from clientcare._customers import Customer
 from clientcare._membership import Contract, Membership
 from clientcare._points import PointsAccount
 from clientcare._purchases import Purchase
-from clientcare._referrals import Referral
+from clientcare._referrals import ReferralRecord
 from clientcare._segments import (
     AbcLabel,
     AttitudeFacts,
@@ -185,19 +185,19 @@ class MemoryPointsRepository(MemoryRepository[PointsAccount]):
             yield self._track(_copy(row))
 
 
-class MemoryReferralRepository(MemoryRepository[Referral]):
+class MemoryReferralRepository(MemoryRepository[ReferralRecord]):
     """Referrals, in memory (one per referred customer)."""
 
     entity = "referral"
 
-    def by_referred(self, customer_id: str) -> Referral | None:
+    def by_referred(self, customer_id: str) -> ReferralRecord | None:
         found = self._find(lambda r: r.referred_id == customer_id)
         return found[0] if found else None
 
-    def by_referrer(self, customer_id: str) -> list[Referral]:
+    def by_referrer(self, customer_id: str) -> list[ReferralRecord]:
         return sorted(self._find(lambda r: r.referrer_id == customer_id), key=lambda r: (r.recorded_at, r.id))
 
-    def open_leads(self) -> list[Referral]:
+    def open_leads(self) -> list[ReferralRecord]:
         return sorted(self._find(lambda r: r.credited_at is None), key=lambda r: (r.recorded_at, r.id))
 
 

@@ -31,9 +31,20 @@ from clientcare._customers import (
 from clientcare._loyalty import MembershipService, PointsService, ReferralsService, TiersService, after_purchase
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
+from clientcare._touches_service import (
+    AppointmentsService,
+    BoardsService,
+    CadencePorts,
+    DailyService,
+    NoComplaints,
+    NoStops,
+    StaffService,
+    TouchesService,
+    schedule_after_purchase,
+)
 from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import DomainEvent, SilentComplaintSignal
+from clientcare.events import DomainEvent, MarketingStopped, SilentComplaintSignal
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, OutboxMessage
 
@@ -364,6 +375,9 @@ class PurchasesService(_Service):
                 receipt_id=receipt_id,
             )
             uow.purchases.add(purchase)
+            # P20/P35/P21: the return visit and after-sales touches, the sale's
+            # credit and the end of follow-up sequences, in the same transaction.
+            schedule_after_purchase(uow, tenant=ctx.tenant, playbook=ctx.playbook, now=ctx.now(), purchase=purchase)
             for hook in ctx.purchase_hooks:
                 hook(ctx, uow, purchase)
         return purchase
@@ -497,9 +511,11 @@ class Clientcare:
         clock: Clock,
         playbook: Playbook | None = None,
         assessment_sources: AssessmentSources | None = None,
+        cadence_ports: CadencePorts | None = None,
     ) -> None:
         self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default())
         self._given_sources = assessment_sources
+        self._given_ports = cadence_ports
         self.customers = CustomersService(self._ctx)
         self.privacy = PrivacyService(self._ctx)
         self.purchases = PurchasesService(self._ctx)
@@ -521,6 +537,19 @@ class Clientcare:
             sources = attrs.evolve(sources, complaints=self.complaints)
         self.assessments = AssessmentsService(self._ctx, sources)
         self.surveys = SurveysService(self._ctx, sources)
+        #: Tiers, complaints, membership and roster as the cadences see them
+        #: (defaults documented on CadencePorts; swap attributes to wire areas).
+        self.cadence_ports = cadence_ports or CadencePorts()
+        if isinstance(self.cadence_ports.complaints, NoComplaints):
+            self.cadence_ports.complaints = self.complaints  # P21: pause sequences while a complaint is open
+        if isinstance(self.cadence_ports.relationships, NoStops):
+            self.cadence_ports.relationships = self.assessments  # P61: no marketing once a relationship ended
+        self.touches = TouchesService(self._ctx, self.cadence_ports)
+        self.daily = DailyService(self._ctx, self.cadence_ports)
+        self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
+        self.boards = BoardsService(self._ctx, self.cadence_ports)
+        self.staff = StaffService(self._ctx, self.cadence_ports)
+        self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
 
     @property
     def tenant(self) -> str:
@@ -550,6 +579,7 @@ class Clientcare:
             clock=self._ctx.clock,
             playbook=self._ctx.playbook,
             assessment_sources=self._given_sources,
+            cadence_ports=self._given_ports,
         )
 
     def close(self) -> None:

@@ -766,18 +766,24 @@ class Complaint(Aggregate):
     ) -> None:
         """P43: a role whose limit covers the remedy approves it."""
         self._require("decide on approval")
-        option = self.chosen_option
-        assert option is not None  # AWAITING_APPROVAL is only reached by choosing
+        option = self._chosen_or_fail()
         cost = option.cost(currency)
         self._may_approve(role, cost, rules)
         self._decide(True, by=by, role=role, at=at, cost=cost, note=note)
         self._step(at, by, "approved", ComplaintStatus.AGREED, f"by {role}")
 
+    def _chosen_or_fail(self) -> Option:
+        # Awaiting approval is only reached by choosing; a stored record that
+        # says otherwise is corrupt, and that is worth a clear error.
+        option = self.chosen_option
+        if option is None:
+            raise RuleViolation("complaint.chosen", "no option was chosen")
+        return option
+
     def refuse(self, *, by: str, role: str, at: datetime, rules: ComplaintRules, currency: str, reason: str) -> None:
         """P43: the remedy is refused; the handler offers other options."""
         self._require("decide on approval")
-        option = self.chosen_option
-        assert option is not None
+        option = self._chosen_or_fail()
         cost = option.cost(currency)
         if rules.limit_of(role) is None:
             raise ValidationError("role", "not a role of the playbook's authority limits")

@@ -32,7 +32,7 @@ from clientcare._membership import (
 )
 from clientcare._points import EntryKind, Lot, PointsAccount, PointsEntry, points_for
 from clientcare._purchases import Purchase, PurchaseKind
-from clientcare._referrals import Referral
+from clientcare._referrals import ReferralRecord
 from clientcare._segments import (
     AbcLabel,
     Attitude,
@@ -642,7 +642,7 @@ class PointsService(_Service):
 class ReferralsService(_Service):
     """P33: referrals from old customers; leads worked first; referrers thanked."""
 
-    def record(self, referrer_id: str, referred_id: str, *, by: str) -> Referral:
+    def record(self, referrer_id: str, referred_id: str, *, by: str) -> ReferralRecord:
         """Record that ``referrer_id`` brought ``referred_id`` (a lead who has not bought)."""
         ctx = self._ctx
         with ctx.unit() as uow:
@@ -650,13 +650,13 @@ class ReferralsService(_Service):
             uow.customers.get(referred_id)
             if uow.purchases.figures(referred_id, ctx.playbook.locale.currency).purchase_count > 0:
                 raise RuleViolation("referral.referred", "the referred customer has bought already")
-            referral = Referral.made(
+            referral = ReferralRecord.made(
                 tenant=ctx.tenant, referrer_id=referrer_id, referred_id=referred_id, by=by, at=ctx.now()
             )
             uow.referrals.add(referral)
         return referral
 
-    def leads(self) -> list[Referral]:
+    def leads(self) -> list[ReferralRecord]:
         """Referred leads that have not bought yet, oldest first (work them first)."""
         with self._ctx.unit() as uow:
             return uow.referrals.open_leads()
@@ -668,7 +668,7 @@ class ReferralsService(_Service):
             made = uow.referrals.by_referrer(customer_id)
         return sum(1 for r in made if since <= r.recorded_at < until)
 
-    def made_by(self, customer_id: str) -> list[Referral]:
+    def made_by(self, customer_id: str) -> list[ReferralRecord]:
         """Referrals the customer made, oldest first."""
         with self._ctx.unit() as uow:
             return uow.referrals.by_referrer(customer_id)

@@ -12,11 +12,11 @@ from clientcare._values import new_id
 from clientcare.errors import RuleViolation
 from clientcare.events import ReferralCredited, ReferralRecorded
 
-__all__ = ["Referral"]
+__all__ = ["ReferralRecord"]
 
 
 @attrs.define(eq=False, kw_only=True)
-class Referral(Aggregate):
+class ReferralRecord(Aggregate):
     """P33: ``referrer_id`` brought ``referred_id``; credited once, at the first purchase."""
 
     referrer_id: str
@@ -28,7 +28,7 @@ class Referral(Aggregate):
     points: int = 0
 
     @classmethod
-    def made(cls, *, tenant: str, referrer_id: str, referred_id: str, by: str, at: datetime) -> Referral:
+    def made(cls, *, tenant: str, referrer_id: str, referred_id: str, by: str, at: datetime) -> ReferralRecord:
         """A referred lead: A-grade priority until it buys."""
         if referrer_id == referred_id:
             raise RuleViolation("referral.self", "a customer cannot refer themselves")

@@ -10,45 +10,56 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
 import attrs
 
 from clientcare._aggregate import Aggregate
+from clientcare._appointments import Appointment
 from clientcare._assessments import Assessment, ImprovementPlan
+from clientcare._cadences import FollowUp, RecurringRule, SaleCredit, Wish
 from clientcare._complaints import Category, Complaint, StandardAnswer
 from clientcare._customers import Customer
 from clientcare._membership import Contract, Membership
 from clientcare._notes import Note
 from clientcare._points import PointsAccount
 from clientcare._purchases import CustomerFigures, Purchase
-from clientcare._referrals import Referral
+from clientcare._referrals import ReferralRecord
 from clientcare._segments import AbcLabel, AttitudeFacts, AttitudeOverride, TierChange, TierRun
 from clientcare._surveys import SurveyResponse
+from clientcare._touches import Touch, TouchReason
 from clientcare.events import DomainEvent
 from clientcare.playbook import AbcRules, SegmentRules
 
 __all__ = [
+    "AppointmentRepository",
     "AssessmentRepository",
     "Backend",
     "Clock",
     "ComplaintRepository",
     "ContractRepository",
     "CustomerRepository",
+    "FollowUpRepository",
     "ImprovementPlanRepository",
     "MembershipRepository",
     "NoteRepository",
+    "Notification",
+    "Notifier",
     "Outbox",
     "OutboxMessage",
     "PointsRepository",
     "PurchaseRepository",
+    "RecurringRuleRepository",
     "ReferralRepository",
+    "SaleCreditRepository",
     "StandardAnswerRepository",
     "SurveyRepository",
     "TierRepository",
+    "TouchRepository",
     "UnitOfWork",
+    "WishRepository",
 ]
 
 
@@ -271,21 +282,21 @@ class ReferralRepository(Protocol):
 
     seen: list[Aggregate]
 
-    def add(self, referral: Referral) -> None:
+    def add(self, referral: ReferralRecord) -> None:
         """Store a referral; DuplicateRecord if the customer was referred already."""
 
-    def save(self, referral: Referral) -> None:
+    def save(self, referral: ReferralRecord) -> None:
         """Store changes; ConcurrencyConflict on a race."""
 
-    def by_referred(self, customer_id: str) -> Referral | None:
+    def by_referred(self, customer_id: str) -> ReferralRecord | None:
         """The referral that brought this customer, if any."""
         ...
 
-    def by_referrer(self, customer_id: str) -> list[Referral]:
+    def by_referrer(self, customer_id: str) -> list[ReferralRecord]:
         """Referrals made by this customer, oldest first."""
         ...
 
-    def open_leads(self) -> list[Referral]:
+    def open_leads(self) -> list[ReferralRecord]:
         """Referrals whose customer has not bought yet, oldest first."""
         ...
 
@@ -457,6 +468,193 @@ class StandardAnswerRepository(Protocol):
         ...
 
 
+class TouchRepository(Protocol):
+    """Touches of one tenant (P20–P35). ``key`` is unique per tenant.
+
+    SQL adapters back :meth:`add_new` with ``INSERT … ON CONFLICT DO NOTHING``
+    on the key (the daily run's idempotence) and :meth:`lease_automated`
+    with ``SELECT … FOR UPDATE SKIP LOCKED`` (many dispatch workers).
+    """
+
+    seen: list[Aggregate]
+
+    def add(self, touch: Touch) -> None:
+        """Store a new touch; DuplicateRecord if its key exists."""
+
+    def add_new(self, touches: Sequence[Touch]) -> list[Touch]:
+        """Store those touches whose key is new; returns the ones stored."""
+        ...
+
+    def get(self, touch_id: str) -> Touch:
+        """The touch, or NotFound."""
+        ...
+
+    def save(self, touch: Touch) -> None:
+        """Store changes; ConcurrencyConflict if someone saved in between."""
+
+    def by_key(self, key: str) -> Touch | None:
+        """The touch with this key, if any."""
+        ...
+
+    def for_customer(self, customer_id: str, *, open_only: bool = False) -> list[Touch]:
+        """The customer's touches, by due date."""
+        ...
+
+    def for_sequence(self, sequence_id: str) -> list[Touch]:
+        """The touches of one follow-up sequence, by number."""
+        ...
+
+    def due_between(
+        self,
+        first: date,
+        last: date,
+        *,
+        owner: str | None = None,
+        store_id: str | None = None,
+        open_only: bool = True,
+    ) -> list[Touch]:
+        """Touches due from ``first`` to ``last`` (inclusive), optionally one owner's or store's."""
+        ...
+
+    def overdue(self, before: date, *, owner: str | None = None, store_id: str | None = None) -> list[Touch]:
+        """Open touches due before ``before``."""
+        ...
+
+    def closed_between(self, start: datetime, end: datetime, *, owner: str | None = None) -> list[Touch]:
+        """Touches done, skipped or cancelled in ``[start, end)``."""
+        ...
+
+    def held(self) -> list[Touch]:
+        """Touches on hold (P21: the customer has an open complaint)."""
+        ...
+
+    def count_due(self, day: date, reason: TouchReason, owner: str | None) -> int:
+        """How many touches of ``reason`` are due on ``day`` for ``owner`` (capacity)."""
+        ...
+
+    def count_sent_since(self, customer_id: str, since: datetime) -> int:
+        """Automated touches done for the customer since ``since`` (frequency cap)."""
+        ...
+
+    def lease_automated(self, *, day: date, now: datetime, worker: str, until: datetime, limit: int) -> list[Touch]:
+        """Take up to ``limit`` planned automated touches due by ``day`` whose lease is free or expired."""
+        ...
+
+
+class AppointmentRepository(Protocol):
+    """Appointments of one tenant (P29)."""
+
+    seen: list[Aggregate]
+
+    def add(self, appointment: Appointment) -> None:
+        """Store a new appointment."""
+
+    def get(self, appointment_id: str) -> Appointment:
+        """The appointment, or NotFound."""
+        ...
+
+    def save(self, appointment: Appointment) -> None:
+        """Store changes."""
+
+    def booked_before(self, moment: datetime) -> list[Appointment]:
+        """Appointments still booked that started before ``moment``."""
+        ...
+
+    def between(self, start: datetime, end: datetime, *, staff_id: str | None = None) -> list[Appointment]:
+        """Appointments starting in ``[start, end)``."""
+        ...
+
+
+class FollowUpRepository(Protocol):
+    """Follow-up sequences of one tenant (P21)."""
+
+    seen: list[Aggregate]
+
+    def add(self, sequence: FollowUp) -> None:
+        """Store a new sequence."""
+
+    def get(self, sequence_id: str) -> FollowUp:
+        """The sequence, or NotFound."""
+        ...
+
+    def save(self, sequence: FollowUp) -> None:
+        """Store changes."""
+
+    def active_for(self, customer_id: str) -> list[FollowUp]:
+        """The customer's running sequences."""
+        ...
+
+
+class WishRepository(Protocol):
+    """Wanted items of one tenant (P28)."""
+
+    seen: list[Aggregate]
+
+    def add(self, wish: Wish) -> None:
+        """Store a new wish."""
+
+    def save(self, wish: Wish) -> None:
+        """Store changes."""
+
+    def open_for(self, style_no: str) -> list[Wish]:
+        """Wishes still waiting for ``style_no``, oldest first."""
+        ...
+
+
+class RecurringRuleRepository(Protocol):
+    """Staff-set recurring touches of one tenant."""
+
+    seen: list[Aggregate]
+
+    def add(self, rule: RecurringRule) -> None:
+        """Store a new rule."""
+
+    def get(self, rule_id: str) -> RecurringRule:
+        """The rule, or NotFound."""
+        ...
+
+    def save(self, rule: RecurringRule) -> None:
+        """Store changes."""
+
+    def active_on(self, day: date) -> list[RecurringRule]:
+        """Rules that have started and not ended on ``day``."""
+        ...
+
+
+class SaleCreditRepository(Protocol):
+    """Which touch preceded each sale (P21, P31); one row per purchase."""
+
+    seen: list[Aggregate]
+
+    def add(self, credit: SaleCredit) -> None:
+        """Store a credit; DuplicateRecord if the purchase has one."""
+
+    def between(self, start: datetime, end: datetime) -> list[SaleCredit]:
+        """Credits for sales in ``[start, end)``."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class Notification:
+    """One automated message, rendered and addressed. Address and text are personal: no repr."""
+
+    touch_id: str
+    customer_id: str
+    channel: str
+    address: str = attrs.field(repr=False)
+    subject: str = attrs.field(repr=False)
+    body: str = attrs.field(repr=False)
+    locale: str
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Sends automated messages (SMS, email, messaging); raises on failure."""
+
+    def send(self, notification: Notification) -> None:
+        """Deliver one message, or raise so the touch is retried later."""
+
+
 @attrs.frozen(kw_only=True)
 class OutboxMessage:
     """An event stored for delivery to other systems (at least once)."""
@@ -497,6 +695,12 @@ class UnitOfWork(abc.ABC):
     surveys: SurveyRepository
     complaints: ComplaintRepository
     standard_answers: StandardAnswerRepository
+    touches: TouchRepository
+    appointments: AppointmentRepository
+    follow_ups: FollowUpRepository
+    wishes: WishRepository
+    recurring: RecurringRuleRepository
+    sale_credits: SaleCreditRepository
     outbox: Outbox
     tiers: TierRepository
     memberships: MembershipRepository
@@ -539,6 +743,12 @@ class UnitOfWork(abc.ABC):
             "points",
             "referrals",
             "contracts",
+            "touches",
+            "appointments",
+            "follow_ups",
+            "wishes",
+            "recurring",
+            "sale_credits",
         )
         extra = tuple(r for r in (getattr(self, name, None) for name in areas) if r is not None)
         return (self.customers, self.purchases, self.notes, *extra)

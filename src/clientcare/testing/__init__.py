@@ -14,10 +14,14 @@ it unchanged. Subclass it in a pytest module and implement
 :class:`LoyaltyContract` does the same for the tiers, membership, points,
 referral and contract repositories (P10–P17, P33).
 
+:class:`TouchesContract` does the same for touches, appointments,
+follow-up sequences, wishes, recurring rules and sale credits.
+
 Requires pytest (``pip install clientcare[dev]``).
 """
 
 from clientcare.testing._contract import BackendContract
 from clientcare.testing._loyalty_contract import LoyaltyContract
+from clientcare.testing._touches_contract import TouchesContract
 
-__all__ = ["BackendContract", "LoyaltyContract"]
+__all__ = ["BackendContract", "LoyaltyContract", "TouchesContract"]

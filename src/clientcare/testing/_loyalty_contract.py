@@ -19,7 +19,7 @@ from clientcare._customers import Customer
 from clientcare._membership import Contract, Membership
 from clientcare._points import EntryKind, PointsAccount
 from clientcare._purchases import Purchase, PurchaseLine
-from clientcare._referrals import Referral
+from clientcare._referrals import ReferralRecord
 from clientcare._segments import (
     AbcLabel,
     Attitude,
@@ -248,16 +248,20 @@ class LoyaltyContract:
             uow.memberships.add(membership)
             uow.commit()
         first, second = backend.unit_of_work(self.tenant), backend.unit_of_work(self.tenant)
-        with first, second:
-            a, b = first.memberships.get(customer.id), second.memberships.get(customer.id)
-            assert _state(a) == _state(membership)
+        with first:
+            a = first.memberships.get(customer.id)
+        with second:
+            b = second.memberships.get(customer.id)
+        assert _state(a) == _state(membership)
+        with first:
             a.join_club(at=T0)
-            b.join_club(at=T0)
             first.memberships.save(a)
-            second.memberships.save(b)
             first.commit()
-            with pytest.raises(ConcurrencyConflict):
-                second.commit()
+        # The conflict may surface at the save (a versioned UPDATE) or at the commit.
+        with second, pytest.raises(ConcurrencyConflict):
+            b.join_club(at=T0)
+            second.memberships.save(b)
+            second.commit()
         with backend.unit_of_work(self.tenant) as uow:
             assert [m.id for m in uow.memberships.iter_all()] == [customer.id]
             assert uow.memberships.find("nobody") is None
@@ -274,16 +278,19 @@ class LoyaltyContract:
             uow.commit()
         rules = PointsRules()
         first, second = backend.unit_of_work(self.tenant), backend.unit_of_work(self.tenant)
-        with first, second:
-            a, b = first.points.find(customer.id), second.points.find(customer.id)
-            assert a is not None and b is not None
+        with first:
+            a = first.points.find(customer.id)
+        with second:
+            b = second.points.find(customer.id)
+        assert a is not None and b is not None
+        with first:
             a.redeem(400, at=T0, reference="till-1", rules=rules)
-            b.redeem(400, at=T0, reference="till-2", rules=rules)
             first.points.save(a)
-            second.points.save(b)
             first.commit()
-            with pytest.raises(ConcurrencyConflict):
-                second.commit()
+        with second, pytest.raises(ConcurrencyConflict):
+            b.redeem(400, at=T0, reference="till-2", rules=rules)
+            second.points.save(b)
+            second.commit()
         with backend.unit_of_work(self.tenant) as uow:
             loaded = uow.points.find(customer.id)
             assert loaded is not None and loaded.balance == 100
@@ -293,12 +300,14 @@ class LoyaltyContract:
     def test_a_customer_is_referred_once(self, backend: Backend) -> None:
         """Referrals are unique per referred customer, listed by referrer and as open leads."""
         a, b, c = self._customers(backend, 3)
-        referral = Referral.made(tenant=self.tenant, referrer_id=a.id, referred_id=b.id, by="s", at=T0)
+        referral = ReferralRecord.made(tenant=self.tenant, referrer_id=a.id, referred_id=b.id, by="s", at=T0)
         with backend.unit_of_work(self.tenant) as uow:
             uow.referrals.add(referral)
             uow.commit()
         with pytest.raises(DuplicateRecord), backend.unit_of_work(self.tenant) as uow:
-            uow.referrals.add(Referral.made(tenant=self.tenant, referrer_id=c.id, referred_id=b.id, by="s", at=T0))
+            uow.referrals.add(
+                ReferralRecord.made(tenant=self.tenant, referrer_id=c.id, referred_id=b.id, by="s", at=T0)
+            )
             uow.commit()
         with backend.unit_of_work(self.tenant) as uow:
             assert [r.id for r in uow.referrals.open_leads()] == [referral.id]
