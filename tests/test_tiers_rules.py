@@ -257,3 +257,18 @@ def test_the_tiers_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     demo["main"]("memory://")
     out = capsys.readouterr().out
     assert "vip (joined: qualified at a sale)" in out and "1 thank-you event" in out and "王芳 is A" in out
+
+
+def test_tiers_and_membership_feed_the_cadences() -> None:
+    """The cadences see ABC labels (hand-picked key customers as A) and member card expiry dates."""
+    care = clientcare.connect("memory://", tenant="shop", clock=FixedClock(NOW))
+    ann = care.customers.register("Ann", "13800138000")
+    bob = care.customers.register("Bob", "13900139000")
+    care.purchases.record(ann.id, [care.purchases.line("S1", "3000")])
+    care.purchases.record(bob.id, [care.purchases.line("S1", "10")])
+    care.tiers.recompute()
+    assert care.cadence_ports.segments.tier_of([ann.id, bob.id]) == {ann.id: "A", bob.id: "C"}
+    care.customers.set_key(bob.id, by="staff")
+    assert care.cadence_ports.segments.tier_of([bob.id]) == {bob.id: "A"}
+    expiries = care.cadence_ports.membership.card_expiries([ann.id, bob.id])
+    assert expiries == {ann.id: (NOW + timedelta(days=365)).date()}

@@ -28,7 +28,15 @@ from clientcare._customers import (
     Purpose,
     RelationshipCard,
 )
-from clientcare._loyalty import MembershipService, PointsService, ReferralsService, TiersService, after_purchase
+from clientcare._loyalty import (
+    CadenceMembership,
+    CadenceSegments,
+    MembershipService,
+    PointsService,
+    ReferralsService,
+    TiersService,
+    after_purchase,
+)
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
 from clientcare._touches_service import (
@@ -37,6 +45,8 @@ from clientcare._touches_service import (
     CadencePorts,
     DailyService,
     NoComplaints,
+    NoMembership,
+    NoSegments,
     NoStops,
     StaffService,
     TouchesService,
@@ -544,6 +554,10 @@ class Clientcare:
             self.cadence_ports.complaints = self.complaints  # P21: pause sequences while a complaint is open
         if isinstance(self.cadence_ports.relationships, NoStops):
             self.cadence_ports.relationships = self.assessments  # P61: no marketing once a relationship ended
+        if isinstance(self.cadence_ports.segments, NoSegments):
+            self.cadence_ports.segments = CadenceSegments(self._ctx)  # P17/P23: visits by tier
+        if isinstance(self.cadence_ports.membership, NoMembership):
+            self.cadence_ports.membership = CadenceMembership(self._ctx)  # P14/P22: card expiry reminders
         self.touches = TouchesService(self._ctx, self.cadence_ports)
         self.daily = DailyService(self._ctx, self.cadence_ports)
         self.appointments = AppointmentsService(self._ctx, self.cadence_ports)

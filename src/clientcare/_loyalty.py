@@ -8,7 +8,7 @@ the level it earns and the referral it completes commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
@@ -57,6 +57,8 @@ if TYPE_CHECKING:
     from clientcare.ports import UnitOfWork
 
 __all__ = [
+    "CadenceMembership",
+    "CadenceSegments",
     "MembershipService",
     "PointsService",
     "ReferralsService",
@@ -672,6 +674,37 @@ class ReferralsService(_Service):
         """Referrals the customer made, oldest first."""
         with self._ctx.unit() as uow:
             return uow.referrals.by_referrer(customer_id)
+
+
+# -- what the cadences ask of this area -------------------------------------------
+
+
+class CadenceSegments(_Service):
+    """P17/P23: tiers as the cadences ask for them (their ``SegmentLookup``): the ABC
+    label, and "A" for hand-picked key customers, who get the key accounts' cadence."""
+
+    def tier_of(self, customer_ids: Sequence[str]) -> dict[str, str]:
+        """Labels of the given customers; customers never labelled are left out."""
+        with self._ctx.unit() as uow:
+            labels = uow.tiers.labels()
+            customers = uow.customers.by_ids(customer_ids)
+        result = {cid: labels[cid].value for cid in customer_ids if cid in labels}
+        for customer in customers:
+            if customer.key:
+                result[customer.id] = AbcLabel.A.value
+        return result
+
+
+class CadenceMembership(_Service):
+    """P14/P22: member card expiries as the cadences ask for them (their ``MembershipDates``)."""
+
+    def card_expiries(self, customer_ids: Sequence[str]) -> dict[str, date]:
+        """The day (tenant time) each given member's card expires; non-members left out."""
+        wanted = set(customer_ids)
+        zone = self._ctx.playbook.locale.zone
+        with self._ctx.unit() as uow:
+            members = [m for m in uow.memberships.iter_all() if m.id in wanted]
+        return {m.id: m.valid_until.astimezone(zone).date() for m in members if m.level and m.valid_until}
 
 
 # -- the purchase hook ---------------------------------------------------------
