@@ -29,7 +29,7 @@ from clientcare._segments import (
 )
 from clientcare.adapters.clock import FixedClock
 from clientcare.errors import PlaybookError
-from clientcare.playbook import AbcRules, MembershipRules, Playbook, SegmentRules
+from clientcare.playbook import AbcRules, MemberLevel, MembershipRules, Playbook, PointsRules, SegmentRules
 
 NOW = datetime.fromisoformat("2026-01-05T10:00:00+08:00")
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -272,3 +272,76 @@ def test_tiers_and_membership_feed_the_cadences() -> None:
     assert care.cadence_ports.segments.tier_of([bob.id]) == {bob.id: "A"}
     expiries = care.cadence_ports.membership.card_expiries([ann.id, bob.id])
     assert expiries == {ann.id: (NOW + timedelta(days=365)).date()}
+
+
+def _care(playbook: Playbook, clock: FixedClock | None = None) -> clientcare.Clientcare:
+    return clientcare.Clientcare(
+        clientcare.connect("memory://", tenant="shop").backend,
+        "shop",
+        clock=clock or FixedClock(NOW),
+        playbook=playbook,
+    )
+
+
+def test_level_by_number_of_purchases() -> None:
+    """With the purchases measure, the third sale makes a member whatever the amounts."""
+    levels = (MemberLevel(name="member", threshold=Decimal(3)),)
+    care = _care(Playbook(membership=MembershipRules(measure="purchases", levels=levels)))
+    ann = care.customers.register("Ann", "13800138000")
+    for n in range(3):
+        assert care.membership.get(ann.id).level is None, n
+        care.purchases.record(ann.id, [care.purchases.line("S", "10")])
+    assert care.membership.get(ann.id).level == "member"
+
+
+def test_level_by_points_earned_never_by_balance() -> None:
+    """With the points_earned measure, redeeming points does not take a level away."""
+    levels = (MemberLevel(name="member", threshold=Decimal(1000)),)
+    playbook = Playbook(
+        membership=MembershipRules(measure="points_earned", levels=levels),
+        points=PointsRules(members_only=False),
+    )
+    care = _care(playbook)
+    ann = care.customers.register("Ann", "13800138000")
+    care.purchases.record(ann.id, [care.purchases.line("S", "600")])
+    assert care.membership.get(ann.id).level is None
+    care.points.redeem_gift(ann.id, "tote")
+    care.purchases.record(ann.id, [care.purchases.line("S", "400")])
+    assert care.membership.get(ann.id).level == "member"
+    assert care.points.balance(ann.id) == 500
+
+
+def test_calendar_window_starts_on_the_first_of_january() -> None:
+    """With a calendar window, last December's spend does not count in January."""
+    clock = FixedClock(NOW)
+    care = _care(Playbook(membership=MembershipRules(window="calendar")), clock)
+    ann = care.customers.register("Ann", "13800138000")
+    care.purchases.record(ann.id, [care.purchases.line("S", "2000")], at=NOW - timedelta(days=10))
+    care.purchases.record(ann.id, [care.purchases.line("S", "1500")])
+    assert care.membership.get(ann.id).level is None
+    care.purchases.record(ann.id, [care.purchases.line("S", "1500")])
+    assert care.membership.get(ann.id).level == "vip"
+
+
+def test_recalculated_downgrade_can_end_the_membership() -> None:
+    """With recalculate, a gold member with no spend at the review drops out entirely."""
+    clock = FixedClock(NOW)
+    care = _care(Playbook(membership=MembershipRules(downgrade_step="recalculate")), clock)
+    ann = care.customers.register("Ann", "13800138000")
+    care.purchases.record(ann.id, [care.purchases.line("S", "12000")])
+    clock.advance(days=400)
+    [change] = care.membership.review()
+    assert (change.before, change.after) == ("gold", None)
+    assert care.membership.level(ann.id) is None
+
+
+def test_a_qualifying_member_is_renewed_near_the_end_of_the_card() -> None:
+    """Meeting the level's rule again within the reminder window renews the card for a year."""
+    clock = FixedClock(NOW)
+    care = _care(Playbook(), clock)
+    ann = care.customers.register("Ann", "13800138000")
+    care.purchases.record(ann.id, [care.purchases.line("S", "3000")])
+    clock.advance(days=350)
+    care.purchases.record(ann.id, [care.purchases.line("S", "3000")])
+    membership = care.membership.get(ann.id)
+    assert membership.valid_until == clock.now() + timedelta(days=365)
