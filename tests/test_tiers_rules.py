@@ -345,3 +345,20 @@ def test_a_qualifying_member_is_renewed_near_the_end_of_the_card() -> None:
     care.purchases.record(ann.id, [care.purchases.line("S", "3000")])
     membership = care.membership.get(ann.id)
     assert membership.valid_until == clock.now() + timedelta(days=365)
+
+
+def test_a_referral_given_at_a_touch_is_credited_at_the_leads_first_purchase() -> None:
+    """The cadences' referral outcome registers a lead; its first purchase credits the referrer (P33)."""
+    care = clientcare.connect("memory://", tenant="shop", clock=FixedClock(NOW))
+    wang = care.customers.register("王芳", "13800138000")
+    care.privacy.give_consent(wang.id, "service", "phone", method="verbal", source="in_store")
+    care.purchases.record(wang.id, [care.purchases.line("R-100", "1999")], staff_id="alice")
+    visit = next(t for t in care.touches.for_customer(wang.id, open_only=True) if t.reason == "return_visit")
+    friend = clientcare.Referral(name="周婷", phone="13200132000")
+    care.touches.complete(visit.id, "referral_given", by="alice", referral=friend)
+    lead = care.customers.find_by_phone("13200132000")
+    assert lead is not None
+    assert [r.referred_id for r in care.referrals.leads()] == [lead.id]
+    care.purchases.record(lead.id, [care.purchases.line("R-100", "1999")])
+    assert care.referrals.leads() == []
+    assert [r.points for r in care.referrals.made_by(wang.id)] == [200]

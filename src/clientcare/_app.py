@@ -54,7 +54,7 @@ from clientcare._touches_service import (
 )
 from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import DomainEvent, MarketingStopped, SilentComplaintSignal
+from clientcare.events import CustomerRegistered, DomainEvent, MarketingStopped, SilentComplaintSignal
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, OutboxMessage
 
@@ -536,6 +536,8 @@ class Clientcare:
         self.points = PointsService(self._ctx)
         self.referrals = ReferralsService(self._ctx)
         self._ctx.purchase_hooks.append(after_purchase)
+        # P33: a lead the cadences register from a referral becomes a referral record.
+        self._ctx.subscribers.append((CustomerRegistered, self.referrals.on_customer_registered))
         self.analytics = AnalyticsService(self._ctx)
         self.complaints = ComplaintsService(self._ctx)
         # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.

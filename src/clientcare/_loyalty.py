@@ -50,6 +50,7 @@ from clientcare._segments import (
 )
 from clientcare._values import Money
 from clientcare.errors import NotFound, RuleViolation, ValidationError
+from clientcare.events import DomainEvent
 from clientcare.playbook import Gift, MemberLevel
 
 if TYPE_CHECKING:
@@ -640,6 +641,9 @@ class PointsService(_Service):
 
 # -- referrals (P33) -----------------------------------------------------------
 
+#: The tag the cadences put on a lead registered from a referral outcome.
+_REFERRED_BY = "referred-by:"
+
 
 class ReferralsService(_Service):
     """P33: referrals from old customers; leads worked first; referrers thanked."""
@@ -657,6 +661,29 @@ class ReferralsService(_Service):
             )
             uow.referrals.add(referral)
         return referral
+
+    def on_customer_registered(self, event: DomainEvent) -> None:
+        """P33: a lead registered by the cadences' referral outcome (tagged
+        ``referred-by:<referrer id>``) becomes a referral record, so the referrer is
+        credited at the lead's first purchase. Subscribed to CustomerRegistered."""
+        customer_id = getattr(event, "customer_id", None)
+        if customer_id is None:
+            return
+        with self._ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            referrers = sorted(t.removeprefix(_REFERRED_BY) for t in customer.tags if t.startswith(_REFERRED_BY))
+            if not referrers or uow.referrals.by_referred(customer_id) is not None:
+                return
+            if not uow.customers.by_ids(referrers[:1]):
+                return
+            referral = ReferralRecord.made(
+                tenant=self._ctx.tenant,
+                referrer_id=referrers[0],
+                referred_id=customer_id,
+                by="cadences",
+                at=event.occurred_at,
+            )
+            uow.referrals.add(referral)
 
     def leads(self) -> list[ReferralRecord]:
         """Referred leads that have not bought yet, oldest first (work them first)."""
