@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -22,7 +23,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def backend_urls() -> list[str]:
     """The backends every scenario runs on (SQL ones join when their adapter is installed)."""
-    return ["memory://"]
+    urls = ["memory://"]
+    if importlib.util.find_spec("sqlalchemy") is not None:
+        urls.append("sqlite:///{tmp}/care.db")
+    return urls
 
 
 @pytest.fixture

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 import attrs
 
@@ -27,6 +28,17 @@ from clientcare._customers import (
     ImportantDate,
     Purpose,
     RelationshipCard,
+)
+from clientcare._imports import (
+    ImportProgress,
+    ImportReject,
+    ImportReport,
+    ProgressCallback,
+    batched,
+    generic_import,
+    read_csv,
+    rows_from_mappings,
+    validated_purchases,
 )
 from clientcare._loyalty import (
     CadenceMembership,
@@ -56,7 +68,7 @@ from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
 from clientcare.events import CustomerRegistered, DomainEvent, MarketingStopped, SilentComplaintSignal
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, OutboxMessage
+from clientcare.ports import Backend, BulkPurchaseImport, Clock, OutboxMessage
 
 __all__ = [
     "Clientcare",
@@ -456,6 +468,88 @@ class PurchasesService(_Service):
         """Total spend, number of purchases, first and last purchase, average ticket."""
         with self._ctx.unit() as uow:
             return uow.purchases.figures(customer_id, self._ctx.playbook.locale.currency)
+
+    def import_rows(
+        self,
+        records: Iterable[Mapping[str, object]],
+        *,
+        batch_size: int = 5000,
+        on_progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """The nightly POS import from mappings keyed by the CSV column names (docs/sql.md).
+
+        Streams: memory stays flat however many records come. Bad records are
+        reported (record number from 1, ``field: rule``) and the rest are
+        imported; each batch commits on its own; known receipt ids are skipped.
+        """
+        return self._import(rows_from_mappings(records), batch_size, on_progress)
+
+    def import_csv(
+        self,
+        source: str | Path | IO[str],
+        *,
+        batch_size: int = 5000,
+        on_progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """The nightly POS import from a CSV file with a header (layout in docs/sql.md).
+
+        Rejects carry the file's line number (the header is line 1).
+        """
+        return self._import(read_csv(source), batch_size, on_progress)  # type: ignore[arg-type]
+
+    def _import(
+        self, rows: Iterable[tuple[int, Sequence[object]]], batch_size: int, on_progress: ProgressCallback | None
+    ) -> ImportReport:
+        if batch_size <= 0:
+            raise ValidationError("batch_size", "must be greater than zero")
+        ctx = self._ctx
+        locale = ctx.playbook.locale
+        report = ImportReport()
+        rejects: list[ImportReject] = []
+        counted = _Counted(rows)
+        purchases = validated_purchases(counted, zone=locale.zone, region=locale.country, rejects=rejects)
+        for batch in batched(purchases, batch_size):
+            unique, repeated = [], 0
+            receipts: set[str] = set()
+            for item in batch:
+                if item.receipt_id in receipts:
+                    repeated += 1
+                else:
+                    receipts.add(item.receipt_id)
+                    unique.append(item)
+            with ctx.unit() as uow:
+                if isinstance(uow.purchases, BulkPurchaseImport):
+                    outcome = uow.purchases.import_purchases(unique, currency=locale.currency)
+                else:
+                    outcome = generic_import(uow, unique, tenant=ctx.tenant, currency=locale.currency)
+            report.imported += outcome.imported
+            report.skipped += outcome.skipped + repeated
+            rejects.extend(outcome.rejected)
+            self._progress(report, rejects, counted.count, on_progress)
+        report.rejected = sorted(rejects, key=lambda r: r.line)
+        report.lines_read = counted.count
+        self._progress(report, rejects, counted.count, on_progress)
+        return report
+
+    @staticmethod
+    def _progress(
+        report: ImportReport, rejects: list[ImportReject], read: int, on_progress: ProgressCallback | None
+    ) -> None:
+        if on_progress is not None:
+            on_progress(ImportProgress(read, report.imported, report.skipped, len(rejects)))
+
+
+class _Counted:
+    """Counts the rows an import has read, for progress reports."""
+
+    def __init__(self, rows: Iterable[tuple[int, Sequence[object]]]) -> None:
+        self._rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[int, Sequence[object]]]:
+        for item in self._rows:
+            self.count += 1
+            yield item
 
 
 class NotebookService(_Service):

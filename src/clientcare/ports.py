@@ -22,6 +22,7 @@ from clientcare._assessments import Assessment, ImprovementPlan
 from clientcare._cadences import FollowUp, RecurringRule, SaleCredit, Wish
 from clientcare._complaints import Category, Complaint, StandardAnswer
 from clientcare._customers import Customer
+from clientcare._imports import BatchOutcome, ImportedPurchase
 from clientcare._membership import Contract, Membership
 from clientcare._notes import Note
 from clientcare._points import PointsAccount
@@ -37,6 +38,7 @@ __all__ = [
     "AppointmentRepository",
     "AssessmentRepository",
     "Backend",
+    "BulkPurchaseImport",
     "Clock",
     "ComplaintRepository",
     "ContractRepository",
@@ -142,6 +144,21 @@ class PurchaseRepository(Protocol):
 
     def figures(self, customer_id: str, currency: str) -> CustomerFigures:
         """Spend, counts and dates for one customer, aggregated by the store."""
+        ...
+
+
+@runtime_checkable
+class BulkPurchaseImport(Protocol):
+    """Optional fast path a purchase repository may offer for the nightly import.
+
+    Same outcome as the generic path (:func:`clientcare._imports.generic_import`):
+    receipts already stored are skipped, purchases of unknown or erased
+    customers are rejected, the rest are written in the unit of work's
+    transaction, without events.
+    """
+
+    def import_purchases(self, batch: Sequence[ImportedPurchase], *, currency: str) -> BatchOutcome:
+        """Store a batch of checked purchases (receipt ids unique within it)."""
         ...
 
 

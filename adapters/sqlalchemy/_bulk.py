@@ -1,0 +1,208 @@
+"""The fast path of the nightly import: plain tuples straight to the driver.
+
+Per batch: one query for receipt ids already stored, one for the customers
+referred to, then the purchases and their lines go in with the driver's
+``executemany`` (SQLite, MariaDB) or ``COPY … FROM STDIN`` (psycopg 3 on
+PostgreSQL), in the unit of work's transaction. No domain objects are built:
+the rows were checked by the core before they got here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from clientcare._imports import BatchOutcome, ImportedPurchase, ImportReject
+from clientcare.adapters.sqlalchemy import _tables as t
+from clientcare.adapters.sqlalchemy._errors import translated
+
+if TYPE_CHECKING:
+    from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
+
+__all__ = ["import_purchases"]
+
+_PURCHASE_COLUMNS = (
+    "tenant",
+    "id",
+    "version",
+    "customer_id",
+    "occurred_at",
+    "utc_offset",
+    "kind",
+    "amount_e4",
+    "amount_scale",
+    "currency",
+    "store_id",
+    "staff_id",
+    "receipt_id",
+)
+_LINE_COLUMNS = (
+    "tenant",
+    "purchase_id",
+    "position",
+    "style_no",
+    "quantity",
+    "unit_price_e4",
+    "price_scale",
+    "size",
+    "colour",
+    "full_price",
+)
+_CHUNK = 500
+
+
+_SCALE = Decimal(10_000)
+
+
+def _known_receipts(uow: SqlUnitOfWork, receipts: list[str]) -> set[str]:
+    p = t.purchases.c
+    known: set[str] = set()
+    if uow.dialect == "postgresql" and uow.connection.dialect.driver == "psycopg":
+        # One array parameter and no server-side prepared (generic) plan: an index probe per receipt.
+        cursor: Any = uow.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(
+                "SELECT receipt_id FROM cc_purchases WHERE tenant = %s AND receipt_id = ANY(%s)",
+                (uow.tenant, receipts),
+                prepare=False,
+            )
+            known.update(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.close()
+        return known
+    for start in range(0, len(receipts), _CHUNK):
+        chunk = receipts[start : start + _CHUNK]
+        statement = select(p.receipt_id).where(p.tenant == uow.tenant, p.receipt_id.in_(chunk))
+        known.update(uow.connection.execute(statement).scalars())
+    return known
+
+
+def _customers(uow: SqlUnitOfWork, column: Any, keys: set[str]) -> dict[str, tuple[str, bool]]:
+    c = t.customers.c
+    found: dict[str, tuple[str, bool]] = {}
+    values = sorted(keys)
+    if uow.dialect == "postgresql" and uow.connection.dialect.driver == "psycopg":
+        cursor: Any = uow.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(
+                f"SELECT {column.name}, id, erased_at FROM cc_customers WHERE tenant = %s AND {column.name} = ANY(%s)",  # noqa: S608 - column name is ours
+                (uow.tenant, values),
+                prepare=False,
+            )
+            for key, customer_id, erased_at in cursor.fetchall():
+                found[key] = (customer_id, erased_at is not None)
+        finally:
+            cursor.close()
+        return found
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        statement = select(column, c.id, c.erased_at).where(c.tenant == uow.tenant, column.in_(chunk))
+        for key, customer_id, erased_at in uow.connection.execute(statement):
+            found[key] = (customer_id, erased_at is not None)
+    return found
+
+
+def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, currency: str) -> BatchOutcome:
+    """Store a checked batch; skip known receipts, reject unknown or erased customers."""
+    tenant = uow.tenant
+    known = _known_receipts(uow, [item.receipt_id for item in batch])
+    ids = {item.customer_id for item in batch if item.customer_id is not None}
+    phones = {item.customer_phone for item in batch if item.customer_id is None and item.customer_phone is not None}
+    by_id = _customers(uow, t.customers.c.id, ids) if ids else {}
+    by_phone = _customers(uow, t.customers.c.phone, phones) if phones else {}
+    sqlite = uow.dialect == "sqlite"
+    purchase_rows: list[tuple[object, ...]] = []
+    line_rows: list[tuple[object, ...]] = []
+    rejected: list[ImportReject] = []
+    skipped = 0
+    for item in batch:
+        if item.receipt_id in known:
+            skipped += 1
+            continue
+        customer_id = item.customer_id
+        if customer_id is not None:
+            found = by_id.get(customer_id)
+            if found is None:
+                rejected.append(ImportReject(item.line, "customer_id: no such customer"))
+                continue
+        elif item.customer_phone is not None:
+            found = by_phone.get(item.customer_phone)
+            if found is None:
+                rejected.append(ImportReject(item.line, "customer_phone: no customer with this phone"))
+                continue
+            customer_id = found[0]
+        else:
+            found = None
+        if found is not None and found[1]:
+            rejected.append(ImportReject(item.line, "customer_id: customer was erased"))
+            continue
+        moment = item.occurred_at
+        offset = moment.utcoffset()
+        minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
+        utc = moment.astimezone(UTC).replace(tzinfo=None)
+        stored: object = utc.isoformat(" ", "microseconds") if sqlite else utc
+        amount_e4 = 0
+        amount_scale = 0
+        for line in item.lines:
+            amount_e4 += int(line.unit_price * _SCALE) * line.quantity
+            amount_scale = max(amount_scale, line.places)
+        purchase_rows.append(
+            (
+                tenant,
+                item.id,
+                1,
+                customer_id,
+                stored,
+                minutes,
+                "sale",
+                amount_e4,
+                amount_scale,
+                currency,
+                item.store_id,
+                item.staff_id,
+                item.receipt_id,
+            )
+        )
+        for position, line in enumerate(item.lines):
+            line_rows.append(
+                (
+                    tenant,
+                    item.id,
+                    position,
+                    line.style_no,
+                    line.quantity,
+                    int(line.unit_price * _SCALE),
+                    line.places,
+                    line.size,
+                    line.colour,
+                    line.full_price,
+                )
+            )
+    if purchase_rows:
+        with translated("purchase"):
+            _write(uow, t.purchases.name, _PURCHASE_COLUMNS, purchase_rows)
+            _write(uow, t.purchase_lines.name, _LINE_COLUMNS, line_rows)
+    return BatchOutcome(len(purchase_rows), skipped, tuple(rejected))
+
+
+def _write(uow: SqlUnitOfWork, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+    """Hand the rows to the driver: COPY on psycopg 3, executemany elsewhere."""
+    dbapi = uow.connection.connection.dbapi_connection
+    names = ", ".join(columns)
+    dialect = uow.dialect
+    cursor = dbapi.cursor()  # type: ignore[union-attr]
+    try:
+        if dialect == "postgresql" and uow.connection.dialect.driver == "psycopg":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marker = "?" if uow.connection.dialect.paramstyle == "qmark" else "%s"
+        placeholders = ", ".join([marker] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)  # noqa: S608 - fixed names
+    finally:
+        cursor.close()

@@ -1,0 +1,239 @@
+"""A bridge for aggregates that have no typed tables yet.
+
+Complaints, standard answers, assessments, improvement plans, surveys,
+touches, appointments, follow-up sequences, wishes, recurring rules and sale
+credits were added to the core with in-memory repositories. Until each gets
+its own typed table and :class:`DocumentRepository` (docs/sql.md, "Adding an
+aggregate"), they are kept here as JSON documents in one table,
+``cc_documents`` (tenant, kind, id), with the same tenant scoping, version
+check and unique key as everywhere else.
+
+Their lookups reuse the in-memory adapter's query code, which filters in
+Python: each lookup reads all of the tenant's documents of that kind. That
+is correct and fine for a shop, but not indexed; replace a kind with a typed
+table before it grows large.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, insert, select, update
+
+from clientcare import serialization
+from clientcare._aggregate import Aggregate
+from clientcare.adapters.sqlalchemy import _tables as t
+from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
+
+if TYPE_CHECKING:
+    from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
+
+__all__ = ["DocumentStore", "bridge_repositories"]
+
+
+class DocumentStore:
+    """The storage half of a bridged repository (the query half comes from the memory adapter).
+
+    Implements the internal API the in-memory repositories build on:
+    ``_rows``, ``_find``, ``_track``, ``add``, ``get``, ``save``, ``_delete``.
+    """
+
+    entity = "record"
+    aggregate: type[Aggregate] = Aggregate
+    unique: Callable[[Any], object] | None = None
+
+    def __init__(self, uow: SqlUnitOfWork, table: str) -> None:
+        self._uow = uow
+        self._table = table
+        self.seen: list[Aggregate] = []
+
+    # -- reading ---------------------------------------------------------------
+    def _select(self, *conditions: Any) -> list[Aggregate]:
+        d = t.documents.c
+        statement = (
+            select(d.id, d.version, d.document)
+            .where(d.tenant == self._uow.tenant, d.kind == self._table, *conditions)
+            .order_by(d.id)
+        )
+        result = []
+        for row in self._uow.connection.execute(statement):
+            data = json.loads(row.document)
+            data.update(id=row.id, tenant=self._uow.tenant, version=row.version)
+            result.append(serialization.structure(data, self.aggregate))
+        return result
+
+    def _rows(self) -> Iterator[Any]:
+        yield from self._select()
+
+    def _track(self, obj: Any) -> Any:
+        if not any(s is obj for s in self.seen):
+            self.seen.append(obj)
+        return obj
+
+    def _find(self, predicate: Callable[[Any], bool]) -> list[Any]:
+        return [self._track(row) for row in self._select() if predicate(row)]
+
+    def get(self, key: str) -> Any:
+        """The aggregate with this id, or NotFound (also for another tenant's)."""
+        found = self._select(t.documents.c.id == key)
+        if not found:
+            raise NotFound(self.entity, key)
+        return self._track(found[0])
+
+    # -- writing ---------------------------------------------------------------
+    def _values(self, obj: Aggregate) -> dict[str, Any]:
+        data = serialization.unstructure(obj)
+        for name in ("id", "tenant", "version"):
+            data.pop(name, None)
+        unique = type(self).unique
+        value = unique(obj) if unique is not None else None
+        customer = getattr(obj, "customer_id", None)
+        return {
+            "document": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+            "unique_key": None if value is None else str(value),
+            "customer_id": customer if isinstance(customer, str) else None,
+        }
+
+    def add(self, obj: Any) -> None:
+        """Insert a new aggregate; DuplicateRecord on a taken id or unique key."""
+        uow = self._uow
+        if obj.tenant != uow.tenant:
+            raise NotFound(self.entity, obj.id)
+        try:
+            with translated(self.entity, obj.id), uow.savepoint():
+                uow.connection.execute(
+                    insert(t.documents).values(
+                        tenant=uow.tenant, kind=self._table, id=obj.id, version=obj.version + 1, **self._values(obj)
+                    )
+                )
+        except DuplicateRecord as exc:
+            field = "key" if exc.field != "id" and type(self).unique is not None else "id"
+            raise DuplicateRecord(self.entity, field) from None
+        uow.wrote(f"{t.documents.name}:{self._table}", obj)
+        self._track(obj)
+
+    def save(self, obj: Any) -> None:
+        """Write changes; ConcurrencyConflict if someone saved since it was read."""
+        uow = self._uow
+        if obj.tenant != uow.tenant:
+            raise NotFound(self.entity, obj.id)
+        d = t.documents.c
+        written = (f"{t.documents.name}:{self._table}", obj.id) in uow.written
+        expected = obj.version + 1 if written else obj.version
+        statement = (
+            update(t.documents)
+            .where(d.tenant == uow.tenant, d.kind == self._table, d.id == obj.id, d.version == expected)
+            .values(version=obj.version + 1, **self._values(obj))
+        )
+        with translated(self.entity, obj.id):
+            result = uow.connection.execute(statement)
+        if result.rowcount == 0:
+            exists = uow.connection.execute(
+                select(d.version).where(d.tenant == uow.tenant, d.kind == self._table, d.id == obj.id)
+            ).first()
+            if exists is None:
+                raise NotFound(self.entity, obj.id)
+            raise ConcurrencyConflict(self.entity, obj.id)
+        uow.wrote(f"{t.documents.name}:{self._table}", obj)
+        self._track(obj)
+
+    def _delete(self, keys: Iterable[str]) -> int:
+        d = t.documents.c
+        wanted = list(keys)
+        if not wanted:
+            return 0
+        result = self._uow.connection.execute(
+            delete(t.documents).where(d.tenant == self._uow.tenant, d.kind == self._table, d.id.in_(wanted))
+        )
+        return int(result.rowcount)
+
+
+class _IndexedTouches(DocumentStore):
+    """Touch lookups on the hot paths (recording a purchase) served by indexes, not scans."""
+
+    def add_new(self, touches: Sequence[Any]) -> list[Any]:
+        """Store the touches whose key is not stored yet (one indexed query)."""
+        keys = [touch.key for touch in touches]
+        d = t.documents.c
+        known: set[str] = set()
+        if keys:
+            statement = select(d.unique_key).where(
+                d.tenant == self._uow.tenant, d.kind == self._table, d.unique_key.in_(keys)
+            )
+            known = {key for key in self._uow.connection.execute(statement).scalars() if key is not None}
+        stored: list[Any] = []
+        for touch in touches:
+            if touch.key in known:
+                continue
+            known.add(touch.key)
+            self.add(touch)
+            stored.append(touch)
+        return stored
+
+    def by_key(self, key: str) -> Any:
+        """The touch with this key, if any (unique index)."""
+        found = self._select(t.documents.c.unique_key == key)
+        return self._track(found[0]) if found else None
+
+    def for_customer(self, customer_id: str, *, open_only: bool = False) -> list[Any]:
+        """The customer's touches by due day, priority and id (index on customer)."""
+        found: list[Any] = self._select(t.documents.c.customer_id == customer_id)
+        rows = [self._track(row) for row in found if not open_only or row.status.open]
+        return sorted(rows, key=lambda row: (row.due, row.priority, row.id))
+
+
+def _bridge(
+    memory_class: type[Any],
+    aggregate: type[Aggregate],
+    unique: Callable[[Any], object] | None = None,
+    store: type[DocumentStore] = DocumentStore,
+) -> Any:
+    """A repository class: DocumentStore's storage with the memory class's queries."""
+    return type(
+        memory_class.__name__.replace("Memory", "SqlBridged"),
+        (store, memory_class),
+        {"aggregate": aggregate, "unique": staticmethod(unique) if unique is not None else None},
+    )
+
+
+_CLASSES: dict[str, Any] = {}
+
+
+def _classes() -> dict[str, Any]:
+    """Attribute name -> (bridged class, table kind), built on first use (not at import)."""
+    if _CLASSES:
+        return _CLASSES
+    from clientcare._appointments import Appointment  # noqa: PLC0415
+    from clientcare._assessments import Assessment, ImprovementPlan  # noqa: PLC0415
+    from clientcare._cadences import FollowUp, RecurringRule, SaleCredit, Wish  # noqa: PLC0415
+    from clientcare._complaints import Complaint, StandardAnswer  # noqa: PLC0415
+    from clientcare._surveys import SurveyResponse  # noqa: PLC0415
+    from clientcare._touches import Touch  # noqa: PLC0415
+    from clientcare.adapters.memory import _assessments as ma  # noqa: PLC0415
+    from clientcare.adapters.memory import _complaints as mc  # noqa: PLC0415
+    from clientcare.adapters.memory import _touches as mt  # noqa: PLC0415
+
+    _CLASSES.update(
+        {
+            "assessments": (_bridge(ma.MemoryAssessmentRepository, Assessment), "assessments"),
+            "improvement_plans": (_bridge(ma.MemoryImprovementPlanRepository, ImprovementPlan), "improvement_plans"),
+            "surveys": (_bridge(ma.MemorySurveyRepository, SurveyResponse), "survey_responses"),
+            "complaints": (_bridge(mc.MemoryComplaintRepository, Complaint), "complaints"),
+            "standard_answers": (_bridge(mc.MemoryStandardAnswerRepository, StandardAnswer), "standard_answers"),
+            "touches": (_bridge(mt.MemoryTouchRepository, Touch, lambda touch: touch.key, _IndexedTouches), "touches"),
+            "appointments": (_bridge(mt.MemoryAppointmentRepository, Appointment), "appointments"),
+            "follow_ups": (_bridge(mt.MemoryFollowUpRepository, FollowUp), "follow_ups"),
+            "wishes": (_bridge(mt.MemoryWishRepository, Wish), "wishes"),
+            "recurring": (_bridge(mt.MemoryRecurringRuleRepository, RecurringRule), "recurring"),
+            "sale_credits": (_bridge(mt.MemorySaleCreditRepository, SaleCredit), "sale_credits"),
+        }
+    )
+    return _CLASSES
+
+
+def bridge_repositories(uow: SqlUnitOfWork) -> dict[str, Any]:
+    """Fresh bridged repositories for ``uow``, by unit-of-work attribute name."""
+    return {name: cls(uow, kind) for name, (cls, kind) in _classes().items()}

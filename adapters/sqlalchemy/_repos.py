@@ -1,0 +1,552 @@
+"""Repositories over the Core tables, and the generic document repository.
+
+:class:`DocumentRepository` is the reusable base for aggregates stored as a
+JSON document plus typed key and index columns: it scopes every statement to
+the unit of work's tenant, checks and bumps the version on save and round
+trips the document through :mod:`clientcare.serialization`. Customers and
+notes use it; purchases have fully typed tables (lines are rows, so sales by
+product can be aggregated in SQL).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, or_, select, update
+
+from clientcare import serialization
+from clientcare._aggregate import Aggregate
+from clientcare._customers import Customer
+from clientcare._imports import BatchOutcome, ImportedPurchase
+from clientcare._notes import Note
+from clientcare._purchases import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
+from clientcare._values import Money
+from clientcare.adapters.sqlalchemy import _tables as t
+from clientcare.adapters.sqlalchemy._convert import (
+    aware_utc,
+    dump_document,
+    from_e4,
+    load_document,
+    offset_minutes,
+    to_e4,
+    utc_naive,
+    with_offset,
+)
+from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.errors import ConcurrencyConflict, NotFound
+from clientcare.events import DomainEvent
+from clientcare.ports import OutboxMessage
+
+if TYPE_CHECKING:
+    from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
+
+__all__ = [
+    "DocumentRepository",
+    "SqlCustomerRepository",
+    "SqlNoteRepository",
+    "SqlOutbox",
+    "SqlPurchaseRepository",
+]
+
+A = TypeVar("A", bound=Aggregate)
+
+#: Ids per IN list, well below every backend's parameter limit.
+_CHUNK = 500
+
+
+def _chunks(values: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class _Tracking:
+    """What every repository shares: its unit of work and the aggregates it handed out."""
+
+    entity: ClassVar[str] = "record"
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+        self.seen: list[Aggregate] = []
+
+    @property
+    def tenant(self) -> str:
+        """The tenant every statement is scoped to."""
+        return self._uow.tenant
+
+    def _track(self, obj: A) -> A:
+        if not any(s is obj for s in self.seen):
+            self.seen.append(obj)
+        return obj
+
+    def _own(self, obj: Aggregate) -> None:
+        if obj.tenant != self.tenant:
+            # Another tenant's record does not exist as far as this tenant knows.
+            raise NotFound(self.entity, obj.id)
+
+    def _versioned_update(self, table: Table, obj: Aggregate, values: dict[str, Any]) -> None:
+        """UPDATE … WHERE version = read version; no row means NotFound or a conflict."""
+        uow = self._uow
+        written = (table.name, obj.id) in uow.written
+        expected = obj.version + 1 if written else obj.version
+        statement = (
+            update(table)
+            .where(table.c.tenant == self.tenant, table.c.id == obj.id, table.c.version == expected)
+            .values(version=obj.version + 1, **values)
+        )
+        with translated(self.entity, obj.id):
+            result = uow.connection.execute(statement)
+        if result.rowcount == 0:
+            exists = uow.connection.execute(
+                select(table.c.version).where(table.c.tenant == self.tenant, table.c.id == obj.id)
+            ).first()
+            if exists is None:
+                raise NotFound(self.entity, obj.id)
+            raise ConcurrencyConflict(self.entity, obj.id)
+        uow.wrote(table.name, obj)
+
+    def _insert(self, table: Table, obj: Aggregate, values: dict[str, Any]) -> None:
+        uow = self._uow
+        with translated(self.entity, obj.id), uow.savepoint():
+            uow.connection.execute(
+                insert(table).values(tenant=self.tenant, id=obj.id, version=obj.version + 1, **values)
+            )
+        uow.wrote(table.name, obj)
+
+
+class DocumentRepository(_Tracking, Generic[A]):
+    """Base for aggregates kept as a JSON document plus typed key and index columns.
+
+    Subclasses set ``entity``, ``table`` (with ``tenant``, ``id``, ``version``
+    and ``document`` columns) and ``aggregate``, and override :meth:`columns`
+    to fill their index columns. See docs/sql.md, "Adding an aggregate".
+    """
+
+    table: ClassVar[Table]
+    aggregate: ClassVar[type[Aggregate]]
+
+    def columns(self, obj: A) -> dict[str, Any]:
+        """Values of the typed columns besides tenant, id, version and document."""
+        return {}
+
+    def _values(self, obj: A) -> dict[str, Any]:
+        return {"document": dump_document(obj, drop=("version", "tenant", "id")), **self.columns(obj)}
+
+    def _where(self, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        return and_(self.table.c.tenant == self.tenant, *conditions)
+
+    def _load(self, row: Any) -> A:
+        obj: A = load_document(row.document, self.aggregate, id=row.id, tenant=self.tenant, version=row.version)  # type: ignore[assignment]
+        return self._track(obj)
+
+    def _query(
+        self, *conditions: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
+    ) -> list[A]:
+        c = self.table.c
+        statement = select(c.id, c.version, c.document).where(self._where(*conditions)).order_by(*order_by)
+        if limit is not None:
+            statement = statement.limit(limit)
+        return [self._load(row) for row in self._uow.connection.execute(statement)]
+
+    def add(self, obj: A) -> None:
+        """Insert a new aggregate (DuplicateRecord on a taken id or unique key)."""
+        self._own(obj)
+        self._insert(self.table, obj, self._values(obj))
+        self._after_write(obj, new=True)
+        self._track(obj)
+
+    def get(self, key: str) -> A:
+        """The aggregate with this id, or NotFound (also for another tenant's)."""
+        found = self._query(self.table.c.id == key)
+        if not found:
+            raise NotFound(self.entity, key)
+        return found[0]
+
+    def save(self, obj: A) -> None:
+        """Write changes; ConcurrencyConflict if someone saved since it was read."""
+        self._own(obj)
+        self._versioned_update(self.table, obj, self._values(obj))
+        self._after_write(obj, new=False)
+        self._track(obj)
+
+    def _after_write(self, obj: A, *, new: bool) -> None:
+        """Hook for side tables (tags); runs in the same transaction."""
+
+
+class SqlCustomerRepository(DocumentRepository[Customer]):
+    """Customers of one tenant; tags also live in a side table for indexed search."""
+
+    entity = "customer"
+    table = t.customers
+    aggregate = Customer
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        super().__init__(uow)
+        self._tags_read: dict[str, frozenset[str]] = {}
+
+    def columns(self, obj: Customer) -> dict[str, Any]:
+        """Name (for order and search), phone (unique), dates and the key flag."""
+        return {
+            "name": obj.name,
+            "name_fold": obj.name.casefold(),
+            "phone": obj.phone,
+            "registered_at": utc_naive(obj.registered_at),
+            "is_key": obj.key,
+            "reviewed_at": utc_naive(obj.reviewed_at) if obj.reviewed_at else None,
+            "erased_at": utc_naive(obj.erased_at) if obj.erased_at else None,
+        }
+
+    def _load(self, row: Any) -> Customer:
+        customer = super()._load(row)
+        self._tags_read[customer.id] = customer.tags
+        return customer
+
+    def _after_write(self, obj: Customer, *, new: bool) -> None:
+        before = frozenset() if new else self._tags_read.get(obj.id)
+        if before == obj.tags:
+            return
+        conn, tags = self._uow.connection, t.customer_tags
+        if not new:
+            conn.execute(delete(tags).where(tags.c.tenant == self.tenant, tags.c.customer_id == obj.id))
+        if obj.tags:
+            conn.execute(
+                insert(tags), [{"tenant": self.tenant, "tag": tag, "customer_id": obj.id} for tag in sorted(obj.tags)]
+            )
+        self._tags_read[obj.id] = obj.tags
+
+    def by_phone(self, phone: str) -> Customer | None:
+        """The customer with this E.164 phone (unique index on tenant + phone)."""
+        found = self._query(self.table.c.phone == phone)
+        return found[0] if found else None
+
+    def by_ids(self, customer_ids: Iterable[str]) -> list[Customer]:
+        """The customers with these ids; unknown ids are left out."""
+        wanted = sorted(set(customer_ids))
+        result: list[Customer] = []
+        for chunk in _chunks(wanted):
+            result.extend(self._query(self.table.c.id.in_(chunk)))
+        return result
+
+    def search(self, *, name: str | None = None, tag: str | None = None, limit: int = 50) -> list[Customer]:
+        """Not erased, name containing ``name`` (case-folded), carrying ``tag``; by name."""
+        c = self.table.c
+        conditions: list[ColumnElement[bool]] = [c.erased_at.is_(None)]
+        if name:
+            conditions.append(c.name_fold.contains(name.casefold(), autoescape=True))
+        if tag is not None:
+            tags = t.customer_tags
+            conditions.append(
+                c.id.in_(select(tags.c.customer_id).where(tags.c.tenant == self.tenant, tags.c.tag == tag))
+            )
+        return self._query(*conditions, order_by=(self._codepoint(c.name), self._codepoint(c.id)), limit=limit)
+
+    def _codepoint(self, column: Any) -> Any:
+        """``column`` sorted by code point (as in Python) on PostgreSQL too."""
+        return column.collate("C") if self._uow.dialect == "postgresql" else column
+
+    def iter_all(self, *, batch: int = 500) -> Iterator[Customer]:
+        """Every customer in id order, fetched ``batch`` at a time (keyset paging)."""
+        c = self.table.c
+        last: str | None = None
+        while True:
+            conditions = [c.id > last] if last is not None else []
+            page = self._query(*conditions, order_by=(c.id,), limit=batch)
+            yield from page
+            if len(page) < batch:
+                return
+            last = page[-1].id
+
+    def count(self) -> int:
+        """How many customers the tenant has."""
+        statement = select(func.count()).select_from(self.table).where(self.table.c.tenant == self.tenant)
+        return int(self._uow.connection.execute(statement).scalar_one())
+
+
+class SqlNoteRepository(DocumentRepository[Note]):
+    """The notebook; ``search_fold`` holds the case-folded text and tags for LIKE."""
+
+    entity = "note"
+    table = t.notes
+    aggregate = Note
+
+    def columns(self, obj: Note) -> dict[str, Any]:
+        """Customer, author, time and the folded search text."""
+        fold = "\n".join([obj.text.casefold(), *(tag.casefold() for tag in sorted(obj.tags))])
+        return {
+            "customer_id": obj.customer_id,
+            "author": obj.author,
+            "written_at": utc_naive(obj.written_at),
+            "search_fold": fold,
+        }
+
+    def for_customer(self, customer_id: str) -> list[Note]:
+        """The customer's notes, newest first."""
+        c = self.table.c
+        return self._query(c.customer_id == customer_id, order_by=(c.written_at.desc(), c.id.desc()))
+
+    def search(
+        self, fragment: str, *, customer_id: str | None = None, author: str | None = None, limit: int = 50
+    ) -> list[Note]:
+        """Notes whose text or a tag contains ``fragment`` (case-folded), newest first."""
+        c = self.table.c
+        conditions = [c.search_fold.contains(fragment.casefold(), autoescape=True)]
+        if customer_id is not None:
+            conditions.append(c.customer_id == customer_id)
+        if author is not None:
+            conditions.append(c.author == author)
+        return self._query(*conditions, order_by=(c.written_at.desc(), c.id.desc()), limit=limit)
+
+    def delete_for_customer(self, customer_id: str) -> int:
+        """Delete the customer's notes (erasure); returns how many."""
+        c = self.table.c
+        result = self._uow.connection.execute(delete(self.table).where(self._where(c.customer_id == customer_id)))
+        return int(result.rowcount)
+
+
+_CONDITIONS = tuple[ConditionReport, ...]
+
+
+class SqlPurchaseRepository(_Tracking):
+    """The deal archive: one row per purchase, one row per line."""
+
+    entity = "purchase"
+
+    def _row(self, purchase: Purchase) -> dict[str, Any]:
+        amount_e4, amount_scale = to_e4(purchase.amount.amount, "amount")
+        reports = (
+            json.dumps(serialization.unstructure(purchase.condition_reports), ensure_ascii=False)
+            if purchase.condition_reports
+            else None
+        )
+        return {
+            "customer_id": purchase.customer_id,
+            "occurred_at": utc_naive(purchase.occurred_at),
+            "utc_offset": offset_minutes(purchase.occurred_at),
+            "kind": purchase.kind.value,
+            "amount_e4": amount_e4,
+            "amount_scale": amount_scale,
+            "currency": purchase.amount.currency,
+            "store_id": purchase.store_id,
+            "staff_id": purchase.staff_id,
+            "receipt_id": purchase.receipt_id,
+            "original_id": purchase.original_id,
+            "condition_reports": reports,
+        }
+
+    def _lines(self, purchase: Purchase) -> list[dict[str, Any]]:
+        rows = []
+        for position, line in enumerate(purchase.lines):
+            price_e4, price_scale = to_e4(line.unit_price.amount, "unit_price")
+            rows.append(
+                {
+                    "tenant": self.tenant,
+                    "purchase_id": purchase.id,
+                    "position": position,
+                    "style_no": line.style_no,
+                    "quantity": line.quantity,
+                    "unit_price_e4": price_e4,
+                    "price_scale": price_scale,
+                    "size": line.size,
+                    "colour": line.colour,
+                    "structure": line.structure,
+                    "description": line.description,
+                    "full_price": line.full_price,
+                }
+            )
+        return rows
+
+    def add(self, purchase: Purchase) -> None:
+        """Insert a purchase and its lines; DuplicateRecord on a known receipt id."""
+        self._own(purchase)
+        values, lines = self._row(purchase), self._lines(purchase)
+        self._insert(t.purchases, purchase, values)
+        with translated(self.entity, purchase.id):
+            self._uow.connection.execute(insert(t.purchase_lines), lines)
+        self._track(purchase)
+
+    def save(self, purchase: Purchase) -> None:
+        """Write changes (condition reports) with the version check; lines never change."""
+        self._own(purchase)
+        self._versioned_update(t.purchases, purchase, self._row(purchase))
+        self._track(purchase)
+
+    def _select(
+        self,
+        *conditions: ColumnElement[bool],
+        order_by: Sequence[Any] = (),
+        limit: int | None = None,
+        track: bool = True,
+    ) -> list[Purchase]:
+        p = t.purchases.c
+        statement = select(t.purchases).where(p.tenant == self.tenant, *conditions).order_by(*order_by)
+        if limit is not None:
+            statement = statement.limit(limit)
+        rows = list(self._uow.connection.execute(statement))
+        if not rows:
+            return []
+        lines: dict[str, list[PurchaseLine]] = {}
+        ids = [row.id for row in rows]
+        currency = {row.id: row.currency for row in rows}
+        pl = t.purchase_lines.c
+        for chunk in _chunks(ids):
+            statement_lines = (
+                select(t.purchase_lines)
+                .where(pl.tenant == self.tenant, pl.purchase_id.in_(chunk))
+                .order_by(pl.purchase_id, pl.position)
+            )
+            for line in self._uow.connection.execute(statement_lines):
+                lines.setdefault(line.purchase_id, []).append(
+                    PurchaseLine(
+                        style_no=line.style_no,
+                        unit_price=Money(from_e4(line.unit_price_e4, line.price_scale), currency[line.purchase_id]),
+                        quantity=line.quantity,
+                        size=line.size,
+                        colour=line.colour,
+                        structure=line.structure,
+                        description=line.description,
+                        full_price=bool(line.full_price),
+                    )
+                )
+        result = [self._purchase(row, tuple(lines.get(row.id, ()))) for row in rows]
+        return [self._track(purchase) for purchase in result] if track else result
+
+    def _purchase(self, row: Any, lines: tuple[PurchaseLine, ...]) -> Purchase:
+        reports: _CONDITIONS = ()
+        if row.condition_reports:
+            reports = serialization.structure(json.loads(row.condition_reports), _CONDITIONS)
+        return Purchase(
+            id=row.id,
+            tenant=self.tenant,
+            version=row.version,
+            customer_id=row.customer_id,
+            occurred_at=with_offset(row.occurred_at, row.utc_offset),
+            kind=PurchaseKind(row.kind),
+            lines=lines,
+            amount=Money(from_e4(row.amount_e4, row.amount_scale), row.currency),
+            store_id=row.store_id,
+            staff_id=row.staff_id,
+            receipt_id=row.receipt_id,
+            original_id=row.original_id,
+            condition_reports=reports,
+        )
+
+    def get(self, purchase_id: str) -> Purchase:
+        """The purchase, or NotFound (also for another tenant's)."""
+        found = self._select(t.purchases.c.id == purchase_id)
+        if not found:
+            raise NotFound(self.entity, purchase_id)
+        return found[0]
+
+    def by_receipt(self, receipt_id: str) -> Purchase | None:
+        """The purchase with this POS receipt id (unique index on tenant + receipt)."""
+        found = self._select(t.purchases.c.receipt_id == receipt_id)
+        return found[0] if found else None
+
+    def for_customer(self, customer_id: str, *, limit: int | None = None) -> list[Purchase]:
+        """The customer's purchases, newest first (index on tenant + customer + time)."""
+        p = t.purchases.c
+        return self._select(p.customer_id == customer_id, order_by=(p.occurred_at.desc(), p.id.desc()), limit=limit)
+
+    def returns_of(self, purchase_id: str) -> list[Purchase]:
+        """Returns recorded against a sale, oldest first."""
+        p = t.purchases.c
+        return self._select(
+            p.original_id == purchase_id, p.kind == PurchaseKind.RETURN.value, order_by=(p.occurred_at, p.id)
+        )
+
+    def between(self, start: datetime | None, end: datetime, *, page: int = 1000) -> Iterator[Purchase]:
+        """Purchases with ``start <= occurred_at < end``, oldest first, streamed page by page."""
+        p = t.purchases.c
+        low = utc_naive(start) if start is not None else None
+        last: tuple[datetime, str] | None = None
+        while True:
+            conditions: list[ColumnElement[bool]] = [p.occurred_at < utc_naive(end)]
+            if low is not None:
+                conditions.append(p.occurred_at >= low)
+            if last is not None:
+                conditions.append(or_(p.occurred_at > last[0], and_(p.occurred_at == last[0], p.id > last[1])))
+            rows = self._select(*conditions, order_by=(p.occurred_at, p.id), limit=page, track=False)
+            yield from rows
+            if len(rows) < page:
+                return
+            last = (utc_naive(rows[-1].occurred_at), rows[-1].id)
+
+    def import_purchases(self, batch: Sequence[ImportedPurchase], *, currency: str) -> BatchOutcome:
+        """The import's fast path (:class:`clientcare.ports.BulkPurchaseImport`)."""
+        from clientcare.adapters.sqlalchemy._bulk import import_purchases  # noqa: PLC0415 - cycle
+
+        return import_purchases(self._uow, batch, currency=currency)
+
+    def figures(self, customer_id: str, currency: str) -> CustomerFigures:
+        """Spend, counts and first/last sale, aggregated in one SQL statement."""
+        p = t.purchases.c
+        sale = p.kind == PurchaseKind.SALE.value
+        statement = select(
+            func.coalesce(func.sum(p.amount_e4), 0),
+            func.coalesce(func.max(p.amount_scale), 0),
+            func.coalesce(func.sum(case((sale, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((sale, 0), else_=1)), 0),
+            func.min(case((sale, p.occurred_at))),
+            func.max(case((sale, p.occurred_at))),
+        ).where(p.tenant == self.tenant, p.customer_id == customer_id)
+        total, places, sales, returns, first, last = self._uow.connection.execute(statement).one()
+        return CustomerFigures(
+            customer_id=customer_id,
+            total_spend=Money(from_e4(int(total), int(places)), currency),
+            purchase_count=int(sales),
+            return_count=int(returns),
+            first_purchase_at=aware_utc(first) if first is not None else None,
+            last_purchase_at=aware_utc(last) if last is not None else None,
+        )
+
+
+class SqlOutbox:
+    """Outbox rows of one tenant, written in the unit of work's transaction."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def append(self, events: Sequence[DomainEvent]) -> None:
+        """Insert the events (called by commit, just before the transaction ends)."""
+        rows = []
+        for event in events:
+            payload = serialization.unstructure(event)
+            rows.append(
+                {
+                    "tenant": self._uow.tenant,
+                    "name": event.name,
+                    "occurred_at": utc_naive(event.occurred_at),
+                    "payload": json.dumps(payload, ensure_ascii=False),
+                }
+            )
+        if rows:
+            self._uow.connection.execute(insert(t.outbox), rows)
+
+    def pending(self, *, limit: int = 100) -> list[OutboxMessage]:
+        """Undelivered messages of the tenant, oldest first."""
+        o = t.outbox.c
+        statement = select(o.id, o.name, o.payload).where(o.tenant == self._uow.tenant).order_by(o.id).limit(limit)
+        result = []
+        for row in self._uow.connection.execute(statement):
+            payload = json.loads(row.payload)
+            occurred = payload.get("occurred_at")
+            result.append(
+                OutboxMessage(
+                    id=int(row.id),
+                    name=row.name,
+                    occurred_at=datetime.fromisoformat(occurred),
+                    payload=payload,
+                )
+            )
+        return result
+
+    def mark_delivered(self, message_ids: Sequence[int]) -> None:
+        """Delete delivered messages of the tenant."""
+        o = t.outbox.c
+        ids = [int(i) for i in message_ids]
+        for start in range(0, len(ids), _CHUNK):
+            self._uow.connection.execute(
+                delete(t.outbox).where(o.tenant == self._uow.tenant, o.id.in_(ids[start : start + _CHUNK]))
+            )

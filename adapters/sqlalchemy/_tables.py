@@ -1,0 +1,224 @@
+"""The SQLAlchemy Core tables of clientcare: typed, explicit, one ``MetaData``.
+
+Every table starts with ``tenant`` and every key and index leads with it, so
+each query of the adapter is a tenant-scoped index lookup. Text that is
+compared (ids, phones, receipt ids, names, tags) uses a binary collation on
+MariaDB, whose default collations ignore case and accents. PostgreSQL keeps
+the database collation (its equality is exact anyway), so that its indexes
+serve bound parameters; names are sorted there with ``COLLATE "C"`` in the
+query, so search order is by code point everywhere, as in memory.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import mysql
+from sqlalchemy.sql.schema import SchemaItem
+from sqlalchemy.types import TypeEngine
+
+__all__ = [
+    "ID_LENGTH",
+    "TENANT_LENGTH",
+    "customer_tags",
+    "customers",
+    "document_column",
+    "document_table",
+    "documents",
+    "key_string",
+    "metadata",
+    "notes",
+    "outbox",
+    "purchase_lines",
+    "purchases",
+    "timestamp",
+]
+
+TENANT_LENGTH = 64
+ID_LENGTH = 64
+
+#: Constraint names are predictable: migrations and error translation rely on them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s_%(column_1_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+
+def key_string(length: int) -> TypeEngine[str]:
+    """A VARCHAR compared exactly on every backend (binary collation on MariaDB)."""
+    return String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    )
+
+
+def document_column() -> TypeEngine[str]:
+    """Unbounded text for JSON documents (LONGTEXT on MariaDB, whose TEXT stops at 64 kB)."""
+    return Text().with_variant(mysql.LONGTEXT(charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
+
+
+def timestamp() -> TypeEngine[object]:
+    """A UTC moment stored without zone, to the microsecond on every backend."""
+    return DateTime(timezone=False).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")  # type: ignore[return-value]
+
+
+def document_table(name: str, *extra: SchemaItem, meta: MetaData | None = None) -> Table:
+    """A table for an aggregate kept as a JSON document (see :class:`DocumentRepository`).
+
+    It has ``tenant``, ``id`` (the primary key together), ``version`` and
+    ``document``; ``extra`` adds the typed columns and indexes the lookups
+    need (lead every index with ``tenant``). ``meta`` defaults to clientcare's.
+    """
+    return Table(
+        name,
+        meta if meta is not None else metadata,
+        _tenant(),
+        _id(),
+        Column("version", Integer, nullable=False),
+        *extra,
+        Column("document", document_column(), nullable=False),
+        PrimaryKeyConstraint("tenant", "id"),
+    )
+
+
+def _tenant() -> Column[str]:
+    return Column("tenant", key_string(TENANT_LENGTH), nullable=False)
+
+
+def _id(name: str = "id") -> Column[str]:
+    return Column(name, key_string(ID_LENGTH), nullable=False)
+
+
+customers = Table(
+    "cc_customers",
+    metadata,
+    _tenant(),
+    _id(),
+    Column("version", Integer, nullable=False),
+    Column("name", key_string(100), nullable=False),
+    Column("name_fold", key_string(400), nullable=False),
+    Column("phone", key_string(32), nullable=True),
+    Column("registered_at", timestamp(), nullable=False),
+    Column("is_key", Boolean, nullable=False),
+    Column("reviewed_at", timestamp(), nullable=True),
+    Column("erased_at", timestamp(), nullable=True),
+    Column("document", document_column(), nullable=False),
+    PrimaryKeyConstraint("tenant", "id"),
+    UniqueConstraint("tenant", "phone"),
+    Index("ix_cc_customers_tenant_name", "tenant", "name", "id"),
+)
+
+customer_tags = Table(
+    "cc_customer_tags",
+    metadata,
+    _tenant(),
+    Column("tag", key_string(50), nullable=False),
+    _id("customer_id"),
+    PrimaryKeyConstraint("tenant", "tag", "customer_id"),
+    ForeignKeyConstraint(["tenant", "customer_id"], ["cc_customers.tenant", "cc_customers.id"], ondelete="CASCADE"),
+    Index("ix_cc_customer_tags_customer", "tenant", "customer_id"),
+)
+
+purchases = Table(
+    "cc_purchases",
+    metadata,
+    _tenant(),
+    _id(),
+    Column("version", Integer, nullable=False),
+    Column("customer_id", key_string(ID_LENGTH), nullable=True),
+    Column("occurred_at", timestamp(), nullable=False),
+    Column("utc_offset", SmallInteger, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("amount_e4", BigInteger, nullable=False),
+    Column("amount_scale", SmallInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("store_id", key_string(ID_LENGTH), nullable=True),
+    Column("staff_id", key_string(ID_LENGTH), nullable=True),
+    Column("receipt_id", key_string(64), nullable=True),
+    Column("original_id", key_string(ID_LENGTH), nullable=True),
+    Column("condition_reports", document_column(), nullable=True),
+    PrimaryKeyConstraint("tenant", "id"),
+    UniqueConstraint("tenant", "receipt_id"),
+    Index("ix_cc_purchases_customer", "tenant", "customer_id", "occurred_at"),
+    Index("ix_cc_purchases_original", "tenant", "original_id"),
+)
+
+purchase_lines = Table(
+    "cc_purchase_lines",
+    metadata,
+    _tenant(),
+    _id("purchase_id"),
+    Column("position", SmallInteger, nullable=False),
+    Column("style_no", key_string(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_e4", BigInteger, nullable=False),
+    Column("price_scale", SmallInteger, nullable=False),
+    Column("size", String(50), nullable=True),
+    Column("colour", String(50), nullable=True),
+    Column("structure", String(100), nullable=True),
+    Column("description", String(300), nullable=True),
+    Column("full_price", Boolean, nullable=False),
+    PrimaryKeyConstraint("tenant", "purchase_id", "position"),
+    Index("ix_cc_purchase_lines_style", "tenant", "style_no"),
+)
+
+notes = Table(
+    "cc_notes",
+    metadata,
+    _tenant(),
+    _id(),
+    Column("version", Integer, nullable=False),
+    Column("customer_id", key_string(ID_LENGTH), nullable=False),
+    Column("author", key_string(64), nullable=False),
+    Column("written_at", timestamp(), nullable=False),
+    Column("search_fold", document_column(), nullable=False),
+    Column("document", document_column(), nullable=False),
+    PrimaryKeyConstraint("tenant", "id"),
+    Index("ix_cc_notes_customer", "tenant", "customer_id", "written_at"),
+    Index("ix_cc_notes_written", "tenant", "written_at"),
+)
+
+outbox = Table(
+    "cc_outbox",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    _tenant(),
+    Column("name", String(100), nullable=False),
+    Column("occurred_at", timestamp(), nullable=False),
+    Column("payload", document_column(), nullable=False),
+    Index("ix_cc_outbox_tenant", "tenant", "id"),
+)
+
+
+documents = Table(
+    "cc_documents",
+    metadata,
+    _tenant(),
+    Column("kind", String(40), nullable=False),
+    _id(),
+    Column("version", Integer, nullable=False),
+    Column("unique_key", key_string(200), nullable=True),
+    Column("customer_id", key_string(ID_LENGTH), nullable=True),
+    Column("document", document_column(), nullable=False),
+    PrimaryKeyConstraint("tenant", "kind", "id"),
+    UniqueConstraint("tenant", "kind", "unique_key"),
+    Index("ix_cc_documents_customer", "tenant", "kind", "customer_id"),
+)

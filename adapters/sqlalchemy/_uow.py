@@ -1,0 +1,248 @@
+"""The SQL backend and its unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import RootTransaction, make_url
+from sqlalchemy.engine.base import NestedTransaction
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
+
+from clientcare._aggregate import Aggregate
+from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._repos import (
+    SqlCustomerRepository,
+    SqlNoteRepository,
+    SqlOutbox,
+    SqlPurchaseRepository,
+)
+from clientcare.errors import ConfigurationError
+from clientcare.ports import UnitOfWork
+
+__all__ = ["SqlBackend", "SqlUnitOfWork", "create_clientcare_engine", "open_backend"]
+
+#: How long a SQLite writer waits for another one before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Page cache per SQLite connection (KiB); the default 2 MB makes index upkeep of big imports read pages again.
+SQLITE_CACHE_KIB = 32_768
+
+
+def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
+    """WAL, busy timeout, foreign keys, and transactions that really begin at BEGIN.
+
+    pysqlite starts transactions lazily before the first write, so reads in a
+    unit of work would not share one snapshot; the recipe from SQLAlchemy's
+    documentation turns that off and emits BEGIN itself.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if wal:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def create_clientcare_engine(url: str, **options: Any) -> Engine:
+    """An engine for ``url`` set up the way clientcare expects.
+
+    SQLite files run in WAL mode with a busy timeout; ``sqlite://`` (memory)
+    shares one connection. Statement parameters are hidden from error
+    messages (they may be personal data). ``options`` go to ``create_engine``.
+    """
+    parsed = make_url(url)
+    options.setdefault("hide_parameters", True)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+        if in_memory:
+            options.setdefault("poolclass", StaticPool)
+            options.setdefault("connect_args", {"check_same_thread": False})
+        engine = create_engine(parsed, **options)
+        _configure_sqlite(engine, wal=not in_memory)
+        return engine
+    if backend in ("mysql", "mariadb"):
+        options.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, **options)
+
+
+class SqlBackend:
+    """clientcare on a SQL database, through SQLAlchemy Core.
+
+    Give it an ``engine`` (each unit of work takes a connection and commits
+    its own transaction) or a ``connection`` (units of work run inside the
+    connection's current transaction as savepoints, or begin one if none is
+    open; the caller commits the outer transaction). The tables must exist:
+    see :func:`clientcare.adapters.sqlalchemy.upgrade`. ``unit_of_work_class``
+    lets an extension add repositories (docs/sql.md, "Adding an aggregate").
+    """
+
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        *,
+        connection: Connection | None = None,
+        owns_engine: bool = False,
+        unit_of_work_class: type[SqlUnitOfWork] | None = None,
+    ) -> None:
+        if (engine is None) == (connection is None):
+            raise ConfigurationError("backend: give exactly one of engine= or connection=")
+        self.unit_of_work_class = unit_of_work_class or SqlUnitOfWork
+        self.engine = engine
+        self.connection = connection
+        self._owns_engine = owns_engine
+
+    @property
+    def dialect(self) -> str:
+        """The dialect name: ``sqlite``, ``postgresql``, ``mysql`` or ``mariadb``."""
+        bind = self.engine if self.engine is not None else self.connection
+        return bind.dialect.name if bind is not None else ""
+
+    def unit_of_work(self, tenant: str) -> SqlUnitOfWork:
+        """A fresh unit of work scoped to ``tenant``."""
+        return self.unit_of_work_class(self, tenant)
+
+    def close(self) -> None:
+        """Dispose of the engine if this backend created it."""
+        if self._owns_engine and self.engine is not None:
+            self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"SqlBackend(dialect={self.dialect!r})"
+
+
+class SqlUnitOfWork(UnitOfWork):
+    """One database transaction for one tenant.
+
+    Writes go to the database at once, inside the transaction; versions of
+    written aggregates are bumped on the objects only after the commit.
+    """
+
+    outbox: SqlOutbox
+
+    def __init__(self, backend: SqlBackend, tenant: str) -> None:
+        super().__init__()
+        self._backend = backend
+        self.tenant = tenant
+        self._connection: Connection | None = None
+        self._transaction: RootTransaction | NestedTransaction | None = None
+        self.written: dict[tuple[str, str], Aggregate] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        self.customers = SqlCustomerRepository(self)
+        self.purchases = SqlPurchaseRepository(self)
+        self.notes = SqlNoteRepository(self)
+        self.outbox = SqlOutbox(self)
+        self.written = {}
+        from clientcare.adapters.sqlalchemy._documents import bridge_repositories  # noqa: PLC0415 - memory code
+
+        for name, repository in bridge_repositories(self).items():
+            setattr(self, name, repository)
+
+    @property
+    def connection(self) -> Connection:
+        """The connection of the open transaction."""
+        if self._connection is None:
+            raise ConfigurationError("unit of work: use it inside a with block")
+        return self._connection
+
+    @property
+    def dialect(self) -> str:
+        """The database dialect name."""
+        return self.connection.dialect.name
+
+    def wrote(self, table: str, obj: Aggregate) -> None:
+        """Remember that ``obj`` was written, so its version is bumped on commit."""
+        self.written[(table, obj.id)] = obj
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A savepoint on PostgreSQL, where a failed statement spoils the transaction."""
+        if self.dialect == "postgresql":
+            with self.connection.begin_nested():
+                yield
+        else:
+            with nullcontext():
+                yield
+
+    def _begin(self) -> None:
+        self._reset()
+        backend = self._backend
+        if backend.connection is not None:
+            conn = backend.connection
+            self._connection = conn
+            self._transaction = conn.begin_nested() if conn.in_transaction() else conn.begin()
+        else:
+            if backend.engine is None:
+                raise ConfigurationError("backend: no engine")
+            self._connection = backend.engine.connect()
+            try:
+                self._transaction = self._connection.begin()
+            except DBAPIError:
+                self._connection.close()
+                self._connection = None
+                raise
+
+    def _commit(self) -> None:
+        if self._transaction is None:
+            raise ConfigurationError("unit of work: commit outside a with block")
+        with translated("transaction"):
+            self._transaction.commit()
+        for obj in self.written.values():
+            obj.version += 1
+        self.written = {}
+
+    def rollback(self) -> None:
+        """Undo everything not committed (a no-op after commit)."""
+        if self._transaction is not None and self._transaction.is_active:
+            self._transaction.rollback()
+        self.written = {}
+
+    def _end(self) -> None:
+        if self._connection is not None and self._backend.connection is None:
+            self._connection.close()
+        self._connection = None
+        self._transaction = None
+
+
+def open_backend(
+    url: str,
+    *,
+    engine: Engine | None = None,
+    connection: Connection | None = None,
+    upgrade: bool | None = None,
+    **engine_options: Any,
+) -> SqlBackend:
+    """Entry point for ``sqlite``, ``postgresql``, ``mysql`` and ``mariadb`` URLs.
+
+    With ``engine=`` or ``connection=`` the embedder's own database is used
+    (``url`` then only chose the adapter) and tables are not created unless
+    ``upgrade=True``; otherwise an engine is made from ``url`` and the schema
+    is upgraded to the newest migration unless ``upgrade=False``.
+    """
+    from clientcare.adapters.sqlalchemy._migrate import ensure_head  # noqa: PLC0415 - alembic only when needed
+
+    if engine is not None or connection is not None:
+        backend = SqlBackend(engine, connection=connection)
+        if upgrade:
+            ensure_head(connection if connection is not None else engine)  # type: ignore[arg-type]
+        return backend
+    own = create_clientcare_engine(url, **engine_options)
+    if upgrade is None or upgrade:
+        ensure_head(own)
+    return SqlBackend(own, owns_engine=True)

@@ -1,0 +1,356 @@
+"""Benchmarks of the SQL adapter (a script, not a test): `make bench` or
+`python benchmarks/run.py --rows 100000 --customers 10000` for a quick run.
+
+Each figure is measured side by side in one run, every import in a fresh
+child process (so peak memory is the import's own):
+
+1. POS CSV import into a SQLite file through clientcare (validation included)
+   against a plain csv + sqlite3.executemany script writing the same tables
+   in one transaction;
+2. the same import on PostgreSQL (clientcare uses COPY through psycopg 3)
+   against a plain psycopg COPY of the same CSV (skipped without a server);
+3. customer summary looked up by phone with the full data loaded against the
+   same with 1% of the purchases.
+
+Prints a table and one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+import clientcare
+from clientcare._customers import Customer
+from clientcare.adapters.clock import FixedClock
+from clientcare.adapters.sqlalchemy import create_clientcare_engine, upgrade
+from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
+from clientcare.adapters.sqlalchemy._migrate import _run
+from clientcare.adapters.sqlalchemy._tables import customers as customers_table
+
+TENANT = "bench"
+ZONE = timezone(timedelta(hours=8))
+T0 = datetime(2025, 1, 1, 9, 0, tzinfo=ZONE)
+HEADER = ["receipt_id", "occurred_at", "style_no", "unit_price", "quantity", "customer_id", "store_id"]
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def customer_id(i: int) -> str:
+    """Deterministic customer ids so the CSV can refer to them."""
+    return f"{i:032x}"
+
+
+def phone(i: int) -> str:
+    """A valid mainland mobile number per customer."""
+    return f"+86138{i:08d}"
+
+
+def write_csv(path: Path, rows: int, customers: int, seed: int = 7) -> None:
+    """A POS export: one line per receipt, spread over the customers."""
+    rng = random.Random(seed)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            moment = T0 + timedelta(minutes=i)
+            writer.writerow(
+                [
+                    f"POS-{i:08d}",
+                    moment.isoformat(),
+                    f"ST-{rng.randrange(500):04d}",
+                    f"{rng.randrange(100, 200000) / 100:.2f}",
+                    rng.randrange(1, 4),
+                    customer_id(rng.randrange(customers)),
+                    f"store-{rng.randrange(20)}",
+                ]
+            )
+
+
+def load_customers(url: str, count: int) -> None:
+    """Put ``count`` customers in the database with Core inserts (setup, not measured)."""
+    engine = create_clientcare_engine(url)
+    template = Customer.register(tenant=TENANT, name="客户", phone="13800000000", at=T0)
+    with engine.begin() as conn:
+        batch: list[dict[str, Any]] = []
+        for i in range(count):
+            template.id, template.name, template.phone = customer_id(i), f"客户{i}", phone(i)
+            batch.append(
+                {
+                    "tenant": TENANT,
+                    "id": template.id,
+                    "version": 1,
+                    "name": template.name,
+                    "name_fold": template.name.casefold(),
+                    "phone": template.phone,
+                    "registered_at": utc_naive(T0),
+                    "is_key": False,
+                    "reviewed_at": None,
+                    "erased_at": None,
+                    "document": dump_document(template, drop=("version", "tenant", "id")),
+                }
+            )
+            if len(batch) == 10_000:
+                conn.execute(customers_table.insert(), batch)
+                batch = []
+        if batch:
+            conn.execute(customers_table.insert(), batch)
+    engine.dispose()
+
+
+def fresh_schema(url: str) -> None:
+    """Drop and recreate clientcare's tables."""
+    engine = create_clientcare_engine(url)
+    _run(engine, "base")
+    upgrade(engine)
+    engine.dispose()
+
+
+# -- the measured children ---------------------------------------------------------------
+def child_clientcare(url: str, csv_path: str) -> dict[str, Any]:
+    """clientcare's import path: CSV reader, validation, batched fast path."""
+    start = time.perf_counter()
+    with clientcare.connect(url, tenant=TENANT, clock=FixedClock(T0), upgrade=False) as care:
+        report = care.purchases.import_csv(csv_path, batch_size=int(os.environ.get("CC_BENCH_BATCH", "50000")))
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "imported": report.imported, "rejected": len(report.rejected)}
+
+
+def _plain_rows(csv_path: str, sqlite: bool) -> Any:
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for receipt, occurred, style, price, quantity, customer, store in reader:
+            pid = uuid.uuid4().hex
+            cents = int(Decimal(price) * 10_000)
+            yield (
+                (
+                    TENANT,
+                    pid,
+                    1,
+                    customer,
+                    occurred,
+                    480,
+                    "sale",
+                    cents * int(quantity),
+                    2,
+                    "CNY",
+                    store,
+                    None,
+                    receipt,
+                ),
+                (TENANT, pid, 0, style, int(quantity), cents, 2, None, None, 1 if sqlite else True),
+            )
+
+
+P_COLUMNS = (
+    "tenant, id, version, customer_id, occurred_at, utc_offset, kind, amount_e4, amount_scale, currency,"
+    " store_id, staff_id, receipt_id"
+)
+L_COLUMNS = "tenant, purchase_id, position, style_no, quantity, unit_price_e4, price_scale, size, colour, full_price"
+
+
+def child_plain_sqlite(db_path: str, csv_path: str) -> dict[str, Any]:
+    """The plain script: csv module + sqlite3.executemany, one transaction."""
+    start = time.perf_counter()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    purchases, lines = [], []
+    count = 0
+    for p, line in _plain_rows(csv_path, sqlite=True):
+        purchases.append(p)
+        lines.append(line)
+        if len(purchases) == 10_000:
+            conn.executemany(f"INSERT INTO cc_purchases ({P_COLUMNS}) VALUES ({','.join('?' * 13)})", purchases)
+            conn.executemany(f"INSERT INTO cc_purchase_lines ({L_COLUMNS}) VALUES ({','.join('?' * 10)})", lines)
+            count += len(purchases)
+            purchases, lines = [], []
+    if purchases:
+        conn.executemany(f"INSERT INTO cc_purchases ({P_COLUMNS}) VALUES ({','.join('?' * 13)})", purchases)
+        conn.executemany(f"INSERT INTO cc_purchase_lines ({L_COLUMNS}) VALUES ({','.join('?' * 10)})", lines)
+        count += len(purchases)
+    conn.commit()
+    conn.close()
+    return {"seconds": time.perf_counter() - start, "imported": count}
+
+
+def child_plain_copy(url: str, csv_path: str) -> dict[str, Any]:
+    """The plain script: psycopg 3 COPY of the same CSV into the same tables."""
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    start = time.perf_counter()
+    count = 0
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        lines = []
+        with cur.copy(f"COPY cc_purchases ({P_COLUMNS}) FROM STDIN") as copy:
+            for p, line in _plain_rows(csv_path, sqlite=False):
+                copy.write_row(p)
+                lines.append(line)
+                count += 1
+        with cur.copy(f"COPY cc_purchase_lines ({L_COLUMNS}) FROM STDIN") as copy:
+            for line in lines:
+                copy.write_row(line)
+    return {"seconds": time.perf_counter() - start, "imported": count}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's before exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(kind: str, target: str, csv_path: str) -> dict[str, Any]:
+    """Run one measured import in a fresh interpreter; add its peak RSS in MB."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, target, csv_path], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def summary_lookup(url: str, phones: list[str], repeat: int) -> float:
+    """Median seconds for find_by_phone + summary."""
+    with clientcare.connect(url, tenant=TENANT, clock=FixedClock(T0), upgrade=False) as care:
+        for number in phones[:20]:  # warm the caches
+            found = care.customers.find_by_phone(number)
+            assert found is not None
+            care.customers.summary(found.id)
+        times = []
+        for i in range(repeat):
+            number = phones[i % len(phones)]
+            start = time.perf_counter()
+            found = care.customers.find_by_phone(number)
+            assert found is not None
+            care.customers.summary(found.id)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="purchases in the import (default 1,000,000)")
+    parser.add_argument("--customers", type=int, default=100_000, help="customers loaded (default 100,000)")
+    parser.add_argument("--small-rows", type=int, default=None, help="purchases for the small summary case (rows/100)")
+    parser.add_argument("--lookups", type=int, default=300, help="summary lookups timed per case")
+    parser.add_argument("--postgres", default=os.environ.get("CLIENTCARE_BENCH_POSTGRES_URL", DEFAULT_PG))
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL figures")
+    parser.add_argument("--batch-size", type=int, default=50_000, help="purchases per import transaction")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    os.environ["CC_BENCH_BATCH"] = str(args.batch_size)
+    if args.child:
+        kind, target, csv_path = args.child
+        result = {
+            "sqlite": child_clientcare,
+            "postgres": child_clientcare,
+            "plain-sqlite": child_plain_sqlite,
+            "plain-copy": child_plain_copy,
+        }[kind](target, csv_path)
+        result["peak_mb"] = peak_rss_mb()
+        print(json.dumps(result))
+        return
+
+    work = Path(tempfile.mkdtemp(prefix="cc-bench-"))
+    try:
+        measure(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
+    """Make the data in ``work``, measure, print the table and the JSON line."""
+    small = args.small_rows or max(args.rows // 100, 1)
+    big_csv, small_csv = work / "big.csv", work / "small.csv"
+    write_csv(big_csv, args.rows, args.customers)
+    write_csv(small_csv, small, args.customers, seed=8)
+    figures: dict[str, Any] = {"rows": args.rows, "customers": args.customers, "small_rows": small}
+
+    # 1. SQLite import: clientcare against csv + executemany, each on a fresh file with the customers.
+    sqlite_urls = {}
+    for name in ("clientcare", "plain", "small"):
+        url = f"sqlite:///{work / (name + '.db')}"
+        upgrade(url)
+        load_customers(url, args.customers)
+        sqlite_urls[name] = url
+    ours = run_child("sqlite", sqlite_urls["clientcare"], str(big_csv))
+    plain = run_child("plain-sqlite", str(work / "plain.db"), str(big_csv))
+    figures["sqlite_import_s"] = round(ours["seconds"], 2)
+    figures["sqlite_plain_s"] = round(plain["seconds"], 2)
+    figures["sqlite_ratio"] = round(ours["seconds"] / plain["seconds"], 2)
+    figures["sqlite_rows_per_s"] = round(ours["imported"] / ours["seconds"])
+    figures["sqlite_peak_mb"] = round(ours["peak_mb"], 1)
+    figures["plain_peak_mb"] = round(plain["peak_mb"], 1)
+
+    # 2. PostgreSQL import: clientcare (COPY) against plain psycopg COPY.
+    if not args.no_postgres:
+        try:
+            fresh_schema(args.postgres)
+            load_customers(args.postgres, args.customers)
+            ours_pg = run_child("postgres", args.postgres, str(big_csv))
+            fresh_schema(args.postgres)
+            plain_pg = run_child("plain-copy", args.postgres, str(big_csv))
+            figures["pg_import_s"] = round(ours_pg["seconds"], 2)
+            figures["pg_plain_copy_s"] = round(plain_pg["seconds"], 2)
+            figures["pg_ratio"] = round(ours_pg["seconds"] / plain_pg["seconds"], 2)
+            figures["pg_peak_mb"] = round(ours_pg["peak_mb"], 1)
+            fresh_schema(args.postgres)
+        except Exception as exc:  # no server: report and go on
+            figures["pg_error"] = type(exc).__name__
+
+    # 3. Summary by phone: full data against 1% of it.
+    run_child("sqlite", sqlite_urls["small"], str(small_csv))
+    phones = [phone(random.Random(i).randrange(args.customers)) for i in range(args.lookups)]
+    big_s = summary_lookup(sqlite_urls["clientcare"], phones, args.lookups)
+    small_s = summary_lookup(sqlite_urls["small"], phones, args.lookups)
+    figures["summary_big_ms"] = round(big_s * 1000, 3)
+    figures["summary_small_ms"] = round(small_s * 1000, 3)
+    figures["summary_ratio"] = round(big_s / small_s, 2)
+
+    rows = [
+        ("SQLite import, clientcare", f"{figures['sqlite_import_s']} s", f"peak {figures['sqlite_peak_mb']} MB"),
+        ("SQLite import, csv+executemany", f"{figures['sqlite_plain_s']} s", f"ratio {figures['sqlite_ratio']}"),
+    ]
+    if "pg_ratio" in figures:
+        rows += [
+            ("PostgreSQL import, clientcare COPY", f"{figures['pg_import_s']} s", f"peak {figures['pg_peak_mb']} MB"),
+            ("PostgreSQL import, plain COPY", f"{figures['pg_plain_copy_s']} s", f"ratio {figures['pg_ratio']}"),
+        ]
+    rows += [
+        (f"summary by phone, {args.rows} purchases", f"{figures['summary_big_ms']} ms", ""),
+        (
+            f"summary by phone, {small} purchases",
+            f"{figures['summary_small_ms']} ms",
+            f"ratio {figures['summary_ratio']}",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'time':>12}  note")
+    for label, value, note in rows:
+        print(f"{label:<{width}}  {value:>12}  {note}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
