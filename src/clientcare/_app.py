@@ -62,6 +62,7 @@ from clientcare._touches_service import (
     NoStops,
     StaffService,
     TouchesService,
+    TouchResponsiveness,
     schedule_after_purchase,
 )
 from clientcare._values import Money
@@ -641,6 +642,12 @@ class Clientcare:
         sources = assessment_sources or AssessmentSources()
         if isinstance(sources.complaints, NoData):
             sources = attrs.evolve(sources, complaints=self.complaints)
+        if isinstance(sources.referrals, NoData):
+            sources = attrs.evolve(sources, referrals=self.referrals)
+        if isinstance(sources.tiers, NoData):
+            sources = attrs.evolve(sources, tiers=self.tiers)
+        if isinstance(sources.responsiveness, NoData):
+            sources = attrs.evolve(sources, responsiveness=TouchResponsiveness(self._ctx))
         self.assessments = AssessmentsService(self._ctx, sources)
         self.surveys = SurveysService(self._ctx, sources)
         #: Tiers, complaints, membership and roster as the cadences see them

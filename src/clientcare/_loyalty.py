@@ -130,8 +130,11 @@ class TiersService(_Service):
 
     def tier_of(self, tenant: str, customer_id: str) -> str | None:
         """The ABC label as the assessments area asks for it (its ``TierLookup``), so an
-        embedder can pass ``AssessmentSources(tiers=care.tiers)``."""
-        with self._ctx.backend.unit_of_work(tenant) as uow:
+        embedder can pass ``AssessmentSources(tiers=care.tiers)``. None for another
+        tenant: a facade never reads outside its own tenant."""
+        if tenant != self._ctx.tenant:
+            return None
+        with self._ctx.unit() as uow:
             label = uow.tiers.label_of(customer_id)
         return label.value if label is not None else None
 
@@ -692,8 +695,11 @@ class ReferralsService(_Service):
 
     def referrals_given(self, tenant: str, customer_id: str, *, since: datetime, until: datetime) -> int | None:
         """Referrals made in ``[since, until)``, as the assessments area asks for them
-        (its ``ReferralHistory``): ``AssessmentSources(referrals=care.referrals)``."""
-        with self._ctx.backend.unit_of_work(tenant) as uow:
+        (its ``ReferralHistory``): ``AssessmentSources(referrals=care.referrals)``.
+        None for another tenant: a facade never reads outside its own tenant."""
+        if tenant != self._ctx.tenant:
+            return None
+        with self._ctx.unit() as uow:
             made = uow.referrals.by_referrer(customer_id)
         return sum(1 for r in made if since <= r.recorded_at < until)
 
