@@ -20,10 +20,10 @@ def say(text: str) -> None:
     print(text)
 
 
-def main(url: str) -> None:
+def main(url: str, tenant: str = "tiers-demo") -> None:
     """Tell the story on the backend at ``url``."""
     clock = FixedClock(datetime.fromisoformat("2026-01-05T10:00:00+08:00"))
-    care = clientcare.connect(url, tenant="tiers-demo", clock=clock)
+    care = clientcare.connect(url, tenant=tenant, clock=clock)
     line = care.purchases.line
 
     say("1. 王芳 buys twice; the second sale takes her spend to 3,000 and makes her a VIP (P14)")
