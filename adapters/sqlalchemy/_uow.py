@@ -14,6 +14,7 @@ from sqlalchemy.pool import StaticPool
 
 from clientcare._aggregate import Aggregate
 from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._loyalty import attach as attach_loyalty
 from clientcare.adapters.sqlalchemy._repos import (
     SqlCustomerRepository,
     SqlNoteRepository,
@@ -163,6 +164,8 @@ class SqlUnitOfWork(UnitOfWork):
 
         for name, repository in bridge_repositories(self).items():
             setattr(self, name, repository)
+        # Tiers, membership, points, referrals, contracts (P10-P17, P33).
+        attach_loyalty(self)
 
     @property
     def connection(self) -> Connection:

@@ -43,6 +43,15 @@ from clientcare._imports import (
     rows_from_mappings,
     validated_purchases,
 )
+from clientcare._loyalty import (
+    CadenceMembership,
+    CadenceSegments,
+    MembershipService,
+    PointsService,
+    ReferralsService,
+    TiersService,
+    after_purchase,
+)
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
 from clientcare._touches_service import (
@@ -51,6 +60,8 @@ from clientcare._touches_service import (
     CadencePorts,
     DailyService,
     NoComplaints,
+    NoMembership,
+    NoSegments,
     NoStops,
     StaffService,
     TouchesService,
@@ -58,7 +69,7 @@ from clientcare._touches_service import (
 )
 from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import DomainEvent, MarketingStopped, SilentComplaintSignal
+from clientcare.events import CustomerRegistered, DomainEvent, MarketingStopped, SilentComplaintSignal
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, BulkPurchaseImport, Clock, OutboxMessage
 
@@ -392,6 +403,8 @@ class PurchasesService(_Service):
             # P20/P35/P21: the return visit and after-sales touches, the sale's
             # credit and the end of follow-up sequences, in the same transaction.
             schedule_after_purchase(uow, tenant=ctx.tenant, playbook=ctx.playbook, now=ctx.now(), purchase=purchase)
+            for hook in ctx.purchase_hooks:
+                hook(ctx, uow, purchase)
         return purchase
 
     def record_return(
@@ -422,6 +435,8 @@ class PurchasesService(_Service):
                 receipt_id=receipt_id,
             )
             uow.purchases.add(refund)
+            for hook in ctx.purchase_hooks:
+                hook(ctx, uow, refund)
         return refund
 
     def report_condition(
@@ -638,6 +653,13 @@ class Clientcare:
         self.purchases = PurchasesService(self._ctx)
         self.notebook = NotebookService(self._ctx)
         self.events = EventsService(self._ctx)
+        self.tiers = TiersService(self._ctx)
+        self.membership = MembershipService(self._ctx)
+        self.points = PointsService(self._ctx)
+        self.referrals = ReferralsService(self._ctx)
+        self._ctx.purchase_hooks.append(after_purchase)
+        # P33: a lead the cadences register from a referral becomes a referral record.
+        self._ctx.subscribers.append((CustomerRegistered, self.referrals.on_customer_registered))
         self.analytics = AnalyticsService(self._ctx)
         self.complaints = ComplaintsService(self._ctx)
         # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
@@ -656,6 +678,10 @@ class Clientcare:
             self.cadence_ports.complaints = self.complaints  # P21: pause sequences while a complaint is open
         if isinstance(self.cadence_ports.relationships, NoStops):
             self.cadence_ports.relationships = self.assessments  # P61: no marketing once a relationship ended
+        if isinstance(self.cadence_ports.segments, NoSegments):
+            self.cadence_ports.segments = CadenceSegments(self._ctx)  # P17/P23: visits by tier
+        if isinstance(self.cadence_ports.membership, NoMembership):
+            self.cadence_ports.membership = CadenceMembership(self._ctx)  # P14/P22: card expiry reminders
         self.touches = TouchesService(self._ctx, self.cadence_ports)
         self.daily = DailyService(self._ctx, self.cadence_ports)
         self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
