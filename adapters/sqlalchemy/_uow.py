@@ -108,6 +108,16 @@ class SqlBackend:
         self._owns_engine = owns_engine
 
     @property
+    def concurrent_import(self) -> bool:
+        """Whether an import writes from a worker thread while the next batch is checked.
+
+        Yes for database servers (the server works while Python checks rows);
+        not for SQLite (it runs in this process and contends for the GIL) nor
+        on a caller's connection (which belongs to the caller's thread).
+        """
+        return self.connection is None and self.dialect != "sqlite"
+
+    @property
     def dialect(self) -> str:
         """The dialect name: ``sqlite``, ``postgresql``, ``mysql`` or ``mariadb``."""
         bind = self.engine if self.engine is not None else self.connection

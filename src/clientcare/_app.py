@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,8 @@ from clientcare._customers import (
     RelationshipCard,
 )
 from clientcare._imports import (
+    BatchOutcome,
+    ImportedPurchase,
     ImportProgress,
     ImportReject,
     ImportReport,
@@ -503,34 +506,59 @@ class PurchasesService(_Service):
     ) -> ImportReport:
         if batch_size <= 0:
             raise ValidationError("batch_size", "must be greater than zero")
-        ctx = self._ctx
-        locale = ctx.playbook.locale
+        locale = self._ctx.playbook.locale
         report = ImportReport()
         rejects: list[ImportReject] = []
         counted = _Counted(rows)
         purchases = validated_purchases(counted, zone=locale.zone, region=locale.country, rejects=rejects)
-        for batch in batched(purchases, batch_size):
-            unique, repeated = [], 0
-            receipts: set[str] = set()
-            for item in batch:
-                if item.receipt_id in receipts:
-                    repeated += 1
-                else:
-                    receipts.add(item.receipt_id)
-                    unique.append(item)
-            with ctx.unit() as uow:
-                if isinstance(uow.purchases, BulkPurchaseImport):
-                    outcome = uow.purchases.import_purchases(unique, currency=locale.currency)
-                else:
-                    outcome = generic_import(uow, unique, tenant=ctx.tenant, currency=locale.currency)
+
+        def settle(outcome: BatchOutcome) -> None:
             report.imported += outcome.imported
-            report.skipped += outcome.skipped + repeated
+            report.skipped += outcome.skipped
             rejects.extend(outcome.rejected)
             self._progress(report, rejects, counted.count, on_progress)
+
+        # Batch N is written by one worker thread while batch N+1 is checked here, so
+        # the database works while Python checks rows; at most two batches are in memory.
+        # A backend bound to one caller's connection says concurrent_import = False.
+        pipelined = bool(getattr(self._ctx.backend, "concurrent_import", True))
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clientcare-import") if pipelined else None
+        pending: Future[BatchOutcome] | None = None
+        try:
+            for batch in batched(purchases, batch_size):
+                if executor is None:
+                    settle(self._write_batch(batch))
+                    continue
+                if pending is not None:
+                    settle(pending.result())
+                pending = executor.submit(self._write_batch, batch)
+            if pending is not None:
+                settle(pending.result())
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
         report.rejected = sorted(rejects, key=lambda r: r.line)
         report.lines_read = counted.count
         self._progress(report, rejects, counted.count, on_progress)
         return report
+
+    def _write_batch(self, batch: Sequence[ImportedPurchase]) -> BatchOutcome:
+        """Store one batch in its own unit of work; receipts repeated within it count as skipped."""
+        ctx = self._ctx
+        currency = ctx.playbook.locale.currency
+        unique: list[ImportedPurchase] = []
+        receipts: set[str] = set()
+        for item in batch:
+            if item.receipt_id not in receipts:
+                receipts.add(item.receipt_id)
+                unique.append(item)
+        with ctx.unit() as uow:
+            if isinstance(uow.purchases, BulkPurchaseImport):
+                outcome = uow.purchases.import_purchases(unique, currency=currency)
+            else:
+                outcome = generic_import(uow, unique, tenant=ctx.tenant, currency=currency)
+        repeated = len(batch) - len(unique)
+        return BatchOutcome(outcome.imported, outcome.skipped + repeated, outcome.rejected)
 
     @staticmethod
     def _progress(
