@@ -74,6 +74,7 @@ from clientcare._boards import (
     WeekPlan,
 )
 from clientcare._cadences import FollowUp, FollowUpStatus, RecurringRule, RepeatUnit, SaleCredit, Wish
+from clientcare._campaigns import CampaignReport, CampaignsService
 from clientcare._complaints import (
     Answer,
     Category,
@@ -164,6 +165,8 @@ __all__ = [
     "BoardItem",
     "BoardsService",
     "CadencePorts",
+    "CampaignReport",
+    "CampaignsService",
     "Category",
     "Channel",
     "Clientcare",

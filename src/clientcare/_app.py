@@ -16,6 +16,7 @@ from clientcare import serialization
 from clientcare._analytics_service import AnalyticsService
 from clientcare._assessment_sources import AssessmentSources, NoData
 from clientcare._assessments_service import AssessmentsService, SurveysService
+from clientcare._campaigns import CampaignsService
 from clientcare._checks import clean_text, one_of
 from clientcare._complaints_service import ComplaintsService
 from clientcare._context import Context as _Context
@@ -690,6 +691,7 @@ class Clientcare:
         if isinstance(self.cadence_ports.membership, NoMembership):
             self.cadence_ports.membership = CadenceMembership(self._ctx)  # P14/P22: card expiry reminders
         self.touches = TouchesService(self._ctx, self.cadence_ports)
+        self.campaigns = CampaignsService(self._ctx, self.cadence_ports.relationships)
         self.daily = DailyService(self._ctx, self.cadence_ports)
         self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
         self.boards = BoardsService(self._ctx, self.cadence_ports)

@@ -304,6 +304,7 @@ class DispatchReport:
     sent: int = 0
     skipped_no_consent: int = 0
     skipped_no_address: int = 0
+    skipped_window_over: int = 0
     deferred_cap: int = 0
     failed: int = 0
     quiet_hours: bool = False
@@ -882,7 +883,9 @@ class TouchesService(_Service):
             # Another worker leased the same rows first (the SQL adapter skips
             # locked rows instead); this round sends nothing, the next one goes on.
             return DispatchReport()
-        counts = dict.fromkeys(("sent", "skipped_no_consent", "skipped_no_address", "deferred_cap", "failed"), 0)
+        counts = dict.fromkeys(
+            ("sent", "skipped_no_consent", "skipped_no_address", "skipped_window_over", "deferred_cap", "failed"), 0
+        )
         texts = Texts(ctx.playbook)
         for touch_id in leased:
             counts[self._send_one(notifier, touch_id, worker, now, texts)] += 1
@@ -890,6 +893,7 @@ class TouchesService(_Service):
             sent=counts["sent"],
             skipped_no_consent=counts["skipped_no_consent"],
             skipped_no_address=counts["skipped_no_address"],
+            skipped_window_over=counts["skipped_window_over"],
             deferred_cap=counts["deferred_cap"],
             failed=counts["failed"],
         )
@@ -903,6 +907,11 @@ class TouchesService(_Service):
                 return "failed"
             customer = uow.customers.get(touch.customer_id)
             channel = touch.precision.channel
+            if touch.precision.window_end is not None and now >= touch.precision.window_end:
+                # P71: promotions are told while they run, never after.
+                touch.skip(why="window over", by="dispatch", at=now)
+                uow.touches.save(touch)
+                return "skipped_window_over"
             if not customer.has_consent(touch.purpose, channel, at=now):
                 touch.skip(why="no consent", by="dispatch", at=now)
                 uow.touches.save(touch)
