@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_URL ?= memory://
+DEMO_URL ?= sqlite:///clientcare-demo.db
 
 .PHONY: demo test lint typecheck importlint pytest bench clean install
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from sqlalchemy import create_engine, make_url, text
 
 import clientcare
 from clientcare._customers import Customer
@@ -50,7 +51,7 @@ TENANT = "bench"
 ZONE = timezone(timedelta(hours=8))
 T0 = datetime(2025, 1, 1, 9, 0, tzinfo=ZONE)
 HEADER = ["receipt_id", "occurred_at", "style_no", "unit_price", "quantity", "customer_id", "store_id"]
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/clientcare_bench"
 
 
 def customer_id(i: int) -> str:
@@ -113,6 +114,19 @@ def load_customers(url: str, count: int) -> None:
         if batch:
             conn.execute(customers_table.insert(), batch)
     engine.dispose()
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database if it does not exist (its own, never a shared one)."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}).first()
+            if exists is None:
+                conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
+    finally:
+        admin.dispose()
 
 
 def fresh_schema(url: str) -> None:
@@ -306,6 +320,7 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     # 2. PostgreSQL import: clientcare (COPY) against plain psycopg COPY.
     if not args.no_postgres:
         try:
+            ensure_database(args.postgres)
             fresh_schema(args.postgres)
             load_customers(args.postgres, args.customers)
             ours_pg = run_child("postgres", args.postgres, str(big_csv))

@@ -16,6 +16,7 @@ from pathlib import Path
 import assessments_demo
 import cadences_demo
 import complaints_demo
+import tiers_demo
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
@@ -130,6 +131,7 @@ def areas(url: str) -> None:
     so the same file can be told the story again and again."""
     run = new_run_id()
     for title, story in (
+        ("Tiers, VIP membership, points and a referral (P10-P17, P33)", tiers_demo.main),
         ("A complaint walked through the six steps (P40-P52)", complaints_demo.main),
         ("Two customers assessed, one routed to review (P60-P62, P65)", assessments_demo.main),
         ("A week of follow-up before Spring Festival (P20-P35)", cadences_demo.main),

@@ -14,8 +14,8 @@ Feature: Relationship assessments
     And the indicator "recency" scores 10.00 with grade "A"
     And the indicator "cooperation" scores 9 with grade "A" and basis "按时付款，沟通顺畅"
     And the indicator "complaints" scores 10.00 with grade "A"
-    And the total is 60.25 out of an available weight of 70%
-    And the final score is 86.06 and the standing is "maintain"
+    And the total is 60.25 out of an available weight of 75%
+    And the final score is 80.33 and the standing is "maintain"
 
   @P60
   Scenario: Missing data is reported as not available, never invented
@@ -25,14 +25,14 @@ Feature: Relationship assessments
     Then the indicator "complaints" scores 10.00 with grade "A"
     And the indicator "spend_trend" is not available with basis "no spend in the window before to compare with"
     And the indicator "loyalty" is not available with basis "no survey answer in the last 365 days"
-    And the effective weight of "spend" is 35.71%
+    And the effective weight of "spend" is 33.33%
 
   @P60
   Scenario: A middling score opens an improvement plan and raises the visit frequency
     Given a customer "赵磊" with phone "13700137000"
     And "赵磊" bought for 5000 yuan 60, 120 days ago
     When customer service assesses "赵磊" with cooperation 5 because "回复较慢"
-    Then the final score is 59.42 and the standing is "improve"
+    Then the final score is 55.46 and the standing is "improve"
     And "赵磊" has an open improvement plan visiting every 14 days
     And the outbox holds an "ImprovementPlanOpened" event for "赵磊"
 
@@ -50,7 +50,7 @@ Feature: Relationship assessments
   Scenario: Ending a relationship needs confirmation, then marketing stops
     Given a customer "孙强" with phone "13600136000"
     When customer service assesses "孙强" with cooperation 2 because "多次拒绝沟通"
-    Then the final score is 17.14 and the standing is "terminate"
+    Then the final score is 16.00 and the standing is "terminate"
     And marketing is not stopped for "孙强"
     When the marketing director confirms the termination
     Then marketing is stopped for "孙强"
@@ -72,8 +72,8 @@ Feature: Relationship assessments
     And customer service assessed "王芳" with cooperation 9 because "按时付款"
     When 91 days pass
     And customer service assesses "王芳" with cooperation 9 because "按时付款"
-    Then the final score is 82.18 and the standing is "maintain"
-    And the trend of "王芳" is "down" with a change of -3.88 over 2 assessments
+    Then the final score is 76.70 and the standing is "maintain"
+    And the trend of "王芳" is "down" with a change of -3.63 over 2 assessments
 
   @P60 @P17
   Scenario: Key customers come due quarterly, others yearly
@@ -118,6 +118,6 @@ Feature: Relationship assessments
     When 91 days pass
     And "赵磊" bought for 5000 yuan 0 days ago
     And customer service assesses "赵磊" with cooperation 8 because "响应明显加快"
-    Then the final score is 77.50 and the standing is "maintain"
-    And the change since the last assessment is 18.08
+    Then the final score is 72.33 and the standing is "maintain"
+    And the change since the last assessment is 16.87
     And the indicator "cooperation" changed by 3

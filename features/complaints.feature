@@ -30,6 +30,17 @@ Feature: Complaints
     When "王芳" complains by "phone" about "delivery" with severity "normal"
     Then the first response is due "2026-01-04T12:00:00+08:00"
 
+  @P41
+  Scenario: Every complaint is registered, classified, and its real cause found
+    Given "王芳" complained by "phone" about "price" with severity "normal"
+    When "李" listens: "别家便宜两百"
+    And "李" apologises
+    And "李" finds the root cause "导购没有说明会员价" of kind "staff_service"
+    Then the complaint is filed as "price" and caused by "staff_service"
+    And the weekly review counts the cause "staff_service" once
+    When "王芳" tries to complain about "weather"
+    Then the error names the field "category"
+
   @P42
   Scenario: The six steps, from listening to the lesson
     Given "王芳" complained by "phone" about "product_quality" with severity "normal"

@@ -418,3 +418,22 @@ def survey_signal(care: clientcare.Clientcare, clock: FixedClock, reference: str
 def filed_by(care: clientcare.Clientcare, name: str, n: int, channel: str) -> None:
     found = care.complaints.for_customer(customer_named(care, name).id)
     assert [c.channel.value for c in found] == [channel] * n
+
+
+@then(parsers.parse('the complaint is filed as "{category}" and caused by "{cause}"'))
+def filed_and_caused(care: clientcare.Clientcare, complaint: Complaint, category: str, cause: str) -> None:
+    found = care.complaints.get(complaint.id)
+    assert (found.category, found.cause) == (category, cause)
+
+
+@then(parsers.parse('the weekly review counts the cause "{cause}" once'))
+def review_by_cause(care: clientcare.Clientcare, cause: str) -> None:
+    assert care.complaints.review("week").by_cause == {cause: 1}
+
+
+@when(parsers.parse('"{name}" tries to complain about "{category}"'), target_fixture="error")
+def try_complain(care: clientcare.Clientcare, name: str, category: str) -> ClientcareError | None:
+    customer_id = customer_named(care, name).id
+    return capture(
+        lambda: care.complaints.file(customer_id, channel="phone", category=category, description="x", by="李")
+    )

@@ -166,7 +166,8 @@ def test_wired_sources_feed_their_indicators(care: clientcare.Clientcare, clock:
     assert (complaints.score, complaints.basis) == (Decimal("1.67"), "2 complaints in the last 365 days, weighted 5")
     assert assessment.indicator("referrals").score == Decimal(5)
     assert assessment.indicator("responsiveness").score == Decimal(8)
-    assert wired.for_tenant("other").assessments._sources is sources
+    passed_on = wired.for_tenant("other").assessments._sources
+    assert (passed_on.complaints, passed_on.referrals, passed_on.responsiveness) == (histories, histories, histories)
 
 
 def test_staff_indicator_needs_a_score_and_computed_ones_refuse_one(care: clientcare.Clientcare) -> None:

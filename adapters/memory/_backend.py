@@ -52,6 +52,7 @@ class MemoryBackend:
         self.unique_keys: dict[str, dict[str, UniqueKey]] = {
             "customers": {"phone": lambda c: c.phone},
             "purchases": {"receipt_id": lambda p: p.receipt_id},
+            "referrals": {"referred_id": lambda r: r.referred_id},  # P33: referred once
             "touches": {"key": lambda t: t.key},
         }
 
@@ -295,6 +296,11 @@ class MemoryUnitOfWork(UnitOfWork):
         self.recurring = t.MemoryRecurringRuleRepository(self, "recurring")
         self.sale_credits = t.MemorySaleCreditRepository(self, "sale_credits")
         self.outbox = MemoryOutbox(self)
+        # Tiers, membership, points, referrals, contracts (P10-P17, P33). Imported
+        # here because that module builds on MemoryRepository defined above.
+        from clientcare.adapters.memory._tiers import attach  # noqa: PLC0415
+
+        attach(self)
 
     def _committed(self, table: str) -> dict[str, Aggregate]:
         return self._backend._data(self.tenant).table(table)

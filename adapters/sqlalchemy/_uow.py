@@ -14,6 +14,7 @@ from sqlalchemy.pool import StaticPool
 
 from clientcare._aggregate import Aggregate
 from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._loyalty import attach as attach_loyalty
 from clientcare.adapters.sqlalchemy._repos import (
     SqlCustomerRepository,
     SqlNoteRepository,
@@ -107,6 +108,16 @@ class SqlBackend:
         self._owns_engine = owns_engine
 
     @property
+    def concurrent_import(self) -> bool:
+        """Whether an import writes from a worker thread while the next batch is checked.
+
+        Yes for database servers (the server works while Python checks rows);
+        not for SQLite (it runs in this process and contends for the GIL) nor
+        on a caller's connection (which belongs to the caller's thread).
+        """
+        return self.connection is None and self.dialect != "sqlite"
+
+    @property
     def dialect(self) -> str:
         """The dialect name: ``sqlite``, ``postgresql``, ``mysql`` or ``mariadb``."""
         bind = self.engine if self.engine is not None else self.connection
@@ -154,6 +165,8 @@ class SqlUnitOfWork(UnitOfWork):
 
         for name, repository in {**bridge_repositories(self), **cadence_repositories(self)}.items():
             setattr(self, name, repository)
+        # Tiers, membership, points, referrals, contracts (P10-P17, P33).
+        attach_loyalty(self)
 
     @property
     def connection(self) -> Connection:

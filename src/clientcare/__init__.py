@@ -74,6 +74,7 @@ from clientcare._boards import (
     WeekPlan,
 )
 from clientcare._cadences import FollowUp, FollowUpStatus, RecurringRule, RepeatUnit, SaleCredit, Wish
+from clientcare._campaigns import CampaignReport, CampaignsService
 from clientcare._complaints import (
     Answer,
     Category,
@@ -108,9 +109,14 @@ from clientcare._customers import (
     RelationshipCard,
     SoftProfile,
 )
+from clientcare._loyalty import MembershipService, PointsService, ReferralsService, Reminders, TiersService
+from clientcare._membership import BasketLine, BenefitLine, Benefits, Contract, LevelChange, Membership
 from clientcare._notes import Note
+from clientcare._points import EntryKind, PointsAccount, PointsEntry
 from clientcare._purchases import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
+from clientcare._referrals import ReferralRecord
 from clientcare._registry import register_backend
+from clientcare._segments import AbcLabel, Attitude, Priority, SerialisationFigure, Stage, TierChange, TierRun
 from clientcare._surveys import AttributeAnswer, AttributeRow, NpsResult, SurveyResponse
 from clientcare._touches import Outcome, Precision, Touch, TouchReason, TouchStatus
 from clientcare._touches_service import (
@@ -136,6 +142,7 @@ from clientcare.playbook import Playbook
 __version__ = "0.1.0"
 
 __all__ = [
+    "AbcLabel",
     "AnalyticsService",
     "Answer",
     "Appointment",
@@ -149,11 +156,17 @@ __all__ = [
     "AssessmentStatus",
     "AssessmentSummary",
     "AssessmentsService",
+    "Attitude",
     "AttributeAnswer",
     "AttributeRow",
+    "BasketLine",
+    "BenefitLine",
+    "Benefits",
     "BoardItem",
     "BoardsService",
     "CadencePorts",
+    "CampaignReport",
+    "CampaignsService",
     "Category",
     "Channel",
     "Clientcare",
@@ -168,6 +181,7 @@ __all__ = [
     "Consent",
     "ConsentMethod",
     "Contact",
+    "Contract",
     "Customer",
     "CustomerFigures",
     "CustomerSummary",
@@ -178,6 +192,7 @@ __all__ = [
     "DateKind",
     "DispatchReport",
     "EffectRow",
+    "EntryKind",
     "EventsService",
     "FixedRoster",
     "FollowUp",
@@ -194,9 +209,12 @@ __all__ = [
     "IndicatorSource",
     "IndicatorTemplate",
     "LeaderboardRow",
+    "LevelChange",
     "MarketingStops",
     "Measure",
+    "Membership",
     "MembershipDates",
+    "MembershipService",
     "Money",
     "MonthlyBoard",
     "NoData",
@@ -208,7 +226,11 @@ __all__ = [
     "Outcome",
     "PlanTask",
     "Playbook",
+    "PointsAccount",
+    "PointsEntry",
+    "PointsService",
     "Precision",
+    "Priority",
     "PrivacyService",
     "ProfileChange",
     "PromiseStatus",
@@ -221,10 +243,13 @@ __all__ = [
     "RecurringRule",
     "Referral",
     "ReferralHistory",
+    "ReferralRecord",
+    "ReferralsService",
     "RelationshipCard",
     "RelationshipFigures",
     "Remedy",
     "RemedyKind",
+    "Reminders",
     "RepeatUnit",
     "ResponsivenessHistory",
     "Review",
@@ -233,11 +258,13 @@ __all__ = [
     "ScorePoint",
     "ScoreTrend",
     "SegmentLookup",
+    "SerialisationFigure",
     "Severity",
     "SoftProfile",
     "StaffFigures",
     "StaffRoster",
     "StaffService",
+    "Stage",
     "StandardAnswer",
     "Standing",
     "StandingOverride",
@@ -248,7 +275,10 @@ __all__ = [
     "SurveyRules",
     "SurveysService",
     "TargetState",
+    "TierChange",
     "TierLookup",
+    "TierRun",
+    "TiersService",
     "Touch",
     "TouchNumberShare",
     "TouchReason",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ from clientcare import serialization
 from clientcare._analytics_service import AnalyticsService
 from clientcare._assessment_sources import AssessmentSources, NoData
 from clientcare._assessments_service import AssessmentsService, SurveysService
+from clientcare._campaigns import CampaignsService
 from clientcare._checks import clean_text, one_of
 from clientcare._complaints_service import ComplaintsService
 from clientcare._context import Context as _Context
@@ -30,6 +32,8 @@ from clientcare._customers import (
     RelationshipCard,
 )
 from clientcare._imports import (
+    BatchOutcome,
+    ImportedPurchase,
     ImportProgress,
     ImportReject,
     ImportReport,
@@ -40,6 +44,15 @@ from clientcare._imports import (
     rows_from_mappings,
     validated_purchases,
 )
+from clientcare._loyalty import (
+    CadenceMembership,
+    CadenceSegments,
+    MembershipService,
+    PointsService,
+    ReferralsService,
+    TiersService,
+    after_purchase,
+)
 from clientcare._notes import Note
 from clientcare._purchases import CustomerFigures, Purchase, PurchaseLine
 from clientcare._touches_service import (
@@ -48,14 +61,17 @@ from clientcare._touches_service import (
     CadencePorts,
     DailyService,
     NoComplaints,
+    NoMembership,
+    NoSegments,
     NoStops,
     StaffService,
     TouchesService,
+    TouchResponsiveness,
     schedule_after_purchase,
 )
 from clientcare._values import Money
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
-from clientcare.events import DomainEvent, MarketingStopped, SilentComplaintSignal
+from clientcare.events import CustomerRegistered, DomainEvent, MarketingStopped, SilentComplaintSignal
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, BulkPurchaseImport, Clock, OutboxMessage
 
@@ -389,6 +405,8 @@ class PurchasesService(_Service):
             # P20/P35/P21: the return visit and after-sales touches, the sale's
             # credit and the end of follow-up sequences, in the same transaction.
             schedule_after_purchase(uow, tenant=ctx.tenant, playbook=ctx.playbook, now=ctx.now(), purchase=purchase)
+            for hook in ctx.purchase_hooks:
+                hook(ctx, uow, purchase)
         return purchase
 
     def record_return(
@@ -419,6 +437,8 @@ class PurchasesService(_Service):
                 receipt_id=receipt_id,
             )
             uow.purchases.add(refund)
+            for hook in ctx.purchase_hooks:
+                hook(ctx, uow, refund)
         return refund
 
     def report_condition(
@@ -487,34 +507,59 @@ class PurchasesService(_Service):
     ) -> ImportReport:
         if batch_size <= 0:
             raise ValidationError("batch_size", "must be greater than zero")
-        ctx = self._ctx
-        locale = ctx.playbook.locale
+        locale = self._ctx.playbook.locale
         report = ImportReport()
         rejects: list[ImportReject] = []
         counted = _Counted(rows)
         purchases = validated_purchases(counted, zone=locale.zone, region=locale.country, rejects=rejects)
-        for batch in batched(purchases, batch_size):
-            unique, repeated = [], 0
-            receipts: set[str] = set()
-            for item in batch:
-                if item.receipt_id in receipts:
-                    repeated += 1
-                else:
-                    receipts.add(item.receipt_id)
-                    unique.append(item)
-            with ctx.unit() as uow:
-                if isinstance(uow.purchases, BulkPurchaseImport):
-                    outcome = uow.purchases.import_purchases(unique, currency=locale.currency)
-                else:
-                    outcome = generic_import(uow, unique, tenant=ctx.tenant, currency=locale.currency)
+
+        def settle(outcome: BatchOutcome) -> None:
             report.imported += outcome.imported
-            report.skipped += outcome.skipped + repeated
+            report.skipped += outcome.skipped
             rejects.extend(outcome.rejected)
             self._progress(report, rejects, counted.count, on_progress)
+
+        # Batch N is written by one worker thread while batch N+1 is checked here, so
+        # the database works while Python checks rows; at most two batches are in memory.
+        # A backend bound to one caller's connection says concurrent_import = False.
+        pipelined = bool(getattr(self._ctx.backend, "concurrent_import", True))
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clientcare-import") if pipelined else None
+        pending: Future[BatchOutcome] | None = None
+        try:
+            for batch in batched(purchases, batch_size):
+                if executor is None:
+                    settle(self._write_batch(batch))
+                    continue
+                if pending is not None:
+                    settle(pending.result())
+                pending = executor.submit(self._write_batch, batch)
+            if pending is not None:
+                settle(pending.result())
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
         report.rejected = sorted(rejects, key=lambda r: r.line)
         report.lines_read = counted.count
         self._progress(report, rejects, counted.count, on_progress)
         return report
+
+    def _write_batch(self, batch: Sequence[ImportedPurchase]) -> BatchOutcome:
+        """Store one batch in its own unit of work; receipts repeated within it count as skipped."""
+        ctx = self._ctx
+        currency = ctx.playbook.locale.currency
+        unique: list[ImportedPurchase] = []
+        receipts: set[str] = set()
+        for item in batch:
+            if item.receipt_id not in receipts:
+                receipts.add(item.receipt_id)
+                unique.append(item)
+        with ctx.unit() as uow:
+            if isinstance(uow.purchases, BulkPurchaseImport):
+                outcome = uow.purchases.import_purchases(unique, currency=currency)
+            else:
+                outcome = generic_import(uow, unique, tenant=ctx.tenant, currency=currency)
+        repeated = len(batch) - len(unique)
+        return BatchOutcome(outcome.imported, outcome.skipped + repeated, outcome.rejected)
 
     @staticmethod
     def _progress(
@@ -610,6 +655,13 @@ class Clientcare:
         self.purchases = PurchasesService(self._ctx)
         self.notebook = NotebookService(self._ctx)
         self.events = EventsService(self._ctx)
+        self.tiers = TiersService(self._ctx)
+        self.membership = MembershipService(self._ctx)
+        self.points = PointsService(self._ctx)
+        self.referrals = ReferralsService(self._ctx)
+        self._ctx.purchase_hooks.append(after_purchase)
+        # P33: a lead the cadences register from a referral becomes a referral record.
+        self._ctx.subscribers.append((CustomerRegistered, self.referrals.on_customer_registered))
         self.analytics = AnalyticsService(self._ctx)
         self.complaints = ComplaintsService(self._ctx)
         # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
@@ -619,6 +671,12 @@ class Clientcare:
         sources = assessment_sources or AssessmentSources()
         if isinstance(sources.complaints, NoData):
             sources = attrs.evolve(sources, complaints=self.complaints)
+        if isinstance(sources.referrals, NoData):
+            sources = attrs.evolve(sources, referrals=self.referrals)
+        if isinstance(sources.tiers, NoData):
+            sources = attrs.evolve(sources, tiers=self.tiers)
+        if isinstance(sources.responsiveness, NoData):
+            sources = attrs.evolve(sources, responsiveness=TouchResponsiveness(self._ctx))
         self.assessments = AssessmentsService(self._ctx, sources)
         self.surveys = SurveysService(self._ctx, sources)
         #: Tiers, complaints, membership and roster as the cadences see them
@@ -628,7 +686,12 @@ class Clientcare:
             self.cadence_ports.complaints = self.complaints  # P21: pause sequences while a complaint is open
         if isinstance(self.cadence_ports.relationships, NoStops):
             self.cadence_ports.relationships = self.assessments  # P61: no marketing once a relationship ended
+        if isinstance(self.cadence_ports.segments, NoSegments):
+            self.cadence_ports.segments = CadenceSegments(self._ctx)  # P17/P23: visits by tier
+        if isinstance(self.cadence_ports.membership, NoMembership):
+            self.cadence_ports.membership = CadenceMembership(self._ctx)  # P14/P22: card expiry reminders
         self.touches = TouchesService(self._ctx, self.cadence_ports)
+        self.campaigns = CampaignsService(self._ctx, self.cadence_ports.relationships)
         self.daily = DailyService(self._ctx, self.cadence_ports)
         self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
         self.boards = BoardsService(self._ctx, self.cadence_ports)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from clientcare._checks import clean_text
+from clientcare._purchases import Purchase
 from clientcare._values import normalise_phone
 from clientcare.errors import ValidationError
 from clientcare.events import DomainEvent
@@ -30,6 +31,10 @@ class Context:
         self.clock = clock
         self.playbook = playbook
         self.subscribers: list[tuple[type[DomainEvent], Handler]] = []
+        # Called inside the purchase use case's unit of work for every sale and
+        # return, so what follows from a purchase (points, level, referral
+        # credit) commits with it or not at all.
+        self.purchase_hooks: list[Callable[[Context, UnitOfWork, Purchase], None]] = []
 
     def now(self) -> datetime:
         moment = self.clock.now()

@@ -20,6 +20,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Protocol
 
 import attrs
@@ -74,6 +75,7 @@ __all__ = [
     "SegmentLookup",
     "StaffRoster",
     "StaffService",
+    "TouchResponsiveness",
     "TouchesService",
     "schedule_after_purchase",
 ]
@@ -302,6 +304,7 @@ class DispatchReport:
     sent: int = 0
     skipped_no_consent: int = 0
     skipped_no_address: int = 0
+    skipped_window_over: int = 0
     deferred_cap: int = 0
     failed: int = 0
     quiet_hours: bool = False
@@ -337,6 +340,37 @@ class _Service:
 
 
 # -- touches ------------------------------------------------------------------------
+
+
+class TouchResponsiveness:
+    """P60: how responsive a customer is, from the outcomes of the touches staff made;
+    the assessments area reads it through its ``ResponsivenessHistory`` port."""
+
+    def __init__(self, ctx: _Ctx) -> None:
+        self._ctx = ctx
+
+    def _touches(self, customer_id: str) -> list[Touch]:
+        with self._ctx.unit() as uow:
+            return uow.touches.for_customer(customer_id)
+
+    def response_rate(self, tenant: str, customer_id: str, *, since: datetime, until: datetime) -> Decimal | None:
+        """How often the customer answered when staff tried to reach them in ``[since, until)``:
+        personal touches that reached the customer over every attempt, unanswered retries
+        included (the assessments' ``ResponsivenessHistory``). None when nobody tried, or for
+        another tenant, whose data this facade cannot see."""
+        if tenant != self._ctx.tenant:
+            return None
+        # Every attempt counts, the unanswered retries of a still-open touch too.
+        tried = [
+            t
+            for t in self._touches(customer_id)
+            if not t.automated and t.attempts > 0 and since <= (t.closed_at or t.planned_at) < until
+        ]
+        attempts = sum(t.attempts for t in tried)
+        if not attempts:
+            return None
+        reached = sum(1 for t in tried if t.outcome is not None and t.outcome.reached)
+        return (Decimal(reached) / Decimal(attempts)).quantize(Decimal("0.0001"))
 
 
 class TouchesService(_Service):
@@ -849,7 +883,9 @@ class TouchesService(_Service):
             # Another worker leased the same rows first (the SQL adapter skips
             # locked rows instead); this round sends nothing, the next one goes on.
             return DispatchReport()
-        counts = dict.fromkeys(("sent", "skipped_no_consent", "skipped_no_address", "deferred_cap", "failed"), 0)
+        counts = dict.fromkeys(
+            ("sent", "skipped_no_consent", "skipped_no_address", "skipped_window_over", "deferred_cap", "failed"), 0
+        )
         texts = Texts(ctx.playbook)
         for touch_id in leased:
             counts[self._send_one(notifier, touch_id, worker, now, texts)] += 1
@@ -857,6 +893,7 @@ class TouchesService(_Service):
             sent=counts["sent"],
             skipped_no_consent=counts["skipped_no_consent"],
             skipped_no_address=counts["skipped_no_address"],
+            skipped_window_over=counts["skipped_window_over"],
             deferred_cap=counts["deferred_cap"],
             failed=counts["failed"],
         )
@@ -870,6 +907,11 @@ class TouchesService(_Service):
                 return "failed"
             customer = uow.customers.get(touch.customer_id)
             channel = touch.precision.channel
+            if touch.precision.window_end is not None and now >= touch.precision.window_end:
+                # P71: promotions are told while they run, never after.
+                touch.skip(why="window over", by="dispatch", at=now)
+                uow.touches.save(touch)
+                return "skipped_window_over"
             if not customer.has_consent(touch.purpose, channel, at=now):
                 touch.skip(why="no consent", by="dispatch", at=now)
                 uow.touches.save(touch)

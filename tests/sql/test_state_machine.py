@@ -38,7 +38,7 @@ TEXTS = ["Likes SILK", "孩子下月生日", "prefers email", "50%_off fan"]
 
 _ID_MODULES = ("clientcare._customers", "clientcare._purchases", "clientcare._notes", "clientcare._imports")
 _counter = [0]
-_template: dict[str, Path] = {}
+_template: dict[str, Any] = {}
 
 
 def _fake_id() -> str:
@@ -48,7 +48,9 @@ def _fake_id() -> str:
 
 def _sqlite_template() -> Path:
     if "path" not in _template:
-        path = Path(tempfile.mkdtemp(prefix="cc-sm-")) / "template.db"
+        # Removed when the interpreter exits (the TemporaryDirectory's finaliser).
+        _template["directory"] = tempfile.TemporaryDirectory(prefix="cc-sm-template-")
+        path = Path(_template["directory"].name) / "template.db"
         engine = create_clientcare_engine(f"sqlite:///{path}")
         upgrade(engine)
         with engine.connect() as conn:

@@ -11,6 +11,9 @@ it unchanged. Subclass it in a pytest module and implement
         def make_backend(self):
             return MyBackend(...)
 
+:class:`LoyaltyContract` does the same for the tiers, membership, points,
+referral and contract repositories (P10–P17, P33).
+
 :class:`TouchesContract` does the same for touches, appointments,
 follow-up sequences, wishes, recurring rules and sale credits.
 
@@ -18,6 +21,7 @@ Requires pytest (``pip install clientcare[dev]``).
 """
 
 from clientcare.testing._contract import BackendContract
+from clientcare.testing._loyalty_contract import LoyaltyContract
 from clientcare.testing._touches_contract import TouchesContract
 
-__all__ = ["BackendContract", "TouchesContract"]
+__all__ = ["BackendContract", "LoyaltyContract", "TouchesContract"]
