@@ -10,7 +10,10 @@ child process (so peak memory is the import's own):
 2. the same import on PostgreSQL (clientcare uses COPY through psycopg 3)
    against a plain psycopg COPY of the same CSV (skipped without a server);
 3. customer summary looked up by phone with the full data loaded against the
-   same with 1% of the purchases.
+   same with 1% of the purchases;
+4. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
+   today" on SQLite, from ``bench_cadences.py`` (sizes: ``--daily-customers``,
+   ``--board-touches``).
 
 Prints a table and one JSON line.
 """
@@ -270,6 +273,11 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("CLIENTCARE_BENCH_POSTGRES_URL", DEFAULT_PG))
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL figures")
     parser.add_argument("--batch-size", type=int, default=50_000, help="purchases per import transaction")
+    parser.add_argument("--cadences", action="store_true", help="also run the cadence benchmarks (bench_cadences.py)")
+    parser.add_argument("--cadences-only", action="store_true", help="run only the cadence benchmarks")
+    parser.add_argument("--daily-customers", default="10000,100000", help="daily-run sizes (default 10000,100000)")
+    parser.add_argument("--board-touches", default="10000,1000000", help="board sizes (default 10000,1000000)")
+    parser.add_argument("--board-repeat", type=int, default=50, help="boards timed per size (default 50)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -286,11 +294,18 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    work = Path(tempfile.mkdtemp(prefix="cc-bench-"))
-    try:
-        measure(args, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    if not args.cadences_only:
+        work = Path(tempfile.mkdtemp(prefix="cc-bench-"))
+        try:
+            measure(args, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.cadences or args.cadences_only:
+        import bench_cadences  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+        bench_cadences.measure(
+            bench_cadences.sizes(args.daily_customers), bench_cadences.sizes(args.board_touches), args.board_repeat
+        )
 
 
 def measure(args: argparse.Namespace, work: Path) -> None:
