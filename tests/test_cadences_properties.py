@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,9 +38,11 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.fromisoformat(f"{day.isoformat()}T{hour:02d}:00:00+08:00")
 
 
-def _shop(people: list[dict[str, object]], day: date, playbook: Playbook | None = None) -> clientcare.Clientcare:
+def _shop(
+    people: list[dict[str, object]], day: date, playbook: Playbook | None = None, url: str = "memory://"
+) -> clientcare.Clientcare:
     clock = FixedClock(_at(day - timedelta(days=500)))
-    care = clientcare.connect("memory://", tenant="shop", clock=clock, playbook=playbook)
+    care = clientcare.connect(url, tenant="shop", clock=clock, playbook=playbook)
     care.cadence_ports.roster = clientcare.FixedRoster({None: ["alice", "bob"]})
     for n, person in enumerate(people):
         birthday = person["birthday"]
@@ -71,6 +75,26 @@ def test_daily_run_is_idempotent(people: list[dict[str, object]], day: date) -> 
     assert again.planned == 0
     assert sorted(t.key for t in _all_touches(care)) == before
     assert len(before) == len(set(before))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=customers, day=days)
+def test_daily_run_is_idempotent_on_sqlite(people: list[dict[str, object]], day: date) -> None:
+    """On the SQL adapter (SQLite) too, a second daily run plans nothing and keys stay unique."""
+    care = _shop(people, day, url="sqlite://")
+    try:
+        first = care.daily.run(day)
+        before = sorted(t.key for t in _all_touches(care))
+        assert care.daily.run(day).planned == 0
+        assert sorted(t.key for t in _all_touches(care)) == before
+        assert len(before) == len(set(before)) == first.planned + _planned_by_purchases(before)
+    finally:
+        care.close()
+
+
+def _planned_by_purchases(keys: list[str]) -> int:
+    """Touches the recorded purchases planned before the run (return visits, after-sales)."""
+    return sum(1 for key in keys if key.split("|")[1] in ("return_visit", "after_sales"))
 
 
 @SETTINGS
@@ -132,7 +156,8 @@ def test_rotation_reaches_every_customer_within_its_cycle(
     assert max(load.values()) <= capacity
 
 
-def test_concurrent_workers_plan_each_touch_once() -> None:
+@pytest.mark.parametrize("backend", ["memory", "sqlite file"])
+def test_concurrent_workers_plan_each_touch_once(backend: str, tmp_path: Path) -> None:
     """Four workers running the same day at once (with and without shards) store every touch once."""
     people = [
         {
@@ -144,7 +169,8 @@ def test_concurrent_workers_plan_each_touch_once() -> None:
         for n in range(30)
     ]
     day = date(2026, 3, 1)
-    care = _shop(people, day)  # type: ignore[arg-type]
+    url = "memory://" if backend == "memory" else f"sqlite:///{tmp_path / 'care.db'}"
+    care = _shop(people, day, url=url)  # type: ignore[arg-type]
     errors: list[BaseException] = []
 
     def work(shard: int, shards: int) -> None:

@@ -49,7 +49,7 @@ __all__ = [
     "SqlSaleCreditRepository",
     "SqlTouchRepository",
     "SqlWishRepository",
-    "cadence_repositories",
+    "attach_cadences",
     "skip_locked_supported",
 ]
 
@@ -143,9 +143,9 @@ class SqlTouchRepository(DocumentRepository[Touch]):
         dialect = self._uow.dialect
         if dialect in ("postgresql", "sqlite"):
             stored_ids = self._insert_skipping_known(ordered, dialect)
-            stored = [touch for touch in ordered if touch.id in stored_ids]
         else:
-            stored = self._insert_row_by_row(ordered)
+            stored_ids = {touch.id for touch in self._insert_row_by_row(ordered)}
+        stored = [touch for touch in fresh.values() if touch.id in stored_ids]  # in the order given
         for touch in stored:
             self._uow.wrote(self.table.name, touch)
             self._track(touch)
@@ -456,13 +456,11 @@ class SqlSaleCreditRepository(DocumentRepository[SaleCredit]):
         )
 
 
-def cadence_repositories(uow: SqlUnitOfWork) -> dict[str, Any]:
-    """Fresh follow-up repositories for ``uow``, by unit-of-work attribute name."""
-    return {
-        "touches": SqlTouchRepository(uow),
-        "appointments": SqlAppointmentRepository(uow),
-        "follow_ups": SqlFollowUpRepository(uow),
-        "wishes": SqlWishRepository(uow),
-        "recurring": SqlRecurringRuleRepository(uow),
-        "sale_credits": SqlSaleCreditRepository(uow),
-    }
+def attach_cadences(uow: SqlUnitOfWork) -> None:
+    """Give ``uow`` fresh follow-up repositories (called whenever it begins)."""
+    uow.touches = SqlTouchRepository(uow)
+    uow.appointments = SqlAppointmentRepository(uow)
+    uow.follow_ups = SqlFollowUpRepository(uow)
+    uow.wishes = SqlWishRepository(uow)
+    uow.recurring = SqlRecurringRuleRepository(uow)
+    uow.sale_credits = SqlSaleCreditRepository(uow)

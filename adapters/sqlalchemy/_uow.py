@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from clientcare._aggregate import Aggregate
+from clientcare.adapters.sqlalchemy._cadences import attach_cadences
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._loyalty import attach as attach_loyalty
 from clientcare.adapters.sqlalchemy._repos import (
@@ -160,11 +161,12 @@ class SqlUnitOfWork(UnitOfWork):
         self.notes = SqlNoteRepository(self)
         self.outbox = SqlOutbox(self)
         self.written = {}
-        from clientcare.adapters.sqlalchemy._cadences import cadence_repositories  # noqa: PLC0415
         from clientcare.adapters.sqlalchemy._documents import bridge_repositories  # noqa: PLC0415 - memory code
 
-        for name, repository in {**bridge_repositories(self), **cadence_repositories(self)}.items():
+        for name, repository in bridge_repositories(self).items():
             setattr(self, name, repository)
+        # Touches, appointments, sequences, wishes, recurring rules, sale credits (P20-P35).
+        attach_cadences(self)
         # Tiers, membership, points, referrals, contracts (P10-P17, P33).
         attach_loyalty(self)
 
