@@ -49,6 +49,7 @@ class DocumentStore:
         self._uow = uow
         self._table = table
         self.seen: list[Aggregate] = []
+        self._seen_ids: set[int] = set()
 
     # -- reading ---------------------------------------------------------------
     def _select(self, *conditions: Any) -> list[Aggregate]:
@@ -69,7 +70,8 @@ class DocumentStore:
         yield from self._select()
 
     def _track(self, obj: Any) -> Any:
-        if not any(s is obj for s in self.seen):
+        if id(obj) not in self._seen_ids:  # identities in a set: no quadratic scan of ``seen``
+            self._seen_ids.add(id(obj))
             self.seen.append(obj)
         return obj
 
