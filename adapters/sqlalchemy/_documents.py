@@ -1,7 +1,6 @@
 """A bridge for aggregates that have no typed tables yet.
 
-Complaints, standard answers, assessments, improvement plans, surveys,
-touches, appointments, follow-up sequences, wishes, recurring rules and sale
+Touches, appointments, follow-up sequences, wishes, recurring rules and sale
 credits were added to the core with in-memory repositories. Until each gets
 its own typed table and :class:`DocumentRepository` (docs/sql.md, "Adding an
 aggregate"), they are kept here as JSON documents in one table,
@@ -207,22 +206,12 @@ def _classes() -> dict[str, Any]:
     if _CLASSES:
         return _CLASSES
     from clientcare._appointments import Appointment  # noqa: PLC0415
-    from clientcare._assessments import Assessment, ImprovementPlan  # noqa: PLC0415
     from clientcare._cadences import FollowUp, RecurringRule, SaleCredit, Wish  # noqa: PLC0415
-    from clientcare._complaints import Complaint, StandardAnswer  # noqa: PLC0415
-    from clientcare._surveys import SurveyResponse  # noqa: PLC0415
     from clientcare._touches import Touch  # noqa: PLC0415
-    from clientcare.adapters.memory import _assessments as ma  # noqa: PLC0415
-    from clientcare.adapters.memory import _complaints as mc  # noqa: PLC0415
     from clientcare.adapters.memory import _touches as mt  # noqa: PLC0415
 
     _CLASSES.update(
         {
-            "assessments": (_bridge(ma.MemoryAssessmentRepository, Assessment), "assessments"),
-            "improvement_plans": (_bridge(ma.MemoryImprovementPlanRepository, ImprovementPlan), "improvement_plans"),
-            "surveys": (_bridge(ma.MemorySurveyRepository, SurveyResponse), "survey_responses"),
-            "complaints": (_bridge(mc.MemoryComplaintRepository, Complaint), "complaints"),
-            "standard_answers": (_bridge(mc.MemoryStandardAnswerRepository, StandardAnswer), "standard_answers"),
             "touches": (_bridge(mt.MemoryTouchRepository, Touch, lambda touch: touch.key, _IndexedTouches), "touches"),
             "appointments": (_bridge(mt.MemoryAppointmentRepository, Appointment), "appointments"),
             "follow_ups": (_bridge(mt.MemoryFollowUpRepository, FollowUp), "follow_ups"),
