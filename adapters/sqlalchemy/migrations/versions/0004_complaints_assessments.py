@@ -200,8 +200,20 @@ _documents = sa.table(
 )
 
 
+#: Key columns that need their type to be written as the adapter writes them
+#: (SQLite compares timestamps as text: ``2026-01-05 02:00:00.000000``).
+_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+    **{
+        name: sa.DateTime()
+        for name in ("received_at", "updated_at", "assessed_at", "opened_at", "closed_at", "answered_at")
+    },
+    **{name: sa.Boolean() for name in ("is_open", "key_customer")},
+}
+
+
 def _typed(name: str, *columns: str) -> sa.TableClause:
-    return sa.table(name, *(sa.column(c) for c in ("tenant", "id", "version", "document", *columns)))
+    names = ("tenant", "id", "version", "document", *columns)
+    return sa.table(name, *(sa.column(c, _TYPES.get(c)) for c in names))
 
 
 def _pages(bind: sa.Connection, table: sa.TableClause, *conditions: Any) -> Iterator[list[Any]]:
@@ -225,7 +237,7 @@ def _move_out(bind: sa.Connection) -> None:
         sa.column("tenant"),
         sa.column("role"),
         sa.column("assessment_id"),
-        sa.column("assessed_at"),
+        sa.column("assessed_at", sa.DateTime()),
     )
     for kind, (name, key_columns) in _KINDS.items():
         for rows in _pages(bind, _documents, _documents.c.kind == kind):
