@@ -1,0 +1,17 @@
+"""The README's usage example runs as written (on the in-memory backend)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_example_runs() -> None:
+    """The first code block under "Use it" executes without error."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"## Use it\n\n```python\n(.*?)```", text, re.S)
+    assert match is not None
+    code = match.group(1).replace('"sqlite:///care.db"', '"memory://"')
+    exec(compile(code, "README.md", "exec"), {})
