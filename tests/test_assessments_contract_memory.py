@@ -1,7 +1,7 @@
 """The assessments repository contract on the in-memory adapter."""
 
 from clientcare.adapters.memory import MemoryBackend
-from clientcare.testing._assessments_contract import AssessmentsContract
+from clientcare.testing import AssessmentsContract
 
 
 class TestMemoryAssessments(AssessmentsContract):

@@ -1,17 +1,15 @@
 """A bridge for aggregates that have no typed tables yet.
 
-Complaints, standard answers, assessments, improvement plans and surveys
-were added to the core with in-memory repositories. Until each gets
-its own typed table and :class:`DocumentRepository` (docs/sql.md, "Adding an
-aggregate"; the follow-up area already moved out, see ``_cadences.py``),
-they are kept here as JSON documents in one table,
+No aggregate uses it at the moment: complaints, assessments and the
+follow-up area moved to typed tables (``_complaints.py``,
+``_assessments.py``, ``_cadences.py``). It stays for the next aggregate
+added to the core before its table (docs/sql.md, "Adding an aggregate"):
+a kind listed in :func:`_classes` is kept as JSON documents in one table,
 ``cc_documents`` (tenant, kind, id), with the same tenant scoping, version
-check and unique key as everywhere else.
-
-Their lookups reuse the in-memory adapter's query code, which filters in
-Python: each lookup reads all of the tenant's documents of that kind. That
-is correct and fine for a shop, but not indexed; replace a kind with a typed
-table before it grows large.
+check and unique key as everywhere else, and its lookups reuse the
+in-memory adapter's query code, which filters in Python: each lookup reads
+all of the tenant's documents of that kind. That is correct and fine for a
+shop, but not indexed; give a kind a typed table before it grows large.
 """
 
 from __future__ import annotations
@@ -173,21 +171,7 @@ def _classes() -> dict[str, Any]:
     """Attribute name -> (bridged class, table kind), built on first use (not at import)."""
     if _CLASSES:
         return _CLASSES
-    from clientcare._assessments import Assessment, ImprovementPlan  # noqa: PLC0415
-    from clientcare._complaints import Complaint, StandardAnswer  # noqa: PLC0415
-    from clientcare._surveys import SurveyResponse  # noqa: PLC0415
-    from clientcare.adapters.memory import _assessments as ma  # noqa: PLC0415
-    from clientcare.adapters.memory import _complaints as mc  # noqa: PLC0415
-
-    _CLASSES.update(
-        {
-            "assessments": (_bridge(ma.MemoryAssessmentRepository, Assessment), "assessments"),
-            "improvement_plans": (_bridge(ma.MemoryImprovementPlanRepository, ImprovementPlan), "improvement_plans"),
-            "surveys": (_bridge(ma.MemorySurveyRepository, SurveyResponse), "survey_responses"),
-            "complaints": (_bridge(mc.MemoryComplaintRepository, Complaint), "complaints"),
-            "standard_answers": (_bridge(mc.MemoryStandardAnswerRepository, StandardAnswer), "standard_answers"),
-        }
-    )
+    # Bridge a kind with: _CLASSES["attribute"] = (_bridge(MemoryXRepository, X), "kind")
     return _CLASSES
 
 

@@ -13,7 +13,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from clientcare._aggregate import Aggregate
+from clientcare.adapters.sqlalchemy._assessments import attach as attach_assessments
 from clientcare.adapters.sqlalchemy._cadences import attach_cadences
+from clientcare.adapters.sqlalchemy._complaints import attach as attach_complaints
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._loyalty import attach as attach_loyalty
 from clientcare.adapters.sqlalchemy._repos import (
@@ -169,6 +171,9 @@ class SqlUnitOfWork(UnitOfWork):
         attach_cadences(self)
         # Tiers, membership, points, referrals, contracts (P10-P17, P33).
         attach_loyalty(self)
+        # Complaints and standard answers (P40-P52); assessments, plans, surveys (P60-P62, P65).
+        attach_complaints(self)
+        attach_assessments(self)
 
     @property
     def connection(self) -> Connection:

@@ -418,10 +418,11 @@ class SurveyRepository(Protocol):
 class ComplaintRepository(Protocol):
     """Complaints of one tenant (P40-P52).
 
-    A SQL adapter keeps tenant, id, customer_id, status, severity,
-    key_customer, category, received_at, next_due, signal reference and the
-    count of open corrective actions as columns (for the queries below) and
-    the rest of the record, timeline included, as one JSON document.
+    A SQL adapter keeps tenant, id, customer_id, status (and whether it is
+    open), severity, key_customer, category, received_at, the signal source
+    and reference (a unique key) and the counts of corrective actions as
+    columns (for the queries below) and the rest of the record, timeline
+    included, as one JSON document.
     """
 
     seen: list[Aggregate]

@@ -267,7 +267,7 @@ def test_done_and_manual_touches_are_never_leased(backend: SqlBackend) -> None:
 
 # -- the data migration ------------------------------------------------------------------
 def _bridge_rows() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One aggregate of each moved kind, as the bridge stored them before migration 0004."""
+    """One aggregate of each moved kind, as the bridge stored them before migration 0005."""
     touch = _touch(automated=True)
     touch.lease_owner, touch.lease_until = "w1", T0 + timedelta(minutes=5)
     objects: dict[str, Any] = {
@@ -309,10 +309,10 @@ def _downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(_config(conn), revision)  # type: ignore[arg-type]
 
 
-def test_migration_0004_moves_the_bridge_documents_to_their_tables_and_back(sql_engine: Engine) -> None:
+def test_migration_0005_moves_the_bridge_documents_to_their_tables_and_back(sql_engine: Engine) -> None:
     """Documents stored by the bridge read back unchanged from the typed tables, and return on downgrade."""
     _run(sql_engine, "base")
-    upgrade(sql_engine, "0003")
+    upgrade(sql_engine, "0004")
     objects, rows = _bridge_rows()
     documents = t.documents
     with sql_engine.begin() as conn:
@@ -335,7 +335,7 @@ def test_migration_0004_moves_the_bridge_documents_to_their_tables_and_back(sql_
         assert [x.id for x in uow.wishes.open_for("QY-1")] == [objects["wishes"].id]
         assert [x.id for x in uow.recurring.active_on(D0 + timedelta(days=100))] == [objects["recurring"].id]
         assert [x.id for x in uow.sale_credits.between(T0, T0 + timedelta(seconds=1))] == ["purchase-1"]
-    _downgrade(sql_engine, "0003")
+    _downgrade(sql_engine, "0004")
     with sql_engine.connect() as conn:
         back = {
             row.kind: row

@@ -11,6 +11,10 @@ it unchanged. Subclass it in a pytest module and implement
         def make_backend(self):
             return MyBackend(...)
 
+:class:`ComplaintRepositoryContract` does the same for complaints and standard
+answers (P40–P52), and :class:`AssessmentsContract` for assessments,
+improvement plans and survey answers (P60–P62, P65).
+
 :class:`LoyaltyContract` does the same for the tiers, membership, points,
 referral and contract repositories (P10–P17, P33).
 
@@ -20,8 +24,16 @@ follow-up sequences, wishes, recurring rules and sale credits.
 Requires pytest (``pip install clientcare[dev]``).
 """
 
+from clientcare.testing._assessments_contract import AssessmentsContract
+from clientcare.testing._complaints_contract import ComplaintRepositoryContract
 from clientcare.testing._contract import BackendContract
 from clientcare.testing._loyalty_contract import LoyaltyContract
 from clientcare.testing._touches_contract import TouchesContract
 
-__all__ = ["BackendContract", "LoyaltyContract", "TouchesContract"]
+__all__ = [
+    "AssessmentsContract",
+    "BackendContract",
+    "ComplaintRepositoryContract",
+    "LoyaltyContract",
+    "TouchesContract",
+]

@@ -115,6 +115,31 @@ class AssessmentsContract:
             assert [a.id for a in uow.assessments.awaiting_review("marketing_director")] == [first.id]
             assert len(uow.assessments.awaiting_review("marketing_manager")) == 2
 
+    def test_answers_and_late_routing_update_the_review_queues(self, backend: Backend) -> None:
+        """Answering takes an assessment off that role's queue only; routing it later puts it on one."""
+        routed, later = _assessment(self.tenant, "c1"), _assessment(self.tenant, "c2", at=T0 + timedelta(days=1))
+        routed.route(["marketing_director", "marketing_manager"], at=T0)
+        with backend.unit_of_work(self.tenant) as uow:
+            uow.assessments.add(routed)
+            uow.assessments.add(later)
+            uow.commit()
+        with backend.unit_of_work(self.tenant) as uow:
+            assert uow.assessments.awaiting_review("sales") == []
+            loaded = uow.assessments.get(routed.id)
+            loaded.answer("marketing_director", answer="同意", by="d1", at=T0)
+            uow.assessments.save(loaded)
+            newer = uow.assessments.get(later.id)
+            newer.route(["marketing_manager"], at=T0 + timedelta(days=1))
+            uow.assessments.save(newer)
+            uow.commit()
+        with backend.unit_of_work(self.tenant) as uow:
+            assert uow.assessments.awaiting_review("marketing_director") == []
+            assert [a.id for a in uow.assessments.awaiting_review("marketing_manager")] == [routed.id, later.id]
+        with backend.unit_of_work(self.other_tenant) as uow:
+            assert uow.assessments.awaiting_review("marketing_manager") == []
+            assert uow.assessments.latest_per_customer() == {}
+            assert uow.assessments.for_customer("c1") == []
+
     def test_assessments_are_tenant_scoped_and_versioned(self, backend: Backend) -> None:
         """Another tenant cannot read it; a stale copy cannot overwrite a newer one."""
         assessment = _assessment(self.tenant, "c1")

@@ -1,7 +1,7 @@
 """Typed tables for the follow-up area: touches, appointments, sequences, wishes, rules, sale credits.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-25
 
 Their documents move out of the bridge table ``cc_documents``: each row is
@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
