@@ -8,18 +8,17 @@ attributes); runnable on its own by subclassing and implementing
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
-from clientcare import serialization
 from clientcare._assessment_rules import FormTemplate, SurveyRules
 from clientcare._assessments import Assessment, ImprovementPlan, Measure, Reading
 from clientcare._surveys import AttributeAnswer, SurveyResponse
 from clientcare.errors import ConcurrencyConflict, NotFound
 from clientcare.ports import Backend
+from clientcare.testing._base import ContractBase, state
 
 __all__ = ["AssessmentsContract"]
 
@@ -50,29 +49,8 @@ def _response(tenant: str, customer_id: str, *, segment: str = "A", at: datetime
     )
 
 
-def _state(obj: object) -> object:
-    data = serialization.unstructure(obj)
-    if isinstance(data, dict):
-        data.pop("version", None)
-    return data
-
-
-class AssessmentsContract:
+class AssessmentsContract(ContractBase):
     """What every backend must do with assessments, plans and survey answers."""
-
-    tenant = "contract-a"
-    other_tenant = "contract-b"
-
-    def make_backend(self) -> Backend:
-        """Return a fresh, empty backend (override in your test module)."""
-        raise NotImplementedError
-
-    @pytest.fixture
-    def backend(self) -> Iterator[Backend]:
-        """A fresh backend per test, closed afterwards."""
-        backend = self.make_backend()
-        yield backend
-        backend.close()
 
     def test_assessment_round_trips(self, backend: Backend) -> None:
         """A stored assessment reads back with every row, review and override intact."""
@@ -85,7 +63,7 @@ class AssessmentsContract:
             uow.commit()
         with backend.unit_of_work(self.tenant) as uow:
             loaded = uow.assessments.get(assessment.id)
-        assert _state(loaded) == _state(assessment)
+        assert state(loaded) == state(assessment)
 
     def test_assessments_newest_first_and_latest_per_customer(self, backend: Backend) -> None:
         """for_customer is newest first; latest_per_customer picks each customer's newest."""
@@ -171,7 +149,7 @@ class AssessmentsContract:
             uow.commit()
         with backend.unit_of_work(self.tenant) as uow:
             loaded = uow.improvement_plans.open_for_customer("c1")
-            assert loaded is not None and _state(loaded) == _state(plan)
+            assert loaded is not None and state(loaded) == state(plan)
             loaded.close(at=T0)
             uow.improvement_plans.save(loaded)
             uow.commit()
@@ -188,7 +166,7 @@ class AssessmentsContract:
             uow.surveys.add(late)
             uow.commit()
         with backend.unit_of_work(self.tenant) as uow:
-            assert _state(uow.surveys.get(early.id)) == _state(early)
+            assert state(uow.surveys.get(early.id)) == state(early)
             assert [r.id for r in uow.surveys.answered_between()] == [early.id, late.id]
             assert [r.id for r in uow.surveys.answered_between(T0 + timedelta(days=1))] == [late.id]
             assert [r.id for r in uow.surveys.answered_between(until=T0 + timedelta(days=10))] == [early.id]

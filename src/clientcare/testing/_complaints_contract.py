@@ -7,17 +7,16 @@ Runs unchanged on every adapter that stores complaints: subclass
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from clientcare import serialization
 from clientcare._calendar import BusinessCalendar
 from clientcare._complaints import Category, Complaint, StandardAnswer
 from clientcare.errors import ConcurrencyConflict, NotFound
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend
+from clientcare.testing._base import ContractBase, state
 
 __all__ = ["ComplaintRepositoryContract"]
 
@@ -57,29 +56,8 @@ def _close(complaint: Complaint, at: datetime) -> None:
     complaint.pull_events()
 
 
-def _state(obj: object) -> object:
-    data = serialization.unstructure(obj)
-    if isinstance(data, dict):
-        data.pop("version", None)
-    return data
-
-
-class ComplaintRepositoryContract:
+class ComplaintRepositoryContract(ContractBase):
     """What every backend's complaint and standard-answer repositories must do."""
-
-    tenant = "contract-a"
-    other_tenant = "contract-b"
-
-    def make_backend(self) -> Backend:
-        """A fresh, empty backend (override in your test module)."""
-        raise NotImplementedError
-
-    @pytest.fixture
-    def backend(self) -> Iterator[Backend]:
-        """A fresh backend per test, closed afterwards."""
-        backend = self.make_backend()
-        yield backend
-        backend.close()
 
     def _add(self, backend: Backend, *complaints: Complaint, tenant: str | None = None) -> None:
         with backend.unit_of_work(tenant or self.tenant) as uow:
@@ -95,7 +73,7 @@ class ComplaintRepositoryContract:
         self._add(backend, complaint)
         with backend.unit_of_work(self.tenant) as uow:
             back = uow.complaints.get(complaint.id)
-        assert _state(back) == _state(complaint)
+        assert state(back) == state(complaint)
         with backend.unit_of_work(self.other_tenant) as other:
             with pytest.raises(NotFound):
                 other.complaints.get(complaint.id)
@@ -209,6 +187,6 @@ class ComplaintRepositoryContract:
         with backend.unit_of_work(self.tenant) as uow:
             assert [a.id for a in uow.standard_answers.for_category(Category.PRICE)] == [entry.id, later.id]
             assert uow.standard_answers.for_category(Category.OTHER) == []
-            assert _state(uow.standard_answers.get(entry.id)) == _state(entry)
+            assert state(uow.standard_answers.get(entry.id)) == state(entry)
         with backend.unit_of_work(self.other_tenant) as uow:
             assert uow.standard_answers.for_category(Category.PRICE) == []

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
-from clientcare import serialization
 from clientcare._customers import Channel, ConsentMethod, Customer, DataSource, Purpose
 from clientcare._notes import Note
 from clientcare._purchases import Purchase, PurchaseKind, PurchaseLine
 from clientcare._values import Money
 from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
 from clientcare.ports import Backend
+from clientcare.testing._base import ContractBase, state
 
 __all__ = ["BackendContract"]
 
@@ -34,29 +33,8 @@ def _sale(
     )
 
 
-def _state(obj: object) -> object:
-    data = serialization.unstructure(obj)
-    if isinstance(data, dict):
-        data.pop("version", None)
-    return data
-
-
-class BackendContract:
+class BackendContract(ContractBase):
     """What every backend must do. Subclasses implement :meth:`make_backend`."""
-
-    tenant = "contract-a"
-    other_tenant = "contract-b"
-
-    def make_backend(self) -> Backend:
-        """Return a fresh, empty backend (override in your test module)."""
-        raise NotImplementedError
-
-    @pytest.fixture
-    def backend(self) -> Iterator[Backend]:
-        """A fresh backend per test, closed afterwards."""
-        backend = self.make_backend()
-        yield backend
-        backend.close()
 
     def _store(self, backend: Backend, *objs: Customer | Purchase | Note, tenant: str | None = None) -> None:
         with backend.unit_of_work(tenant or self.tenant) as uow:
@@ -81,7 +59,7 @@ class BackendContract:
         self._store(backend, customer)
         with backend.unit_of_work(self.tenant) as uow:
             loaded = uow.customers.get(customer.id)
-        assert _state(loaded) == _state(customer)
+        assert state(loaded) == state(customer)
         assert loaded.version == 1
 
     def test_missing_customer_is_not_found(self, backend: Backend) -> None:
@@ -219,7 +197,7 @@ class BackendContract:
         with backend.unit_of_work(self.tenant) as uow:
             loaded = uow.purchases.get(sale.id)
             by_receipt = uow.purchases.by_receipt("POS-1")
-        assert _state(loaded) == _state(sale)
+        assert state(loaded) == state(sale)
         assert by_receipt is not None and by_receipt.id == sale.id
 
     def test_duplicate_receipt_is_refused(self, backend: Backend) -> None:

@@ -8,13 +8,12 @@ attitude facts must equal the core's reference functions on the same data.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
-from clientcare import serialization
 from clientcare._customers import Customer
 from clientcare._membership import Contract, Membership
 from clientcare._points import EntryKind, PointsAccount
@@ -33,35 +32,18 @@ from clientcare._values import Money
 from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
 from clientcare.playbook import AbcRules, MembershipRules, PointsRules, SegmentRules
 from clientcare.ports import Backend
+from clientcare.testing._base import ContractBase, state
 
 __all__ = ["LoyaltyContract"]
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 
 
-def _state(obj: object) -> object:
-    data = serialization.unstructure(obj)
-    if isinstance(data, dict):
-        data.pop("version", None)
-    return data
-
-
-class LoyaltyContract:
+class LoyaltyContract(ContractBase):
     """What every backend offering the loyalty repositories must do."""
 
     tenant = "loyalty-a"
     other_tenant = "loyalty-b"
-
-    def make_backend(self) -> Backend:
-        """Return a fresh, empty backend (override in your test module)."""
-        raise NotImplementedError
-
-    @pytest.fixture
-    def backend(self) -> Iterator[Backend]:
-        """A fresh backend per test, closed afterwards."""
-        backend = self.make_backend()
-        yield backend
-        backend.close()
 
     def _customers(self, backend: Backend, count: int, tenant: str | None = None) -> list[Customer]:
         tenant = tenant or self.tenant
@@ -252,7 +234,7 @@ class LoyaltyContract:
             a = first.memberships.get(customer.id)
         with second:
             b = second.memberships.get(customer.id)
-        assert _state(a) == _state(membership)
+        assert state(a) == state(membership)
         with first:
             a.join_club(at=T0)
             first.memberships.save(a)
@@ -335,7 +317,7 @@ class LoyaltyContract:
             uow.commit()
         with backend.unit_of_work(self.tenant) as uow:
             loaded = uow.contracts.get(contract.id)
-            assert _state(loaded) == _state(contract)
+            assert state(loaded) == state(contract)
             loaded.renew(until=T0 + timedelta(days=730))
             uow.contracts.save(loaded)
             uow.commit()

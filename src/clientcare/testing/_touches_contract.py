@@ -7,19 +7,18 @@ and implement ``make_backend``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
-from clientcare import serialization
 from clientcare._appointments import Appointment
 from clientcare._cadences import FollowUp, RecurringRule, SaleCredit, Wish
 from clientcare._customers import Channel, Customer
 from clientcare._touches import Outcome, Precision, Touch, TouchReason, TouchStatus
 from clientcare.errors import DuplicateRecord
 from clientcare.ports import Backend
+from clientcare.testing._base import ContractBase, state
 
 __all__ = ["TouchesContract"]
 
@@ -52,29 +51,8 @@ def _touch(
     )
 
 
-def _state(obj: object) -> object:
-    data = serialization.unstructure(obj)
-    if isinstance(data, dict):
-        data.pop("version", None)
-    return data
-
-
-class TouchesContract:
+class TouchesContract(ContractBase):
     """What every backend must do for touches, appointments, sequences, wishes, rules and credits."""
-
-    tenant = "contract-a"
-    other_tenant = "contract-b"
-
-    def make_backend(self) -> Backend:
-        """Return a fresh, empty backend (override in your test module)."""
-        raise NotImplementedError
-
-    @pytest.fixture
-    def backend(self) -> Iterator[Backend]:
-        """A fresh backend per test, closed afterwards."""
-        backend = self.make_backend()
-        yield backend
-        backend.close()
 
     @pytest.fixture
     def customer_id(self, backend: Backend) -> str:
@@ -97,7 +75,7 @@ class TouchesContract:
         self._add(backend, touch)
         with backend.unit_of_work(self.tenant) as uow:
             again = uow.touches.get(touch.id)
-            assert _state(again) == _state(touch)
+            assert state(again) == state(touch)
             assert uow.touches.by_key(touch.key) is not None
 
     def test_add_new_skips_known_keys(self, backend: Backend, customer_id: str) -> None:
