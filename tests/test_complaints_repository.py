@@ -1,6 +1,6 @@
 """The complaint repositories' contract (clientcare.testing), run on the in-memory adapter.
 
-The SQL adapter runs the same contract in tests/sql/test_complaints_assessments_sql.py.
+The SQL adapter runs the same contract in tests/sql/test_contracts_sql.py.
 """
 
 from __future__ import annotations
