@@ -325,30 +325,28 @@ class Touch(Aggregate):
     def skip(self, *, why: str, by: str, at: datetime) -> None:
         """Not done on purpose, with a reason (no consent, customer away, ...)."""
         self._require_open("skip")
-        self.status = TouchStatus.SKIPPED
-        self.status_reason = clean_text(why, "why", limit=200)
-        self.closed_at, self.closed_by = aware(at, "at"), by
-        self.lease_owner = self.lease_until = None
-        self.record(
-            TouchSkipped(
-                tenant=self.tenant,
-                occurred_at=at,
-                touch_id=self.id,
-                customer_id=self.customer_id,
-                reason=self.reason.value,
-                why=self.status_reason,
-            )
-        )
+        self._close_without_outcome(TouchStatus.SKIPPED, TouchSkipped, why=why, by=by, at=at)
 
     def cancel(self, *, why: str, by: str, at: datetime) -> None:
         """No longer wanted (a purchase stopped the sequence, an opt-out)."""
         self._require_open("cancel")
-        self.status = TouchStatus.CANCELLED
+        self._close_without_outcome(TouchStatus.CANCELLED, TouchCancelled, why=why, by=by, at=at)
+
+    def _close_without_outcome(
+        self,
+        status: TouchStatus,
+        event: type[TouchSkipped] | type[TouchCancelled],
+        *,
+        why: str,
+        by: str,
+        at: datetime,
+    ) -> None:
+        self.status = status
         self.status_reason = clean_text(why, "why", limit=200)
         self.closed_at, self.closed_by = aware(at, "at"), by
         self.lease_owner = self.lease_until = None
         self.record(
-            TouchCancelled(
+            event(
                 tenant=self.tenant,
                 occurred_at=at,
                 touch_id=self.id,
