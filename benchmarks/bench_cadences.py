@@ -38,12 +38,12 @@ from sqlalchemy import Engine, insert
 
 import clientcare
 from clientcare import serialization
-from clientcare._customers import Channel, Customer
-from clientcare._touches import Precision, Touch, TouchReason
 from clientcare.adapters.clock import FixedClock
 from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine, upgrade
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
+from clientcare.cadences._touches import Precision, Touch, TouchReason
+from clientcare.customers._model import Channel, Customer
 
 TENANT = "bench"
 ZONE = timezone(timedelta(hours=8))

@@ -43,12 +43,12 @@ import psycopg
 from sqlalchemy import create_engine, make_url, text
 
 import clientcare
-from clientcare._customers import Customer
 from clientcare.adapters.clock import FixedClock
 from clientcare.adapters.sqlalchemy import create_clientcare_engine, upgrade
 from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
 from clientcare.adapters.sqlalchemy._migrate import _run
 from clientcare.adapters.sqlalchemy._tables import customers as customers_table
+from clientcare.customers._model import Customer
 
 TENANT = "bench"
 ZONE = timezone(timedelta(hours=8))

@@ -26,10 +26,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from clientcare._customers import Customer
-from clientcare._segments import AbcLabel, abc_labels
 from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine, upgrade
 from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
+from clientcare.customers._model import Customer
+from clientcare.loyalty._tiers import AbcLabel, abc_labels
 from clientcare.playbook import AbcRules
 
 T = TypeVar("T")

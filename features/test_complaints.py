@@ -9,8 +9,8 @@ from conftest import capture, customer_named
 from pytest_bdd import given, parsers, scenarios, then, when
 
 import clientcare
-from clientcare._complaints import Promise
 from clientcare.adapters.clock import FixedClock
+from clientcare.complaints._model import Promise
 from clientcare.errors import ClientcareError
 from clientcare.events import SilentComplaintSignal
 

@@ -22,8 +22,8 @@ from clientcare import (
     Standing,
     serialization,
 )
-from clientcare._assessments import Reading, score_form
 from clientcare.adapters.clock import FixedClock
+from clientcare.assessments._model import Reading, score_form
 from clientcare.errors import InvalidTransition, PlaybookError, RuleViolation, ValidationError
 
 CENT = Decimal("0.01")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clientcare._calendar import BusinessCalendar
 from clientcare.errors import PlaybookError, ValidationError
+from clientcare.kernel._calendar import BusinessCalendar
 from clientcare.playbook import BusinessHours, Playbook
 
 CN = BusinessCalendar.from_playbook(Playbook.default())

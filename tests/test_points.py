@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import clientcare
-from clientcare._points import EntryKind, PointsAccount, points_for
 from clientcare.adapters.clock import FixedClock
 from clientcare.errors import ConcurrencyConflict, RuleViolation
+from clientcare.loyalty._points import EntryKind, PointsAccount, points_for
 from clientcare.playbook import PointsRules
 
 NOW = datetime.fromisoformat("2026-01-05T10:00:00+08:00")

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import clientcare
 from clientcare import AttributeAnswer, Playbook, SurveyRules, serialization
-from clientcare._surveys import SurveyResponse, nps
 from clientcare.adapters.clock import FixedClock
+from clientcare.assessments._surveys import SurveyResponse, nps
 from clientcare.errors import PlaybookError, ValidationError
 from clientcare.events import SilentComplaintSignal
 

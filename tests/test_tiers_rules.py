@@ -13,9 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import clientcare
-from clientcare._assessment_sources import ReferralHistory, TierLookup
-from clientcare._membership import Membership, qualifying_level, review_due, review_target
-from clientcare._segments import (
+from clientcare.adapters.clock import FixedClock
+from clientcare.assessments._sources import ReferralHistory, TierLookup
+from clientcare.errors import PlaybookError
+from clientcare.loyalty._membership import Membership, qualifying_level, review_due, review_target
+from clientcare.loyalty._tiers import (
     AbcLabel,
     Attitude,
     AttitudeFacts,
@@ -27,8 +29,6 @@ from clientcare._segments import (
     priority_of,
     stage_of,
 )
-from clientcare.adapters.clock import FixedClock
-from clientcare.errors import PlaybookError
 from clientcare.playbook import AbcRules, MemberLevel, MembershipRules, Playbook, PointsRules, SegmentRules
 
 NOW = datetime.fromisoformat("2026-01-05T10:00:00+08:00")

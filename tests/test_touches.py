@@ -7,14 +7,14 @@ from datetime import date, datetime, timedelta
 import pytest
 
 import clientcare
-from clientcare._cadences import RecurringRule, holidays_between
-from clientcare._customers import Channel
-from clientcare._texts import Texts
-from clientcare._touches import Outcome, Precision, Touch, TouchReason, TouchStatus
 from clientcare.adapters.clock import FixedClock
 from clientcare.adapters.notifiers import RecordingNotifier
+from clientcare.cadences._sequences import RecurringRule, holidays_between
+from clientcare.cadences._touches import Outcome, Precision, Touch, TouchReason, TouchStatus
+from clientcare.customers._model import Channel
 from clientcare.errors import InvalidTransition, PlaybookError, ValidationError
 from clientcare.events import SilentComplaintSignal, TouchRescheduled
+from clientcare.kernel._texts import Texts
 from clientcare.playbook import ContactRules, Playbook
 
 T0 = datetime.fromisoformat("2026-01-05T10:00:00+08:00")

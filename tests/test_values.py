@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clientcare import Money
-from clientcare._values import normalise_email, normalise_phone
 from clientcare.errors import ValidationError
+from clientcare.kernel._values import normalise_email, normalise_phone
 
 amounts = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from clientcare._assessments import Assessment, ImprovementPlan
-from clientcare._surveys import SurveyResponse
 from clientcare.adapters.memory._backend import MemoryRepository
+from clientcare.assessments._model import Assessment, ImprovementPlan
+from clientcare.assessments._surveys import SurveyResponse
 
 __all__ = ["MemoryAssessmentRepository", "MemoryImprovementPlanRepository", "MemorySurveyRepository"]
 

@@ -10,13 +10,13 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from clientcare import serialization
-from clientcare._aggregate import Aggregate
-from clientcare._customers import Customer
-from clientcare._notes import Note
-from clientcare._purchases import CustomerFigures, Purchase, PurchaseKind, figures_from
+from clientcare.customers._model import Customer
+from clientcare.customers._notebook import Note
 from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
 from clientcare.events import DomainEvent
+from clientcare.kernel._aggregate import Aggregate
 from clientcare.ports import OutboxMessage, UnitOfWork
+from clientcare.purchases._model import CustomerFigures, Purchase, PurchaseKind, figures_from
 
 __all__ = ["MemoryBackend", "MemoryUnitOfWork", "open_backend"]
 
@@ -84,7 +84,6 @@ class MemoryRepository(Generic[A]):
     def __init__(self, uow: MemoryUnitOfWork, table: str) -> None:
         self._uow = uow
         self._table = table
-        self.seen: list[Aggregate] = []
 
     def _rows(self) -> Iterator[A]:
         committed = self._uow._committed(self._table)
@@ -97,8 +96,7 @@ class MemoryRepository(Generic[A]):
             yield row  # type: ignore[misc]
 
     def _track(self, obj: A) -> A:
-        if not any(s is obj for s in self.seen):
-            self.seen.append(obj)
+        self._uow.track(obj)
         return obj
 
     def _check_unique(self, obj: A) -> None:

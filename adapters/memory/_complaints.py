@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from clientcare._complaints import Category, Complaint, StandardAnswer
 from clientcare.adapters.memory._backend import MemoryRepository
+from clientcare.complaints._model import Category, Complaint, StandardAnswer
 
 __all__ = ["MemoryComplaintRepository", "MemoryStandardAnswerRepository"]
 

@@ -12,13 +12,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from clientcare._aggregate import Aggregate
-from clientcare._customers import Customer
-from clientcare._membership import Contract, Membership
-from clientcare._points import PointsAccount
-from clientcare._purchases import Purchase
-from clientcare._referrals import ReferralRecord
-from clientcare._segments import (
+from clientcare.adapters.memory._backend import MemoryRepository, _copy
+from clientcare.customers._model import Customer
+from clientcare.kernel._aggregate import Aggregate
+from clientcare.loyalty._membership import Contract, Membership
+from clientcare.loyalty._points import PointsAccount
+from clientcare.loyalty._referrals import ReferralRecord
+from clientcare.loyalty._tiers import (
     AbcLabel,
     AttitudeFacts,
     AttitudeOverride,
@@ -30,8 +30,8 @@ from clientcare._segments import (
     diff_labels,
     spend_by_customer,
 )
-from clientcare.adapters.memory._backend import MemoryRepository, _copy
 from clientcare.playbook import AbcRules, SegmentRules
+from clientcare.purchases._model import Purchase
 
 if TYPE_CHECKING:
     from clientcare.adapters.memory._backend import MemoryUnitOfWork
@@ -49,10 +49,10 @@ __all__ = [
 class _Table(MemoryRepository[Aggregate]):
     """A plain table inside a repository that spans several."""
 
-    def __init__(self, uow: MemoryUnitOfWork, table: str, entity: str, seen: list[Aggregate]) -> None:
+    def __init__(self, uow: MemoryUnitOfWork, table: str, entity: str, *, tracked: bool = True) -> None:
         super().__init__(uow, table)
         self.entity = entity
-        self.seen = seen  # shared, so the unit of work sees every touched aggregate
+        self._tracked = tracked
 
     def rows(self) -> Iterator[Aggregate]:
         return self._rows()
@@ -62,21 +62,25 @@ class _Table(MemoryRepository[Aggregate]):
         per-row scans of add/save, which would make a 100k-customer run quadratic."""
         for obj in objs:
             self._uow._stage(self._table, obj, new=new)
-        self.seen.extend(objs)
+            self._track(obj)
+
+    def _track(self, obj: Aggregate) -> Aggregate:
+        if self._tracked:
+            self._uow.track(obj)
+        return obj
 
 
 class MemoryTierRepository:
     """ABC labels, attitude overrides and tier runs, in memory."""
 
     def __init__(self, uow: MemoryUnitOfWork) -> None:
-        self.seen: list[Aggregate] = []
         self._tenant = uow.tenant
-        self._tiers = _Table(uow, "customer_tiers", "customer_tier", self.seen)
-        self._overrides = _Table(uow, "attitude_overrides", "attitude_override", self.seen)
-        self._runs = _Table(uow, "tier_runs", "tier_run", self.seen)
+        self._tiers = _Table(uow, "customer_tiers", "customer_tier")
+        self._overrides = _Table(uow, "attitude_overrides", "attitude_override")
+        self._runs = _Table(uow, "tier_runs", "tier_run")
         # Read-only views of the archive, never tracked (nothing here changes them).
-        self._purchases = _Table(uow, "purchases", "purchase", [])
-        self._customers = _Table(uow, "customers", "customer", [])
+        self._purchases = _Table(uow, "purchases", "purchase", tracked=False)
+        self._customers = _Table(uow, "customers", "customer", tracked=False)
 
     def recompute_abc(
         self, *, start: datetime, end: datetime, rules: AbcRules, at: datetime

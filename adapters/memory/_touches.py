@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from clientcare._appointments import Appointment, AppointmentStatus
-from clientcare._cadences import FollowUp, FollowUpStatus, RecurringRule, SaleCredit, Wish
-from clientcare._touches import Touch, TouchReason, TouchStatus
 from clientcare.adapters.memory._backend import MemoryRepository, _copy
+from clientcare.cadences._appointments import Appointment, AppointmentStatus
+from clientcare.cadences._sequences import FollowUp, FollowUpStatus, RecurringRule, SaleCredit, Wish
+from clientcare.cadences._touches import Touch, TouchReason, TouchStatus
 
 __all__ = [
     "MemoryAppointmentRepository",

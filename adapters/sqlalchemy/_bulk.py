@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from clientcare._imports import BatchOutcome, ImportedPurchase, ImportReject
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.purchases._imports import BatchOutcome, ImportedPurchase, ImportReject
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork

@@ -30,13 +30,13 @@ from sqlalchemy import ColumnElement, Insert, func, insert, or_, select, true, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from clientcare._appointments import Appointment, AppointmentStatus
-from clientcare._cadences import FollowUp, FollowUpStatus, RecurringRule, SaleCredit, Wish
-from clientcare._touches import Touch, TouchReason, TouchStatus
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import utc_naive
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._repos import DocumentRepository
+from clientcare.cadences._appointments import Appointment, AppointmentStatus
+from clientcare.cadences._sequences import FollowUp, FollowUpStatus, RecurringRule, SaleCredit, Wish
+from clientcare.cadences._touches import Touch, TouchReason, TouchStatus
 from clientcare.errors import DuplicateRecord
 
 if TYPE_CHECKING:

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select, update
 
 from clientcare import serialization
-from clientcare._aggregate import Aggregate
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
+from clientcare.kernel._aggregate import Aggregate
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
@@ -46,8 +46,6 @@ class DocumentStore:
     def __init__(self, uow: SqlUnitOfWork, table: str) -> None:
         self._uow = uow
         self._table = table
-        self.seen: list[Aggregate] = []
-        self._seen_ids: set[int] = set()
 
     # -- reading ---------------------------------------------------------------
     def _select(self, *conditions: Any) -> list[Aggregate]:
@@ -68,9 +66,7 @@ class DocumentStore:
         yield from self._select()
 
     def _track(self, obj: Any) -> Any:
-        if id(obj) not in self._seen_ids:  # identities in a set: no quadratic scan of ``seen``
-            self._seen_ids.add(id(obj))
-            self.seen.append(obj)
+        self._uow.track(obj)
         return obj
 
     def _find(self, predicate: Callable[[Any], bool]) -> list[Any]:

@@ -42,11 +42,6 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Integer as IntegerType
 
-from clientcare._membership import Contract, Membership
-from clientcare._points import EntryKind, PointsAccount, PointsEntry
-from clientcare._purchases import PurchaseKind
-from clientcare._referrals import ReferralRecord
-from clientcare._segments import AbcLabel, AttitudeFacts, AttitudeOverride, TierChange, TierRun
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import aware_utc, offset_minutes, utc_naive, with_offset
 from clientcare.adapters.sqlalchemy._errors import translated
@@ -60,7 +55,12 @@ from clientcare.adapters.sqlalchemy._tables import (
     timestamp,
 )
 from clientcare.errors import NotFound
+from clientcare.loyalty._membership import Contract, Membership
+from clientcare.loyalty._points import EntryKind, PointsAccount, PointsEntry
+from clientcare.loyalty._referrals import ReferralRecord
+from clientcare.loyalty._tiers import AbcLabel, AttitudeFacts, AttitudeOverride, TierChange, TierRun
 from clientcare.playbook import AbcRules, SegmentRules
+from clientcare.purchases._model import PurchaseKind
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
@@ -213,7 +213,7 @@ def _ratio(share: Decimal) -> tuple[int, int]:
 
 def abc_label_query(tenant: str, start: datetime, end: datetime, rules: AbcRules) -> Any:
     """SELECT customer_id, label for every customer of ``tenant``: the SQL twin of
-    :func:`clientcare._segments.abc_labels` over net spend in ``(start, end]``.
+    :func:`clientcare.loyalty._tiers.abc_labels` over net spend in ``(start, end]``.
 
     The spend of everyone strictly ahead of a customer is the running sum over
     spend descending (peers included, the default RANGE frame) minus the sum
@@ -276,8 +276,8 @@ class SqlTierRepository(_Tracking):
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         super().__init__(uow)
-        self._overrides = _OverrideRepository(uow, self.seen)
-        self._runs = _RunRepository(uow, self.seen)
+        self._overrides = _OverrideRepository(uow)
+        self._runs = _RunRepository(uow)
 
     def recompute_abc(
         self, *, start: datetime, end: datetime, rules: AbcRules, at: datetime
@@ -515,10 +515,6 @@ class _OverrideRepository(DocumentRepository[AttitudeOverride]):
     table = attitude_overrides
     aggregate = AttitudeOverride
 
-    def __init__(self, uow: SqlUnitOfWork, seen: list[Any]) -> None:
-        super().__init__(uow)
-        self.seen = seen
-
     def columns(self, obj: AttitudeOverride) -> dict[str, Any]:
         return {"segment": obj.segment.value if obj.segment else None}
 
@@ -527,10 +523,6 @@ class _RunRepository(DocumentRepository[TierRun]):
     entity = "tier_run"
     table = tier_runs
     aggregate = TierRun
-
-    def __init__(self, uow: SqlUnitOfWork, seen: list[Any]) -> None:
-        super().__init__(uow)
-        self.seen = seen
 
     def columns(self, obj: TierRun) -> dict[str, Any]:
         return {"at": utc_naive(obj.at)}

@@ -18,12 +18,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, or_, select, update
 
 from clientcare import serialization
-from clientcare._aggregate import Aggregate
-from clientcare._customers import Customer
-from clientcare._imports import BatchOutcome, ImportedPurchase
-from clientcare._notes import Note
-from clientcare._purchases import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
-from clientcare._values import Money
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import (
     aware_utc,
@@ -36,9 +30,15 @@ from clientcare.adapters.sqlalchemy._convert import (
     with_offset,
 )
 from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.customers._model import Customer
+from clientcare.customers._notebook import Note
 from clientcare.errors import ConcurrencyConflict, NotFound
 from clientcare.events import DomainEvent
+from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel._values import Money
 from clientcare.ports import OutboxMessage
+from clientcare.purchases._imports import BatchOutcome, ImportedPurchase
+from clientcare.purchases._model import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
@@ -69,8 +69,6 @@ class _Tracking:
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
-        self.seen: list[Aggregate] = []
-        self._seen_ids: set[int] = set()
 
     @property
     def tenant(self) -> str:
@@ -78,12 +76,7 @@ class _Tracking:
         return self._uow.tenant
 
     def _track(self, obj: A) -> A:
-        # A set of identities, not a scan of ``seen``: a unit of work that reads
-        # 100,000 customers (the daily run's id list) must not compare 10^10 pairs.
-        # ``seen`` keeps every tracked object alive, so its id() is not reused.
-        if id(obj) not in self._seen_ids:
-            self._seen_ids.add(id(obj))
-            self.seen.append(obj)
+        self._uow.track(obj)
         return obj
 
     def _own(self, obj: Aggregate) -> None:

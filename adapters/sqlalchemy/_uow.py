@@ -12,7 +12,6 @@ from sqlalchemy.engine.base import NestedTransaction
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from clientcare._aggregate import Aggregate
 from clientcare.adapters.sqlalchemy._assessments import attach as attach_assessments
 from clientcare.adapters.sqlalchemy._cadences import attach_cadences
 from clientcare.adapters.sqlalchemy._complaints import attach as attach_complaints
@@ -25,6 +24,7 @@ from clientcare.adapters.sqlalchemy._repos import (
     SqlPurchaseRepository,
 )
 from clientcare.errors import ConfigurationError
+from clientcare.kernel._aggregate import Aggregate
 from clientcare.ports import UnitOfWork
 
 __all__ = ["SqlBackend", "SqlUnitOfWork", "create_clientcare_engine", "open_backend"]

@@ -9,7 +9,7 @@ Open it with :func:`connect` and use the facade's areas::
 ``import clientcare`` loads no SQLAlchemy, driver or adapter.
 """
 
-from clientcare._analytics import (
+from clientcare.analytics._figures import (
     CompositionRow,
     EffectRow,
     RelationshipFigures,
@@ -17,36 +17,9 @@ from clientcare._analytics import (
     StoreGap,
     StoreTraffic,
 )
-from clientcare._analytics_service import AnalyticsService
-from clientcare._app import (
-    Clientcare,
-    CustomersService,
-    CustomerSummary,
-    EventsService,
-    NotebookService,
-    PrivacyService,
-    PurchasesService,
-)
-from clientcare._appointments import Appointment, AppointmentStatus
-from clientcare._assessment_rules import (
-    AssessmentRules,
-    FormTemplate,
-    GradeBand,
-    IndicatorKind,
-    IndicatorTemplate,
-    Standing,
-    SurveyRules,
-)
-from clientcare._assessment_sources import (
-    AssessmentSources,
-    ComplaintHistory,
-    IndicatorSource,
-    NoData,
-    ReferralHistory,
-    ResponsivenessHistory,
-    TierLookup,
-)
-from clientcare._assessments import (
+from clientcare.analytics._service import AnalyticsService
+from clientcare.app import Clientcare, EventsService
+from clientcare.assessments._model import (
     Assessment,
     AssessmentDue,
     AssessmentStatus,
@@ -61,8 +34,20 @@ from clientcare._assessments import (
     ScoreTrend,
     StandingOverride,
 )
-from clientcare._assessments_service import AssessmentsService, SurveysService
-from clientcare._boards import (
+from clientcare.assessments._service import AssessmentsService, SurveysService
+from clientcare.assessments._sources import (
+    AssessmentSources,
+    ComplaintHistory,
+    IndicatorSource,
+    NoData,
+    ReferralHistory,
+    ResponsivenessHistory,
+    TierLookup,
+)
+from clientcare.assessments._surveys import AttributeAnswer, AttributeRow, NpsResult, SurveyResponse
+from clientcare.bootstrap import connect, register_backend
+from clientcare.cadences._appointments import Appointment, AppointmentStatus
+from clientcare.cadences._boards import (
     AppointmentItem,
     BoardItem,
     LeaderboardRow,
@@ -73,53 +58,8 @@ from clientcare._boards import (
     WeeklyBoard,
     WeekPlan,
 )
-from clientcare._cadences import FollowUp, FollowUpStatus, RecurringRule, RepeatUnit, SaleCredit, Wish
-from clientcare._campaigns import CampaignReport, CampaignsService
-from clientcare._complaints import (
-    Answer,
-    Category,
-    Complaint,
-    ComplaintChannel,
-    ComplaintReview,
-    ComplaintStatus,
-    Option,
-    PromiseStatus,
-    QueueEntry,
-    Remedy,
-    RemedyKind,
-    Severity,
-    StandardAnswer,
-    TargetState,
-)
-from clientcare._complaints_service import ComplaintsService
-from clientcare._connect import connect
-from clientcare._customers import (
-    Channel,
-    Consent,
-    ConsentMethod,
-    Contact,
-    Customer,
-    DataSource,
-    DateKind,
-    Gender,
-    HardProfile,
-    ImportantDate,
-    ProfileChange,
-    Purpose,
-    RelationshipCard,
-    SoftProfile,
-)
-from clientcare._loyalty import MembershipService, PointsService, ReferralsService, Reminders, TiersService
-from clientcare._membership import BasketLine, BenefitLine, Benefits, Contract, LevelChange, Membership
-from clientcare._notes import Note
-from clientcare._points import EntryKind, PointsAccount, PointsEntry
-from clientcare._purchases import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
-from clientcare._referrals import ReferralRecord
-from clientcare._registry import register_backend
-from clientcare._segments import AbcLabel, Attitude, Priority, SerialisationFigure, Stage, TierChange, TierRun
-from clientcare._surveys import AttributeAnswer, AttributeRow, NpsResult, SurveyResponse
-from clientcare._touches import Outcome, Precision, Touch, TouchReason, TouchStatus
-from clientcare._touches_service import (
+from clientcare.cadences._sequences import FollowUp, FollowUpStatus, RecurringRule, RepeatUnit, SaleCredit, Wish
+from clientcare.cadences._services import (
     AppointmentsService,
     BoardsService,
     CadencePorts,
@@ -136,8 +76,61 @@ from clientcare._touches_service import (
     StaffService,
     TouchesService,
 )
-from clientcare._values import Money
-from clientcare.playbook import Playbook
+from clientcare.cadences._touches import Outcome, Precision, Touch, TouchReason, TouchStatus
+from clientcare.campaigns._service import CampaignReport, CampaignsService
+from clientcare.complaints._model import (
+    Answer,
+    Category,
+    Complaint,
+    ComplaintChannel,
+    ComplaintReview,
+    ComplaintStatus,
+    Option,
+    PromiseStatus,
+    QueueEntry,
+    Remedy,
+    RemedyKind,
+    Severity,
+    StandardAnswer,
+    TargetState,
+)
+from clientcare.complaints._service import ComplaintsService
+from clientcare.customers._model import (
+    Channel,
+    Consent,
+    ConsentMethod,
+    Contact,
+    Customer,
+    DataSource,
+    DateKind,
+    Gender,
+    HardProfile,
+    ImportantDate,
+    ProfileChange,
+    Purpose,
+    RelationshipCard,
+    SoftProfile,
+)
+from clientcare.customers._notebook import Note
+from clientcare.customers._services import CustomersService, CustomerSummary, NotebookService, PrivacyService
+from clientcare.kernel._values import Money
+from clientcare.loyalty._membership import BasketLine, BenefitLine, Benefits, Contract, LevelChange, Membership
+from clientcare.loyalty._points import EntryKind, PointsAccount, PointsEntry
+from clientcare.loyalty._referrals import ReferralRecord
+from clientcare.loyalty._services import MembershipService, PointsService, ReferralsService, Reminders, TiersService
+from clientcare.loyalty._tiers import AbcLabel, Attitude, Priority, SerialisationFigure, Stage, TierChange, TierRun
+from clientcare.playbook._assessments import (
+    AssessmentRules,
+    FormTemplate,
+    GradeBand,
+    IndicatorKind,
+    IndicatorTemplate,
+    Standing,
+    SurveyRules,
+)
+from clientcare.playbook._model import Playbook
+from clientcare.purchases._model import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
+from clientcare.purchases._service import PurchasesService
 
 __version__ = "0.1.0"
 

@@ -15,8 +15,8 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from clientcare._aggregate import Aggregate
 from clientcare.errors import ValidationError
+from clientcare.kernel._aggregate import Aggregate
 
 __all__ = ["converter", "structure", "unstructure"]
 

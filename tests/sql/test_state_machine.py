@@ -36,7 +36,12 @@ TAGS = ["vip", "wedding", "Vip"]
 RECEIPTS = [None, "R1", "R2", "R3"]
 TEXTS = ["Likes SILK", "孩子下月生日", "prefers email", "50%_off fan"]
 
-_ID_MODULES = ("clientcare._customers", "clientcare._purchases", "clientcare._notes", "clientcare._imports")
+_ID_MODULES = (
+    "clientcare.customers._model",
+    "clientcare.purchases._model",
+    "clientcare.customers._notebook",
+    "clientcare.purchases._imports",
+)
 _counter = [0]
 _template: dict[str, Any] = {}
 

@@ -13,10 +13,9 @@ from decimal import Decimal
 
 import pytest
 
-from clientcare._assessment_rules import FormTemplate, SurveyRules
-from clientcare._assessments import Assessment, ImprovementPlan, Measure, Reading
-from clientcare._surveys import AttributeAnswer, SurveyResponse
+from clientcare.assessments import Assessment, AttributeAnswer, ImprovementPlan, Measure, Reading, SurveyResponse
 from clientcare.errors import ConcurrencyConflict, NotFound
+from clientcare.playbook import FormTemplate, SurveyRules
 from clientcare.ports import Backend
 from clientcare.testing._base import ContractBase, state
 

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from clientcare._calendar import BusinessCalendar
-from clientcare._complaints import Category, Complaint, StandardAnswer
+from clientcare.complaints import Category, Complaint, StandardAnswer
 from clientcare.errors import ConcurrencyConflict, NotFound
+from clientcare.kernel import BusinessCalendar
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend
 from clientcare.testing._base import ContractBase, state

@@ -7,12 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from clientcare._customers import Channel, ConsentMethod, Customer, DataSource, Purpose
-from clientcare._notes import Note
-from clientcare._purchases import Purchase, PurchaseKind, PurchaseLine
-from clientcare._values import Money
+from clientcare.customers import Channel, ConsentMethod, Customer, DataSource, Note, Purpose
 from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
+from clientcare.kernel import Money
 from clientcare.ports import Backend
+from clientcare.purchases import Purchase, PurchaseKind, PurchaseLine
 from clientcare.testing._base import ContractBase, state
 
 __all__ = ["BackendContract"]

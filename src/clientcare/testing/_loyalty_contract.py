@@ -14,24 +14,26 @@ from decimal import Decimal
 
 import pytest
 
-from clientcare._customers import Customer
-from clientcare._membership import Contract, Membership
-from clientcare._points import EntryKind, PointsAccount
-from clientcare._purchases import Purchase, PurchaseLine
-from clientcare._referrals import ReferralRecord
-from clientcare._segments import (
+from clientcare.customers import Customer
+from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
+from clientcare.kernel import Money
+from clientcare.loyalty import (
     AbcLabel,
     Attitude,
     AttitudeOverride,
+    Contract,
+    EntryKind,
+    Membership,
+    PointsAccount,
+    ReferralRecord,
     TierRun,
     abc_labels,
     attitude_facts_from,
     spend_by_customer,
 )
-from clientcare._values import Money
-from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
 from clientcare.playbook import AbcRules, MembershipRules, PointsRules, SegmentRules
 from clientcare.ports import Backend
+from clientcare.purchases import Purchase, PurchaseLine
 from clientcare.testing._base import ContractBase, state
 
 __all__ = ["LoyaltyContract"]

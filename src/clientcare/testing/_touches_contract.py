@@ -12,10 +12,19 @@ from decimal import Decimal
 
 import pytest
 
-from clientcare._appointments import Appointment
-from clientcare._cadences import FollowUp, RecurringRule, SaleCredit, Wish
-from clientcare._customers import Channel, Customer
-from clientcare._touches import Outcome, Precision, Touch, TouchReason, TouchStatus
+from clientcare.cadences import (
+    Appointment,
+    FollowUp,
+    Outcome,
+    Precision,
+    RecurringRule,
+    SaleCredit,
+    Touch,
+    TouchReason,
+    TouchStatus,
+    Wish,
+)
+from clientcare.customers import Channel, Customer
 from clientcare.errors import DuplicateRecord
 from clientcare.ports import Backend
 from clientcare.testing._base import ContractBase, state

@@ -1,0 +1,189 @@
+"""The facade: one attribute per area, each a service over one tenant's units of work."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import attrs
+
+from clientcare.analytics._service import AnalyticsService
+from clientcare.assessments._service import AssessmentsService, SurveysService
+from clientcare.assessments._sources import AssessmentSources, NoData
+from clientcare.cadences._services import (
+    AppointmentsService,
+    BoardsService,
+    CadencePorts,
+    DailyService,
+    NoComplaints,
+    NoMembership,
+    NoSegments,
+    NoStops,
+    StaffService,
+    TouchesService,
+    TouchResponsiveness,
+    cadences_after_purchase,
+)
+from clientcare.campaigns._service import CampaignsService
+from clientcare.complaints._service import ComplaintsService
+from clientcare.customers._services import CustomersService, NotebookService, PrivacyService
+from clientcare.events import CustomerRegistered, DomainEvent, MarketingStopped, SilentComplaintSignal
+from clientcare.kernel._context import Context as _Context
+from clientcare.loyalty._services import (
+    CadenceMembership,
+    CadenceSegments,
+    MembershipService,
+    PointsService,
+    ReferralsService,
+    TiersService,
+    after_purchase,
+)
+from clientcare.playbook import Playbook
+from clientcare.ports import Backend, Clock, OutboxMessage
+from clientcare.purchases._service import PurchasesService
+
+__all__ = ["Clientcare", "EventsService"]
+
+log = logging.getLogger("clientcare")
+
+T = TypeVar("T")
+E = TypeVar("E", bound=DomainEvent)
+Handler = Callable[[DomainEvent], None]
+
+
+class _Service:
+    def __init__(self, ctx: _Context) -> None:
+        self._ctx = ctx
+
+
+class EventsService(_Service):
+    """Domain events: in-process subscribers and the durable outbox."""
+
+    def subscribe(self, handler: Callable[[E], None], event_type: type[E] = DomainEvent) -> None:  # type: ignore[assignment]
+        """Call ``handler`` after each committed use case, for events of ``event_type``."""
+        self._ctx.subscribers.append((event_type, handler))  # type: ignore[arg-type]
+
+    def pending(self, *, limit: int = 100) -> list[OutboxMessage]:
+        """Outbox messages not yet delivered, oldest first."""
+        with self._ctx.unit() as uow:
+            return uow.outbox.pending(limit=limit)
+
+    def mark_delivered(self, message_ids: Sequence[int]) -> None:
+        """Take delivered messages off the pending list."""
+        with self._ctx.unit() as uow:
+            uow.outbox.mark_delivered(message_ids)
+
+
+class Clientcare:
+    """The facade an embedding system talks to, scoped to one tenant.
+
+    Build it with :func:`clientcare.connect` from a URL, or directly from your
+    own ports: ``Clientcare(backend, tenant="acme", clock=my_clock)``.
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        tenant: str,
+        *,
+        clock: Clock,
+        playbook: Playbook | None = None,
+        assessment_sources: AssessmentSources | None = None,
+        cadence_ports: CadencePorts | None = None,
+    ) -> None:
+        self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default())
+        self._given_sources = assessment_sources
+        self._given_ports = cadence_ports
+        self.customers = CustomersService(self._ctx)
+        self.privacy = PrivacyService(self._ctx)
+        # P20/P35/P21 (touches, sale credit, end of sequences) and P10-P17, P33
+        # (points, level, referral credit) follow a sale in its own transaction.
+        self.purchases = PurchasesService(self._ctx, hooks=(cadences_after_purchase, after_purchase))
+        self.notebook = NotebookService(self._ctx)
+        self.events = EventsService(self._ctx)
+        self.tiers = TiersService(self._ctx)
+        self.membership = MembershipService(self._ctx)
+        self.points = PointsService(self._ctx)
+        self.referrals = ReferralsService(self._ctx)
+        # P33: a lead the cadences register from a referral becomes a referral record.
+        self._ctx.subscribers.append((CustomerRegistered, self.referrals.on_customer_registered))
+        self.analytics = AnalyticsService(self._ctx)
+        self.complaints = ComplaintsService(self._ctx)
+        # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
+        self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
+        # Outside data for assessments: the embedder's sources where given, this
+        # facade's own areas where they have the data, "no data" otherwise.
+        sources = assessment_sources or AssessmentSources()
+        if isinstance(sources.complaints, NoData):
+            sources = attrs.evolve(sources, complaints=self.complaints)
+        if isinstance(sources.referrals, NoData):
+            sources = attrs.evolve(sources, referrals=self.referrals)
+        if isinstance(sources.tiers, NoData):
+            sources = attrs.evolve(sources, tiers=self.tiers)
+        if isinstance(sources.responsiveness, NoData):
+            sources = attrs.evolve(sources, responsiveness=TouchResponsiveness(self._ctx))
+        self.assessments = AssessmentsService(self._ctx, sources)
+        self.surveys = SurveysService(self._ctx, sources)
+        #: Tiers, complaints, membership and roster as the cadences see them
+        #: (defaults documented on CadencePorts; swap attributes to wire areas).
+        self.cadence_ports = cadence_ports or CadencePorts()
+        if isinstance(self.cadence_ports.complaints, NoComplaints):
+            self.cadence_ports.complaints = self.complaints  # P21: pause sequences while a complaint is open
+        if isinstance(self.cadence_ports.relationships, NoStops):
+            self.cadence_ports.relationships = self.assessments  # P61: no marketing once a relationship ended
+        if isinstance(self.cadence_ports.segments, NoSegments):
+            self.cadence_ports.segments = CadenceSegments(self._ctx)  # P17/P23: visits by tier
+        if isinstance(self.cadence_ports.membership, NoMembership):
+            self.cadence_ports.membership = CadenceMembership(self._ctx)  # P14/P22: card expiry reminders
+        self.touches = TouchesService(self._ctx, self.cadence_ports)
+        self.campaigns = CampaignsService(self._ctx, self.cadence_ports.relationships)
+        self.daily = DailyService(self._ctx, self.cadence_ports)
+        self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
+        self.boards = BoardsService(self._ctx, self.cadence_ports)
+        self.staff = StaffService(self._ctx, self.cadence_ports)
+        self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
+
+    @property
+    def tenant(self) -> str:
+        """The tenant this facade reads and writes."""
+        return self._ctx.tenant
+
+    @property
+    def playbook(self) -> Playbook:
+        """The rules and numbers in force."""
+        return self._ctx.playbook
+
+    @property
+    def clock(self) -> Clock:
+        """Where this facade gets the time."""
+        return self._ctx.clock
+
+    @property
+    def backend(self) -> Backend:
+        """The storage adapter."""
+        return self._ctx.backend
+
+    def for_tenant(self, tenant: str) -> Clientcare:
+        """Another facade on the same backend, for another tenant."""
+        return Clientcare(
+            self._ctx.backend,
+            tenant,
+            clock=self._ctx.clock,
+            playbook=self._ctx.playbook,
+            assessment_sources=self._given_sources,
+            cadence_ports=self._given_ports,
+        )
+
+    def close(self) -> None:
+        """Release the backend's connections."""
+        self._ctx.backend.close()
+
+    def __enter__(self) -> Clientcare:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Clientcare(tenant={self._ctx.tenant!r}, backend={type(self._ctx.backend).__name__})"

@@ -1,0 +1,84 @@
+"""The composition root: the one place that wires adapters to the core.
+
+Import-linter treats this module as the outermost layer; the adapters it
+needs are loaded when :func:`connect` is called, never at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from typing import Any
+
+from clientcare.app import Clientcare
+from clientcare.errors import ConfigurationError
+from clientcare.playbook import Playbook
+from clientcare.ports import Backend, Clock
+
+__all__ = ["BackendFactory", "connect", "open_backend", "register_backend", "scheme_of"]
+
+
+BackendFactory = Callable[..., Backend]
+
+_registered: dict[str, BackendFactory] = {}
+
+_EXTRAS = {"sqlite": "sql", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+
+
+def scheme_of(url: str) -> str:
+    """``postgresql`` for ``postgresql+psycopg://…``: the part before ``+`` and ``:``."""
+    if "://" not in url and not url.startswith("sqlite:"):
+        raise ConfigurationError(
+            f"url: not a database URL (expected scheme://…), got scheme-less text of {len(url)} chars"
+        )
+    return url.split(":", 1)[0].split("+", 1)[0].lower()
+
+
+def register_backend(scheme: str, factory: BackendFactory) -> None:
+    """Make ``connect("scheme://…")`` call ``factory(url, **options)``."""
+    _registered[scheme.lower()] = factory
+
+
+def open_backend(url: str, **options: Any) -> Backend:
+    """The backend for ``url``, from registered factories or entry points."""
+    scheme = scheme_of(url)
+    factory = _registered.get(scheme)
+    if factory is None:
+        found = [ep for ep in entry_points(group="clientcare.backends") if ep.name == scheme]
+        if not found:
+            known = sorted({ep.name for ep in entry_points(group="clientcare.backends")} | set(_registered))
+            raise ConfigurationError(f"url: no backend for scheme {scheme!r} (known: {', '.join(known) or 'none'})")
+        try:
+            factory = found[0].load()
+        except ImportError as exc:
+            extra = _EXTRAS.get(scheme, "sql")
+            raise ConfigurationError(
+                f"url: the {scheme!r} backend needs an optional dependency ({exc.name}); install clientcare[{extra}]"
+            ) from None
+        _registered[scheme] = factory
+    return factory(url, **options)
+
+
+def connect(
+    url: str,
+    tenant: str,
+    *,
+    clock: Clock | None = None,
+    playbook: Playbook | None = None,
+    **options: Any,
+) -> Clientcare:
+    """Open clientcare on ``url`` for ``tenant`` and return the facade.
+
+    ``memory://`` keeps everything in the process; ``sqlite:///care.db``,
+    ``postgresql+psycopg://…`` and ``mysql+pymysql://…`` use the SQL adapter
+    (``pip install clientcare[sql]``). ``clock`` defaults to the system
+    clock; ``options`` go to the backend (for example ``engine=`` to reuse
+    an embedder's SQLAlchemy engine).
+    """
+    backend = open_backend(url, **options)
+    if clock is None:
+        # Imported here so that `import clientcare` loads no adapter.
+        from clientcare.adapters.clock import SystemClock  # noqa: PLC0415
+
+        clock = SystemClock()
+    return Clientcare(backend, tenant, clock=clock, playbook=playbook)

@@ -1,0 +1,157 @@
+"""Campaigns (P70, P71): new products and promotions pushed to past buyers.
+
+A campaign is a batch of automated ``inform`` touches sharing one reference
+(``campaign:<code>``) and one time window. Planning goes through the same
+touch repository as every cadence, so the dispatcher applies consent, quiet
+hours and the per-customer frequency cap; the window makes sure nobody is
+told of a promotion after it ended (P71).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import attrs
+
+from clientcare.cadences._services import MarketingStops
+from clientcare.cadences._touches import Precision, Touch, TouchReason, TouchStatus
+from clientcare.customers._model import Channel, Purpose
+from clientcare.errors import RuleViolation, ValidationError
+from clientcare.kernel._checks import aware, clean_text, one_of
+from clientcare.kernel._context import Context
+
+__all__ = ["CampaignReport", "CampaignsService", "campaign_reference"]
+
+_CHANNELS = (Channel.SMS, Channel.EMAIL, Channel.MESSAGING)
+
+
+def campaign_reference(code: str) -> str:
+    """The touch reference every touch of campaign ``code`` carries."""
+    return f"campaign:{code}"
+
+
+@attrs.frozen(kw_only=True)
+class CampaignReport:
+    """What launching (or ending) a campaign did, customer counts by outcome."""
+
+    code: str
+    audience: int
+    planned: int = 0
+    already_planned: int = 0
+    skipped_no_consent: int = 0
+    skipped_marketing_stopped: int = 0
+    cancelled: int = 0
+
+
+class CampaignsService:
+    """P70/P71: second marketing to past buyers, in time and within consent."""
+
+    def __init__(self, ctx: Context, relationships: MarketingStops) -> None:
+        self._ctx = ctx
+        self._relationships = relationships
+
+    def launch(
+        self,
+        code: str,
+        *,
+        title: str,
+        body: str,
+        starts: datetime,
+        ends: datetime,
+        channel: Channel | str = Channel.SMS,
+        link: str | None = None,
+        pictures: Sequence[str] = (),
+        bought_styles: Sequence[str] | None = None,
+        bought_since: datetime | None = None,
+        customer_ids: Sequence[str] | None = None,
+    ) -> CampaignReport:
+        """Plan one automated message per past buyer for the campaign's window.
+
+        The audience is every customer who bought one of ``bought_styles``
+        since ``bought_since`` (every past buyer when no styles are given), or
+        exactly ``customer_ids``. Customers without marketing consent on the
+        channel, or whose relationship was ended, are left out and counted.
+        Launching again adds nothing: each touch's key carries the campaign.
+        """
+        ctx = self._ctx
+        key = clean_text(code, "code", limit=40)
+        ch = one_of(Channel, channel, "channel")
+        if ch not in _CHANNELS:
+            raise ValidationError("channel", "a campaign goes by sms, email or messaging")
+        aware(starts, "starts")
+        aware(ends, "ends")
+        if ends <= starts:
+            raise ValidationError("ends", "must be after starts")
+        now = ctx.now()
+        if ends <= now:
+            raise RuleViolation("campaign.over", "the campaign has already ended")  # P71: in time, or not at all
+        if link is not None and not link.startswith(("https://", "http://")):
+            raise ValidationError("link", "must be an http(s) address")
+        details = [("title", clean_text(title, "title", limit=100)), ("body", clean_text(body, "body", limit=1000))]
+        details.append(("link", link or ""))
+        details.append(("pictures", " ".join(clean_text(p, "pictures", limit=300) for p in pictures)))
+        zone = ctx.playbook.locale.zone
+        day = max(starts, now).astimezone(zone).date()
+        reference = campaign_reference(key)
+        with ctx.unit() as uow:
+            if customer_ids is not None:
+                customers = uow.customers.by_ids(customer_ids)
+            else:
+                styles = set(bought_styles or ())
+                buyers: set[str] = set()
+                # Half-open period: a sale recorded this very second still counts.
+                for purchase in uow.purchases.between(bought_since, now + timedelta(seconds=1)):
+                    if purchase.customer_id and (not styles or any(line.style_no in styles for line in purchase.lines)):
+                        buyers.add(purchase.customer_id)
+                customers = uow.customers.by_ids(sorted(buyers))
+        counts = dict.fromkeys(("planned", "already", "consent", "stopped"), 0)
+        touches: list[Touch] = []
+        for customer in customers:
+            if customer.erased or not customer.has_consent(Purpose.MARKETING, ch, at=now):
+                counts["consent"] += 1
+                continue
+            if self._relationships.marketing_stopped(customer.id):
+                counts["stopped"] += 1
+                continue
+            touch = Touch.plan(
+                tenant=ctx.tenant,
+                customer_id=customer.id,
+                reason=TouchReason.INFORM,
+                occasion=day,
+                due=day,
+                precision=Precision(information=details[0][1], channel=ch, window_start=starts, window_end=ends),
+                at=now,
+                store_id=customer.home_store,
+                automated=True,
+                template="campaign",
+                reference=reference,
+            )
+            touch.details = tuple(details)
+            touches.append(touch)
+        with ctx.unit() as uow:
+            stored = uow.touches.add_new(touches)
+        return CampaignReport(
+            code=key,
+            audience=len(customers),
+            planned=len(stored),
+            already_planned=len(touches) - len(stored),
+            skipped_no_consent=counts["consent"],
+            skipped_marketing_stopped=counts["stopped"],
+        )
+
+    def end(self, code: str, *, starts: datetime, ends: datetime, by: str) -> CampaignReport:
+        """Stop a campaign early: its unsent messages are cancelled (P71: nobody hears
+        of a promotion that no longer runs)."""
+        ctx = self._ctx
+        reference = campaign_reference(clean_text(code, "code", limit=40))
+        zone = ctx.playbook.locale.zone
+        now = ctx.now()
+        cancelled = 0
+        with ctx.unit() as uow:
+            for touch in uow.touches.due_between(starts.astimezone(zone).date(), ends.astimezone(zone).date()):
+                if touch.reference == reference and touch.status is TouchStatus.PLANNED:
+                    touch.cancel(why="campaign ended", by=by, at=now)
+                    uow.touches.save(touch)
+                    cancelled += 1
+        return CampaignReport(code=code, audience=cancelled, cancelled=cancelled)

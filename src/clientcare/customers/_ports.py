@@ -1,0 +1,66 @@
+"""What the customer archive needs from storage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from clientcare.customers._model import Customer
+from clientcare.customers._notebook import Note
+
+__all__ = ["CustomerRepository", "NoteRepository"]
+
+
+class CustomerRepository(Protocol):
+    """Customers of one tenant."""
+
+    def add(self, customer: Customer) -> None:
+        """Store a new customer; DuplicateRecord if its phone is taken."""
+
+    def get(self, customer_id: str) -> Customer:
+        """The customer, or NotFound (also for another tenant's customer)."""
+        ...
+
+    def save(self, customer: Customer) -> None:
+        """Store changes; ConcurrencyConflict if someone saved in between."""
+
+    def by_phone(self, phone: str) -> Customer | None:
+        """The customer with this E.164 phone, if any."""
+        ...
+
+    def by_ids(self, customer_ids: Iterable[str]) -> list[Customer]:
+        """The customers with these ids (missing ones are left out)."""
+        ...
+
+    def search(self, *, name: str | None = None, tag: str | None = None, limit: int = 50) -> list[Customer]:
+        """Customers whose name contains ``name`` and/or who carry ``tag``, by name."""
+        ...
+
+    def iter_all(self, *, batch: int = 500) -> Iterator[Customer]:
+        """Every customer of the tenant, in id order, fetched in batches."""
+        ...
+
+    def count(self) -> int:
+        """How many customers the tenant has."""
+        ...
+
+
+class NoteRepository(Protocol):
+    """The notebook of one tenant (P08)."""
+
+    def add(self, note: Note) -> None:
+        """Store a new note."""
+
+    def for_customer(self, customer_id: str) -> list[Note]:
+        """The customer's notes, newest first."""
+        ...
+
+    def search(
+        self, fragment: str, *, customer_id: str | None = None, author: str | None = None, limit: int = 50
+    ) -> list[Note]:
+        """Notes whose text or tags contain ``fragment`` (case-insensitive), newest first."""
+        ...
+
+    def delete_for_customer(self, customer_id: str) -> int:
+        """Remove a customer's notes (erasure); returns how many."""
+        ...

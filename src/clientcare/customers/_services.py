@@ -1,0 +1,317 @@
+"""The customer archive, consent and privacy, and the notebook as use cases (P01–P08)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+
+from clientcare import serialization
+from clientcare.customers._model import (
+    Channel,
+    ConsentMethod,
+    Contact,
+    Customer,
+    DataSource,
+    DateKind,
+    ImportantDate,
+    Purpose,
+    RelationshipCard,
+)
+from clientcare.customers._notebook import Note
+from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
+from clientcare.kernel._checks import clean_text, one_of
+from clientcare.kernel._context import Context as _Context
+from clientcare.purchases._model import CustomerFigures, Purchase
+
+T = TypeVar("T")
+
+__all__ = ["CustomerSummary", "CustomersService", "NotebookService", "PrivacyService"]
+
+log = logging.getLogger("clientcare")
+
+
+#: Fields P01 says to ask for only when the customer does not mind.
+_ASK_FIRST = frozenset({"birthday", "address"})
+
+
+@attrs.frozen(kw_only=True)
+class CustomerSummary:
+    """What staff see when a customer walks in: card, figures, completeness."""
+
+    customer: Customer
+    card: RelationshipCard
+    figures: CustomerFigures
+    completeness: Decimal
+    recent_purchases: tuple[Purchase, ...]
+    notes: tuple[Note, ...]
+
+
+class _Service:
+    def __init__(self, ctx: _Context) -> None:
+        self._ctx = ctx
+
+
+class CustomersService(_Service):
+    """The customer archive and relationship card (P01–P03, P06, P07)."""
+
+    def register(
+        self,
+        name: str,
+        phone: str,
+        *,
+        store: str | None = None,
+        by: str = "system",
+        customer_agrees: bool = False,
+        **profile: Any,
+    ) -> Customer:
+        """P01: register with a name and a phone; more only if the customer agrees.
+
+        Birthday and address (P01's "only if the customer does not mind")
+        are refused unless ``customer_agrees`` is true.
+        """
+        asked = _ASK_FIRST & {k for k, v in profile.items() if v is not None}
+        if asked and not customer_agrees:
+            field = sorted(asked)[0]
+            raise RuleViolation("register.ask_first", f"{field} only with the customer's agreement")
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            now = ctx.now()
+            customer = Customer.register(
+                tenant=ctx.tenant, name=name, phone=phone, at=now, store=store, region=ctx.playbook.locale.country
+            )
+            if profile:
+                customer.update_profile(by=by, at=now, region=ctx.playbook.locale.country, **profile)
+            if customer.phone and uow.customers.by_phone(customer.phone) is not None:
+                raise DuplicateRecord("customer", "phone")
+            uow.customers.add(customer)
+        return customer
+
+    def get(self, customer_id: str) -> Customer:
+        """The customer, or NotFound."""
+        with self._ctx.unit() as uow:
+            return uow.customers.get(customer_id)
+
+    def find_by_phone(self, phone: str) -> Customer | None:
+        """Lookup by phone in any common format (normalised to E.164 first)."""
+        with self._ctx.unit() as uow:
+            return uow.customers.by_phone(self._ctx.phone(phone))
+
+    def search(self, *, name: str | None = None, tag: str | None = None, limit: int = 50) -> list[Customer]:
+        """Customers by a fragment of the name and/or a tag."""
+        if name is None and tag is None:
+            raise ValidationError("search", "give a name fragment or a tag")
+        with self._ctx.unit() as uow:
+            return uow.customers.search(name=name, tag=tag, limit=limit)
+
+    def _change(self, customer_id: str, action: Callable[[Customer, datetime], T]) -> T:
+        with self._ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            result = action(customer, self._ctx.now())
+            uow.customers.save(customer)
+        return result
+
+    def update_profile(self, customer_id: str, *, by: str, **fields: Any) -> tuple[str, ...]:
+        """P02/P03: fill in hard or soft fields; returns the names that changed."""
+        region = self._ctx.playbook.locale.country
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            changed = customer.update_profile(by=by, at=ctx.now(), region=region, **fields)
+            if "phone" in changed and customer.phone:
+                other = uow.customers.by_phone(customer.phone)
+                if other is not None and other.id != customer.id:
+                    raise DuplicateRecord("customer", "phone")
+            uow.customers.save(customer)
+        return changed
+
+    def set_contacts(self, customer_id: str, contacts: Sequence[tuple[str, str]], *, by: str) -> None:
+        """P06: the extra contacts on the card, as (kind, value) pairs."""
+        items = tuple(Contact(kind=k, value=v) for k, v in contacts)
+        self._change(customer_id, lambda c, now: c.set_contacts(items, by=by, at=now))
+
+    def add_important_date(
+        self,
+        customer_id: str,
+        kind: DateKind | str,
+        label: str,
+        month: int,
+        day: int,
+        *,
+        year: int | None = None,
+        by: str,
+    ) -> ImportantDate:
+        """P07: an anniversary or founding day that should bring a greeting."""
+        important = ImportantDate(
+            kind=one_of(DateKind, kind, "kind"),
+            label=clean_text(label, "label", limit=100),
+            month=month,
+            day=day,
+            year=year,
+        )
+        self._change(customer_id, lambda c, now: c.add_important_date(important, by=by, at=now))
+        return important
+
+    def upcoming_dates(self, customer_id: str, *, within_days: int = 30) -> list[tuple[date, str]]:
+        """P07: birthday and important dates falling in the next ``within_days``."""
+        customer = self.get(customer_id)
+        today = self._ctx.now().astimezone(self._ctx.playbook.locale.zone).date()
+        result: list[tuple[date, str]] = []
+        entries = list(customer.important_dates)
+        if customer.hard.birthday is not None:
+            b = customer.hard.birthday
+            entries.append(ImportantDate(kind=DateKind.OTHER, label="birthday", month=b.month, day=b.day))
+        for entry in entries:
+            when = entry.next_on_or_after(today)
+            if (when - today).days <= within_days:
+                result.append((when, entry.label))
+        return sorted(result)
+
+    def tag(self, customer_id: str, *tags: str, by: str) -> None:
+        """Attach labels for later lookups."""
+        self._change(customer_id, lambda c, now: c.tag(*tags, by=by, at=now))
+
+    def untag(self, customer_id: str, *tags: str, by: str) -> None:
+        """Remove labels."""
+        self._change(customer_id, lambda c, now: c.untag(*tags, by=by, at=now))
+
+    def set_key(self, customer_id: str, key: bool = True, *, by: str) -> None:
+        """P06/P17: manage the customer as a key customer (or not)."""
+        self._change(customer_id, lambda c, now: c.mark_key(key, by=by, at=now))
+
+    def review_card(self, customer_id: str, *, by: str) -> None:
+        """P06: confirm the card is accurate, valid and timely."""
+        self._change(customer_id, lambda c, now: c.review_card(by=by, at=now))
+
+    def card(self, customer_id: str) -> RelationshipCard:
+        """P06: the relationship card, with its staleness now."""
+        return self.get(customer_id).card(now=self._ctx.now(), playbook=self._ctx.playbook)
+
+    def stale_cards(self, *, key: bool | None = None) -> list[RelationshipCard]:
+        """P06: cards not reviewed within the playbook's period; key ones first."""
+        now, playbook = self._ctx.now(), self._ctx.playbook
+        with self._ctx.unit() as uow:
+            cards = [
+                c.card(now=now, playbook=playbook)
+                for c in uow.customers.iter_all()
+                if (key is None or c.key == key) and c.card_stale(now=now, playbook=playbook)
+            ]
+        return sorted(cards, key=lambda card: (not card.key, card.reviewed_at is not None, card.customer_id))
+
+    def history(self, customer_id: str) -> list[Any]:
+        """P06: every change of the card and profile, oldest first."""
+        return list(self.get(customer_id).history)
+
+    def completeness(self, customer_id: str) -> Decimal:
+        """P03: profile completeness in 0..1 with the playbook's 20/80 weights."""
+        return self.get(customer_id).completeness(self._ctx.playbook)
+
+    def summary(self, customer_id: str, *, recent: int = 5) -> CustomerSummary:
+        """The customer at a glance: card, deal figures, completeness, latest notes."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            figures = uow.purchases.figures(customer_id, ctx.playbook.locale.currency)
+            purchases = uow.purchases.for_customer(customer_id, limit=recent)
+            notes = uow.notes.for_customer(customer_id)[:recent]
+        return CustomerSummary(
+            customer=customer,
+            card=customer.card(now=ctx.now(), playbook=ctx.playbook),
+            figures=figures,
+            completeness=customer.completeness(ctx.playbook),
+            recent_purchases=tuple(purchases),
+            notes=tuple(notes),
+        )
+
+
+class PrivacyService(_Service):
+    """P04: consent, export of everything held, and erasure."""
+
+    def give_consent(
+        self,
+        customer_id: str,
+        purpose: Purpose | str,
+        channel: Channel | str,
+        *,
+        method: ConsentMethod | str,
+        source: DataSource | str,
+    ) -> None:
+        """Record consent for a purpose on a channel, how it was given and where the data came from."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            customer.give_consent(purpose, channel, at=ctx.now(), method=method, source=source)
+            uow.customers.save(customer)
+
+    def withdraw_consent(self, customer_id: str, purpose: Purpose | str, channel: Channel | str | None = None) -> int:
+        """Honour a withdrawal at once; returns how many consents ended."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            ended = customer.withdraw_consent(purpose, channel, at=ctx.now())
+            uow.customers.save(customer)
+        return ended
+
+    def may_contact(self, customer_id: str, purpose: Purpose | str, channel: Channel | str) -> bool:
+        """Whether the customer has consented to this purpose on this channel now."""
+        with self._ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+        return customer.has_consent(purpose, channel, at=self._ctx.now())
+
+    def export(self, customer_id: str) -> dict[str, Any]:
+        """Everything held about one customer, JSON-ready (a subject access request)."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            purchases = uow.purchases.for_customer(customer_id)
+            notes = uow.notes.for_customer(customer_id)
+        return {
+            "exported_at": ctx.now().isoformat(),
+            "tenant": ctx.tenant,
+            "customer": serialization.unstructure(customer),
+            "purchases": serialization.unstructure(purchases),
+            "notes": serialization.unstructure(notes),
+        }
+
+    def erase(self, customer_id: str) -> None:
+        """Remove personal data and notes; purchases stay as anonymous figures."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            customer.erase(at=ctx.now())
+            uow.customers.save(customer)
+            uow.notes.delete_for_customer(customer_id)
+
+
+class NotebookService(_Service):
+    """P08: every staff member's customer notebook."""
+
+    def write(self, customer_id: str, text: str, *, author: str, tags: Sequence[str] = ()) -> Note:
+        """A quick note about a customer."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            if customer.erased:
+                raise RuleViolation("note.customer", "customer was erased")
+            note = Note.write(
+                tenant=ctx.tenant, customer_id=customer_id, author=author, text=text, at=ctx.now(), tags=frozenset(tags)
+            )
+            uow.notes.add(note)
+        return note
+
+    def for_customer(self, customer_id: str) -> list[Note]:
+        """Notes on one customer, newest first."""
+        with self._ctx.unit() as uow:
+            return uow.notes.for_customer(customer_id)
+
+    def search(
+        self, fragment: str, *, customer_id: str | None = None, author: str | None = None, limit: int = 50
+    ) -> list[Note]:
+        """Notes containing ``fragment`` (case-insensitive), newest first."""
+        clean = clean_text(fragment, "fragment", limit=200)
+        with self._ctx.unit() as uow:
+            return uow.notes.search(clean, customer_id=customer_id, author=author, limit=limit)

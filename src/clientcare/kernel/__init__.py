@@ -1,0 +1,37 @@
+"""The shared kernel: aggregate base, values, checks, calendar, texts, context."""
+
+from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel._calendar import BusinessCalendar, Interval
+from clientcare.kernel._checks import aware, clean_text, one_of, tag_set
+from clientcare.kernel._context import Context, Handler
+from clientcare.kernel._events import DomainEvent
+from clientcare.kernel._ports import Backend, Clock, Outbox, OutboxMessage, UnitOfWork
+from clientcare.kernel._texts import Texts, locale_of
+from clientcare.kernel._values import CustomerId, Money, PurchaseId, TenantId, new_id, normalise_email, normalise_phone
+
+__all__ = [
+    "Aggregate",
+    "Backend",
+    "BusinessCalendar",
+    "Clock",
+    "Context",
+    "CustomerId",
+    "DomainEvent",
+    "Handler",
+    "Interval",
+    "Money",
+    "Outbox",
+    "OutboxMessage",
+    "PurchaseId",
+    "TenantId",
+    "Texts",
+    "UnitOfWork",
+    "aware",
+    "clean_text",
+    "locale_of",
+    "new_id",
+    "normalise_email",
+    "normalise_phone",
+    "one_of",
+    "tag_set",
+]

@@ -1,0 +1,41 @@
+"""What every aggregate root shares: identity, tenant, version, new events."""
+
+from __future__ import annotations
+
+import attrs
+
+from clientcare.kernel._events import DomainEvent
+
+__all__ = ["Aggregate"]
+
+
+@attrs.define(eq=False, kw_only=True)
+class Aggregate:
+    """An entity that is loaded and saved as a whole.
+
+    Two aggregates are equal when they are the same kind with the same id:
+    entities compare by identity, not by their current field values.
+    ``version`` counts saves and guards against lost updates.
+    """
+
+    id: str
+    tenant: str = attrs.field(repr=False)
+    version: int = attrs.field(default=0, repr=False)
+    _events: list[DomainEvent] = attrs.field(factory=list, init=False, repr=False, alias="_events")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.id == other.id
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.id))
+
+    def record(self, event: DomainEvent) -> None:
+        """Remember an event; the unit of work publishes it on commit."""
+        self._events.append(event)
+
+    def pull_events(self) -> list[DomainEvent]:
+        """Hand over the events recorded since the last pull."""
+        events, self._events = self._events, []
+        return events

@@ -1,0 +1,144 @@
+"""The ports every area shares: clock, outbox, the unit of work's base, backend.
+
+The unit of work here knows no area: :class:`clientcare.ports.UnitOfWork`
+adds one typed repository attribute per area on top of it.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
+
+import attrs
+
+from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel._events import DomainEvent
+
+if TYPE_CHECKING:
+    # The unit of work with every area's repositories lives above the areas;
+    # the kernel names it for type checking only.
+    from clientcare.ports import UnitOfWork as FullUnitOfWork
+
+__all__ = ["Backend", "Clock", "Outbox", "OutboxMessage", "UnitOfWork"]
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Where the core gets the time; it never reads the system clock itself."""
+
+    def now(self) -> datetime:
+        """The current moment, timezone-aware."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class OutboxMessage:
+    """An event stored for delivery to other systems (at least once)."""
+
+    id: int
+    name: str
+    occurred_at: datetime
+    payload: dict[str, object]
+
+
+class Outbox(Protocol):
+    """Events written in the same transaction as the change that caused them."""
+
+    def append(self, events: Sequence[DomainEvent]) -> None:
+        """Store events of this unit of work."""
+
+    def pending(self, *, limit: int = 100) -> list[OutboxMessage]:
+        """Undelivered messages, oldest first."""
+        ...
+
+    def mark_delivered(self, message_ids: Sequence[int]) -> None:
+        """Remove delivered messages from the pending list."""
+
+
+class UnitOfWork(abc.ABC):
+    """One transaction for one tenant.
+
+    Use as a context manager; leaving the block without :meth:`commit` rolls
+    everything back, so a use case that fails half-way writes nothing.
+    """
+
+    tenant: str
+    outbox: Outbox
+
+    def __init__(self) -> None:
+        self.committed_events: list[DomainEvent] = []
+        # By identity, in the order first seen; holding the objects keeps their
+        # id() from being reused while this unit lives.
+        self._tracked: dict[int, Aggregate] = {}
+
+    def __enter__(self) -> Self:
+        self.committed_events = []
+        self._tracked = {}
+        self._begin()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._tracked = {}
+            self._end()
+
+    def track(self, aggregate: Aggregate) -> None:
+        """Remember an aggregate this unit handed out or stored, so its events reach the outbox."""
+        self._tracked.setdefault(id(aggregate), aggregate)
+
+    @property
+    def tracked(self) -> Sequence[Aggregate]:
+        """The aggregates this unit has handed out or stored so far, in the order first seen."""
+        return tuple(self._tracked.values())
+
+    def collect_events(self) -> list[DomainEvent]:
+        """Take the new events of every aggregate touched in this unit of work."""
+        events: list[DomainEvent] = []
+        for aggregate in self._tracked.values():
+            events.extend(aggregate.pull_events())
+        return events
+
+    def commit(self) -> None:
+        """Write the outbox and make everything durable at once."""
+        events = self.collect_events()
+        if events:
+            self.outbox.append(events)
+        self._commit()
+        self.committed_events.extend(events)
+        self._tracked = {}
+
+    @abc.abstractmethod
+    def _begin(self) -> None:
+        """Start a transaction."""
+
+    @abc.abstractmethod
+    def _commit(self) -> None:
+        """Make the transaction durable."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Undo everything not committed (a no-op after commit)."""
+
+    def _end(self) -> None:  # noqa: B027 - an optional hook, not every adapter holds resources
+        """Release resources at the end of the block (a connection, a lock)."""
+
+
+class Backend(Protocol):
+    """A storage adapter: opens units of work for a tenant."""
+
+    def unit_of_work(self, tenant: str) -> FullUnitOfWork:
+        """A fresh unit of work scoped to ``tenant``."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""

@@ -1,0 +1,404 @@
+"""The nightly POS import (P05 at scale): streaming, batched, idempotent.
+
+Rows come from any iterable of mappings or from a CSV file whose header
+names the columns of :data:`CSV_COLUMNS` (order free, extra columns
+ignored). Consecutive rows with the same ``receipt_id`` are the lines of one
+purchase. Each row is checked; a bad one becomes an :class:`ImportReject`
+(line number and ``field: rule``, never the value) and the rest go on. Good
+purchases are written ``batch_size`` at a time, each batch in its own unit
+of work, so memory stays flat and a crash loses at most one batch. A receipt
+id already in the archive is skipped, so importing a file twice adds nothing.
+
+Imported purchases do not publish ``PurchaseRecorded`` events and plan no
+touches: a night's import is history the POS already acted on, not a sale
+happening now (record live sales with ``purchases.record``).
+
+The storage adapter may offer a fast path (:class:`clientcare.ports.BulkPurchaseImport`);
+otherwise the purchases go through the ordinary repositories.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, tzinfo
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import attrs
+
+from clientcare.errors import ClientcareError, NotFound, ValidationError
+from clientcare.kernel._values import Money, normalise_phone
+from clientcare.purchases._model import Purchase, PurchaseLine
+
+if TYPE_CHECKING:
+    from clientcare.ports import UnitOfWork
+
+__all__ = [
+    "CSV_COLUMNS",
+    "BatchOutcome",
+    "ImportProgress",
+    "ImportReject",
+    "ImportReport",
+    "ImportedLine",
+    "ImportedPurchase",
+    "generic_import",
+    "read_csv",
+    "validated_purchases",
+]
+
+#: The documented CSV layout (docs/sql.md): required ones first.
+CSV_COLUMNS = (
+    "receipt_id",
+    "occurred_at",
+    "style_no",
+    "unit_price",
+    "quantity",
+    "customer_id",
+    "customer_phone",
+    "store_id",
+    "staff_id",
+    "size",
+    "colour",
+    "full_price",
+)
+REQUIRED = frozenset({"receipt_id", "occurred_at", "style_no", "unit_price"})
+#: Money in an import carries at most this many decimal places (as the SQL adapter stores).
+PRICE_PLACES = 4
+_TRUE = frozenset({"", "1", "true", "yes", "y", "t"})
+_FALSE = frozenset({"0", "false", "no", "n", "f"})
+
+
+class ImportedLine(NamedTuple):
+    """One checked line of an imported purchase (``places``: decimals of the price as given)."""
+
+    style_no: str
+    quantity: int
+    unit_price: Decimal
+    size: str | None
+    colour: str | None
+    full_price: bool
+    places: int
+
+
+def new_id() -> str:
+    """A random id like :func:`clientcare.kernel._values.new_id` (32 hex digits), cheaper per row."""
+    return os.urandom(16).hex()
+
+
+class ImportedPurchase(NamedTuple):
+    """One checked purchase of an import, ready to store (``line``: where it started)."""
+
+    line: int
+    id: str
+    receipt_id: str
+    occurred_at: datetime
+    customer_id: str | None
+    customer_phone: str | None
+    store_id: str | None
+    staff_id: str | None
+    lines: tuple[ImportedLine, ...]
+
+
+@attrs.frozen
+class ImportReject:
+    """A row that was not imported: its line number and ``field: rule``."""
+
+    line: int
+    reason: str
+
+
+@attrs.frozen
+class BatchOutcome:
+    """What the storage did with one batch."""
+
+    imported: int
+    skipped: int
+    rejected: tuple[ImportReject, ...] = ()
+
+
+@attrs.frozen
+class ImportProgress:
+    """Passed to the progress callback after each batch."""
+
+    lines_read: int
+    imported: int
+    skipped: int
+    rejected: int
+
+
+@attrs.define
+class ImportReport:
+    """The outcome of an import: counts and every rejected line."""
+
+    imported: int = 0
+    skipped: int = 0
+    rejected: list[ImportReject] = attrs.field(factory=list)
+    lines_read: int = 0
+
+
+def _text(value: object, field: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if len(text) > limit:
+        raise ValidationError(field, f"at most {limit} characters")
+    return text
+
+
+class _RowChecker:
+    """Turns raw rows into checked values quickly (the import's hot path)."""
+
+    def __init__(self, zone: tzinfo, region: str) -> None:
+        self.zone = zone
+        self.region = region
+        self._phones: dict[str, str] = {}
+
+    def phone(self, raw: str) -> str:
+        cached = self._phones.get(raw)
+        if cached is None:
+            if len(self._phones) > 10_000:
+                self._phones.clear()
+            cached = normalise_phone(raw, self.region, "customer_phone")
+            self._phones[raw] = cached
+        return cached
+
+    def moment(self, raw: object) -> datetime:
+        try:
+            moment = datetime.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise ValidationError("occurred_at", "must be an ISO 8601 date and time") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        return moment
+
+    @staticmethod
+    def price(raw: object) -> tuple[Decimal, int]:
+        """The price and its number of decimal places."""
+        text = str(raw).strip()
+        try:
+            price = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError("unit_price", "must be a decimal number") from None
+        if not price.is_finite():
+            raise ValidationError("unit_price", "must be finite")
+        if price < 0:
+            raise ValidationError("unit_price", "must not be negative")
+        head, dot, tail = text.partition(".")
+        if dot and tail.isdigit():
+            places = len(tail)
+        elif not dot and head.lstrip("+-").isdigit():
+            places = 0
+        else:  # exponent notation and other spellings: ask the Decimal
+            exponent = price.as_tuple().exponent
+            places = max(0, -exponent) if isinstance(exponent, int) else 0
+        if places > PRICE_PLACES:
+            raise ValidationError("unit_price", f"at most {PRICE_PLACES} decimal places")
+        return price, places
+
+    @staticmethod
+    def quantity(raw: object) -> int:
+        text = str(raw).strip() if raw is not None else ""
+        if not text:
+            return 1
+        try:
+            quantity = int(text)
+        except ValueError:
+            raise ValidationError("quantity", "must be a whole number above zero") from None
+        if quantity <= 0:
+            raise ValidationError("quantity", "must be a whole number above zero")
+        return quantity
+
+    @staticmethod
+    def flag(raw: object) -> bool:
+        text = str(raw).strip().lower() if raw is not None else ""
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValidationError("full_price", "must be true or false")
+
+
+_Row = Sequence[object]
+
+
+def _group(
+    rows: Iterable[tuple[int, _Row]], checker: _RowChecker, rejects: list[ImportReject]
+) -> Iterator[ImportedPurchase]:
+    """Check rows (in CSV_COLUMNS order) and join consecutive ones of a receipt."""
+    current: list[object] | None = None
+    lines: list[ImportedLine] = []
+    bad_receipt: str | None = None
+    for number, row in rows:
+        try:
+            receipt = _text(row[0], "receipt_id", 64)
+            if receipt is None:
+                raise ValidationError("receipt_id", "required")
+        except ValidationError as exc:
+            rejects.append(ImportReject(number, str(exc)))
+            continue
+        if current is not None and receipt != current[2]:
+            yield _purchase(current, lines)
+            current, lines = None, []
+        if receipt == bad_receipt:
+            rejects.append(ImportReject(number, "receipt_id: an earlier line of this receipt was rejected"))
+            continue
+        bad_receipt = None
+        try:
+            style = _text(row[2], "style_no", 64)
+            if style is None:
+                raise ValidationError("style_no", "required")
+            price, places = checker.price(row[3])
+            line = ImportedLine(
+                style,
+                checker.quantity(row[4]),
+                price,
+                _text(row[9], "size", 50) if row[9] else None,
+                _text(row[10], "colour", 50) if row[10] else None,
+                checker.flag(row[11]) if row[11] else True,
+                places,
+            )
+            if current is None:
+                phone = _text(row[6], "customer_phone", 32) if row[6] else None
+                current = [
+                    number,
+                    new_id(),
+                    receipt,
+                    checker.moment(row[1]),
+                    _text(row[5], "customer_id", 64) if row[5] else None,
+                    checker.phone(phone) if phone is not None else None,
+                    _text(row[7], "store_id", 64) if row[7] else None,
+                    _text(row[8], "staff_id", 64) if row[8] else None,
+                ]
+        except ClientcareError as exc:
+            rejects.append(ImportReject(number, str(exc)))
+            if current is not None and current[2] == receipt:
+                rejects.append(
+                    ImportReject(int(str(current[0])), "receipt_id: a later line of this receipt was rejected")
+                )
+            current, lines, bad_receipt = None, [], receipt
+            continue
+        lines.append(line)
+    if current is not None:
+        yield _purchase(current, lines)
+
+
+def _purchase(head: list[object], lines: list[ImportedLine]) -> ImportedPurchase:
+    head.append(tuple(lines))
+    return ImportedPurchase._make(head)
+
+
+def validated_purchases(
+    rows: Iterable[tuple[int, _Row]], *, zone: tzinfo, region: str, rejects: list[ImportReject]
+) -> Iterator[ImportedPurchase]:
+    """Checked purchases from numbered rows in :data:`CSV_COLUMNS` order; bad rows go to ``rejects``."""
+    return _group(rows, _RowChecker(zone, region), rejects)
+
+
+def rows_from_mappings(records: Iterable[Mapping[str, object]]) -> Iterator[tuple[int, _Row]]:
+    """Numbered rows (from 1) in :data:`CSV_COLUMNS` order from mappings."""
+    for number, record in enumerate(records, start=1):
+        yield number, tuple(record.get(column) for column in CSV_COLUMNS)
+
+
+def read_csv(source: Path | str | io.TextIOBase, *, encoding: str = "utf-8-sig") -> Iterator[tuple[int, _Row]]:
+    """Numbered rows (by file line) in :data:`CSV_COLUMNS` order from a CSV file with a header."""
+    if isinstance(source, (str, Path)):
+        with open(source, newline="", encoding=encoding) as handle:
+            yield from _read(handle)
+    else:
+        yield from _read(source)
+
+
+def _read(handle: Iterable[str]) -> Iterator[tuple[int, _Row]]:
+    reader = csv.reader(handle)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        return
+    missing = sorted(REQUIRED - set(header))
+    if missing:
+        raise ValidationError("csv", f"header lacks column {missing[0]}")
+    positions = [header.index(column) if column in header else None for column in CSV_COLUMNS]
+    width = len(header)
+    if positions == list(range(len(CSV_COLUMNS))):
+        for row in reader:
+            yield reader.line_num, row if len(row) >= width else row + [""] * (width - len(row))
+        return
+    for row in reader:
+        yield reader.line_num, [row[i] if i is not None and i < len(row) else None for i in positions]
+
+
+def batched(purchases: Iterable[ImportedPurchase], size: int) -> Iterator[list[ImportedPurchase]]:
+    """Lists of at most ``size`` purchases, with receipt ids unique within each list."""
+    batch: list[ImportedPurchase] = []
+    for purchase in purchases:
+        batch.append(purchase)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def generic_import(uow: UnitOfWork, batch: Sequence[ImportedPurchase], *, tenant: str, currency: str) -> BatchOutcome:
+    """Store a batch through the ordinary repositories (any adapter)."""
+    imported = skipped = 0
+    rejected: list[ImportReject] = []
+    for item in batch:
+        if uow.purchases.by_receipt(item.receipt_id) is not None:
+            skipped += 1
+            continue
+        customer_id = item.customer_id
+        try:
+            if customer_id is not None:
+                customer = uow.customers.get(customer_id)
+            elif item.customer_phone is not None:
+                found = uow.customers.by_phone(item.customer_phone)
+                if found is None:
+                    raise ValidationError("customer_phone", "no customer with this phone")
+                customer, customer_id = found, found.id
+            else:
+                customer = None
+        except NotFound:
+            rejected.append(ImportReject(item.line, "customer_id: no such customer"))
+            continue
+        except ValidationError as exc:
+            rejected.append(ImportReject(item.line, str(exc)))
+            continue
+        if customer is not None and customer.erased:
+            rejected.append(ImportReject(item.line, "customer_id: customer was erased"))
+            continue
+        purchase = Purchase.sale(
+            tenant=tenant,
+            customer_id=customer_id,
+            lines=[
+                PurchaseLine(
+                    style_no=line.style_no,
+                    unit_price=Money(line.unit_price, currency),
+                    quantity=line.quantity,
+                    size=line.size,
+                    colour=line.colour,
+                    full_price=line.full_price,
+                )
+                for line in item.lines
+            ],
+            at=item.occurred_at,
+            currency=currency,
+            store_id=item.store_id,
+            staff_id=item.staff_id,
+            receipt_id=item.receipt_id,
+            purchase_id=item.id,
+        )
+        purchase.pull_events()  # an import publishes no per-purchase events
+        uow.purchases.add(purchase)
+        imported += 1
+    return BatchOutcome(imported, skipped, tuple(rejected))
+
+
+ProgressCallback = Callable[[ImportProgress], None]

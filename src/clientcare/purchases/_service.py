@@ -1,0 +1,284 @@
+"""The deal archive as use cases: sales, returns, condition reports, imports (P05)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from clientcare.errors import RuleViolation, ValidationError
+from clientcare.kernel._context import Context as _Context
+from clientcare.kernel._values import Money
+from clientcare.purchases._imports import (
+    BatchOutcome,
+    ImportedPurchase,
+    ImportProgress,
+    ImportReject,
+    ImportReport,
+    ProgressCallback,
+    batched,
+    generic_import,
+    read_csv,
+    rows_from_mappings,
+    validated_purchases,
+)
+from clientcare.purchases._model import CustomerFigures, Purchase, PurchaseLine
+from clientcare.purchases._ports import BulkPurchaseImport
+
+if TYPE_CHECKING:
+    from clientcare.ports import UnitOfWork
+
+__all__ = ["PurchaseHook", "PurchasesService"]
+
+log = logging.getLogger("clientcare")
+
+
+#: What follows from a sale or return in another area (points, level, referral
+#: credit, touches), run inside the purchase's unit of work so it commits with it.
+PurchaseHook = Callable[[_Context, "UnitOfWork", Purchase], None]
+
+
+class _Service:
+    def __init__(self, ctx: _Context, hooks: Sequence[PurchaseHook] = ()) -> None:
+        self._ctx = ctx
+        self._hooks = tuple(hooks)
+
+
+class PurchasesService(_Service):
+    """P05: the deal archive."""
+
+    def line(
+        self,
+        style_no: str,
+        price: str | int | Decimal,
+        quantity: int = 1,
+        *,
+        size: str | None = None,
+        colour: str | None = None,
+        structure: str | None = None,
+        description: str | None = None,
+        full_price: bool = True,
+    ) -> PurchaseLine:
+        """A purchase line in the tenant's currency."""
+        return PurchaseLine(
+            style_no=style_no,
+            unit_price=Money.of(price, self._ctx.playbook.locale.currency),
+            quantity=quantity,
+            size=size,
+            colour=colour,
+            structure=structure,
+            description=description,
+            full_price=full_price,
+        )
+
+    def record(
+        self,
+        customer_id: str | None,
+        lines: Sequence[PurchaseLine],
+        *,
+        store_id: str | None = None,
+        staff_id: str | None = None,
+        receipt_id: str | None = None,
+        at: datetime | None = None,
+    ) -> Purchase:
+        """Record a sale (``customer_id`` None for a walk-in); idempotent per receipt id."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            if receipt_id is not None:
+                existing = uow.purchases.by_receipt(receipt_id)
+                if existing is not None:
+                    return existing
+            if customer_id is not None:
+                customer = uow.customers.get(customer_id)
+                if customer.erased:
+                    raise RuleViolation("purchase.customer", "customer was erased")
+            purchase = Purchase.sale(
+                tenant=ctx.tenant,
+                customer_id=customer_id,
+                lines=lines,
+                at=at or ctx.now(),
+                currency=ctx.playbook.locale.currency,
+                store_id=store_id,
+                staff_id=staff_id,
+                receipt_id=receipt_id,
+            )
+            uow.purchases.add(purchase)
+            for hook in self._hooks:
+                hook(ctx, uow, purchase)
+        return purchase
+
+    def record_return(
+        self,
+        purchase_id: str,
+        lines: Sequence[PurchaseLine],
+        *,
+        staff_id: str | None = None,
+        receipt_id: str | None = None,
+        at: datetime | None = None,
+    ) -> Purchase:
+        """Record goods coming back against a sale; never more than was sold.
+
+        Idempotent per ``receipt_id``, like :meth:`record`.
+        """
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            if receipt_id is not None:
+                existing = uow.purchases.by_receipt(receipt_id)
+                if existing is not None:
+                    return existing
+            sale = uow.purchases.get(purchase_id)
+            refund = sale.make_return(
+                lines=lines,
+                at=at or ctx.now(),
+                already_returned=uow.purchases.returns_of(purchase_id),
+                staff_id=staff_id,
+                receipt_id=receipt_id,
+            )
+            uow.purchases.add(refund)
+            for hook in self._hooks:
+                hook(ctx, uow, refund)
+        return refund
+
+    def report_condition(
+        self,
+        purchase_id: str,
+        *,
+        style_no: str,
+        years_in_use: Decimal | int | str,
+        condition: str,
+        by: str | None = None,
+    ) -> None:
+        """P05: how an item is holding up, reported later."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            purchase = uow.purchases.get(purchase_id)
+            purchase.report_condition(
+                style_no=style_no, years_in_use=years_in_use, condition=condition, at=ctx.now(), by=by
+            )
+            uow.purchases.save(purchase)
+
+    def get(self, purchase_id: str) -> Purchase:
+        """One purchase, or NotFound."""
+        with self._ctx.unit() as uow:
+            return uow.purchases.get(purchase_id)
+
+    def for_customer(self, customer_id: str, *, limit: int | None = None) -> list[Purchase]:
+        """The customer's purchases and returns, newest first."""
+        with self._ctx.unit() as uow:
+            return uow.purchases.for_customer(customer_id, limit=limit)
+
+    def figures(self, customer_id: str) -> CustomerFigures:
+        """Total spend, number of purchases, first and last purchase, average ticket."""
+        with self._ctx.unit() as uow:
+            return uow.purchases.figures(customer_id, self._ctx.playbook.locale.currency)
+
+    def import_rows(
+        self,
+        records: Iterable[Mapping[str, object]],
+        *,
+        batch_size: int = 5000,
+        on_progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """The nightly POS import from mappings keyed by the CSV column names (docs/sql.md).
+
+        Streams: memory stays flat however many records come. Bad records are
+        reported (record number from 1, ``field: rule``) and the rest are
+        imported; each batch commits on its own; known receipt ids are skipped.
+        """
+        return self._import(rows_from_mappings(records), batch_size, on_progress)
+
+    def import_csv(
+        self,
+        source: str | Path | IO[str],
+        *,
+        batch_size: int = 5000,
+        on_progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """The nightly POS import from a CSV file with a header (layout in docs/sql.md).
+
+        Rejects carry the file's line number (the header is line 1).
+        """
+        return self._import(read_csv(source), batch_size, on_progress)  # type: ignore[arg-type]
+
+    def _import(
+        self, rows: Iterable[tuple[int, Sequence[object]]], batch_size: int, on_progress: ProgressCallback | None
+    ) -> ImportReport:
+        if batch_size <= 0:
+            raise ValidationError("batch_size", "must be greater than zero")
+        locale = self._ctx.playbook.locale
+        report = ImportReport()
+        rejects: list[ImportReject] = []
+        counted = _Counted(rows)
+        purchases = validated_purchases(counted, zone=locale.zone, region=locale.country, rejects=rejects)
+
+        def settle(outcome: BatchOutcome) -> None:
+            report.imported += outcome.imported
+            report.skipped += outcome.skipped
+            rejects.extend(outcome.rejected)
+            self._progress(report, rejects, counted.count, on_progress)
+
+        # Batch N is written by one worker thread while batch N+1 is checked here, so
+        # the database works while Python checks rows; at most two batches are in memory.
+        # A backend bound to one caller's connection says concurrent_import = False.
+        pipelined = bool(getattr(self._ctx.backend, "concurrent_import", True))
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clientcare-import") if pipelined else None
+        pending: Future[BatchOutcome] | None = None
+        try:
+            for batch in batched(purchases, batch_size):
+                if executor is None:
+                    settle(self._write_batch(batch))
+                    continue
+                if pending is not None:
+                    settle(pending.result())
+                pending = executor.submit(self._write_batch, batch)
+            if pending is not None:
+                settle(pending.result())
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+        report.rejected = sorted(rejects, key=lambda r: r.line)
+        report.lines_read = counted.count
+        self._progress(report, rejects, counted.count, on_progress)
+        return report
+
+    def _write_batch(self, batch: Sequence[ImportedPurchase]) -> BatchOutcome:
+        """Store one batch in its own unit of work; receipts repeated within it count as skipped."""
+        ctx = self._ctx
+        currency = ctx.playbook.locale.currency
+        unique: list[ImportedPurchase] = []
+        receipts: set[str] = set()
+        for item in batch:
+            if item.receipt_id not in receipts:
+                receipts.add(item.receipt_id)
+                unique.append(item)
+        with ctx.unit() as uow:
+            if isinstance(uow.purchases, BulkPurchaseImport):
+                outcome = uow.purchases.import_purchases(unique, currency=currency)
+            else:
+                outcome = generic_import(uow, unique, tenant=ctx.tenant, currency=currency)
+        repeated = len(batch) - len(unique)
+        return BatchOutcome(outcome.imported, outcome.skipped + repeated, outcome.rejected)
+
+    @staticmethod
+    def _progress(
+        report: ImportReport, rejects: list[ImportReject], read: int, on_progress: ProgressCallback | None
+    ) -> None:
+        if on_progress is not None:
+            on_progress(ImportProgress(read, report.imported, report.skipped, len(rejects)))
+
+
+class _Counted:
+    """Counts the rows an import has read, for progress reports."""
+
+    def __init__(self, rows: Iterable[tuple[int, Sequence[object]]]) -> None:
+        self._rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[int, Sequence[object]]]:
+        for item in self._rows:
+            self.count += 1
+            yield item
