@@ -42,8 +42,8 @@ from clientcare.adapters.clock import FixedClock
 from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine, upgrade
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
-from clientcare.cadences._touches import Precision, Touch, TouchReason
-from clientcare.customers._model import Channel, Customer
+from clientcare.cadences import Precision, Touch, TouchReason
+from clientcare.customers import Channel, Customer
 
 TENANT = "bench"
 ZONE = timezone(timedelta(hours=8))

@@ -48,7 +48,7 @@ from clientcare.adapters.sqlalchemy import create_clientcare_engine, upgrade
 from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
 from clientcare.adapters.sqlalchemy._migrate import _run
 from clientcare.adapters.sqlalchemy._tables import customers as customers_table
-from clientcare.customers._model import Customer
+from clientcare.customers import Customer
 
 TENANT = "bench"
 ZONE = timezone(timedelta(hours=8))

@@ -28,8 +28,8 @@ from typing import Any, TypeVar
 
 from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine, upgrade
 from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
-from clientcare.customers._model import Customer
-from clientcare.loyalty._tiers import AbcLabel, abc_labels
+from clientcare.customers import Customer
+from clientcare.loyalty import AbcLabel, abc_labels
 from clientcare.playbook import AbcRules
 
 T = TypeVar("T")

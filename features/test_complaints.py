@@ -10,7 +10,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
-from clientcare.complaints._model import Promise
+from clientcare.complaints import Promise
 from clientcare.errors import ClientcareError
 from clientcare.events import SilentComplaintSignal
 

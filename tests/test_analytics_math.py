@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clientcare import Money, StoreTraffic
-from clientcare.analytics._figures import compare_stores, lifetime_value, retention_rate, share_of_wallet
+from clientcare.analytics import compare_stores, lifetime_value, retention_rate, share_of_wallet
 from clientcare.errors import ValidationError
 
 rates = st.decimals(min_value=0, max_value=1, places=2)

@@ -23,7 +23,7 @@ from clientcare import (
     serialization,
 )
 from clientcare.adapters.clock import FixedClock
-from clientcare.assessments._model import Reading, score_form
+from clientcare.assessments import Reading, score_form
 from clientcare.errors import InvalidTransition, PlaybookError, RuleViolation, ValidationError
 
 CENT = Decimal("0.01")

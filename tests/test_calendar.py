@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clientcare.errors import PlaybookError, ValidationError
-from clientcare.kernel._calendar import BusinessCalendar
+from clientcare.kernel import BusinessCalendar
 from clientcare.playbook import BusinessHours, Playbook
 
 CN = BusinessCalendar.from_playbook(Playbook.default())

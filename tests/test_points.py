@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import clientcare
 from clientcare.adapters.clock import FixedClock
 from clientcare.errors import ConcurrencyConflict, RuleViolation
-from clientcare.loyalty._points import EntryKind, PointsAccount, points_for
+from clientcare.loyalty import EntryKind, PointsAccount, points_for
 from clientcare.playbook import PointsRules
 
 NOW = datetime.fromisoformat("2026-01-05T10:00:00+08:00")

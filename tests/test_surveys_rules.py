@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import clientcare
 from clientcare import AttributeAnswer, Playbook, SurveyRules, serialization
 from clientcare.adapters.clock import FixedClock
-from clientcare.assessments._surveys import SurveyResponse, nps
+from clientcare.assessments import SurveyResponse, nps
 from clientcare.errors import PlaybookError, ValidationError
 from clientcare.events import SilentComplaintSignal
 

@@ -14,19 +14,22 @@ from hypothesis import strategies as st
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
-from clientcare.assessments._sources import ReferralHistory, TierLookup
+from clientcare.assessments import ReferralHistory, TierLookup
 from clientcare.errors import PlaybookError
-from clientcare.loyalty._membership import Membership, qualifying_level, review_due, review_target
-from clientcare.loyalty._tiers import (
+from clientcare.loyalty import (
     AbcLabel,
     Attitude,
     AttitudeFacts,
+    Membership,
     Priority,
     Stage,
     abc_labels,
     attitude_of,
     diff_labels,
     priority_of,
+    qualifying_level,
+    review_due,
+    review_target,
     stage_of,
 )
 from clientcare.playbook import AbcRules, MemberLevel, MembershipRules, Playbook, PointsRules, SegmentRules

@@ -9,12 +9,11 @@ import pytest
 import clientcare
 from clientcare.adapters.clock import FixedClock
 from clientcare.adapters.notifiers import RecordingNotifier
-from clientcare.cadences._sequences import RecurringRule, holidays_between
-from clientcare.cadences._touches import Outcome, Precision, Touch, TouchReason, TouchStatus
-from clientcare.customers._model import Channel
+from clientcare.cadences import Outcome, Precision, RecurringRule, Touch, TouchReason, TouchStatus, holidays_between
+from clientcare.customers import Channel
 from clientcare.errors import InvalidTransition, PlaybookError, ValidationError
 from clientcare.events import SilentComplaintSignal, TouchRescheduled
-from clientcare.kernel._texts import Texts
+from clientcare.kernel import Texts
 from clientcare.playbook import ContactRules, Playbook
 
 T0 = datetime.fromisoformat("2026-01-05T10:00:00+08:00")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from clientcare import Money
 from clientcare.errors import ValidationError
-from clientcare.kernel._values import normalise_email, normalise_phone
+from clientcare.kernel import normalise_email, normalise_phone
 
 amounts = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
 

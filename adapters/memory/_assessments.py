@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from clientcare.adapters.memory._backend import MemoryRepository
-from clientcare.assessments._model import Assessment, ImprovementPlan
-from clientcare.assessments._surveys import SurveyResponse
+from clientcare.assessments import Assessment, ImprovementPlan, SurveyResponse
 
 __all__ = ["MemoryAssessmentRepository", "MemoryImprovementPlanRepository", "MemorySurveyRepository"]
 

@@ -10,13 +10,12 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from clientcare import serialization
-from clientcare.customers._model import Customer
-from clientcare.customers._notebook import Note
+from clientcare.customers import Customer, Note
 from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
 from clientcare.events import DomainEvent
-from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel import Aggregate
 from clientcare.ports import OutboxMessage, UnitOfWork
-from clientcare.purchases._model import CustomerFigures, Purchase, PurchaseKind, figures_from
+from clientcare.purchases import CustomerFigures, Purchase, PurchaseKind, figures_from
 
 __all__ = ["MemoryBackend", "MemoryUnitOfWork", "open_backend"]
 

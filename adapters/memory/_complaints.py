@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from clientcare.adapters.memory._backend import MemoryRepository
-from clientcare.complaints._model import Category, Complaint, StandardAnswer
+from clientcare.complaints import Category, Complaint, StandardAnswer
 
 __all__ = ["MemoryComplaintRepository", "MemoryStandardAnswerRepository"]
 

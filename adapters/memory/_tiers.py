@@ -13,16 +13,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from clientcare.adapters.memory._backend import MemoryRepository, _copy
-from clientcare.customers._model import Customer
-from clientcare.kernel._aggregate import Aggregate
-from clientcare.loyalty._membership import Contract, Membership
-from clientcare.loyalty._points import PointsAccount
-from clientcare.loyalty._referrals import ReferralRecord
-from clientcare.loyalty._tiers import (
+from clientcare.customers import Customer
+from clientcare.kernel import Aggregate
+from clientcare.loyalty import (
     AbcLabel,
     AttitudeFacts,
     AttitudeOverride,
+    Contract,
     CustomerTier,
+    Membership,
+    PointsAccount,
+    ReferralRecord,
     TierChange,
     TierRun,
     abc_labels,
@@ -31,7 +32,7 @@ from clientcare.loyalty._tiers import (
     spend_by_customer,
 )
 from clientcare.playbook import AbcRules, SegmentRules
-from clientcare.purchases._model import Purchase
+from clientcare.purchases import Purchase
 
 if TYPE_CHECKING:
     from clientcare.adapters.memory._backend import MemoryUnitOfWork

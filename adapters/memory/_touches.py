@@ -6,9 +6,18 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from clientcare.adapters.memory._backend import MemoryRepository, _copy
-from clientcare.cadences._appointments import Appointment, AppointmentStatus
-from clientcare.cadences._sequences import FollowUp, FollowUpStatus, RecurringRule, SaleCredit, Wish
-from clientcare.cadences._touches import Touch, TouchReason, TouchStatus
+from clientcare.cadences import (
+    Appointment,
+    AppointmentStatus,
+    FollowUp,
+    FollowUpStatus,
+    RecurringRule,
+    SaleCredit,
+    Touch,
+    TouchReason,
+    TouchStatus,
+    Wish,
+)
 
 __all__ = [
     "MemoryAppointmentRepository",

@@ -30,8 +30,7 @@ from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import utc_naive
 from clientcare.adapters.sqlalchemy._repos import DocumentRepository
 from clientcare.adapters.sqlalchemy._tables import ID_LENGTH, TENANT_LENGTH, document_table, key_string, timestamp
-from clientcare.assessments._model import Assessment, ImprovementPlan
-from clientcare.assessments._surveys import SurveyResponse
+from clientcare.assessments import Assessment, ImprovementPlan, SurveyResponse
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._errors import translated
-from clientcare.purchases._imports import BatchOutcome, ImportedPurchase, ImportReject
+from clientcare.purchases import BatchOutcome, ImportedPurchase, ImportReject
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork

@@ -34,9 +34,18 @@ from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import utc_naive
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._repos import DocumentRepository
-from clientcare.cadences._appointments import Appointment, AppointmentStatus
-from clientcare.cadences._sequences import FollowUp, FollowUpStatus, RecurringRule, SaleCredit, Wish
-from clientcare.cadences._touches import Touch, TouchReason, TouchStatus
+from clientcare.cadences import (
+    Appointment,
+    AppointmentStatus,
+    FollowUp,
+    FollowUpStatus,
+    RecurringRule,
+    SaleCredit,
+    Touch,
+    TouchReason,
+    TouchStatus,
+    Wish,
+)
 from clientcare.errors import DuplicateRecord
 
 if TYPE_CHECKING:

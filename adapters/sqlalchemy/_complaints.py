@@ -18,7 +18,7 @@ from sqlalchemy import Boolean, Column, Index, Integer, String, UniqueConstraint
 from clientcare.adapters.sqlalchemy._convert import utc_naive
 from clientcare.adapters.sqlalchemy._repos import DocumentRepository
 from clientcare.adapters.sqlalchemy._tables import ID_LENGTH, document_table, key_string, timestamp
-from clientcare.complaints._model import Category, Complaint, StandardAnswer
+from clientcare.complaints import Category, Complaint, StandardAnswer
 from clientcare.errors import DuplicateRecord, ValidationError
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from clientcare import serialization
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
-from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel import Aggregate
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork

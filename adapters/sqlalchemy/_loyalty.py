@@ -55,12 +55,21 @@ from clientcare.adapters.sqlalchemy._tables import (
     timestamp,
 )
 from clientcare.errors import NotFound
-from clientcare.loyalty._membership import Contract, Membership
-from clientcare.loyalty._points import EntryKind, PointsAccount, PointsEntry
-from clientcare.loyalty._referrals import ReferralRecord
-from clientcare.loyalty._tiers import AbcLabel, AttitudeFacts, AttitudeOverride, TierChange, TierRun
+from clientcare.loyalty import (
+    AbcLabel,
+    AttitudeFacts,
+    AttitudeOverride,
+    Contract,
+    EntryKind,
+    Membership,
+    PointsAccount,
+    PointsEntry,
+    ReferralRecord,
+    TierChange,
+    TierRun,
+)
 from clientcare.playbook import AbcRules, SegmentRules
-from clientcare.purchases._model import PurchaseKind
+from clientcare.purchases import PurchaseKind
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork

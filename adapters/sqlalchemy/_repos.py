@@ -30,15 +30,20 @@ from clientcare.adapters.sqlalchemy._convert import (
     with_offset,
 )
 from clientcare.adapters.sqlalchemy._errors import translated
-from clientcare.customers._model import Customer
-from clientcare.customers._notebook import Note
+from clientcare.customers import Customer, Note
 from clientcare.errors import ConcurrencyConflict, NotFound
 from clientcare.events import DomainEvent
-from clientcare.kernel._aggregate import Aggregate
-from clientcare.kernel._values import Money
+from clientcare.kernel import Aggregate, Money
 from clientcare.ports import OutboxMessage
-from clientcare.purchases._imports import BatchOutcome, ImportedPurchase
-from clientcare.purchases._model import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
+from clientcare.purchases import (
+    BatchOutcome,
+    ConditionReport,
+    CustomerFigures,
+    ImportedPurchase,
+    Purchase,
+    PurchaseKind,
+    PurchaseLine,
+)
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork

@@ -24,7 +24,7 @@ from clientcare.adapters.sqlalchemy._repos import (
     SqlPurchaseRepository,
 )
 from clientcare.errors import ConfigurationError
-from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel import Aggregate
 from clientcare.ports import UnitOfWork
 
 __all__ = ["SqlBackend", "SqlUnitOfWork", "create_clientcare_engine", "open_backend"]

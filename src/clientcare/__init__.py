@@ -9,7 +9,8 @@ Open it with :func:`connect` and use the facade's areas::
 ``import clientcare`` loads no SQLAlchemy, driver or adapter.
 """
 
-from clientcare.analytics._figures import (
+from clientcare.analytics import (
+    AnalyticsService,
     CompositionRow,
     EffectRow,
     RelationshipFigures,
@@ -17,73 +18,83 @@ from clientcare.analytics._figures import (
     StoreGap,
     StoreTraffic,
 )
-from clientcare.analytics._service import AnalyticsService
 from clientcare.app import Clientcare, EventsService
-from clientcare.assessments._model import (
+from clientcare.assessments import (
     Assessment,
     AssessmentDue,
+    AssessmentSources,
+    AssessmentsService,
     AssessmentStatus,
     AssessmentSummary,
+    AttributeAnswer,
+    AttributeRow,
+    ComplaintHistory,
     ImprovementPlan,
     IndicatorEntry,
     IndicatorResult,
+    IndicatorSource,
     Measure,
+    NoData,
+    NpsResult,
     PlanTask,
+    ReferralHistory,
+    ResponsivenessHistory,
     Review,
     ScorePoint,
     ScoreTrend,
     StandingOverride,
-)
-from clientcare.assessments._service import AssessmentsService, SurveysService
-from clientcare.assessments._sources import (
-    AssessmentSources,
-    ComplaintHistory,
-    IndicatorSource,
-    NoData,
-    ReferralHistory,
-    ResponsivenessHistory,
+    SurveyResponse,
+    SurveysService,
     TierLookup,
 )
-from clientcare.assessments._surveys import AttributeAnswer, AttributeRow, NpsResult, SurveyResponse
 from clientcare.bootstrap import connect, register_backend
-from clientcare.cadences._appointments import Appointment, AppointmentStatus
-from clientcare.cadences._boards import (
+from clientcare.cadences import (
+    Appointment,
     AppointmentItem,
-    BoardItem,
-    LeaderboardRow,
-    MonthlyBoard,
-    SalesByTouchNumber,
-    StaffFigures,
-    TouchNumberShare,
-    WeeklyBoard,
-    WeekPlan,
-)
-from clientcare.cadences._sequences import FollowUp, FollowUpStatus, RecurringRule, RepeatUnit, SaleCredit, Wish
-from clientcare.cadences._services import (
     AppointmentsService,
+    AppointmentStatus,
+    BoardItem,
     BoardsService,
     CadencePorts,
     DailyRunReport,
     DailyService,
     DispatchReport,
     FixedRoster,
+    FollowUp,
+    FollowUpStatus,
+    LeaderboardRow,
     MarketingStops,
     MembershipDates,
+    MonthlyBoard,
     OpenComplaints,
+    Outcome,
+    Precision,
+    RecurringRule,
     Referral,
+    RepeatUnit,
+    SaleCredit,
+    SalesByTouchNumber,
     SegmentLookup,
+    StaffFigures,
     StaffRoster,
     StaffService,
+    Touch,
     TouchesService,
+    TouchNumberShare,
+    TouchReason,
+    TouchStatus,
+    WeeklyBoard,
+    WeekPlan,
+    Wish,
 )
-from clientcare.cadences._touches import Outcome, Precision, Touch, TouchReason, TouchStatus
-from clientcare.campaigns._service import CampaignReport, CampaignsService
-from clientcare.complaints._model import (
+from clientcare.campaigns import CampaignReport, CampaignsService
+from clientcare.complaints import (
     Answer,
     Category,
     Complaint,
     ComplaintChannel,
     ComplaintReview,
+    ComplaintsService,
     ComplaintStatus,
     Option,
     PromiseStatus,
@@ -94,43 +105,70 @@ from clientcare.complaints._model import (
     StandardAnswer,
     TargetState,
 )
-from clientcare.complaints._service import ComplaintsService
-from clientcare.customers._model import (
+from clientcare.customers import (
     Channel,
     Consent,
     ConsentMethod,
     Contact,
     Customer,
+    CustomersService,
+    CustomerSummary,
     DataSource,
     DateKind,
     Gender,
     HardProfile,
     ImportantDate,
+    Note,
+    NotebookService,
+    PrivacyService,
     ProfileChange,
     Purpose,
     RelationshipCard,
     SoftProfile,
 )
-from clientcare.customers._notebook import Note
-from clientcare.customers._services import CustomersService, CustomerSummary, NotebookService, PrivacyService
-from clientcare.kernel._values import Money
-from clientcare.loyalty._membership import BasketLine, BenefitLine, Benefits, Contract, LevelChange, Membership
-from clientcare.loyalty._points import EntryKind, PointsAccount, PointsEntry
-from clientcare.loyalty._referrals import ReferralRecord
-from clientcare.loyalty._services import MembershipService, PointsService, ReferralsService, Reminders, TiersService
-from clientcare.loyalty._tiers import AbcLabel, Attitude, Priority, SerialisationFigure, Stage, TierChange, TierRun
-from clientcare.playbook._assessments import (
+from clientcare.kernel import Money
+from clientcare.loyalty import (
+    AbcLabel,
+    Attitude,
+    BasketLine,
+    BenefitLine,
+    Benefits,
+    Contract,
+    EntryKind,
+    LevelChange,
+    Membership,
+    MembershipService,
+    PointsAccount,
+    PointsEntry,
+    PointsService,
+    Priority,
+    ReferralRecord,
+    ReferralsService,
+    Reminders,
+    SerialisationFigure,
+    Stage,
+    TierChange,
+    TierRun,
+    TiersService,
+)
+from clientcare.playbook import (
     AssessmentRules,
     FormTemplate,
     GradeBand,
     IndicatorKind,
     IndicatorTemplate,
+    Playbook,
     Standing,
     SurveyRules,
 )
-from clientcare.playbook._model import Playbook
-from clientcare.purchases._model import ConditionReport, CustomerFigures, Purchase, PurchaseKind, PurchaseLine
-from clientcare.purchases._service import PurchasesService
+from clientcare.purchases import (
+    ConditionReport,
+    CustomerFigures,
+    Purchase,
+    PurchaseKind,
+    PurchaseLine,
+    PurchasesService,
+)
 
 __version__ = "0.1.0"
 

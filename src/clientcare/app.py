@@ -8,10 +8,9 @@ from typing import TypeVar
 
 import attrs
 
-from clientcare.analytics._service import AnalyticsService
-from clientcare.assessments._service import AssessmentsService, SurveysService
-from clientcare.assessments._sources import AssessmentSources, NoData
-from clientcare.cadences._services import (
+from clientcare.analytics import AnalyticsService
+from clientcare.assessments import AssessmentSources, AssessmentsService, NoData, SurveysService
+from clientcare.cadences import (
     AppointmentsService,
     BoardsService,
     CadencePorts,
@@ -25,12 +24,12 @@ from clientcare.cadences._services import (
     TouchResponsiveness,
     cadences_after_purchase,
 )
-from clientcare.campaigns._service import CampaignsService
-from clientcare.complaints._service import ComplaintsService
-from clientcare.customers._services import CustomersService, NotebookService, PrivacyService
+from clientcare.campaigns import CampaignsService
+from clientcare.complaints import ComplaintsService
+from clientcare.customers import CustomersService, NotebookService, PrivacyService
 from clientcare.events import CustomerRegistered, DomainEvent, MarketingStopped, SilentComplaintSignal
-from clientcare.kernel._context import Context as _Context
-from clientcare.loyalty._services import (
+from clientcare.kernel import Context as _Context
+from clientcare.loyalty import (
     CadenceMembership,
     CadenceSegments,
     MembershipService,
@@ -41,7 +40,7 @@ from clientcare.loyalty._services import (
 )
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, OutboxMessage
-from clientcare.purchases._service import PurchasesService
+from clientcare.purchases import PurchasesService
 
 __all__ = ["Clientcare", "EventsService"]
 

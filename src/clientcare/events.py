@@ -5,7 +5,7 @@ stored in an outbox, logged and sent to other systems safely. Each area
 defines its own; this module gathers them for embedders.
 """
 
-from clientcare.assessments._events import (
+from clientcare.assessments import (
     AssessmentCompleted,
     AssessmentOverridden,
     AssessmentReviewed,
@@ -16,7 +16,7 @@ from clientcare.assessments._events import (
     MarketingStopped,
     SurveyAnswered,
 )
-from clientcare.cadences._events import (
+from clientcare.cadences import (
     AppointmentChanged,
     FollowUpStarted,
     FollowUpStopped,
@@ -31,7 +31,7 @@ from clientcare.cadences._events import (
     WantedItemArrived,
     WantedItemRegistered,
 )
-from clientcare.complaints._events import (
+from clientcare.complaints import (
     ComplaintAfterCareDue,
     ComplaintApprovalDecided,
     ComplaintApprovalRequested,
@@ -50,7 +50,7 @@ from clientcare.complaints._events import (
     StandardAnswerNeeded,
     StandardAnswerSaved,
 )
-from clientcare.customers._events import (
+from clientcare.customers import (
     CardReviewed,
     ConsentGiven,
     ConsentWithdrawn,
@@ -59,8 +59,8 @@ from clientcare.customers._events import (
     NoteAdded,
     ProfileChanged,
 )
-from clientcare.kernel._events import DomainEvent
-from clientcare.loyalty._events import (
+from clientcare.kernel import DomainEvent
+from clientcare.loyalty import (
     AttitudeOverridden,
     ContractRenewalDue,
     ContractSigned,
@@ -79,7 +79,7 @@ from clientcare.loyalty._events import (
     TiersRecomputed,
     TierUpgraded,
 )
-from clientcare.purchases._events import PurchaseRecorded, ReturnRecorded
+from clientcare.purchases import PurchaseRecorded, ReturnRecorded
 
 __all__ = [
     "AppointmentChanged",

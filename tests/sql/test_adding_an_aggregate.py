@@ -21,7 +21,7 @@ from clientcare.adapters.sqlalchemy._convert import utc_naive
 from clientcare.adapters.sqlalchemy._tables import timestamp
 from clientcare.errors import ConcurrencyConflict, NotFound
 from clientcare.events import DomainEvent
-from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel import Aggregate
 
 T0 = datetime.fromisoformat("2026-01-05T10:00:00+08:00")
 extra = MetaData()

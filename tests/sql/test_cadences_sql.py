@@ -18,10 +18,18 @@ from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._cadences import skip_locked_supported
 from clientcare.adapters.sqlalchemy._convert import dump_document
 from clientcare.adapters.sqlalchemy._migrate import _config, _run
-from clientcare.cadences._appointments import Appointment
-from clientcare.cadences._sequences import FollowUp, RecurringRule, SaleCredit, Wish
-from clientcare.cadences._touches import Precision, Touch, TouchReason, TouchStatus
-from clientcare.customers._model import Channel
+from clientcare.cadences import (
+    Appointment,
+    FollowUp,
+    Precision,
+    RecurringRule,
+    SaleCredit,
+    Touch,
+    TouchReason,
+    TouchStatus,
+    Wish,
+)
+from clientcare.customers import Channel
 from clientcare.errors import DuplicateRecord
 
 from .conftest import sqlite_url

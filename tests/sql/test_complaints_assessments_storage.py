@@ -16,8 +16,8 @@ from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine,
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import dump_document
 from clientcare.adapters.sqlalchemy._migrate import _config, current_revision
-from clientcare.assessments._model import ImprovementPlan
-from clientcare.complaints._model import Category, StandardAnswer
+from clientcare.assessments import ImprovementPlan
+from clientcare.complaints import Category, StandardAnswer
 from clientcare.errors import DuplicateRecord, ValidationError
 from clientcare.testing._assessments_contract import _assessment, _response
 from clientcare.testing._complaints_contract import T0, _close, _complaint

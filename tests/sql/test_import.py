@@ -12,7 +12,7 @@ import pytest
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
-from clientcare.purchases._imports import ImportProgress
+from clientcare.purchases import ImportProgress
 
 T0 = datetime.fromisoformat("2026-01-05T10:00:00+08:00")
 HEADER = "receipt_id,occurred_at,style_no,unit_price,quantity,customer_id,customer_phone,size,colour,full_price\n"
