@@ -226,8 +226,8 @@ def daily_run(template: Path, work: Path, customers: int) -> dict[str, Any]:
     load_customers(engine, customers, purchases=True, now=now)
     engine.dispose()
     staff = [f"s{i}" for i in range(max(2, customers // 2000))]
-    with clientcare.connect(url, tenant=TENANT, clock=FixedClock(now), upgrade=False) as care:
-        care.cadence_ports.roster = clientcare.FixedRoster({None: staff})
+    roster = clientcare.CadencePorts(roster=clientcare.FixedRoster({None: staff}))
+    with clientcare.connect(url, tenant=TENANT, clock=FixedClock(now), upgrade=False, cadence_ports=roster) as care:
         start = time.perf_counter()
         report = care.daily.run(DAILY_DAY)
         seconds = time.perf_counter() - start

@@ -37,7 +37,7 @@ def main(url: str, tenant: str = "demo-assess") -> None:
     clock = FixedClock(datetime.fromisoformat("2026-01-05T10:00:00+08:00"))
     with clientcare.connect(url, tenant=tenant, clock=clock) as care:
         signals: list[SilentComplaintSignal] = []
-        care.events.subscribe(signals.append, SilentComplaintSignal)
+        care.events.subscribe(SilentComplaintSignal, signals.append)
         fang = care.customers.register("王芳", "13800138000")
         lei = care.customers.register("赵磊", "13700137000")
         care.customers.set_key(fang.id, by="店长")

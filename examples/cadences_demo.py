@@ -20,7 +20,7 @@ def main(url: str, tenant: str = "demo-cadences") -> None:
     """Sales, a follow-up, the Spring Festival daily runs, and 小李's board for the week."""
     clock = FixedClock(datetime.fromisoformat("2026-02-09T10:00:00+08:00"))  # Monday before Spring Festival
     care = clientcare.connect(url, tenant=tenant, clock=clock)
-    care.cadence_ports.roster = clientcare.FixedRoster({None: ["小李", "小王"]})
+    care = care.with_cadence_ports(roster=clientcare.FixedRoster({None: ["小李", "小王"]}))
 
     def customer(name: str, phone: str, *consents: str, key: bool = False, **profile: object) -> clientcare.Customer:
         c = care.customers.register(name, phone, by="小李", customer_agrees=bool(profile), **profile)

@@ -21,7 +21,7 @@ def main(url: str, tenant: str = "demo-complaints") -> None:
     care = clientcare.connect(url, tenant=tenant, clock=clock)
     c = care.complaints
     fang = care.customers.register("王芳", "13800138000", by="小李")
-    care.events.subscribe(lambda e: print(f"    event: {e.name}"), clientcare.events.ComplaintEscalated)
+    care.events.subscribe(clientcare.events.ComplaintEscalated, lambda e: print(f"    event: {e.name}"))
 
     complaint = c.file(
         fang.id, channel="phone", category="product_quality", severity="major",

@@ -36,7 +36,7 @@ Feature: Loyalty surveys
   Scenario: Low answers raise a silent complaint for the complaints area
     Given a customer "王芳" with phone "13800138000"
     When "王芳" answers: buy again 4, recommend 2, trust 2, answered in time 3
-    Then a silent complaint signal with severity "high" is raised for "王芳" from the survey
+    Then a silent complaint signal with severity "major" is raised for "王芳" from the survey
     And the survey answer of "王芳" lists the low answers "recommend, trust"
 
   @P50 @P65

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 from conftest import capture, customer_named
@@ -56,12 +57,13 @@ class Cards:
         return {c: self.expiries[c] for c in customer_ids if c in self.expiries}
 
 
-def _port(care: clientcare.Clientcare, name: str, kind: type) -> object:
+def _port(care: clientcare.Clientcare, name: str, kind: type) -> tuple[clientcare.Clientcare, Any]:
+    """The facade wired with a fake area port of ``kind`` (a new facade the first time)."""
     current = getattr(care.cadence_ports, name)
-    if not isinstance(current, kind):
-        current = kind()
-        setattr(care.cadence_ports, name, current)
-    return current
+    if isinstance(current, kind):
+        return care, current
+    care = care.with_cadence_ports(**{name: kind()})
+    return care, getattr(care.cadence_ports, name)
 
 
 def _names(text: str) -> list[str]:
@@ -92,9 +94,9 @@ def _next_follow_up(care: clientcare.Clientcare, name: str) -> clientcare.Touch:
 # -- givens ----------------------------------------------------------------------
 
 
-@given(parsers.parse('the staff roster is "{names}"'))
-def roster(care: clientcare.Clientcare, names: str) -> None:
-    care.cadence_ports.roster = clientcare.FixedRoster({None: _names(names)})
+@given(parsers.parse('the staff roster is "{names}"'), target_fixture="care")
+def roster(care: clientcare.Clientcare, names: str) -> clientcare.Clientcare:
+    return care.with_cadence_ports(roster=clientcare.FixedRoster({None: _names(names)}))
 
 
 @given(parsers.parse('the tenant speaks "{language}"'), target_fixture="care")
@@ -126,28 +128,35 @@ def important_date(care: clientcare.Clientcare, name: str, label: str, kind: str
     care.customers.add_important_date(customer_named(care, name).id, kind, label, month, day, by="staff")
 
 
-@given(parsers.parse('"{name}" has an open complaint'))
-def open_complaint(care: clientcare.Clientcare, name: str) -> None:
-    _port(care, "complaints", Complaints).open.add(customer_named(care, name).id)  # type: ignore[attr-defined]
+@given(parsers.parse('"{name}" has an open complaint'), target_fixture="care")
+def open_complaint(care: clientcare.Clientcare, name: str) -> clientcare.Clientcare:
+    care, complaints = _port(care, "complaints", Complaints)
+    complaints.open.add(customer_named(care, name).id)
+    return care
 
 
-@when(parsers.parse('the complaint of "{name}" is closed'))
-def complaint_closed(care: clientcare.Clientcare, name: str) -> None:
-    _port(care, "complaints", Complaints).open.discard(customer_named(care, name).id)  # type: ignore[attr-defined]
+@when(parsers.parse('the complaint of "{name}" is closed'), target_fixture="care")
+def complaint_closed(care: clientcare.Clientcare, name: str) -> clientcare.Clientcare:
+    care, complaints = _port(care, "complaints", Complaints)
+    complaints.open.discard(customer_named(care, name).id)
+    return care
 
 
-@given(parsers.parse('the member card of "{name}" expires on "{day}"'))
-def card_expires(care: clientcare.Clientcare, name: str, day: str) -> None:
-    _port(care, "membership", Cards).expiries[customer_named(care, name).id] = _day(day)  # type: ignore[attr-defined]
+@given(parsers.parse('the member card of "{name}" expires on "{day}"'), target_fixture="care")
+def card_expires(care: clientcare.Clientcare, name: str, day: str) -> clientcare.Clientcare:
+    care, cards = _port(care, "membership", Cards)
+    cards.expiries[customer_named(care, name).id] = _day(day)
+    return care
 
 
-@given(parsers.parse('{count:d} tier "{tier}" customers who agree to service by phone'))
-def many_customers(care: clientcare.Clientcare, count: int, tier: str) -> None:
-    tiers = _port(care, "segments", Tiers)
+@given(parsers.parse('{count:d} tier "{tier}" customers who agree to service by phone'), target_fixture="care")
+def many_customers(care: clientcare.Clientcare, count: int, tier: str) -> clientcare.Clientcare:
+    care, tiers = _port(care, "segments", Tiers)
     for n in range(count):
         customer = care.customers.register(f"顾客{n:03d}", f"1380000{n:04d}", by="staff")
         care.privacy.give_consent(customer.id, "service", "phone", method="verbal", source="in_store")
-        tiers.tiers[customer.id] = tier  # type: ignore[attr-defined]
+        tiers.tiers[customer.id] = tier
+    return care
 
 
 @given(parsers.parse("the rotation capacity is {capacity:d} visits a day per staff member"), target_fixture="care")
@@ -155,7 +164,7 @@ def rotation_capacity(care: clientcare.Clientcare, clock: FixedClock, capacity: 
     playbook = Playbook(cadences=CadenceRules(rotation=RotationRules(daily_capacity=capacity)))
     return clientcare.Clientcare(
         care.backend, care.tenant, clock=clock, playbook=playbook, cadence_ports=care.cadence_ports
-    )
+    )  # the wired ports carry this tenant's areas and the scenario's fakes
 
 
 @given(parsers.parse('"{name}" bought on "{days}"'))
@@ -167,7 +176,7 @@ def bought_on(care: clientcare.Clientcare, name: str, days: str) -> None:
 @given("events are collected", target_fixture="events")
 def collect_events(care: clientcare.Clientcare) -> list[DomainEvent]:
     seen: list[DomainEvent] = []
-    care.events.subscribe(seen.append)
+    care.events.subscribe(clientcare.events.DomainEvent, seen.append)
     return seen
 
 

@@ -70,7 +70,7 @@ def test_ask_first_fields_need_agreement(care: clientcare.Clientcare) -> None:
 def test_events_reach_subscribers_after_commit(care: clientcare.Clientcare) -> None:
     """Subscribers see committed events of their type, in order."""
     seen: list[ev.DomainEvent] = []
-    care.events.subscribe(seen.append, ev.PurchaseRecorded)
+    care.events.subscribe(ev.PurchaseRecorded, seen.append)
     fang = care.customers.register("王芳", "13800138000")
     care.purchases.record(fang.id, [care.purchases.line("A-1", "100")])
     assert [type(e) for e in seen] == [ev.PurchaseRecorded]
@@ -84,7 +84,7 @@ def test_failing_subscriber_does_not_undo_the_use_case(
     def broken(event: ev.DomainEvent) -> None:
         raise RuntimeError("subscriber bug")
 
-    care.events.subscribe(broken)
+    care.events.subscribe(ev.DomainEvent, broken)
     with caplog.at_level(logging.ERROR, logger="clientcare"):
         fang = care.customers.register("王芳", "13800138000")
     assert care.customers.get(fang.id).name == "王芳"

@@ -43,7 +43,7 @@ def _shop(
 ) -> clientcare.Clientcare:
     clock = FixedClock(_at(day - timedelta(days=500)))
     care = clientcare.connect(url, tenant="shop", clock=clock, playbook=playbook)
-    care.cadence_ports.roster = clientcare.FixedRoster({None: ["alice", "bob"]})
+    care = care.with_cadence_ports(roster=clientcare.FixedRoster({None: ["alice", "bob"]}))
     for n, person in enumerate(people):
         birthday = person["birthday"]
         customer = care.customers.register(
@@ -138,7 +138,7 @@ def test_rotation_reaches_every_customer_within_its_cycle(
         def tier_of(self, ids: object) -> dict[str, str]:
             return tier_of
 
-    care.cadence_ports.segments = Tiers()
+    care = care.with_cadence_ports(segments=Tiers())
     longest = max(rules.cycle_for(t) for t in tiers)
     for offset in range(longest):
         care.daily.run(start + timedelta(days=offset))

@@ -65,7 +65,7 @@ def test_unknown_attribute_and_unnamed_competitor_are_refused(care: clientcare.C
 def test_signal_reaches_subscribers_after_commit(care: clientcare.Clientcare) -> None:
     """The complaints area hears SilentComplaintSignal through ordinary subscriptions."""
     heard: list[SilentComplaintSignal] = []
-    care.events.subscribe(heard.append, SilentComplaintSignal)
+    care.events.subscribe(SilentComplaintSignal, heard.append)
     customer = care.customers.register("王芳", "13800138000")
     response = care.surveys.record(customer.id, repurchase_intention=1, recommend=1, trust=1, answered_in_time=1)
     assert [(e.customer_id, e.reference, e.severity) for e in heard] == [(customer.id, response.id, "high")]

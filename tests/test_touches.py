@@ -217,7 +217,7 @@ def test_a_crashed_daily_run_resumes_by_running_again() -> None:
     clean = shop()
     expected = clean.daily.run(D0, batch=5).planned
     care = shop()
-    care.cadence_ports.segments = Flaky()
+    care = care.with_cadence_ports(segments=Flaky())
     with pytest.raises(RuntimeError):
         care.daily.run(D0, batch=5)
     partial = sum(len(care.touches.for_customer(c.id)) for c in care.customers.search(name="顾客", limit=50))

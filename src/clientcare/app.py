@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -15,10 +15,14 @@ from clientcare.cadences import (
     BoardsService,
     CadencePorts,
     DailyService,
+    MarketingStops,
+    MembershipDates,
     NoComplaints,
     NoMembership,
     NoSegments,
     NoStops,
+    OpenComplaints,
+    SegmentLookup,
     StaffService,
     TouchesService,
     TouchResponsiveness,
@@ -27,6 +31,7 @@ from clientcare.cadences import (
 from clientcare.campaigns import CampaignsService
 from clientcare.complaints import ComplaintsService
 from clientcare.customers import CustomersService, NotebookService, PrivacyService
+from clientcare.errors import ValidationError
 from clientcare.events import CustomerRegistered, DomainEvent, MarketingStopped, SilentComplaintSignal
 from clientcare.kernel import Context as _Context
 from clientcare.loyalty import (
@@ -59,9 +64,26 @@ class _Service:
 class EventsService(_Service):
     """Domain events: in-process subscribers and the durable outbox."""
 
-    def subscribe(self, handler: Callable[[E], None], event_type: type[E] = DomainEvent) -> None:  # type: ignore[assignment]
-        """Call ``handler`` after each committed use case, for events of ``event_type``."""
-        self._ctx.subscribers.append((event_type, handler))  # type: ignore[arg-type]
+    def __init__(self, ctx: _Context) -> None:
+        super().__init__(ctx)
+        self._added: list[tuple[type[DomainEvent], Callable[[Any], None]]] = []
+
+    def subscribe(self, event_type: type[E], handler: Callable[[E], None]) -> None:
+        """Call ``handler`` after each committed use case with every event of ``event_type``.
+
+        ``subscribe(DomainEvent, handler)`` hears everything.
+        """
+        if not (isinstance(event_type, type) and issubclass(event_type, DomainEvent)):
+            raise ValidationError("event_type", "must be a DomainEvent class")
+        if not callable(handler):
+            raise ValidationError("handler", "must be callable")
+        self._added.append((event_type, handler))
+        self._ctx.subscribers.append((event_type, handler))
+
+    @property
+    def subscribers(self) -> tuple[tuple[type[DomainEvent], Callable[[Any], None]], ...]:
+        """What the embedder subscribed on this facade, in order."""
+        return tuple(self._added)
 
     def pending(self, *, limit: int = 100) -> list[OutboxMessage]:
         """Outbox messages not yet delivered, oldest first."""
@@ -124,17 +146,15 @@ class Clientcare:
             sources = attrs.evolve(sources, responsiveness=TouchResponsiveness(self._ctx))
         self.assessments = AssessmentsService(self._ctx, sources)
         self.surveys = SurveysService(self._ctx, sources)
-        #: Tiers, complaints, membership and roster as the cadences see them
-        #: (defaults documented on CadencePorts; swap attributes to wire areas).
-        self.cadence_ports = cadence_ports or CadencePorts()
-        if isinstance(self.cadence_ports.complaints, NoComplaints):
-            self.cadence_ports.complaints = self.complaints  # P21: pause sequences while a complaint is open
-        if isinstance(self.cadence_ports.relationships, NoStops):
-            self.cadence_ports.relationships = self.assessments  # P61: no marketing once a relationship ended
-        if isinstance(self.cadence_ports.segments, NoSegments):
-            self.cadence_ports.segments = CadenceSegments(self._ctx)  # P17/P23: visits by tier
-        if isinstance(self.cadence_ports.membership, NoMembership):
-            self.cadence_ports.membership = CadenceMembership(self._ctx)  # P14/P22: card expiry reminders
+        #: Tiers, complaints, membership and roster as the cadences see them:
+        #: the embedder's ports where given, this facade's own areas otherwise.
+        self.cadence_ports = _own_cadence_ports(
+            cadence_ports or CadencePorts(),
+            complaints=self.complaints,  # P21: pause sequences while a complaint is open
+            relationships=self.assessments,  # P61: no marketing once a relationship ended
+            segments=CadenceSegments(self._ctx),  # P17/P23: visits by tier
+            membership=CadenceMembership(self._ctx),  # P14/P22: card expiry reminders
+        )
         self.touches = TouchesService(self._ctx, self.cadence_ports)
         self.campaigns = CampaignsService(self._ctx, self.cadence_ports.relationships)
         self.daily = DailyService(self._ctx, self.cadence_ports)
@@ -164,8 +184,13 @@ class Clientcare:
         return self._ctx.backend
 
     def for_tenant(self, tenant: str) -> Clientcare:
-        """Another facade on the same backend, for another tenant."""
-        return Clientcare(
+        """Another facade on the same backend, for another tenant.
+
+        Built from this facade's original inputs, never from its wired areas,
+        so no service of this tenant answers for the other; the embedder's
+        subscribers are carried over.
+        """
+        other = Clientcare(
             self._ctx.backend,
             tenant,
             clock=self._ctx.clock,
@@ -173,6 +198,27 @@ class Clientcare:
             assessment_sources=self._given_sources,
             cadence_ports=self._given_ports,
         )
+        for event_type, handler in self.events.subscribers:
+            other.events.subscribe(event_type, handler)
+        return other
+
+    def with_cadence_ports(self, **ports: Any) -> Clientcare:
+        """The same tenant with some cadence ports replaced, e.g. ``with_cadence_ports(roster=FixedRoster(...))``.
+
+        A new facade, built from this one's original inputs; subscribers are carried over.
+        """
+        given = attrs.evolve(self._given_ports or CadencePorts(), **ports)
+        other = Clientcare(
+            self._ctx.backend,
+            self._ctx.tenant,
+            clock=self._ctx.clock,
+            playbook=self._ctx.playbook,
+            assessment_sources=self._given_sources,
+            cadence_ports=given,
+        )
+        for event_type, handler in self.events.subscribers:
+            other.events.subscribe(event_type, handler)
+        return other
 
     def close(self) -> None:
         """Release the backend's connections."""
@@ -186,3 +232,21 @@ class Clientcare:
 
     def __repr__(self) -> str:
         return f"Clientcare(tenant={self._ctx.tenant!r}, backend={type(self._ctx.backend).__name__})"
+
+
+def _own_cadence_ports(
+    given: CadencePorts,
+    *,
+    complaints: OpenComplaints,
+    relationships: MarketingStops,
+    segments: SegmentLookup,
+    membership: MembershipDates,
+) -> CadencePorts:
+    """A new set of ports for one facade: the given ones, with defaults replaced by this tenant's areas."""
+    return attrs.evolve(
+        given,
+        complaints=complaints if isinstance(given.complaints, NoComplaints) else given.complaints,
+        relationships=relationships if isinstance(given.relationships, NoStops) else given.relationships,
+        segments=segments if isinstance(given.segments, NoSegments) else given.segments,
+        membership=membership if isinstance(given.membership, NoMembership) else given.membership,
+    )

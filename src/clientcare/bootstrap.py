@@ -11,6 +11,8 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from clientcare.app import Clientcare
+from clientcare.assessments import AssessmentSources
+from clientcare.cadences import CadencePorts
 from clientcare.errors import ConfigurationError
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock
@@ -65,6 +67,8 @@ def connect(
     *,
     clock: Clock | None = None,
     playbook: Playbook | None = None,
+    cadence_ports: CadencePorts | None = None,
+    assessment_sources: AssessmentSources | None = None,
     **options: Any,
 ) -> Clientcare:
     """Open clientcare on ``url`` for ``tenant`` and return the facade.
@@ -73,7 +77,9 @@ def connect(
     ``postgresql+psycopg://…`` and ``mysql+pymysql://…`` use the SQL adapter
     (``pip install clientcare[sql]``). ``clock`` defaults to the system
     clock; ``options`` go to the backend (for example ``engine=`` to reuse
-    an embedder's SQLAlchemy engine).
+    an embedder's SQLAlchemy engine). ``cadence_ports`` and
+    ``assessment_sources`` wire the embedder's own knowledge (a staff roster,
+    payment punctuality from the ERP); the objects given are never changed.
     """
     backend = open_backend(url, **options)
     if clock is None:
@@ -81,4 +87,11 @@ def connect(
         from clientcare.adapters.clock import SystemClock  # noqa: PLC0415
 
         clock = SystemClock()
-    return Clientcare(backend, tenant, clock=clock, playbook=playbook)
+    return Clientcare(
+        backend,
+        tenant,
+        clock=clock,
+        playbook=playbook,
+        cadence_ports=cadence_ports,
+        assessment_sources=assessment_sources,
+    )

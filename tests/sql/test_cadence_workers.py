@@ -48,7 +48,7 @@ class FileNotifier:
 
 def _facade(url: str) -> clientcare.Clientcare:
     care = clientcare.connect(url, tenant="shop", clock=FixedClock(NOW), upgrade=False)
-    care.cadence_ports.roster = clientcare.FixedRoster({None: ["alice", "bob"]})
+    care = care.with_cadence_ports(roster=clientcare.FixedRoster({None: ["alice", "bob"]}))
     return care
 
 

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from clientcare.assessments._events import SurveyAnswered
-from clientcare.complaints._events import SilentComplaintSignal
+from clientcare.complaints._events import Severity, SilentComplaintSignal
 from clientcare.errors import ValidationError
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
@@ -130,7 +130,8 @@ class SurveyResponse(Aggregate):
             )
         )
         if response.low_answers:
-            severity = "high" if len(response.low_answers) >= rules.high_severity_from else "normal"
+            # Several low answers at once weigh as a major complaint (docs/complaints.md).
+            severity = Severity.MAJOR if len(response.low_answers) >= rules.high_severity_from else Severity.NORMAL
             response.record(
                 SilentComplaintSignal(
                     tenant=tenant,

@@ -181,9 +181,13 @@ class FixedRoster:
         return tuple(self.staff.get(store_id) or self.staff.get(None) or ())
 
 
-@attrs.define(kw_only=True)
+@attrs.frozen(kw_only=True)
 class CadencePorts:
-    """The outside knowledge cadences use; swap any attribute to wire a real area."""
+    """The outside knowledge cadences use; give your own to wire a real area.
+
+    Frozen: a facade builds its own copy with its own tenant's areas filled in
+    where a default stands, so one object can be passed to many facades.
+    """
 
     segments: SegmentLookup = attrs.field(factory=NoSegments)
     complaints: OpenComplaints = attrs.field(factory=NoComplaints)

@@ -22,7 +22,7 @@ from clientcare.cadences._events import (
     TouchRescheduled,
     TouchSkipped,
 )
-from clientcare.complaints._events import SilentComplaintSignal
+from clientcare.complaints._events import Severity, SilentComplaintSignal
 from clientcare.customers._model import Channel, Purpose
 from clientcare.errors import InvalidTransition, ValidationError
 from clientcare.kernel._aggregate import Aggregate
@@ -297,7 +297,7 @@ class Touch(Aggregate):
                     customer_id=self.customer_id,
                     source="contact_outcome",
                     reference=self.id,
-                    severity="high" if result is Outcome.COMPLAINT_RAISED else "normal",
+                    severity=Severity.MAJOR if result is Outcome.COMPLAINT_RAISED else Severity.NORMAL,
                 )
             )
         return True

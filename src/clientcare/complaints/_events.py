@@ -5,11 +5,13 @@ Events carry identifiers, codes and figures, never personal data.
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
 
+from clientcare.errors import ValidationError
 from clientcare.kernel._events import DomainEvent
 
 __all__ = [
@@ -27,10 +29,32 @@ __all__ = [
     "ComplaintTargetBreached",
     "CorrectiveActionClosed",
     "CorrectiveActionOpened",
+    "Severity",
     "SilentComplaintSignal",
     "StandardAnswerNeeded",
     "StandardAnswerSaved",
 ]
+
+
+class Severity(enum.StrEnum):
+    """How hard the complaint weighs; sets its promises (P51) and queue rank (P40)."""
+
+    MINOR = "minor"
+    NORMAL = "normal"
+    MAJOR = "major"
+
+    @property
+    def rank(self) -> int:
+        """2 for major, 1 for normal, 0 for minor."""
+        return ("minor", "normal", "major").index(self.value)
+
+
+def _severity(value: str) -> Severity:
+    # An unknown severity is a bug in the signalling area, never "normal" by default.
+    try:
+        return Severity(value)
+    except ValueError:
+        raise ValidationError("severity", "must be minor, normal or major") from None
 
 
 @attrs.frozen(kw_only=True)
@@ -42,7 +66,7 @@ class SilentComplaintSignal(DomainEvent):
     customer_id: str
     source: str  # "survey", "contact_outcome", ...
     reference: str  # the survey answer or touch that raised it
-    severity: str = "normal"
+    severity: Severity = attrs.field(default=Severity.NORMAL, converter=_severity)
 
 
 @attrs.frozen(kw_only=True)

@@ -33,6 +33,7 @@ from clientcare.complaints._events import (
     ComplaintTargetBreached,
     CorrectiveActionClosed,
     CorrectiveActionOpened,
+    Severity,
     StandardAnswerSaved,
 )
 from clientcare.errors import InvalidTransition, RuleViolation, ValidationError
@@ -99,19 +100,6 @@ class Category(enum.StrEnum):
     DELIVERY = "delivery"
     INSTALLATION = "installation"
     OTHER = "other"
-
-
-class Severity(enum.StrEnum):
-    """How hard the complaint weighs; sets its promises (P51) and queue rank (P40)."""
-
-    MINOR = "minor"
-    NORMAL = "normal"
-    MAJOR = "major"
-
-    @property
-    def rank(self) -> int:
-        """2 for major, 1 for normal, 0 for minor."""
-        return ("minor", "normal", "major").index(self.value)
 
 
 class ComplaintStatus(enum.StrEnum):

@@ -236,8 +236,9 @@ class ComplaintsService:
     def on_signal(self, event: DomainEvent) -> None:
         """Subscriber for :class:`SilentComplaintSignal`, wired by the facade (P50)."""
         if isinstance(event, SilentComplaintSignal) and event.tenant == self._ctx.tenant:
-            severity = event.severity if event.severity in set(Severity) else Severity.NORMAL
-            self.open_from_signal(event.customer_id, source=event.source, reference=event.reference, severity=severity)
+            self.open_from_signal(
+                event.customer_id, source=event.source, reference=event.reference, severity=event.severity
+            )
 
     def link_customer(self, complaint_id: str, customer_id: str, *, by: str) -> None:
         """A walk-in's complaint is linked to the customer record once known."""

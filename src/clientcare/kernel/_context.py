@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from clientcare.errors import ValidationError
 from clientcare.kernel._checks import clean_text
@@ -22,7 +22,8 @@ __all__ = ["Context", "Handler"]
 
 log = logging.getLogger("clientcare")
 
-Handler = Callable[[DomainEvent], None]
+# Any: a handler subscribed for a subclass is only ever called with that subclass.
+Handler = Callable[[Any], None]
 
 
 class Context:

@@ -333,7 +333,7 @@ class SurveyRules:
     low_rating_at_most: int = 2
     #: P65: experienced minus expected at or below this is a silent complaint.
     low_gap_at_most: int = -2
-    #: This many low answers together make the signal's severity "high".
+    #: This many low answers together make the signal's severity major.
     high_severity_from: int = attrs.field(default=2, validator=_positive_int)
 
     def __attrs_post_init__(self) -> None:
