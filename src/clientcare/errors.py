@@ -16,6 +16,7 @@ __all__ = [
     "ConfigurationError",
     "ConsentRequired",
     "DuplicateRecord",
+    "ErasedCustomer",
     "InvalidTransition",
     "NotFound",
     "PlaybookError",
@@ -65,6 +66,13 @@ class InvalidTransition(RuleViolation):
             f"{entity}.transition",
             f"cannot {action} while {state}",
         )
+
+
+class ErasedCustomer(RuleViolation):
+    """The customer's personal data was erased (P04): nothing new may be recorded about them."""
+
+    def __init__(self) -> None:
+        super().__init__("customer.erased", "customer was erased")
 
 
 class ConsentRequired(RuleViolation):

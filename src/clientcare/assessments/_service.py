@@ -29,7 +29,7 @@ from clientcare.assessments._surveys import (
     nps,
 )
 from clientcare.customers._model import Customer
-from clientcare.errors import RuleViolation, ValidationError
+from clientcare.errors import ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context
 from clientcare.playbook._assessments import FormTemplate, IndicatorKind, IndicatorTemplate, Standing
@@ -109,8 +109,7 @@ class AssessmentsService(_AreaService):
                 raise ValidationError(f"entries.{key}", "computed from data; give remarks, not a score")
         with ctx.unit() as uow:
             customer = uow.customers.get(customer_id)
-            if customer.erased:
-                raise RuleViolation("assessment.customer", "customer was erased")
+            customer.ensure_not_erased()
             now = ctx.now()
             readings = {
                 i.key: self._reading(uow, i, customer_id, given.get(i.key, IndicatorEntry()), now)
@@ -413,8 +412,7 @@ class SurveysService(_AreaService):
         ctx = self._ctx
         with ctx.unit() as uow:
             customer = uow.customers.get(customer_id)
-            if customer.erased:
-                raise RuleViolation("survey.customer", "customer was erased")
+            customer.ensure_not_erased()
             chosen = segment or _segment(customer, self._sources.tiers.tier_of(ctx.tenant, customer_id))
             response = SurveyResponse.answer(
                 tenant=ctx.tenant,

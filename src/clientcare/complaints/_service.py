@@ -34,7 +34,7 @@ from clientcare.complaints._model import (
     queue_of,
     review_of,
 )
-from clientcare.errors import RuleViolation, ValidationError
+from clientcare.errors import ValidationError
 from clientcare.kernel._calendar import BusinessCalendar
 from clientcare.kernel._checks import one_of
 from clientcare.kernel._context import Context
@@ -197,8 +197,7 @@ class ComplaintsService:
         if customer_id is None:
             return False
         customer = uow.customers.get(customer_id)
-        if customer.erased:
-            raise RuleViolation("complaint.customer", "customer was erased")
+        customer.ensure_not_erased()
         return customer.key
 
     def _check_recurrence(self, uow: UnitOfWork, complaint: Complaint, now: datetime) -> None:

@@ -18,7 +18,7 @@ from clientcare.customers._events import (
     CustomerRegistered,
     ProfileChanged,
 )
-from clientcare.errors import RuleViolation, ValidationError
+from clientcare.errors import ErasedCustomer, RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware as _aware
 from clientcare.kernel._checks import clean_text, tag_set
@@ -326,16 +326,17 @@ class Customer(Aggregate):
         """Whether personal data was erased (P04)."""
         return self.erased_at is not None
 
-    def _require_not_erased(self) -> None:
+    def ensure_not_erased(self) -> None:
+        """Refuse anything new about an erased customer: the one place that rule lives (P04)."""
         if self.erased:
-            raise RuleViolation("customer.erased", "an erased customer cannot be changed")
+            raise ErasedCustomer()
 
     def update_profile(self, *, by: str, at: datetime, region: str = "CN", **changes: Any) -> tuple[str, ...]:
         """P02/P03: set hard or soft fields (or ``name``/``phone``); history keeps each change.
 
         Returns the names of the fields that really changed.
         """
-        self._require_not_erased()
+        self.ensure_not_erased()
         hard: dict[str, Any] = {}
         soft: dict[str, Any] = {}
         changed: list[ProfileChange] = []
@@ -373,7 +374,7 @@ class Customer(Aggregate):
 
     def set_contacts(self, contacts: tuple[Contact, ...], *, by: str, at: datetime) -> None:
         """P06: replace the extra contacts on the card."""
-        self._require_not_erased()
+        self.ensure_not_erased()
         if contacts != self.contacts:
             change = ProfileChange(
                 at=at,
@@ -387,7 +388,7 @@ class Customer(Aggregate):
 
     def mark_key(self, key: bool, *, by: str, at: datetime) -> None:
         """P06/P17: key customers are managed apart from general ones."""
-        self._require_not_erased()
+        self.ensure_not_erased()
         if key != self.key:
             change = ProfileChange(at=at, by=by, field="key", before=str(self.key), after=str(key))
             self.key = key
@@ -395,7 +396,7 @@ class Customer(Aggregate):
 
     def tag(self, *tags: str, by: str, at: datetime) -> None:
         """Attach free labels (``vip-candidate``, ``wedding``) for later lookups."""
-        self._require_not_erased()
+        self.ensure_not_erased()
         clean = {t.strip() for t in tags if t.strip()}
         if any(len(t) > 50 for t in clean):
             raise ValidationError("tags", "at most 50 characters each")
@@ -421,7 +422,7 @@ class Customer(Aggregate):
 
     def add_important_date(self, important: ImportantDate, *, by: str, at: datetime) -> None:
         """P07: remember an anniversary or a founding day."""
-        self._require_not_erased()
+        self.ensure_not_erased()
         if important not in self.important_dates:
             self.important_dates = (*self.important_dates, important)
             self._log(
@@ -430,7 +431,7 @@ class Customer(Aggregate):
 
     def review_card(self, *, by: str, at: datetime) -> None:
         """P06: staff confirm the card is accurate; it is no longer stale."""
-        self._require_not_erased()
+        self.ensure_not_erased()
         self.reviewed_at = at
         self.record(CardReviewed(tenant=self.tenant, occurred_at=at, customer_id=self.id, by=by))
 
@@ -484,7 +485,7 @@ class Customer(Aggregate):
         source: DataSource | str,
     ) -> Consent:
         """P04: record that the customer agreed, how, and where the data came from."""
-        self._require_not_erased()
+        self.ensure_not_erased()
         consent = Consent(
             purpose=_enum(Purpose, purpose, "purpose"),
             channel=_enum(Channel, channel, "channel"),

@@ -295,8 +295,7 @@ class NotebookService(_Service):
         ctx = self._ctx
         with ctx.unit() as uow:
             customer = uow.customers.get(customer_id)
-            if customer.erased:
-                raise RuleViolation("note.customer", "customer was erased")
+            customer.ensure_not_erased()
             note = Note.write(
                 tenant=ctx.tenant, customer_id=customer_id, author=author, text=text, at=ctx.now(), tags=frozenset(tags)
             )

@@ -297,8 +297,7 @@ class MembershipService(_Service):
 
     def _load(self, uow: UnitOfWork, customer_id: str) -> tuple[Membership, bool]:
         customer = uow.customers.get(customer_id)
-        if customer.erased:
-            raise RuleViolation("membership.customer", "customer was erased")
+        customer.ensure_not_erased()
         found = uow.memberships.find(customer_id)
         if found is not None:
             return found, False

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from clientcare.errors import RuleViolation, ValidationError
+from clientcare.errors import ValidationError
 from clientcare.kernel._context import Context as _Context
 from clientcare.kernel._values import Money
 from clientcare.purchases._imports import (
@@ -94,8 +94,7 @@ class PurchasesService(_Service):
                     return existing
             if customer_id is not None:
                 customer = uow.customers.get(customer_id)
-                if customer.erased:
-                    raise RuleViolation("purchase.customer", "customer was erased")
+                customer.ensure_not_erased()
             purchase = Purchase.sale(
                 tenant=ctx.tenant,
                 customer_id=customer_id,
