@@ -343,12 +343,12 @@ def bundle(care: clientcare.Clientcare, price: str, kind: str, off: str) -> None
 
 
 @when(parsers.parse('staff sign a one-year contract with "{name}" at "{discount}" discount'), target_fixture="contract")
-def sign(care: clientcare.Clientcare, name: str, discount: str) -> clientcare.Contract:
+def sign(care: clientcare.Clientcare, name: str, discount: str) -> clientcare.loyalty.Contract:
     return care.membership.sign_contract(customer_named(care, name).id, discount=discount, days=365)
 
 
 @when("staff renew the contract for another year")
-def renew(care: clientcare.Clientcare, contract: clientcare.Contract) -> None:
+def renew(care: clientcare.Clientcare, contract: clientcare.loyalty.Contract) -> None:
     care.membership.renew_contract(contract.id, days=365)
 
 
