@@ -30,7 +30,7 @@ from clientcare.errors import InvalidTransition, RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
 from clientcare.kernel._values import new_id
-from clientcare.playbook._assessments import FormTemplate, IndicatorKind, Standing
+from clientcare.playbook import FormTemplate, IndicatorKind, Standing
 
 __all__ = [
     "Assessment",

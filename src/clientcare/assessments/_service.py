@@ -32,7 +32,7 @@ from clientcare.customers._model import Customer
 from clientcare.errors import ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context
-from clientcare.playbook._assessments import FormTemplate, IndicatorKind, IndicatorTemplate, Standing
+from clientcare.playbook import FormTemplate, IndicatorKind, IndicatorTemplate, Standing
 from clientcare.purchases._model import Purchase, PurchaseKind
 
 if TYPE_CHECKING:

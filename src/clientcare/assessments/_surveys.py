@@ -20,7 +20,7 @@ from clientcare.errors import ValidationError
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
 from clientcare.kernel._values import new_id
-from clientcare.playbook._assessments import SurveyRules
+from clientcare.playbook import SurveyRules
 
 __all__ = [
     "AttributeAnswer",

@@ -19,7 +19,7 @@ from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
 from clientcare.kernel._values import new_id
 from clientcare.loyalty._events import AttitudeOverridden, TierDowngraded, TiersRecomputed, TierUpgraded
-from clientcare.playbook import AbcRules, SegmentRules
+from clientcare.playbook import AbcLabel, AbcRules, SegmentRules
 from clientcare.purchases._model import Purchase, PurchaseKind
 
 __all__ = [
@@ -42,14 +42,6 @@ __all__ = [
     "spend_by_customer",
     "stage_of",
 ]
-
-
-class AbcLabel(enum.StrEnum):
-    """P10: A — the few with most of the spend; C — the many with little."""
-
-    A = "A"
-    B = "B"
-    C = "C"
 
 
 _RANK = {AbcLabel.A: 3, AbcLabel.B: 2, AbcLabel.C: 1}
