@@ -30,7 +30,7 @@ from clientcare.errors import InvalidTransition, RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
 from clientcare.kernel._values import new_id
-from clientcare.playbook import FormTemplate, IndicatorKind, Standing
+from clientcare.playbook import AbcLabel, FormTemplate, IndicatorKind, Standing
 
 __all__ = [
     "Assessment",
@@ -589,7 +589,7 @@ class AssessmentDue:
 
     customer_id: str
     key: bool
-    tier: str | None
+    tier: AbcLabel | None
     every_days: int
     last_assessed_at: datetime | None
     due_on: date

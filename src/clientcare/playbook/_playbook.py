@@ -137,7 +137,7 @@ _converter.register_structure_hook(date, _structure_date)
 
 def _structure_tier(value: object, _: type) -> AbcLabel:
     try:
-        return AbcLabel(value)
+        return AbcLabel(str(value))
     except ValueError:
         raise PlaybookError("tier", "must be A, B or C") from None
 
