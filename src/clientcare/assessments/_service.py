@@ -8,17 +8,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from clientcare.assessments._model import (
-    Assessment,
-    AssessmentDue,
-    AssessmentSummary,
-    ImprovementPlan,
-    IndicatorEntry,
-    Measure,
-    Reading,
-    ScoreTrend,
-    trend_of,
-)
+from clientcare.assessments._assessment import Assessment
+from clientcare.assessments._plans import ImprovementPlan, Measure
+from clientcare.assessments._read_models import AssessmentDue, AssessmentSummary, ScoreTrend, trend_of
+from clientcare.assessments._scoring import IndicatorEntry, Reading
 from clientcare.assessments._sources import AssessmentSources
 from clientcare.assessments._surveys import (
     AttributeAnswer,
