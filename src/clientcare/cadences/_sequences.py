@@ -255,7 +255,7 @@ class CustomerView:
     @property
     def key(self) -> bool:
         """P17: key customers are tier A or marked key on their card."""
-        return self.customer.key or self.tier is AbcLabel.A
+        return self.customer.key or self.tier == AbcLabel.A
 
 
 def choose_channel(customer: Customer, purpose: Purpose, channels: Sequence[str], at: datetime) -> Channel | None:
