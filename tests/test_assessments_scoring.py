@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import clientcare
 from clientcare import (
+    AbcLabel,
     AssessmentSources,
     FormTemplate,
     IndicatorEntry,
@@ -258,8 +259,8 @@ def test_reprs_hide_staff_text(care: clientcare.Clientcare) -> None:
 class _Tiers:
     """The tiers area's answer: everyone is tier "B"."""
 
-    def tier_of(self, tenant: str, customer_id: str) -> str | None:
-        return "B"
+    def tier_of(self, tenant: str, customer_id: str) -> AbcLabel | None:
+        return AbcLabel.B
 
 
 def test_due_period_follows_tier_and_key_status(care: clientcare.Clientcare, clock: FixedClock) -> None:
@@ -271,7 +272,7 @@ def test_due_period_follows_tier_and_key_status(care: clientcare.Clientcare, clo
     key = tiered.customers.register("李娜", "13900139000")
     tiered.customers.set_key(key.id, by="m")
     clock.advance(days=100)
-    assert [(d.customer_id, d.tier, d.every_days) for d in tiered.assessments.due()] == [(key.id, "B", 91)]
+    assert [(d.customer_id, d.tier, d.every_days) for d in tiered.assessments.due()] == [(key.id, AbcLabel.B, 91)]
     clock.advance(days=90)
     assert [d.customer_id for d in tiered.assessments.due()] == [key.id, plain.id]
     survey = tiered.surveys.record(plain.id, repurchase_intention=4, recommend=8, trust=4, answered_in_time=4)

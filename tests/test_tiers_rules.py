@@ -249,7 +249,7 @@ def test_tiers_and_referrals_feed_the_assessments() -> None:
     care.purchases.record(ann.id, [care.purchases.line("S1", "100")])
     care.tiers.recompute()
     assert isinstance(care.tiers, TierLookup) and isinstance(care.referrals, ReferralHistory)
-    assert care.tiers.tier_of("shop", ann.id) == "A"
+    assert care.tiers.tier_of("shop", ann.id) is AbcLabel.A
     assert care.tiers.tier_of("shop", "nobody") is None
     assert care.referrals.referrals_given("shop", ann.id, since=NOW - timedelta(days=1), until=NOW + timedelta(1)) == 1
 
@@ -270,9 +270,9 @@ def test_tiers_and_membership_feed_the_cadences() -> None:
     care.purchases.record(ann.id, [care.purchases.line("S1", "3000")])
     care.purchases.record(bob.id, [care.purchases.line("S1", "10")])
     care.tiers.recompute()
-    assert care.cadence_ports.segments.tier_of([ann.id, bob.id]) == {ann.id: "A", bob.id: "C"}
+    assert care.cadence_ports.segments.tier_of([ann.id, bob.id]) == {ann.id: AbcLabel.A, bob.id: AbcLabel.C}
     care.customers.set_key(bob.id, by="staff")
-    assert care.cadence_ports.segments.tier_of([bob.id]) == {bob.id: "A"}
+    assert care.cadence_ports.segments.tier_of([bob.id]) == {bob.id: AbcLabel.A}
     expiries = care.cadence_ports.membership.card_expiries([ann.id, bob.id])
     assert expiries == {ann.id: (NOW + timedelta(days=365)).date()}
 

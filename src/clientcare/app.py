@@ -32,7 +32,7 @@ from clientcare.campaigns import CampaignsService
 from clientcare.complaints import ComplaintsService
 from clientcare.customers import CustomersService, NotebookService, PrivacyService
 from clientcare.errors import ValidationError
-from clientcare.events import CustomerRegistered, DomainEvent, MarketingStopped, SilentComplaintSignal
+from clientcare.events import DomainEvent, LeadReferred, MarketingStopped, SilentComplaintSignal
 from clientcare.kernel import Context as _Context
 from clientcare.loyalty import (
     CadenceMembership,
@@ -128,7 +128,7 @@ class Clientcare:
         self.points = PointsService(self._ctx)
         self.referrals = ReferralsService(self._ctx)
         # P33: a lead the cadences register from a referral becomes a referral record.
-        self._ctx.subscribers.append((CustomerRegistered, self.referrals.on_customer_registered))
+        self._ctx.subscribers.append((LeadReferred, self._record_lead))
         self.analytics = AnalyticsService(self._ctx)
         self.complaints = ComplaintsService(self._ctx)
         # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
@@ -162,6 +162,9 @@ class Clientcare:
         self.boards = BoardsService(self._ctx, self.cadence_ports)
         self.staff = StaffService(self._ctx, self.cadence_ports)
         self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
+
+    def _record_lead(self, event: LeadReferred) -> None:
+        self.referrals.record_lead(event.referrer_id, event.referred_id, by="cadences", at=event.occurred_at)
 
     @property
     def tenant(self) -> str:

@@ -1,5 +1,6 @@
 """Assessments and surveys: standing of customers, improvement plans, NPS (P54–P62)."""
 
+from clientcare.assessments._assessment import Assessment, AssessmentStatus, Review, StandingOverride
 from clientcare.assessments._events import (
     AssessmentCompleted,
     AssessmentOverridden,
@@ -11,25 +12,10 @@ from clientcare.assessments._events import (
     MarketingStopped,
     SurveyAnswered,
 )
-from clientcare.assessments._model import (
-    Assessment,
-    AssessmentDue,
-    AssessmentStatus,
-    AssessmentSummary,
-    ImprovementPlan,
-    IndicatorEntry,
-    IndicatorResult,
-    Measure,
-    PlanTask,
-    Reading,
-    Review,
-    ScorePoint,
-    ScoreTrend,
-    StandingOverride,
-    score_form,
-    trend_of,
-)
+from clientcare.assessments._plans import ImprovementPlan, Measure, PlanTask
 from clientcare.assessments._ports import AssessmentRepository, ImprovementPlanRepository, SurveyRepository
+from clientcare.assessments._read_models import AssessmentDue, AssessmentSummary, ScorePoint, ScoreTrend, trend_of
+from clientcare.assessments._scoring import IndicatorEntry, IndicatorResult, Reading, score_form
 from clientcare.assessments._service import AssessmentsService, SurveysService
 from clientcare.assessments._sources import (
     AssessmentSources,

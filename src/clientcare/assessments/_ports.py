@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from clientcare.assessments._model import Assessment, ImprovementPlan
+from clientcare.assessments._assessment import Assessment
+from clientcare.assessments._plans import ImprovementPlan
 from clientcare.assessments._surveys import SurveyResponse
 
 __all__ = ["AssessmentRepository", "ImprovementPlanRepository", "SurveyRepository"]

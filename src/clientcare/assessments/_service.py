@@ -8,17 +8,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from clientcare.assessments._model import (
-    Assessment,
-    AssessmentDue,
-    AssessmentSummary,
-    ImprovementPlan,
-    IndicatorEntry,
-    Measure,
-    Reading,
-    ScoreTrend,
-    trend_of,
-)
+from clientcare.assessments._assessment import Assessment
+from clientcare.assessments._plans import ImprovementPlan, Measure
+from clientcare.assessments._read_models import AssessmentDue, AssessmentSummary, ScoreTrend, trend_of
+from clientcare.assessments._scoring import IndicatorEntry, Reading
 from clientcare.assessments._sources import AssessmentSources
 from clientcare.assessments._surveys import (
     AttributeAnswer,
@@ -32,7 +25,7 @@ from clientcare.customers._model import Customer
 from clientcare.errors import ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context
-from clientcare.playbook._assessments import FormTemplate, IndicatorKind, IndicatorTemplate, Standing
+from clientcare.playbook import AbcLabel, FormTemplate, IndicatorKind, IndicatorTemplate, Standing
 from clientcare.purchases._model import Purchase, PurchaseKind
 
 if TYPE_CHECKING:
@@ -60,10 +53,10 @@ def _entry(value: Entry) -> IndicatorEntry:
     return value if isinstance(value, IndicatorEntry) else IndicatorEntry(score=value)
 
 
-def _segment(customer: Customer, tier: str | None) -> str:
+def _segment(customer: Customer, tier: AbcLabel | None) -> str:
     """A survey answer's segment: the tier when known, else key or general (P17)."""
-    if tier:
-        return tier
+    if tier is not None:
+        return str(tier)
     return "key" if customer.key else "general"
 
 
@@ -271,9 +264,7 @@ class AssessmentsService(_AreaService):
                 if customer.erased or (last is not None and last.terminated):
                     continue
                 tier = self._sources.tiers.tier_of(ctx.tenant, customer.id)
-                periods = [rules.every_days_by_tier.get(tier, rules.every_days_default) if tier else None]
-                periods.append(rules.every_days_key if customer.key else None)
-                every = min((p for p in periods if p is not None), default=rules.every_days_default)
+                every = rules.every_days_for(tier, key=customer.key)
                 base = last.assessed_at if last is not None else customer.registered_at
                 due_on = base.astimezone(zone).date() + timedelta(days=every)
                 if due_on <= horizon:

@@ -20,6 +20,8 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from clientcare.playbook import AbcLabel
+
 __all__ = [
     "AssessmentSources",
     "ComplaintHistory",
@@ -73,8 +75,8 @@ class IndicatorSource(Protocol):
 class TierLookup(Protocol):
     """A customer's tier (the tiers area), which sets how often it is assessed."""
 
-    def tier_of(self, tenant: str, customer_id: str) -> str | None:
-        """The tier name (``"A"``), or None when the customer has none."""
+    def tier_of(self, tenant: str, customer_id: str) -> AbcLabel | None:
+        """The customer's ABC tier, or None when the customer has none."""
         ...
 
 
@@ -99,7 +101,7 @@ class NoData:
         """No external figure."""
         return None
 
-    def tier_of(self, tenant: str, customer_id: str) -> str | None:
+    def tier_of(self, tenant: str, customer_id: str) -> AbcLabel | None:
         """No tier."""
         return None
 

@@ -20,7 +20,7 @@ from clientcare.errors import ValidationError
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
 from clientcare.kernel._values import new_id
-from clientcare.playbook._assessments import SurveyRules
+from clientcare.playbook import SurveyRules
 
 __all__ = [
     "AttributeAnswer",
@@ -119,30 +119,35 @@ class SurveyResponse(Aggregate):
             comment=clean_text(comment, "comment", limit=2000, required=False) or None,
         )
         response.low_answers = response._low(rules)
-        response.record(
+        response._announce(rules)
+        return response
+
+    def _announce(self, rules: SurveyRules) -> None:
+        """Record the answer, and a low one as a silent complaint (P50)."""
+        self.record(
             SurveyAnswered(
-                tenant=tenant,
-                occurred_at=at,
-                customer_id=customer_id,
-                response_id=response.id,
-                segment=response.segment,
-                recommend=response.recommend,
+                tenant=self.tenant,
+                occurred_at=self.answered_at,
+                customer_id=self.customer_id,
+                response_id=self.id,
+                segment=self.segment,
+                recommend=self.recommend,
             )
         )
-        if response.low_answers:
-            # Several low answers at once weigh as a major complaint (docs/complaints.md).
-            severity = Severity.MAJOR if len(response.low_answers) >= rules.high_severity_from else Severity.NORMAL
-            response.record(
-                SilentComplaintSignal(
-                    tenant=tenant,
-                    occurred_at=at,
-                    customer_id=customer_id,
-                    source="survey",
-                    reference=response.id,
-                    severity=severity,
-                )
+        if not self.low_answers:
+            return
+        # Several low answers at once weigh as a major complaint (docs/complaints.md).
+        severity = Severity.MAJOR if len(self.low_answers) >= rules.high_severity_from else Severity.NORMAL
+        self.record(
+            SilentComplaintSignal(
+                tenant=self.tenant,
+                occurred_at=self.answered_at,
+                customer_id=self.customer_id,
+                source="survey",
+                reference=self.id,
+                severity=severity,
             )
-        return response
+        )
 
     def _low(self, rules: SurveyRules) -> tuple[str, ...]:
         low: list[str] = []

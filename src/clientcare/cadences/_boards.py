@@ -19,6 +19,7 @@ from clientcare.cadences._appointments import Appointment
 from clientcare.cadences._sequences import SaleCredit
 from clientcare.cadences._touches import Touch, TouchReason
 from clientcare.customers._model import Customer
+from clientcare.playbook import AbcLabel
 
 __all__ = [
     "AppointmentItem",
@@ -117,14 +118,14 @@ def board_items(
     customers: Mapping[str, Customer],
     *,
     today: date,
-    tiers: Mapping[str, str],
+    tiers: Mapping[str, AbcLabel],
     complaints: frozenset[str],
 ) -> list[BoardItem]:
     """Board items, key customers and open complaints first, then priority and due date."""
     items: list[BoardItem] = []
     for t in touches:
         customer = customers.get(t.customer_id)
-        key = bool(customer is not None and customer.key) or tiers.get(t.customer_id) == "A"
+        key = bool(customer is not None and customer.key) or tiers.get(t.customer_id) == AbcLabel.A
         items.append(
             BoardItem(
                 touch_id=t.id,

@@ -16,6 +16,7 @@ __all__ = [
     "AppointmentChanged",
     "FollowUpStarted",
     "FollowUpStopped",
+    "LeadReferred",
     "LostCustomerInterviewed",
     "SaleCredited",
     "TouchCancelled",
@@ -163,3 +164,12 @@ class LostCustomerInterviewed(DomainEvent):
     reason: str
     competitor: str | None
     win_back: bool
+
+
+@attrs.frozen(kw_only=True)
+class LeadReferred(DomainEvent):
+    """P33: a customer gave a referral at a touch and the friend was registered as a lead."""
+
+    touch_id: str
+    referrer_id: str
+    referred_id: str

@@ -25,7 +25,7 @@ from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
 from clientcare.kernel._texts import Texts
 from clientcare.kernel._values import new_id
-from clientcare.playbook import Playbook
+from clientcare.playbook import AbcLabel, Playbook
 from clientcare.purchases._model import CustomerFigures, Purchase
 
 __all__ = [
@@ -248,14 +248,14 @@ class CustomerView:
 
     customer: Customer
     figures: CustomerFigures
-    tier: str = "C"
+    tier: AbcLabel = AbcLabel.C
     card_expires: date | None = None
     open_complaint: bool = False
 
     @property
     def key(self) -> bool:
         """P17: key customers are tier A or marked key on their card."""
-        return self.customer.key or self.tier == "A"
+        return self.customer.key or self.tier == AbcLabel.A
 
 
 def choose_channel(customer: Customer, purpose: Purpose, channels: Sequence[str], at: datetime) -> Channel | None:

@@ -39,7 +39,7 @@ from clientcare.cadences._boards import (
     staff_figures,
     weekly_board,
 )
-from clientcare.cadences._events import LostCustomerInterviewed, SaleCredited, WantedItemArrived
+from clientcare.cadences._events import LeadReferred, LostCustomerInterviewed, SaleCredited, WantedItemArrived
 from clientcare.cadences._ports import Notification, Notifier
 from clientcare.cadences._sequences import (
     CustomerView,
@@ -58,7 +58,7 @@ from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._events import DomainEvent
 from clientcare.kernel._texts import Texts
 from clientcare.kernel._values import Money
-from clientcare.playbook import Playbook
+from clientcare.playbook import AbcLabel, Playbook
 from clientcare.purchases._model import CustomerFigures, Purchase
 
 if TYPE_CHECKING:
@@ -99,9 +99,9 @@ _RETRIES = 3
 
 
 class SegmentLookup(Protocol):
-    """Tiers from the segmentation area (issue 4): ``{customer_id: "A" | "B" | "C"}``."""
+    """Tiers from the segmentation area (issue 4): ``{customer_id: AbcLabel}``."""
 
-    def tier_of(self, customer_ids: Sequence[str]) -> Mapping[str, str]:
+    def tier_of(self, customer_ids: Sequence[str]) -> Mapping[str, AbcLabel]:
         """Tiers of the given customers; missing ids fall back to the default."""
         ...
 
@@ -141,7 +141,7 @@ class StaffRoster(Protocol):
 class NoSegments:
     """Default: no tiers known (key customers count as A, others as C)."""
 
-    def tier_of(self, customer_ids: Sequence[str]) -> Mapping[str, str]:
+    def tier_of(self, customer_ids: Sequence[str]) -> Mapping[str, AbcLabel]:
         """Nothing: the planners fall back to the card's key flag."""
         return {}
 
@@ -214,8 +214,9 @@ def _stable_owner(customer_id: str, staff: Sequence[str]) -> str | None:
     return staff[zlib.crc32(customer_id.encode()) % len(staff)]
 
 
-def _view(customer: Customer, figures: CustomerFigures, tiers: Mapping[str, str], **extra: object) -> CustomerView:
-    tier = tiers.get(customer.id) or ("A" if customer.key else "C")
+def _view(customer: Customer, figures: CustomerFigures, tiers: Mapping[str, AbcLabel], **extra: object) -> CustomerView:
+    found = tiers.get(customer.id)
+    tier = AbcLabel(found) if found else (AbcLabel.A if customer.key else AbcLabel.C)
     return CustomerView(customer=customer, figures=figures, tier=tier, **extra)  # type: ignore[arg-type]
 
 
@@ -547,7 +548,17 @@ class TouchesService(_Service):
         )
         if lead.phone and uow.customers.by_phone(lead.phone) is not None:
             return  # already known: nothing to register, the thanks still follows
-        lead.tag("referred", f"referred-by:{touch.customer_id}", by=by, at=now)
+        lead.tag("referred", by=by, at=now)
+        # The referral itself travels as a fact with both ids; the loyalty area records it.
+        lead.record(
+            LeadReferred(
+                tenant=ctx.tenant,
+                occurred_at=now,
+                touch_id=touch.id,
+                referrer_id=touch.customer_id,
+                referred_id=lead.id,
+            )
+        )
         for name in referral.channels:
             for purpose in (Purpose.MARKETING, Purpose.SERVICE):
                 lead.give_consent(purpose, name, at=now, method=ConsentMethod.VERBAL, source=DataSource.REFERRAL)
@@ -1335,7 +1346,7 @@ class BoardsService(_Service):
             customers = {c.id: c for c in uow.customers.by_ids({t.customer_id for t in touches})}
         return touches, customers
 
-    def _flags(self, customer_ids: Sequence[str]) -> tuple[Mapping[str, str], frozenset[str]]:
+    def _flags(self, customer_ids: Sequence[str]) -> tuple[Mapping[str, AbcLabel], frozenset[str]]:
         ports = self._ports
         return (
             ports.segments.tier_of(list(customer_ids)),

@@ -1,5 +1,9 @@
 """Loyalty: tiers, membership, points and referrals (P10–P19, P33)."""
 
+from clientcare.loyalty._after_purchase import after_purchase
+from clientcare.loyalty._benefits import BasketLine, BenefitKind, BenefitLine, Benefits, benefits_for
+from clientcare.loyalty._cadence_ports import CadenceMembership, CadenceSegments
+from clientcare.loyalty._contracts import Contract
 from clientcare.loyalty._events import (
     AttitudeOverridden,
     ContractRenewalDue,
@@ -20,22 +24,19 @@ from clientcare.loyalty._events import (
     TierUpgraded,
 )
 from clientcare.loyalty._membership import (
-    BasketLine,
-    BenefitLine,
-    Benefits,
     ClubEvent,
-    Contract,
     LevelChange,
     Membership,
     PartnerBenefit,
-    benefits_for,
     level_named,
     qualifying_level,
     review_due,
     review_target,
     window_start,
 )
+from clientcare.loyalty._membership_service import MembershipService, Reminders
 from clientcare.loyalty._points import EntryKind, Lot, PointsAccount, PointsEntry, points_for
+from clientcare.loyalty._points_service import PointsService
 from clientcare.loyalty._ports import (
     ContractRepository,
     MembershipRepository,
@@ -44,16 +45,7 @@ from clientcare.loyalty._ports import (
     TierRepository,
 )
 from clientcare.loyalty._referrals import ReferralRecord
-from clientcare.loyalty._services import (
-    CadenceMembership,
-    CadenceSegments,
-    MembershipService,
-    PointsService,
-    ReferralsService,
-    Reminders,
-    TiersService,
-    after_purchase,
-)
+from clientcare.loyalty._referrals_service import ReferralsService
 from clientcare.loyalty._tiers import (
     AbcLabel,
     Attitude,
@@ -74,6 +66,7 @@ from clientcare.loyalty._tiers import (
     spend_by_customer,
     stage_of,
 )
+from clientcare.loyalty._tiers_service import TiersService
 
 __all__ = [
     "AbcLabel",
@@ -82,6 +75,7 @@ __all__ = [
     "AttitudeOverridden",
     "AttitudeOverride",
     "BasketLine",
+    "BenefitKind",
     "BenefitLine",
     "Benefits",
     "CadenceMembership",

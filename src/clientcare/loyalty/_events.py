@@ -11,6 +11,7 @@ from decimal import Decimal
 import attrs
 
 from clientcare.kernel._events import DomainEvent
+from clientcare.playbook import AbcLabel
 
 __all__ = [
     "AttitudeOverridden",
@@ -38,8 +39,8 @@ class TierUpgraded(DomainEvent):
     """P10: a customer moved up the ABC ladder (C to B, B to A)."""
 
     customer_id: str
-    before: str
-    after: str
+    before: AbcLabel
+    after: AbcLabel
 
 
 @attrs.frozen(kw_only=True)
@@ -47,8 +48,8 @@ class TierDowngraded(DomainEvent):
     """P10: a customer moved down the ABC ladder; worth a look before they drift away."""
 
     customer_id: str
-    before: str
-    after: str
+    before: AbcLabel
+    after: AbcLabel
 
 
 @attrs.frozen(kw_only=True)

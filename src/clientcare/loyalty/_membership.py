@@ -1,18 +1,19 @@
-"""Membership (P14–P16): levels and their lifecycle policy, benefits at the till,
-the members' club, and B2B contracts that lock in terms.
+"""Membership (P14, P15): levels and their lifecycle policy, and the member with
+the members' club.
 
 The lifecycle is a policy read from the playbook, not a hard-coded rule: the
 qualifying measure (spend, points earned — never the current balance —, or
 number of purchases) over a rolling or calendar window, a validity period,
-and a downgrade strategy. The functions here decide; the service applies.
+and a downgrade strategy. The functions here decide; the member applies the
+decision to itself; the service loads and stores.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -20,10 +21,7 @@ import attrs
 from clientcare.errors import RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
-from clientcare.kernel._values import Money, new_id
 from clientcare.loyalty._events import (
-    ContractRenewalDue,
-    ContractSigned,
     MembershipAnniversary,
     MembershipDowngraded,
     MembershipExpiring,
@@ -32,20 +30,14 @@ from clientcare.loyalty._events import (
     MembershipRenewed,
     MembershipUpgraded,
 )
-from clientcare.loyalty._points import points_for
-from clientcare.playbook import MemberLevel, MembershipRules, Playbook
-from clientcare.purchases._model import PurchaseLine
+from clientcare.playbook import MemberLevel, MembershipRules
 
 __all__ = [
-    "BasketLine",
-    "BenefitLine",
-    "Benefits",
     "ClubEvent",
-    "Contract",
     "LevelChange",
     "Membership",
     "PartnerBenefit",
-    "benefits_for",
+    "first_or_named",
     "level_named",
     "qualifying_level",
     "review_due",
@@ -65,6 +57,11 @@ def level_named(rules: MembershipRules, name: str | None) -> MemberLevel | None:
         if level.name == name:
             return level
     raise ValidationError("level", "not a level of the membership programme")
+
+
+def first_or_named(rules: MembershipRules, name: str | None) -> MemberLevel:
+    """The level called ``name``, or the programme's first level when None."""
+    return level_named(rules, name) or rules.levels[0]
 
 
 def _rank(rules: MembershipRules, name: str | None) -> int:
@@ -255,6 +252,34 @@ class Membership(Aggregate):
                 )
             )
 
+    def enrol(self, level: MemberLevel, *, at: datetime, rules: MembershipRules, reason: str) -> None:
+        """P14: an existing customer joins at ``level`` (staff or a bulk enrolment)."""
+        if self.level is not None:
+            raise RuleViolation("membership.enrol", "already a member")
+        self.move(level.name, at=at, rules=rules, reason=reason)
+
+    def accept_invitation(self, qualified: MemberLevel | None, *, at: datetime, rules: MembershipRules) -> str:
+        """P14: the invited customer joins at ``qualified`` (the highest level open by
+        invitation, or higher if their measure reaches it); returns the level."""
+        if self.invited_at is None:
+            raise RuleViolation("membership.invitation", "the customer was not invited")
+        if qualified is None:
+            raise RuleViolation("membership.invitation", "no level is open by invitation")
+        self.move(qualified.name, at=at, rules=rules, reason="joined: accepted an invitation")
+        return qualified.name
+
+    def review(
+        self, qualified: MemberLevel | None, *, at: datetime, rules: MembershipRules, why: str
+    ) -> LevelChange | None:
+        """P14: a due review — renewed when the level's rule is met again, else one step
+        down or recalculated (``review_target``); returns the change, if any."""
+        target = review_target(self, qualified, rules)
+        if target == self.level:
+            self.renew(at=at, rules=rules)
+            return None
+        self.move(target, at=at, rules=rules, reason=why)
+        return self.history[-1]
+
     def renew(self, *, at: datetime, rules: MembershipRules) -> None:
         """The level's rule was met again: valid for another period from ``at``."""
         if self.level is None:
@@ -309,6 +334,14 @@ class Membership(Aggregate):
         self.record(MembershipAnniversary(tenant=self.tenant, occurred_at=now, customer_id=self.id, years=years))
         return True
 
+    def treat_taken(self, year: int) -> bool:
+        """P15: whether the birthday treat was taken in ``year`` (tenant time)."""
+        return self.birthday_treat_year == year
+
+    def take_birthday_treat(self, year: int) -> None:
+        """P15: a sale in the birthday month took the year's treat (once a year)."""
+        self.birthday_treat_year = year
+
     # -- P15 -------------------------------------------------------------------
     def join_club(self, *, at: datetime) -> None:
         """P15: the member joins the members' club."""
@@ -333,210 +366,3 @@ class Membership(Aggregate):
         )
         self.partner_benefits = (*self.partner_benefits, item)
         return item
-
-
-# -- benefits at the till (POS) ----------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class BasketLine:
-    """A line of a basket at the till; ``category`` feeds the full-line bundle (P16)."""
-
-    style_no: str
-    unit_price: Money
-    quantity: int = 1
-    full_price: bool = True
-    category: str | None = None
-
-    @property
-    def total(self) -> Money:
-        """Unit price times quantity."""
-        return self.unit_price * self.quantity
-
-    @classmethod
-    def of(cls, line: PurchaseLine, *, category: str | None = None) -> BasketLine:
-        """A basket line from a purchase line."""
-        return cls(
-            style_no=line.style_no,
-            unit_price=line.unit_price,
-            quantity=line.quantity,
-            full_price=line.full_price,
-            category=category if category is not None else line.structure,
-        )
-
-
-@attrs.frozen(kw_only=True)
-class BenefitLine:
-    """One benefit: a discount (negative ``amount``) or a treat (zero amount)."""
-
-    kind: str  # member_discount, frequency_reward, bundle_discount, birthday_treat
-    description: str
-    amount: Money
-    style_no: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class Benefits:
-    """What applies to a basket now, and the points the sale will earn."""
-
-    level: str | None
-    lines: tuple[BenefitLine, ...]
-    subtotal: Money
-    discount: Money
-    payable: Money
-    points: int
-
-
-def _off(amount: Money, share: Decimal) -> Money:
-    return Money(-(amount.amount * share).quantize(Decimal("0.01"), ROUND_HALF_UP), amount.currency)
-
-
-def benefits_for(
-    basket: Iterable[BasketLine],
-    *,
-    level: MemberLevel | None,
-    sales_so_far: int,
-    birthday_month: bool,
-    treat_taken: bool,
-    playbook: Playbook,
-) -> Benefits:
-    """P14/P16: the benefits of a basket. Pure: nothing is written.
-
-    Every discount is computed on the lines' full amounts (discounts do not
-    compound): the level's discount on full-price lines; the frequency
-    reward on the whole basket when this is the Nth sale; the bundle
-    discount on the lines of a basket that covers every category of the full
-    line. The birthday treat is a gift line in the birthday month, once a year.
-    """
-    lines = tuple(basket)
-    if not lines:
-        raise ValidationError("basket", "at least one line")
-    currency = playbook.locale.currency
-    subtotal = sum((line.total for line in lines), Money.zero(currency))
-    rules = playbook.benefits
-    result: list[BenefitLine] = []
-    if level is not None and level.discount > 0:
-        for line in lines:
-            if line.full_price:
-                result.append(
-                    BenefitLine(
-                        kind="member_discount",
-                        description=f"{level.name} {level.discount * 100:.0f}% off full price",
-                        amount=_off(line.total, level.discount),
-                        style_no=line.style_no,
-                    )
-                )
-    if level is not None and (sales_so_far + 1) % rules.frequency_every == 0 and rules.frequency_discount > 0:
-        result.append(
-            BenefitLine(
-                kind="frequency_reward",
-                description=f"purchase no. {sales_so_far + 1}",
-                amount=_off(subtotal, rules.frequency_discount),
-            )
-        )
-    wanted = set(rules.bundle_categories)
-    if wanted and wanted <= {line.category for line in lines} and rules.bundle_discount > 0:
-        bundled = sum((line.total for line in lines if line.category in wanted), Money.zero(currency))
-        result.append(
-            BenefitLine(kind="bundle_discount", description="full line", amount=_off(bundled, rules.bundle_discount))
-        )
-    if level is not None and level.birthday_gift and birthday_month and not treat_taken:
-        result.append(BenefitLine(kind="birthday_treat", description=rules.birthday_treat, amount=Money.zero(currency)))
-    discount = sum((b.amount for b in result), Money.zero(currency))
-    payable = subtotal + discount
-    if payable.amount < 0:
-        payable = Money.zero(currency)
-    multiplier = level.points_multiplier if level is not None else Decimal(1)
-    earns = level is not None or not playbook.points.members_only
-    points = points_for(payable.amount, rules=playbook.points, multiplier=multiplier) if earns else 0
-    return Benefits(
-        level=level.name if level else None,
-        lines=tuple(result),
-        subtotal=subtotal,
-        discount=discount,
-        payable=payable,
-        points=points,
-    )
-
-
-# -- contracts (P16) ---------------------------------------------------------
-
-
-@attrs.define(eq=False, kw_only=True)
-class Contract(Aggregate):
-    """P16: terms locked in with a B2B customer for a period."""
-
-    customer_id: str
-    starts_at: datetime
-    ends_at: datetime
-    discount: Decimal
-    terms: str = attrs.field(default="", repr=False)
-    reminded_for: datetime | None = None
-    renewals: int = 0
-
-    @classmethod
-    def sign(
-        cls,
-        *,
-        tenant: str,
-        customer_id: str,
-        starts_at: datetime,
-        ends_at: datetime,
-        discount: Decimal,
-        terms: str = "",
-    ) -> Contract:
-        """A contract for ``[starts_at, ends_at)`` with an agreed discount."""
-        if aware(ends_at, "ends_at") <= aware(starts_at, "starts_at"):
-            raise ValidationError("ends_at", "must be after starts_at")
-        if not Decimal(0) <= discount < Decimal(1):
-            raise ValidationError("discount", "must be at least 0 and below 1")
-        contract = cls(
-            id=new_id(),
-            tenant=tenant,
-            customer_id=customer_id,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            discount=discount,
-            terms=clean_text(terms, "terms", limit=2000, required=False),
-        )
-        contract.record(
-            ContractSigned(
-                tenant=tenant, occurred_at=starts_at, contract_id=contract.id, customer_id=customer_id, ends_on=ends_at
-            )
-        )
-        return contract
-
-    def renewal_on(self, notice_days: int) -> datetime:
-        """When the renewal talk should start."""
-        return self.ends_at - timedelta(days=notice_days)
-
-    def in_force(self, now: datetime) -> bool:
-        """Whether the terms hold at ``now``."""
-        return self.starts_at <= now < self.ends_at
-
-    def remind_renewal(self, now: datetime, notice_days: int) -> bool:
-        """Raise ContractRenewalDue once per end date, ``notice_days`` before it."""
-        if self.reminded_for == self.ends_at or not self.renewal_on(notice_days) <= now < self.ends_at:
-            return False
-        self.reminded_for = self.ends_at
-        self.record(
-            ContractRenewalDue(
-                tenant=self.tenant,
-                occurred_at=now,
-                contract_id=self.id,
-                customer_id=self.customer_id,
-                renewal_on=self.renewal_on(notice_days),
-            )
-        )
-        return True
-
-    def renew(self, *, until: datetime, discount: Decimal | None = None) -> None:
-        """Extend the contract (optionally with a new discount)."""
-        if aware(until, "until") <= self.ends_at:
-            raise ValidationError("until", "must be after the current end")
-        self.ends_at = until
-        if discount is not None:
-            if not Decimal(0) <= discount < Decimal(1):
-                raise ValidationError("discount", "must be at least 0 and below 1")
-            self.discount = discount
-        self.renewals += 1

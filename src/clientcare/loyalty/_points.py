@@ -188,6 +188,24 @@ class PointsAccount(Aggregate):
             expires_at=at + timedelta(days=rules.expiry_days),
         )
 
+    def credit_referral(self, points: int, *, at: datetime, referral_id: str, rules: PointsRules) -> PointsEntry | None:
+        """P33: thanks for a referral whose customer bought, expiring like earned points."""
+        return self.credit(
+            EntryKind.REFERRAL,
+            points,
+            at=at,
+            reference=referral_id,
+            expires_at=at + timedelta(days=rules.expiry_days),
+        )
+
+    def import_opening(self, points: int, *, at: datetime, reference: str, expires_at: datetime) -> bool:
+        """A balance carried over from a previous system, once per ``reference``;
+        False when that reference was imported already."""
+        if any(e.kind is EntryKind.OPENING and e.reference == reference for e in self.entries):
+            return False
+        self.credit(EntryKind.OPENING, points, at=at, reference=reference, expires_at=expires_at)
+        return True
+
     # -- debits ----------------------------------------------------------------
     def expire(self, now: datetime) -> int:
         """Record the expiry of every lot past its date; returns the points expired."""

@@ -6,7 +6,8 @@ from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Protocol
 
-from clientcare.loyalty._membership import Contract, Membership
+from clientcare.loyalty._contracts import Contract
+from clientcare.loyalty._membership import Membership
 from clientcare.loyalty._points import PointsAccount
 from clientcare.loyalty._referrals import ReferralRecord
 from clientcare.loyalty._tiers import AbcLabel, AttitudeFacts, AttitudeOverride, TierChange, TierRun

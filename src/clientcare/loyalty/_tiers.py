@@ -9,7 +9,7 @@ SQL adapter), and the reference functions here are what both must agree with.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -19,7 +19,7 @@ from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
 from clientcare.kernel._values import new_id
 from clientcare.loyalty._events import AttitudeOverridden, TierDowngraded, TiersRecomputed, TierUpgraded
-from clientcare.playbook import AbcRules, SegmentRules
+from clientcare.playbook import AbcLabel, AbcRules, SegmentRules
 from clientcare.purchases._model import Purchase, PurchaseKind
 
 __all__ = [
@@ -42,14 +42,6 @@ __all__ = [
     "spend_by_customer",
     "stage_of",
 ]
-
-
-class AbcLabel(enum.StrEnum):
-    """P10: A — the few with most of the spend; C — the many with little."""
-
-    A = "A"
-    B = "B"
-    C = "C"
 
 
 _RANK = {AbcLabel.A: 3, AbcLabel.B: 2, AbcLabel.C: 1}
@@ -291,6 +283,20 @@ class _Tally:
     adopted: set[str] = attrs.field(factory=set)
 
 
+def _launches(rows: Sequence[Purchase], rules: SegmentRules) -> tuple[dict[str, datetime], set[str]]:
+    """Each style's launch (its first sale) and the styles that are new: launched
+    more than ``early_adopter_days`` after the archive's first sale."""
+    launched: dict[str, datetime] = {}
+    for purchase in rows:
+        if purchase.kind is PurchaseKind.SALE:
+            for line in purchase.lines:
+                launched.setdefault(line.style_no, purchase.occurred_at)
+    early = timedelta(days=rules.early_adopter_days)
+    opened = min(launched.values(), default=None)
+    fresh = {style for style, at in launched.items() if opened is not None and at - opened > early}
+    return launched, fresh
+
+
 def attitude_facts_from(
     purchases: Iterable[Purchase],
     *,
@@ -310,14 +316,8 @@ def attitude_facts_from(
     new). Returns count as spend (negative) but not as sales.
     """
     rows = sorted(purchases, key=lambda p: (p.occurred_at, p.id))
-    launched: dict[str, datetime] = {}
-    for purchase in rows:
-        if purchase.kind is PurchaseKind.SALE:
-            for line in purchase.lines:
-                launched.setdefault(line.style_no, purchase.occurred_at)
+    launched, fresh = _launches(rows, rules)
     early = timedelta(days=rules.early_adopter_days)
-    opened = min(launched.values(), default=None)
-    fresh = {style for style, at in launched.items() if opened is not None and at - opened > early}
     store_of = dict(stores or {})
     tallies: dict[str, _Tally] = {cid: _Tally() for cid in store_of}
     for purchase in rows:

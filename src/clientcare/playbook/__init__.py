@@ -1,35 +1,40 @@
-"""The playbook: every number and rule the documents give, typed, loaded from TOML."""
+"""The playbook: every number and rule the documents give, typed, loaded from TOML.
 
-from clientcare.playbook._assessments import FormTemplate, GradeBand, IndicatorKind, IndicatorTemplate, Standing
-from clientcare.playbook._model import (
-    AbcRules,
+Each section lives in a module named for its area (``_loyalty``, ``_cadences``,
+``_complaints``, ``_assessments`` …); :class:`Playbook` gathers them.
+"""
+
+from clientcare.playbook._analytics import AnalyticsRules
+from clientcare.playbook._archive import CardRules, ProfileWeights
+from clientcare.playbook._assessments import AssessmentRules, FormTemplate, SurveyRules
+from clientcare.playbook._cadences import (
     AfterPurchaseRules,
-    AnalyticsRules,
-    AssessmentRules,
-    BenefitRules,
-    BusinessHours,
     CadenceRules,
-    CardRules,
-    ComplaintRules,
     ContactRules,
-    ContractRules,
     FollowUpRules,
-    Gift,
     GreetingRules,
-    LocaleSettings,
     LostRules,
+    RotationRules,
+)
+from clientcare.playbook._complaints import BusinessHours, ComplaintRules
+from clientcare.playbook._indicators import GradeBand, IndicatorKind, IndicatorTemplate, Standing
+from clientcare.playbook._locale import LocaleSettings
+from clientcare.playbook._loyalty import (
+    AbcLabel,
+    AbcRules,
+    BenefitRules,
+    ContractRules,
+    Gift,
     MemberLevel,
     MembershipRules,
-    Playbook,
     PointsRules,
-    ProfileWeights,
     ReferralRules,
-    RotationRules,
     SegmentRules,
-    SurveyRules,
 )
+from clientcare.playbook._playbook import Playbook
 
 __all__ = [
+    "AbcLabel",
     "AbcRules",
     "AfterPurchaseRules",
     "AnalyticsRules",

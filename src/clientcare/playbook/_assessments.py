@@ -2,206 +2,26 @@
 (P62, P65, P50): the assessment form templates and every threshold they use.
 
 These classes hang off :class:`clientcare.playbook.Playbook` as ``assessment``
-and ``survey``. They import nothing but the errors module, so the playbook can
-load them without pulling in the domain.
+and ``survey``. The form's rows are in ``_indicators`` and the default form's
+data in ``_default_form``; none imports the domain, so the playbook can load
+them without pulling it in.
 """
 
 from __future__ import annotations
 
-import enum
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from decimal import Decimal
 
 import attrs
 
 from clientcare.errors import PlaybookError
+from clientcare.playbook._checks import ascii_key, positive, positive_int
+from clientcare.playbook._default_form import DEFAULT_GRADES, DEFAULT_INDICATORS
+from clientcare.playbook._indicators import GradeBand, IndicatorTemplate, Standing
+from clientcare.playbook._loyalty import AbcLabel
 
-__all__ = [
-    "AssessmentRules",
-    "FormTemplate",
-    "GradeBand",
-    "IndicatorKind",
-    "IndicatorTemplate",
-    "Standing",
-    "SurveyRules",
-]
+__all__ = ["AssessmentRules", "FormTemplate", "SurveyRules"]
 
 _HUNDRED = Decimal(100)
-
-
-class Standing(enum.StrEnum):
-    """P60: the form's recommendation — improve, maintain or end the relationship."""
-
-    TERMINATE = "terminate"
-    IMPROVE = "improve"
-    MAINTAIN = "maintain"
-
-    @property
-    def rank(self) -> int:
-        """Order by score: a higher score never gives a lower rank (monotone)."""
-        return _RANK[self]
-
-
-_RANK = {Standing.TERMINATE: 0, Standing.IMPROVE: 1, Standing.MAINTAIN: 2}
-
-
-class IndicatorKind(enum.StrEnum):
-    """Where an indicator's score comes from (P60 "得分依据")."""
-
-    STAFF = "staff"  # entered by staff, with a basis and remarks
-    SPEND = "spend"  # net spend in the window (deal archive)
-    SPEND_TREND = "spend_trend"  # spend in the window / spend in the window before
-    FREQUENCY = "frequency"  # sales in the window
-    RECENCY = "recency"  # days since the last sale
-    COMPLAINTS = "complaints"  # severity-weighted complaints in the window (complaints port)
-    REFERRALS = "referrals"  # referrals given in the window (referrals port)
-    RESPONSIVENESS = "responsiveness"  # share of contacts answered, 0..1 (contacts port)
-    SURVEY = "survey"  # loyalty index 0..1 of the latest survey answer in the window
-    EXTERNAL = "external"  # a figure from the embedding system (ERP), asked by indicator key
-
-
-def _positive_int(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise PlaybookError(attribute.name, "must be a whole number greater than zero")
-
-
-def _positive(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
-    if value <= 0:
-        raise PlaybookError(attribute.name, "must be greater than zero")
-
-
-def _key(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not value or len(value) > 40 or not value.replace("_", "").isalnum() or not value.isascii():
-        raise PlaybookError(attribute.name, "must be 1-40 ASCII letters, digits or underscores")
-
-
-@attrs.frozen(kw_only=True)
-class GradeBand:
-    """A grade given when an indicator reaches ``min_percent`` of its scale."""
-
-    grade: str
-    min_percent: Decimal
-
-    def __attrs_post_init__(self) -> None:
-        if not Decimal(0) <= self.min_percent <= _HUNDRED:
-            raise PlaybookError("min_percent", "must be between 0 and 100")
-
-
-def _default_grades() -> tuple[GradeBand, ...]:
-    return (
-        GradeBand(grade="A", min_percent=Decimal(85)),
-        GradeBand(grade="B", min_percent=Decimal(70)),
-        GradeBand(grade="C", min_percent=Decimal(50)),
-        GradeBand(grade="D", min_percent=Decimal(0)),
-    )
-
-
-@attrs.frozen(kw_only=True)
-class IndicatorTemplate:
-    """One row of the form: what is measured, its weight in percent, its scale.
-
-    Computed indicators map a raw figure linearly onto ``0..scale_max``:
-    ``zero_at`` earns nothing, ``full_at`` earns full marks, values beyond
-    either end are clamped. ``full_at`` may be below ``zero_at`` where less is
-    better (days since the last purchase, complaints).
-    """
-
-    key: str = attrs.field(validator=_key)
-    label: str
-    weight: Decimal = attrs.field(validator=_positive)
-    source: IndicatorKind = IndicatorKind.STAFF
-    scale_max: Decimal = attrs.field(default=Decimal(10), validator=_positive)
-    window_days: int = attrs.field(default=365, validator=_positive_int)
-    zero_at: Decimal | None = None
-    full_at: Decimal | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.source is IndicatorKind.STAFF:
-            return
-        if self.zero_at is None or self.full_at is None:
-            raise PlaybookError("full_at", "a computed indicator needs zero_at and full_at")
-        if self.zero_at == self.full_at:
-            raise PlaybookError("full_at", "must differ from zero_at")
-
-    def score_from(self, raw: Decimal) -> Decimal:
-        """The raw figure on this indicator's scale (linear, clamped), 2 decimals."""
-        if self.zero_at is None or self.full_at is None:
-            raise PlaybookError("full_at", "a staff indicator has no mapping from data")
-        share = (raw - self.zero_at) / (self.full_at - self.zero_at)
-        share = min(Decimal(1), max(Decimal(0), share))
-        return (share * self.scale_max).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-def _default_indicators() -> tuple[IndicatorTemplate, ...]:
-    # The document leaves the indicators open; these are what a store or a
-    # small B2B supplier would weigh (docs/assessments.md shows the form).
-    return (
-        IndicatorTemplate(
-            key="spend",
-            label="采购金额 spend",
-            weight=Decimal(25),
-            source=IndicatorKind.SPEND,
-            zero_at=Decimal(0),
-            full_at=Decimal(20000),
-        ),
-        IndicatorTemplate(
-            key="spend_trend",
-            label="金额趋势 spend trend",
-            weight=Decimal(10),
-            source=IndicatorKind.SPEND_TREND,
-            zero_at=Decimal("0.5"),
-            full_at=Decimal("1.2"),
-        ),
-        IndicatorTemplate(
-            key="frequency",
-            label="购买频率 frequency",
-            weight=Decimal(15),
-            source=IndicatorKind.FREQUENCY,
-            zero_at=Decimal(0),
-            full_at=Decimal(6),
-        ),
-        IndicatorTemplate(
-            key="recency",
-            label="最近购买 recency",
-            weight=Decimal(10),
-            source=IndicatorKind.RECENCY,
-            zero_at=Decimal(365),
-            full_at=Decimal(30),
-        ),
-        IndicatorTemplate(
-            key="complaints",
-            label="投诉情况 complaints",
-            weight=Decimal(10),
-            source=IndicatorKind.COMPLAINTS,
-            zero_at=Decimal(6),
-            full_at=Decimal(0),
-        ),
-        IndicatorTemplate(
-            key="referrals",
-            label="转介绍 referrals",
-            weight=Decimal(5),
-            source=IndicatorKind.REFERRALS,
-            zero_at=Decimal(0),
-            full_at=Decimal(2),
-        ),
-        IndicatorTemplate(
-            key="responsiveness",
-            label="联系响应 responsiveness",
-            weight=Decimal(5),
-            source=IndicatorKind.RESPONSIVENESS,
-            zero_at=Decimal(0),
-            full_at=Decimal(1),
-        ),
-        IndicatorTemplate(
-            key="loyalty",
-            label="忠诚度调查 loyalty survey",
-            weight=Decimal(10),
-            source=IndicatorKind.SURVEY,
-            zero_at=Decimal(0),
-            full_at=Decimal(1),
-        ),
-        IndicatorTemplate(key="cooperation", label="合作态度 cooperation", weight=Decimal(10)),
-    )
 
 
 @attrs.frozen(kw_only=True)
@@ -215,11 +35,11 @@ class FormTemplate:
     standing never falls as the score rises.
     """
 
-    key: str = attrs.field(validator=_key)
+    key: str = attrs.field(validator=ascii_key)
     title: str = "客户关系评估表"
-    indicators: tuple[IndicatorTemplate, ...] = attrs.field(factory=_default_indicators)
-    grades: tuple[GradeBand, ...] = attrs.field(factory=_default_grades)
-    scale_max: Decimal = attrs.field(default=_HUNDRED, validator=_positive)
+    indicators: tuple[IndicatorTemplate, ...] = DEFAULT_INDICATORS
+    grades: tuple[GradeBand, ...] = DEFAULT_GRADES
+    scale_max: Decimal = attrs.field(default=_HUNDRED, validator=positive)
     terminate_below: Decimal = Decimal(40)
     improve_below: Decimal = Decimal(70)
 
@@ -262,8 +82,17 @@ class FormTemplate:
         return Standing.MAINTAIN
 
 
-def _default_tiers() -> dict[str, int]:
-    return {"A": 91, "B": 182, "C": 365}
+def _default_tiers() -> dict[AbcLabel, int]:
+    return {AbcLabel.A: 91, AbcLabel.B: 182, AbcLabel.C: 365}
+
+
+def _tier_periods(value: object) -> dict[AbcLabel, int]:
+    if not isinstance(value, dict):
+        raise PlaybookError("every_days_by_tier", "must be a table of tier = days")
+    try:
+        return {AbcLabel(tier): days for tier, days in value.items()}
+    except ValueError:
+        raise PlaybookError("every_days_by_tier", "tiers are A, B or C") from None
 
 
 def _default_severities() -> dict[str, Decimal]:
@@ -277,12 +106,12 @@ class AssessmentRules:
     default_form: str = "relationship"
     forms: tuple[FormTemplate, ...] = attrs.field(factory=lambda: (FormTemplate(key="relationship"),))
     #: Key customers (P17) are assessed quarterly by default.
-    every_days_key: int = attrs.field(default=91, validator=_positive_int)
+    every_days_key: int = attrs.field(default=91, validator=positive_int)
     #: Period by tier (from the tiers area); customers without a tier use the default.
-    every_days_by_tier: dict[str, int] = attrs.field(factory=_default_tiers, hash=False)
-    every_days_default: int = attrs.field(default=365, validator=_positive_int)
+    every_days_by_tier: dict[AbcLabel, int] = attrs.field(factory=_default_tiers, converter=_tier_periods, hash=False)
+    every_days_default: int = attrs.field(default=365, validator=positive_int)
     #: "improve" raises the visit frequency to one visit every this many days.
-    improve_visit_every_days: int = attrs.field(default=14, validator=_positive_int)
+    improve_visit_every_days: int = attrs.field(default=14, validator=positive_int)
     #: P61: who reviews a routed assessment (市场营销总监, 市场营销部经理, 相关部门).
     review_roles: tuple[str, ...] = ("marketing_director", "marketing_manager", "related_departments")
     #: Complaint severities weighted for the complaints indicator; others count as "normal".
@@ -311,6 +140,13 @@ class AssessmentRules:
                 return form
         raise PlaybookError("assessment.forms", "no form with that key", wanted)
 
+    def every_days_for(self, tier: AbcLabel | None, *, key: bool) -> int:
+        """How often a customer is assessed: the shorter of its tier's period and,
+        for a key customer, the key period; the default when neither applies."""
+        periods = [self.every_days_by_tier.get(tier, self.every_days_default) if tier is not None else None]
+        periods.append(self.every_days_key if key else None)
+        return min((p for p in periods if p is not None), default=self.every_days_default)
+
     def severity_weight(self, severity: str) -> Decimal:
         """The weight of one complaint of ``severity``."""
         return self.severity_weights.get(severity, self.severity_weights["normal"])
@@ -325,7 +161,7 @@ class SurveyRules:
     ``rating_max``; willingness to recommend from 0 to 10 (NPS).
     """
 
-    rating_max: int = attrs.field(default=5, validator=_positive_int)
+    rating_max: int = attrs.field(default=5, validator=positive_int)
     attributes: tuple[str, ...] = ("product_quality", "price", "staff_service", "after_sales", "delivery")
     #: P50: a recommendation at or below this is a silent complaint (0-6 are NPS detractors).
     low_recommend_at_most: int = 4
@@ -334,7 +170,7 @@ class SurveyRules:
     #: P65: experienced minus expected at or below this is a silent complaint.
     low_gap_at_most: int = -2
     #: This many low answers together make the signal's severity major.
-    high_severity_from: int = attrs.field(default=2, validator=_positive_int)
+    high_severity_from: int = attrs.field(default=2, validator=positive_int)
 
     def __attrs_post_init__(self) -> None:
         if self.rating_max < 2:

@@ -99,7 +99,10 @@ class LoyaltyContract(ContractBase):
                 uow.commit()
             assert labels == expected
             with backend.unit_of_work(self.tenant) as uow:
-                assert uow.tiers.labels() == expected
+                stored = uow.tiers.labels()
+            assert stored == expected
+            # Labels are string enums, so a plain "A" would compare equal: check the type too.
+            assert all(type(label) is AbcLabel for label in (*labels.values(), *stored.values()))
 
     def test_recompute_keeps_history_and_reports_only_changes(self, backend: Backend) -> None:
         """A second run with nothing new changes nothing; a move is stored with its history."""

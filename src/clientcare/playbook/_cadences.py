@@ -1,0 +1,170 @@
+"""Follow-up cadences (section C of the procedures, P20–P35; docs/cadences.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from clientcare.errors import PlaybookError
+from clientcare.playbook._checks import positive
+from clientcare.playbook._loyalty import AbcLabel
+
+__all__ = [
+    "AfterPurchaseRules",
+    "CadenceRules",
+    "ContactRules",
+    "FollowUpRules",
+    "GreetingRules",
+    "LostRules",
+    "RotationRules",
+]
+
+
+def _positive_days(instance: object, attribute: attrs.Attribute[Any], value: tuple[int, ...]) -> None:
+    if any(v <= 0 for v in value):
+        raise PlaybookError(attribute.name, "every value must be greater than zero")
+
+
+def _hour(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if not 0 <= value <= 23:
+        raise PlaybookError(attribute.name, "must be an hour from 0 to 23")
+
+
+def _not_negative(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if value < 0:
+        raise PlaybookError(attribute.name, "must not be negative")
+
+
+@attrs.frozen
+class AfterPurchaseRules:
+    """P20/P35: what a recorded sale schedules, and how long a touch earns a sale.
+
+    P20 names no delay; three days lets the customer use the item first.
+    P35 says after-sales touches are scheduled, not left to memory: a week,
+    a month and a quarter after the sale by default.
+    """
+
+    return_visit_days: int = attrs.field(default=3, validator=positive)
+    after_sales_days: tuple[int, ...] = attrs.field(default=(7, 30, 90), validator=_positive_days)
+    #: A sale within this many days of a reached touch is credited to it (P21, P31).
+    attribution_days: int = attrs.field(default=30, validator=positive)
+
+
+@attrs.frozen
+class FollowUpRules:
+    """P21: up to 11 touches; gaps between them grow (the documents give no gaps)."""
+
+    max_touches: int = attrs.field(default=11, validator=positive)
+    gaps_days: tuple[int, ...] = attrs.field(default=(2, 3, 4, 5, 7, 9, 11, 14, 18, 21), validator=_positive_days)
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.gaps_days) < self.max_touches - 1:
+            raise PlaybookError("gaps_days", "needs one gap between each two touches (max_touches - 1)")
+        if list(self.gaps_days) != sorted(self.gaps_days):
+            raise PlaybookError("gaps_days", "must not shrink: persistence means growing spacing")
+
+    def gap_after(self, number: int) -> int:
+        """Days between touch ``number`` and the next one."""
+        return self.gaps_days[min(number, len(self.gaps_days)) - 1]
+
+
+@attrs.frozen
+class GreetingRules:
+    """P07/P14/P22: greetings ahead of the day, gifts for key customers, card reminders.
+
+    ``holidays`` lists the English names the ``holidays`` package gives the
+    tenant country's public holidays; ``["*"]`` greets on every one.
+    """
+
+    days_ahead: int = attrs.field(default=3, validator=_not_negative)
+    #: The shop's name in greetings (``$shop``); empty means the tenant id.
+    sender: str = ""
+    holidays: tuple[str, ...] = (
+        "Chinese New Year (Spring Festival)",
+        "Mid-Autumn Festival",
+        "National Day",
+    )
+    birthday: bool = True
+    important_dates: bool = True
+    gift_for_key_customers: bool = True
+    #: P14/P22: member card expiry reminders, this many days before.
+    card_expiry_days_ahead: tuple[int, ...] = attrs.field(default=(30, 7), validator=_positive_days)
+
+
+@attrs.frozen
+class RotationRules:
+    """P23: every customer is visited within the cycle of their tier; P26 thanks."""
+
+    cycle_days_a: int = attrs.field(default=30, validator=positive)
+    cycle_days_b: int = attrs.field(default=90, validator=positive)
+    cycle_days_c: int = attrs.field(default=180, validator=positive)
+    #: Rotation visits one staff member (or the unassigned pool) takes per day.
+    daily_capacity: int = attrs.field(default=8, validator=positive)
+    #: P26: tier A customers get a thank-you call this often.
+    thank_you_every_days: int = attrs.field(default=90, validator=positive)
+
+    def cycle_for(self, tier: AbcLabel) -> int:
+        """The rotation cycle in days for a tier."""
+        return {AbcLabel.A: self.cycle_days_a, AbcLabel.B: self.cycle_days_b}.get(tier, self.cycle_days_c)
+
+
+@attrs.frozen
+class LostRules:
+    """P27/P34: silence measured against the customer's own buying rhythm.
+
+    The rhythm is the average gap between purchases. Past ``repeat_factor``
+    rhythms an old customer is asked for repeat business (P34); past
+    ``lost_factor`` rhythms, and never sooner than ``floor_days``, the
+    customer counts as lost and gets an interview (P27).
+    """
+
+    repeat_factor: Decimal = attrs.field(default=Decimal("1.0"))
+    lost_factor: Decimal = attrs.field(default=Decimal("2.0"))
+    floor_days: int = attrs.field(default=90, validator=positive)
+    #: Customers with a single purchase have no rhythm: lost after this many days.
+    single_purchase_days: int = attrs.field(default=180, validator=positive)
+    #: "Old customer" (P13/P33/P34): this many purchases at least.
+    old_customer_purchases: int = attrs.field(default=2, validator=positive)
+
+    def __attrs_post_init__(self) -> None:
+        if not Decimal(0) < self.repeat_factor < self.lost_factor:
+            raise PlaybookError("repeat_factor", "must be above 0 and below lost_factor")
+
+
+@attrs.frozen
+class ContactRules:
+    """P24/P04: how touches reach people: channels, quiet hours, caps, retries."""
+
+    staff_channels: tuple[str, ...] = ("phone", "messaging", "in_person")
+    automated_channels: tuple[str, ...] = ("sms", "messaging", "email")
+    quiet_from_hour: int = attrs.field(default=21, validator=_hour)
+    quiet_until_hour: int = attrs.field(default=9, validator=_hour)
+    #: At most this many automated messages per customer within ``cap_window_days``.
+    cap_per_window: int = attrs.field(default=2, validator=positive)
+    cap_window_days: int = attrs.field(default=7, validator=positive)
+    no_answer_retries: int = attrs.field(default=2, validator=_not_negative)
+    retry_after_days: int = attrs.field(default=1, validator=positive)
+
+    def quiet(self, hour: int) -> bool:
+        """Whether ``hour`` (tenant time) is inside quiet hours (may wrap midnight)."""
+        if self.quiet_from_hour == self.quiet_until_hour:
+            return False
+        if self.quiet_from_hour > self.quiet_until_hour:
+            return hour >= self.quiet_from_hour or hour < self.quiet_until_hour
+        return self.quiet_from_hour <= hour < self.quiet_until_hour
+
+
+@attrs.frozen
+class CadenceRules:
+    """Section C of the procedures: every follow-up cadence (docs/cadences.md)."""
+
+    after_purchase: AfterPurchaseRules = attrs.field(factory=AfterPurchaseRules)
+    follow_up: FollowUpRules = attrs.field(factory=FollowUpRules)
+    greetings: GreetingRules = attrs.field(factory=GreetingRules)
+    rotation: RotationRules = attrs.field(factory=RotationRules)
+    lost: LostRules = attrs.field(factory=LostRules)
+    contact: ContactRules = attrs.field(factory=ContactRules)
+    #: Tenant texts over the shipped ones: ``{locale: {template: {subject, body}}}``.
+    templates: dict[str, dict[str, dict[str, str]]] = attrs.field(factory=dict, hash=False)
