@@ -74,7 +74,7 @@ def _lint(root: Path) -> subprocess.CompletedProcess[str]:
         ("cadences/_planted.py", "import sqlalchemy\n"),
         ("complaints/_planted.py", "from clientcare.adapters.memory import open_backend\n"),
         ("kernel/_planted.py", "from clientcare.loyalty._tiers import AbcLabel\n"),
-        ("loyalty/_planted.py", "from clientcare.cadences._services import TouchesService\n"),
+        ("loyalty/_planted.py", "from clientcare.cadences._touches_service import TouchesService\n"),
         ("testing/_planted.py", "import alembic\n"),
     ],
 )

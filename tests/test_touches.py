@@ -15,6 +15,7 @@ from clientcare.errors import InvalidTransition, PlaybookError, ValidationError
 from clientcare.events import SilentComplaintSignal, TouchRescheduled
 from clientcare.kernel import Texts
 from clientcare.playbook import ContactRules, Playbook
+from clientcare.ports import Notification
 
 T0 = datetime.fromisoformat("2026-01-05T10:00:00+08:00")
 D0 = T0.date()
@@ -164,7 +165,22 @@ def test_failed_send_is_retried_after_the_lease() -> None:
     assert care.touches.dispatch(notifier).sent == 0  # still leased
     clock.advance(minutes=2)
     assert care.touches.dispatch(notifier).sent == 1
-    assert [n.channel for n in notifier.sent] == ["sms"] and "138" not in repr(notifier.sent[0])
+    [sent] = notifier.sent
+    assert (sent.channel, sent.address) == ("sms", ann.phone)
+
+
+def test_a_notification_repr_names_ids_never_the_address_or_the_text() -> None:
+    """The repr of a notification is its ids, channel and locale: address, subject and body stay out."""
+    sent = Notification(
+        touch_id="t1",
+        customer_id="c1",
+        channel="sms",
+        address="13800138000",
+        subject="到货",
+        body="风衣到了",
+        locale="zh-CN",
+    )
+    assert repr(sent) == "Notification(touch_id='t1', customer_id='c1', channel='sms', locale='zh-CN')"
 
 
 def test_erased_customers_get_no_touches() -> None:

@@ -1,9 +1,12 @@
 """Cadences: touches, planning, the daily run, dispatch, appointments, boards, staff figures (P20–P39)."""
 
+from clientcare.cadences._after_purchase import cadences_after_purchase, schedule_after_purchase
 from clientcare.cadences._appointments import Appointment, AppointmentStatus
+from clientcare.cadences._appointments_service import AppointmentsService
 from clientcare.cadences._boards import (
     AppointmentItem,
     BoardItem,
+    LeaderboardFigure,
     LeaderboardRow,
     MonthlyBoard,
     SalesByTouchNumber,
@@ -14,6 +17,9 @@ from clientcare.cadences._boards import (
     board_items,
     staff_figures,
 )
+from clientcare.cadences._boards_service import BoardsService
+from clientcare.cadences._daily import DailyRunReport, DailyService
+from clientcare.cadences._dispatch import DispatchOutcome, DispatchReport
 from clientcare.cadences._events import (
     AppointmentChanged,
     FollowUpStarted,
@@ -32,11 +38,22 @@ from clientcare.cadences._events import (
 )
 from clientcare.cadences._ports import (
     AppointmentRepository,
+    CadencePorts,
+    FixedRoster,
     FollowUpRepository,
+    MarketingStops,
+    MembershipDates,
+    NoComplaints,
+    NoMembership,
+    NoSegments,
+    NoStops,
     Notification,
     Notifier,
+    OpenComplaints,
     RecurringRuleRepository,
     SaleCreditRepository,
+    SegmentLookup,
+    StaffRoster,
     TouchRepository,
     WishRepository,
 )
@@ -53,31 +70,9 @@ from clientcare.cadences._sequences import (
     holidays_between,
     slot_due,
 )
-from clientcare.cadences._services import (
-    AppointmentsService,
-    BoardsService,
-    CadencePorts,
-    DailyRunReport,
-    DailyService,
-    DispatchReport,
-    FixedRoster,
-    MarketingStops,
-    MembershipDates,
-    NoComplaints,
-    NoMembership,
-    NoSegments,
-    NoStops,
-    OpenComplaints,
-    Referral,
-    SegmentLookup,
-    StaffRoster,
-    StaffService,
-    TouchesService,
-    TouchResponsiveness,
-    cadences_after_purchase,
-    schedule_after_purchase,
-)
+from clientcare.cadences._staff import StaffService
 from clientcare.cadences._touches import PURPOSE_OF, Outcome, Precision, Touch, TouchReason, TouchStatus, touch_key
+from clientcare.cadences._touches_service import Referral, TouchesService, TouchResponsiveness
 
 __all__ = [
     "PURPOSE_OF",
@@ -93,6 +88,7 @@ __all__ = [
     "CustomerView",
     "DailyRunReport",
     "DailyService",
+    "DispatchOutcome",
     "DispatchReport",
     "FixedRoster",
     "FollowUp",
@@ -101,6 +97,7 @@ __all__ = [
     "FollowUpStatus",
     "FollowUpStopped",
     "LeadReferred",
+    "LeaderboardFigure",
     "LeaderboardRow",
     "LostCustomerInterviewed",
     "MarketingStops",

@@ -8,6 +8,7 @@ kept out of ``repr`` like every personal field.
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -24,6 +25,7 @@ from clientcare.playbook import AbcLabel
 __all__ = [
     "AppointmentItem",
     "BoardItem",
+    "LeaderboardFigure",
     "LeaderboardRow",
     "MonthlyBoard",
     "SalesByTouchNumber",
@@ -221,6 +223,30 @@ class StaffFigures:
     sales_after_touches: int
     sales_amount: Decimal
     currency: str
+
+
+class LeaderboardFigure(enum.StrEnum):
+    """P31: the figure a "maintenance month" contest ranks staff by."""
+
+    CUSTOMERS_REACHED = "customers_reached"
+    TOUCHES_DONE = "touches_done"
+    VISITS = "visits"
+    SALES_AFTER_TOUCHES = "sales_after_touches"
+    SALES_AMOUNT = "sales_amount"
+
+    def of(self, figures: StaffFigures) -> int | Decimal:
+        """This figure in one staff member's figures."""
+        match self:
+            case LeaderboardFigure.CUSTOMERS_REACHED:
+                return figures.customers_reached
+            case LeaderboardFigure.TOUCHES_DONE:
+                return figures.touches_done
+            case LeaderboardFigure.VISITS:
+                return figures.visits
+            case LeaderboardFigure.SALES_AFTER_TOUCHES:
+                return figures.sales_after_touches
+            case LeaderboardFigure.SALES_AMOUNT:
+                return figures.sales_amount
 
 
 @attrs.frozen(kw_only=True)

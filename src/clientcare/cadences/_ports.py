@@ -1,8 +1,21 @@
-"""What the cadences need from storage and the outside world (messages)."""
+"""What the cadences need from storage, the outside world (messages) and other areas.
+
+The ports into other areas (tiers, complaints, membership, assessments, the
+staff roster) are gathered in :class:`CadencePorts`. Each has an explicit
+default so the library works before those areas are wired:
+
+* :class:`SegmentLookup` — no tiers known: key customers (card flag) count
+  as tier A, everyone else as tier C.
+* :class:`OpenComplaints` — no complaint information: nothing is paused.
+* :class:`MembershipDates` — no member cards: no expiry reminders.
+* :class:`MarketingStops` — no assessments: no relationship counts as ended.
+* :class:`StaffRoster` — no roster: touches stay unassigned (the store's
+  or tenant's board shows them) and rotation capacity applies to the pool.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
@@ -11,14 +24,26 @@ import attrs
 from clientcare.cadences._appointments import Appointment
 from clientcare.cadences._sequences import FollowUp, RecurringRule, SaleCredit, Wish
 from clientcare.cadences._touches import Touch, TouchReason
+from clientcare.playbook import AbcLabel
 
 __all__ = [
     "AppointmentRepository",
+    "CadencePorts",
+    "FixedRoster",
     "FollowUpRepository",
+    "MarketingStops",
+    "MembershipDates",
+    "NoComplaints",
+    "NoMembership",
+    "NoSegments",
+    "NoStops",
     "Notification",
     "Notifier",
+    "OpenComplaints",
     "RecurringRuleRepository",
     "SaleCreditRepository",
+    "SegmentLookup",
+    "StaffRoster",
     "TouchRepository",
     "WishRepository",
 ]
@@ -197,3 +222,104 @@ class Notifier(Protocol):
 
     def send(self, notification: Notification) -> None:
         """Deliver one message, or raise so the touch is retried later."""
+
+
+# -- ports into other areas ------------------------------------------------------
+
+
+class SegmentLookup(Protocol):
+    """Tiers from the segmentation area (issue 4): ``{customer_id: AbcLabel}``."""
+
+    def tier_of(self, customer_ids: Sequence[str]) -> Mapping[str, AbcLabel]:
+        """Tiers of the given customers; missing ids fall back to the default."""
+        ...
+
+
+class OpenComplaints(Protocol):
+    """Open complaints from the complaints area (issue 6)."""
+
+    def has_open_complaint(self, customer_id: str) -> bool:
+        """Whether the customer has a complaint not yet closed."""
+        ...
+
+
+class MarketingStops(Protocol):
+    """Ended relationships from the assessments area (P61 "terminate")."""
+
+    def marketing_stopped(self, customer_id: str) -> bool:
+        """Whether a confirmed ending stands: no marketing touch may be planned."""
+        ...
+
+
+class MembershipDates(Protocol):
+    """Member card expiry dates from the membership area (issue 4)."""
+
+    def card_expiries(self, customer_ids: Sequence[str]) -> Mapping[str, date]:
+        """Expiry dates of the given customers' cards (members only)."""
+        ...
+
+
+class StaffRoster(Protocol):
+    """Who works where: rotation visits and greetings are spread over these people."""
+
+    def staff_of(self, store_id: str | None) -> Sequence[str]:
+        """Staff ids of a store (``None``: the tenant's staff without a store)."""
+        ...
+
+
+class NoSegments:
+    """Default: no tiers known (key customers count as A, others as C)."""
+
+    def tier_of(self, customer_ids: Sequence[str]) -> Mapping[str, AbcLabel]:
+        """Nothing: the planners fall back to the card's key flag."""
+        return {}
+
+
+class NoComplaints:
+    """Default: no complaint information, so nothing is paused."""
+
+    def has_open_complaint(self, customer_id: str) -> bool:
+        """Always False."""
+        return False
+
+
+class NoStops:
+    """Default: no assessment information, so no relationship counts as ended."""
+
+    def marketing_stopped(self, customer_id: str) -> bool:
+        """Always False."""
+        return False
+
+
+class NoMembership:
+    """Default: no member cards, so no expiry reminders."""
+
+    def card_expiries(self, customer_ids: Sequence[str]) -> Mapping[str, date]:
+        """Nothing."""
+        return {}
+
+
+@attrs.define
+class FixedRoster:
+    """A roster from a mapping ``{store_id or None: [staff ids]}``."""
+
+    staff: Mapping[str | None, Sequence[str]] = attrs.field(factory=dict)
+
+    def staff_of(self, store_id: str | None) -> Sequence[str]:
+        """The store's staff, else the tenant-wide list under ``None``."""
+        return tuple(self.staff.get(store_id) or self.staff.get(None) or ())
+
+
+@attrs.frozen(kw_only=True)
+class CadencePorts:
+    """The outside knowledge cadences use; give your own to wire a real area.
+
+    Frozen: a facade builds its own copy with its own tenant's areas filled in
+    where a default stands, so one object can be passed to many facades.
+    """
+
+    segments: SegmentLookup = attrs.field(factory=NoSegments)
+    complaints: OpenComplaints = attrs.field(factory=NoComplaints)
+    membership: MembershipDates = attrs.field(factory=NoMembership)
+    relationships: MarketingStops = attrs.field(factory=NoStops)
+    roster: StaffRoster = attrs.field(factory=FixedRoster)

@@ -17,7 +17,7 @@ from decimal import Decimal
 import attrs
 import holidays as holiday_calendars
 
-from clientcare.cadences._events import FollowUpStarted, FollowUpStopped, WantedItemRegistered
+from clientcare.cadences._events import FollowUpStarted, FollowUpStopped, WantedItemArrived, WantedItemRegistered
 from clientcare.cadences._touches import PURPOSE_OF, Precision, Touch, TouchReason
 from clientcare.customers._model import Channel, Customer, Purpose
 from clientcare.errors import InvalidTransition, ValidationError
@@ -146,6 +146,23 @@ class Wish(Aggregate):
     def open(self) -> bool:
         """Still waiting for stock."""
         return self.arrived_at is None
+
+    def arrive(self, *, at: datetime, touch_id: str | None) -> None:
+        """P28: the item came in; ``touch_id`` is the touch that tells the customer
+        (None when no channel was consented)."""
+        if not self.open:
+            raise InvalidTransition("wish", "arrived", "arrive")
+        self.arrived_at, self.touch_id = aware(at, "at"), touch_id
+        self.record(
+            WantedItemArrived(
+                tenant=self.tenant,
+                occurred_at=at,
+                wish_id=self.id,
+                customer_id=self.customer_id,
+                style_no=self.style_no,
+                touch_id=touch_id,
+            )
+        )
 
 
 class RepeatUnit(enum.StrEnum):
@@ -350,6 +367,7 @@ class Planner:
         priority: int | None = None,
         channel: Channel | None = None,
         sequence: tuple[str, int] | None = None,
+        details: Mapping[str, str] | None = None,
     ) -> Touch | None:
         """A touch for ``view``'s customer, or None when no consented channel exists."""
         purpose = PURPOSE_OF[reason]
@@ -377,6 +395,7 @@ class Planner:
             reference=reference,
             sequence_id=sequence[0] if sequence else None,
             sequence_no=sequence[1] if sequence else None,
+            details=details,
         )
 
     # -- P20/P35 -----------------------------------------------------------------
@@ -431,6 +450,7 @@ class Planner:
             owner=owner,
             reward="gift" if gift else None,
             reference=reference or None,
+            details=values,
         )
         if touch is None and gift:
             # No consent for a call: fall back to a consented automated greeting.
@@ -442,10 +462,8 @@ class Planner:
                 information=self._brief(reason.value, None, values=values),
                 automated=True,
                 reference=reference or None,
+                details=values,
             )
-        if touch is not None:
-            # What the message template needs besides the customer's name.
-            touch.details = tuple(sorted(values.items()))
         return touch
 
     def greetings(
@@ -507,10 +525,9 @@ class Planner:
                         information=self._brief("card_expiry", None, values={"date": expires.isoformat()}),
                         automated=True,
                         reference=f"{ahead}d",
+                        details={"date": expires.isoformat()},
                     )
                 )
-                if result[-1] is not None:
-                    result[-1].details = (("date", expires.isoformat()),)
         return result
 
     # -- P23/P26 -----------------------------------------------------------------

@@ -10,6 +10,7 @@ is unique per tenant, which is what makes the daily run idempotent.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 import attrs
@@ -24,7 +25,7 @@ from clientcare.cadences._events import (
 )
 from clientcare.complaints._events import Severity, SilentComplaintSignal
 from clientcare.customers._model import Channel, Purpose
-from clientcare.errors import InvalidTransition, ValidationError
+from clientcare.errors import InvalidTransition, RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
 from clientcare.kernel._values import new_id
@@ -190,8 +191,10 @@ class Touch(Aggregate):
         sequence_id: str | None = None,
         sequence_no: int | None = None,
         purpose: Purpose | None = None,
+        details: Mapping[str, str] | None = None,
     ) -> Touch:
-        """A new planned touch; the key makes the same occasion plannable only once."""
+        """A new planned touch; the key makes the same occasion plannable only once.
+        ``details`` are what its message template needs besides the customer's name."""
         why = TouchReason(reason)
         if due < occasion - timedelta(days=366):
             raise ValidationError("due", "more than a year before its occasion")
@@ -215,21 +218,23 @@ class Touch(Aggregate):
             reference=reference,
             sequence_id=sequence_id,
             sequence_no=sequence_no,
+            details=tuple(sorted((details or {}).items())),
             planned_at=aware(at, "at"),
         )
-        touch.record(
-            TouchPlanned(
-                tenant=tenant,
-                occurred_at=at,
-                touch_id=touch.id,
-                customer_id=customer_id,
-                reason=why.value,
-                due=due,
-                owner=owner,
-                automated=automated,
-            )
-        )
+        touch.record(touch._planned(at))
         return touch
+
+    def _planned(self, at: datetime) -> TouchPlanned:
+        return TouchPlanned(
+            tenant=self.tenant,
+            occurred_at=at,
+            touch_id=self.id,
+            customer_id=self.customer_id,
+            reason=self.reason.value,
+            due=self.due,
+            owner=self.owner,
+            automated=self.automated,
+        )
 
     # -- lifecycle -------------------------------------------------------------
     def _require_open(self, action: str) -> None:
@@ -243,7 +248,7 @@ class Touch(Aggregate):
         by: str,
         at: datetime,
         note: str | None = None,
-        details: dict[str, str] | None = None,
+        details: Mapping[str, str] | None = None,
         max_retries: int = 0,
         retry_after_days: int = 1,
     ) -> bool:
@@ -254,20 +259,7 @@ class Touch(Aggregate):
         result = Outcome(outcome)
         self.attempts += 1
         if result is Outcome.NO_ANSWER and self.attempts <= max_retries:
-            before = self.due
-            self.due = max(self.due, at.date()) + timedelta(days=retry_after_days)
-            self.status_reason = "no answer, retry"
-            self.record(
-                TouchRescheduled(
-                    tenant=self.tenant,
-                    occurred_at=at,
-                    touch_id=self.id,
-                    customer_id=self.customer_id,
-                    before=before,
-                    after=self.due,
-                    why="no_answer",
-                )
-            )
+            self._retry_later(at, retry_after_days)
             return False
         self.status = TouchStatus.DONE
         self.outcome = result
@@ -301,6 +293,22 @@ class Touch(Aggregate):
                 )
             )
         return True
+
+    def _retry_later(self, at: datetime, retry_after_days: int) -> None:
+        before = self.due
+        self.due = max(self.due, at.date()) + timedelta(days=retry_after_days)
+        self.status_reason = "no answer, retry"
+        self.record(
+            TouchRescheduled(
+                tenant=self.tenant,
+                occurred_at=at,
+                touch_id=self.id,
+                customer_id=self.customer_id,
+                before=before,
+                after=self.due,
+                why="no_answer",
+            )
+        )
 
     def reschedule(self, to: date, *, by: str, at: datetime, why: str) -> None:
         """Move the touch to another day (held touches are released too)."""
@@ -377,6 +385,16 @@ class Touch(Aggregate):
         self.record(
             TouchHeld(tenant=self.tenant, occurred_at=at, touch_id=self.id, customer_id=self.customer_id, held=False)
         )
+
+    def assign(self, *, owner: str | None, due: date) -> None:
+        """P23: while it is being planned, give the touch its staff member and day
+        (rotation capacity); its ``TouchPlanned`` event says where it went."""
+        pending = [e for e in self._events if isinstance(e, TouchPlanned) and e.touch_id == self.id]
+        if not pending:
+            # Once stored, a touch moves by reschedule, with a reason and its own event.
+            raise RuleViolation("touch.assign", "only a touch being planned is assigned")
+        self.owner, self.due = owner, due
+        self._events = [self._planned(e.occurred_at) if e in pending else e for e in self._events]
 
     def detail(self, name: str) -> str | None:
         """One recorded outcome detail (``competitor``, ``win_back`` ...)."""

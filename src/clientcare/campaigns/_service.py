@@ -9,14 +9,14 @@ told of a promotion after it ended (P71).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
 
 import attrs
 
-from clientcare.cadences._services import MarketingStops
+from clientcare.cadences._ports import MarketingStops
 from clientcare.cadences._touches import Precision, Touch, TouchReason, TouchStatus
-from clientcare.customers._model import Channel, Purpose
+from clientcare.customers._model import Channel, Customer, Purpose
 from clientcare.errors import RuleViolation, ValidationError
 from clientcare.kernel._checks import aware, clean_text, one_of
 from clientcare.kernel._context import Context
@@ -79,56 +79,18 @@ class CampaignsService:
         ch = one_of(Channel, channel, "channel")
         if ch not in _CHANNELS:
             raise ValidationError("channel", "a campaign goes by sms, email or messaging")
-        aware(starts, "starts")
-        aware(ends, "ends")
-        if ends <= starts:
-            raise ValidationError("ends", "must be after starts")
         now = ctx.now()
-        if ends <= now:
-            raise RuleViolation("campaign.over", "the campaign has already ended")  # P71: in time, or not at all
-        if link is not None and not link.startswith(("https://", "http://")):
-            raise ValidationError("link", "must be an http(s) address")
-        details = [("title", clean_text(title, "title", limit=100)), ("body", clean_text(body, "body", limit=1000))]
-        details.append(("link", link or ""))
-        details.append(("pictures", " ".join(clean_text(p, "pictures", limit=300) for p in pictures)))
-        zone = ctx.playbook.locale.zone
-        day = max(starts, now).astimezone(zone).date()
-        reference = campaign_reference(key)
-        with ctx.unit() as uow:
-            if customer_ids is not None:
-                customers = uow.customers.by_ids(customer_ids)
-            else:
-                styles = set(bought_styles or ())
-                buyers: set[str] = set()
-                # Half-open period: a sale recorded this very second still counts.
-                for purchase in uow.purchases.between(bought_since, now + timedelta(seconds=1)):
-                    if purchase.customer_id and (not styles or any(line.style_no in styles for line in purchase.lines)):
-                        buyers.add(purchase.customer_id)
-                customers = uow.customers.by_ids(sorted(buyers))
-        counts = dict.fromkeys(("planned", "already", "consent", "stopped"), 0)
-        touches: list[Touch] = []
-        for customer in customers:
-            if customer.erased or not customer.has_consent(Purpose.MARKETING, ch, at=now):
-                counts["consent"] += 1
-                continue
-            if self._relationships.marketing_stopped(customer.id):
-                counts["stopped"] += 1
-                continue
-            touch = Touch.plan(
-                tenant=ctx.tenant,
-                customer_id=customer.id,
-                reason=TouchReason.INFORM,
-                occasion=day,
-                due=day,
-                precision=Precision(information=details[0][1], channel=ch, window_start=starts, window_end=ends),
-                at=now,
-                store_id=customer.home_store,
-                automated=True,
-                template="campaign",
-                reference=reference,
-            )
-            touch.details = tuple(details)
-            touches.append(touch)
+        _check_window(starts, ends, now)
+        details = _message(title, body, link, pictures)
+        customers = self._audience(now, bought_styles=bought_styles, bought_since=bought_since, ids=customer_ids)
+        touches, no_consent, stopped = self._plan(
+            customers,
+            Precision(information=details["title"], channel=ch, window_start=starts, window_end=ends),
+            details=details,
+            reference=campaign_reference(key),
+            day=max(starts, now).astimezone(ctx.playbook.locale.zone).date(),
+            now=now,
+        )
         with ctx.unit() as uow:
             stored = uow.touches.add_new(touches)
         return CampaignReport(
@@ -136,9 +98,66 @@ class CampaignsService:
             audience=len(customers),
             planned=len(stored),
             already_planned=len(touches) - len(stored),
-            skipped_no_consent=counts["consent"],
-            skipped_marketing_stopped=counts["stopped"],
+            skipped_no_consent=no_consent,
+            skipped_marketing_stopped=stopped,
         )
+
+    def _plan(
+        self,
+        customers: Sequence[Customer],
+        precision: Precision,
+        *,
+        details: Mapping[str, str],
+        reference: str,
+        day: date,
+        now: datetime,
+    ) -> tuple[list[Touch], int, int]:
+        """One automated message per consenting customer; how many lacked consent, how many had ended."""
+        no_consent = stopped = 0
+        touches: list[Touch] = []
+        for customer in customers:
+            if customer.erased or not customer.has_consent(Purpose.MARKETING, precision.channel, at=now):
+                no_consent += 1
+            elif self._relationships.marketing_stopped(customer.id):
+                stopped += 1
+            else:
+                touches.append(
+                    Touch.plan(
+                        tenant=self._ctx.tenant,
+                        customer_id=customer.id,
+                        reason=TouchReason.INFORM,
+                        occasion=day,
+                        due=day,
+                        precision=precision,
+                        at=now,
+                        store_id=customer.home_store,
+                        automated=True,
+                        template="campaign",
+                        reference=reference,
+                        details=details,
+                    )
+                )
+        return touches, no_consent, stopped
+
+    def _audience(
+        self,
+        now: datetime,
+        *,
+        bought_styles: Sequence[str] | None,
+        bought_since: datetime | None,
+        ids: Sequence[str] | None,
+    ) -> list[Customer]:
+        """``ids`` when given, else every buyer of ``bought_styles`` (any style when none) since ``bought_since``."""
+        with self._ctx.unit() as uow:
+            if ids is not None:
+                return uow.customers.by_ids(ids)
+            styles = set(bought_styles or ())
+            buyers: set[str] = set()
+            # Half-open period: a sale recorded this very second still counts.
+            for purchase in uow.purchases.between(bought_since, now + timedelta(seconds=1)):
+                if purchase.customer_id and (not styles or any(line.style_no in styles for line in purchase.lines)):
+                    buyers.add(purchase.customer_id)
+            return uow.customers.by_ids(sorted(buyers))
 
     def end(self, code: str, *, starts: datetime, ends: datetime, by: str) -> CampaignReport:
         """Stop a campaign early: its unsent messages are cancelled (P71: nobody hears
@@ -155,3 +174,24 @@ class CampaignsService:
                     uow.touches.save(touch)
                     cancelled += 1
         return CampaignReport(code=code, audience=cancelled, cancelled=cancelled)
+
+
+def _check_window(starts: datetime, ends: datetime, now: datetime) -> None:
+    aware(starts, "starts")
+    aware(ends, "ends")
+    if ends <= starts:
+        raise ValidationError("ends", "must be after starts")
+    if ends <= now:
+        raise RuleViolation("campaign.over", "the campaign has already ended")  # P71: in time, or not at all
+
+
+def _message(title: str, body: str, link: str | None, pictures: Sequence[str]) -> dict[str, str]:
+    """What the ``campaign`` template fills in: title, body, link and pictures."""
+    if link is not None and not link.startswith(("https://", "http://")):
+        raise ValidationError("link", "must be an http(s) address")
+    return {
+        "title": clean_text(title, "title", limit=100),
+        "body": clean_text(body, "body", limit=1000),
+        "link": link or "",
+        "pictures": " ".join(clean_text(p, "pictures", limit=300) for p in pictures),
+    }

@@ -1,0 +1,62 @@
+"""P31: each staff member's contacts and the sales after them; a contest leaderboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from clientcare.cadences._boards import LeaderboardFigure, LeaderboardRow, StaffFigures, staff_figures
+from clientcare.cadences._sequences import SaleCredit
+from clientcare.cadences._service_base import CadenceService
+from clientcare.cadences._touches import Touch
+from clientcare.errors import ValidationError
+from clientcare.kernel._checks import one_of
+
+__all__ = ["StaffService"]
+
+
+class StaffService(CadenceService):
+    """P31: each staff member's contacts and the sales after them; a contest leaderboard."""
+
+    def _period(self, start: date, end: date) -> tuple[list[Touch], list[SaleCredit]]:
+        if end < start:
+            raise ValidationError("end", "must not be before start")
+        first, last = self._day_bounds(start, end)
+        with self._ctx.unit() as uow:
+            return uow.touches.closed_between(first, last), uow.sale_credits.between(first, last)
+
+    def figures(self, staff: str, start: date, end: date) -> StaffFigures:
+        """Touches done by reason and outcome, customers reached, visits per month, sales after touches."""
+        done, credits = self._period(start, end)
+        return staff_figures(
+            staff, start=start, end=end, done=done, credits=credits, currency=self._ctx.playbook.locale.currency
+        )
+
+    def leaderboard(
+        self, start: date, end: date, *, by: LeaderboardFigure | str = LeaderboardFigure.CUSTOMERS_REACHED
+    ) -> list[LeaderboardRow]:
+        """P31: the "maintenance month" contest, best first by the figure ``by``
+        (a :class:`LeaderboardFigure` or its value)."""
+        figure = one_of(LeaderboardFigure, by, "by")
+        done, credits = self._period(start, end)
+        people: set[str] = {c.owner for c in credits if c.owner}
+        for t in done:
+            if t.closed_by and t.outcome is not None and not t.automated:
+                people.add(t.closed_by)
+        currency = self._ctx.playbook.locale.currency
+        figures = [
+            staff_figures(n, start=start, end=end, done=done, credits=credits, currency=currency)
+            for n in sorted(people)
+        ]
+        figures.sort(key=lambda f: (-figure.of(f), f.staff))
+        return [
+            LeaderboardRow(
+                rank=index + 1,
+                staff=f.staff,
+                customers_reached=f.customers_reached,
+                touches_done=f.touches_done,
+                visits=f.visits,
+                sales_after_touches=f.sales_after_touches,
+                sales_amount=f.sales_amount,
+            )
+            for index, f in enumerate(figures)
+        ]
