@@ -44,7 +44,7 @@ from clientcare.loyalty import (
     after_purchase,
 )
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, OutboxMessage
+from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage
 from clientcare.purchases import PurchasesService
 
 __all__ = ["Clientcare", "EventsService"]
@@ -100,7 +100,9 @@ class Clientcare:
     """The facade an embedding system talks to, scoped to one tenant.
 
     Build it with :func:`clientcare.connect` from a URL, or directly from your
-    own ports: ``Clientcare(backend, tenant="acme", clock=my_clock)``.
+    own ports: ``Clientcare(backend, tenant="acme", clock=my_clock)``. Every
+    aggregate a use case creates takes its id from ``ids`` (random by
+    default; pass a deterministic :class:`clientcare.ports.IdGenerator` in tests).
     """
 
     def __init__(
@@ -112,8 +114,9 @@ class Clientcare:
         playbook: Playbook | None = None,
         assessment_sources: AssessmentSources | None = None,
         cadence_ports: CadencePorts | None = None,
+        ids: IdGenerator | None = None,
     ) -> None:
-        self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default())
+        self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default(), ids=ids)
         self._given_sources = assessment_sources
         self._given_ports = cadence_ports
         self.customers = CustomersService(self._ctx)
@@ -162,6 +165,10 @@ class Clientcare:
         self.boards = BoardsService(self._ctx, self.cadence_ports)
         self.staff = StaffService(self._ctx, self.cadence_ports)
         self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
+        # Every use case, not only its units of work, takes ids from this facade's generator.
+        for name, service in vars(self).items():
+            if not name.startswith("_") and name != "cadence_ports":
+                self._ctx.mint_in_calls(service)
 
     @property
     def tenant(self) -> str:
@@ -177,6 +184,11 @@ class Clientcare:
     def clock(self) -> Clock:
         """Where this facade gets the time."""
         return self._ctx.clock
+
+    @property
+    def ids(self) -> IdGenerator:
+        """Where this facade's new aggregates get their ids."""
+        return self._ctx.ids
 
     @property
     def backend(self) -> Backend:
@@ -197,6 +209,7 @@ class Clientcare:
             playbook=self._ctx.playbook,
             assessment_sources=self._given_sources,
             cadence_ports=self._given_ports,
+            ids=self._ctx.ids,
         )
         for event_type, handler in self.events.subscribers:
             other.events.subscribe(event_type, handler)
@@ -215,6 +228,7 @@ class Clientcare:
             playbook=self._ctx.playbook,
             assessment_sources=self._given_sources,
             cadence_ports=given,
+            ids=self._ctx.ids,
         )
         for event_type, handler in self.events.subscribers:
             other.events.subscribe(event_type, handler)
