@@ -13,6 +13,7 @@ import clientcare
 from clientcare import AttributeAnswer, Playbook, SurveyRules, serialization
 from clientcare.adapters.clock import FixedClock
 from clientcare.assessments import SurveyResponse, nps
+from clientcare.complaints import Severity
 from clientcare.errors import PlaybookError, ValidationError
 from clientcare.events import SilentComplaintSignal
 
@@ -68,7 +69,7 @@ def test_signal_reaches_subscribers_after_commit(care: clientcare.Clientcare) ->
     care.events.subscribe(SilentComplaintSignal, heard.append)
     customer = care.customers.register("王芳", "13800138000")
     response = care.surveys.record(customer.id, repurchase_intention=1, recommend=1, trust=1, answered_in_time=1)
-    assert [(e.customer_id, e.reference, e.severity) for e in heard] == [(customer.id, response.id, "high")]
+    assert [(e.customer_id, e.reference, e.severity) for e in heard] == [(customer.id, response.id, Severity.MAJOR)]
 
 
 def test_segment_defaults_to_key_or_general(care: clientcare.Clientcare) -> None:
