@@ -2,8 +2,8 @@
 
 Aggregates call :func:`new_id` in their named constructors; which generator
 answers is decided by whoever runs the use case (the facade's context puts
-its :class:`~clientcare.kernel.IdGenerator` in force for each unit of work),
-so domain code never needs the generator handed down.
+its :class:`~clientcare.kernel.IdGenerator` in force for every call into an
+area and every unit of work), so domain code never needs it handed down.
 """
 
 from __future__ import annotations

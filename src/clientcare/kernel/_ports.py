@@ -36,10 +36,10 @@ class Clock(Protocol):
 
 @runtime_checkable
 class IdGenerator(Protocol):
-    """Where new aggregates get their ids; the core never makes one up itself.
+    """Where new aggregates get their ids.
 
-    The facade puts its generator in force for each unit of work, so every
-    aggregate created by a use case takes its id from here. The default is
+    The facade puts its generator in force for every use case it runs, so
+    every aggregate a use case creates takes its id from here. The default is
     random (:class:`clientcare.kernel.RandomIds`); a test passes a
     deterministic one.
     """
