@@ -8,6 +8,7 @@ so a backend needs every repository of :class:`clientcare.ports.UnitOfWork`.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 
@@ -249,12 +250,19 @@ class UnitOfWorkContract(ContractBase):
             assert list(uow.tracked) == []
 
     def test_repositories_keep_no_seen_list(self, backend: Backend) -> None:
-        """Tracking is the unit of work's alone: no repository of the port exposes a ``seen`` collection."""
+        """Tracking is the unit of work's alone: no repository, nor its port, has a ``seen`` collection."""
         names = list(vars(UnitOfWork).get("__annotations__", {}))
         assert names, "the port declares its repositories"
+        ports = typing.get_type_hints(UnitOfWork)
+        assert [name for name in names if _declares(ports[name], "seen")] == []
         with backend.unit_of_work(self.tenant) as uow:
             exposing = [name for name in names if hasattr(getattr(uow, name), "seen")]
         assert exposing == []
+
+
+def _declares(port: type, attribute: str) -> bool:
+    """Whether a class or any of its bases defines or annotates ``attribute``."""
+    return any(attribute in {*vars(klass), *vars(klass).get("__annotations__", {})} for klass in port.__mro__)
 
 
 def _steps_of(messages: Sequence[OutboxMessage]) -> list[int]:
