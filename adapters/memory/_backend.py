@@ -53,6 +53,8 @@ class MemoryBackend:
             "purchases": {"receipt_id": lambda p: p.receipt_id},
             "referrals": {"referred_id": lambda r: r.referred_id},  # P33: referred once
             "touches": {"key": lambda t: t.key},
+            # P50: one complaint per silent-complaint signal.
+            "complaints": {"signal": lambda c: (c.signal_source, c.signal_reference) if c.signal_source else None},
         }
 
     def unit_of_work(self, tenant: str) -> MemoryUnitOfWork:

@@ -108,7 +108,6 @@ def _customers(uow: SqlUnitOfWork, column: Any, keys: set[str]) -> dict[str, tup
 
 def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, currency: str) -> BatchOutcome:
     """Store a checked batch; skip known receipts, reject unknown or erased customers."""
-    tenant = uow.tenant
     known = _known_receipts(uow, [item.receipt_id for item in batch])
     ids = {item.customer_id for item in batch if item.customer_id is not None}
     phones = {item.customer_phone for item in batch if item.customer_id is None and item.customer_phone is not None}
@@ -123,70 +122,88 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
         if item.receipt_id in known:
             skipped += 1
             continue
-        customer_id = item.customer_id
-        if customer_id is not None:
-            found = by_id.get(customer_id)
-            if found is None:
-                rejected.append(ImportReject(item.line, "customer_id: no such customer"))
-                continue
-        elif item.customer_phone is not None:
-            found = by_phone.get(item.customer_phone)
-            if found is None:
-                rejected.append(ImportReject(item.line, "customer_phone: no customer with this phone"))
-                continue
-            customer_id = found[0]
-        else:
-            found = None
-        if found is not None and found[1]:
-            rejected.append(ImportReject(item.line, "customer_id: customer was erased"))
+        customer_id, reason = _owner(item, by_id, by_phone)
+        if reason is not None:
+            rejected.append(ImportReject(item.line, reason))
             continue
-        moment = item.occurred_at
-        offset = moment.utcoffset()
-        minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
-        utc = moment.astimezone(UTC).replace(tzinfo=None)
-        stored: object = utc.isoformat(" ", "microseconds") if sqlite else utc
-        amount_e4 = 0
-        amount_scale = 0
-        for line in item.lines:
-            amount_e4 += int(line.unit_price * _SCALE) * line.quantity
-            amount_scale = max(amount_scale, line.places)
-        purchase_rows.append(
-            (
-                tenant,
-                item.id,
-                1,
-                customer_id,
-                stored,
-                minutes,
-                "sale",
-                amount_e4,
-                amount_scale,
-                currency,
-                item.store_id,
-                item.staff_id,
-                item.receipt_id,
-            )
-        )
-        for position, line in enumerate(item.lines):
-            line_rows.append(
-                (
-                    tenant,
-                    item.id,
-                    position,
-                    line.style_no,
-                    line.quantity,
-                    int(line.unit_price * _SCALE),
-                    line.places,
-                    line.size,
-                    line.colour,
-                    line.full_price,
-                )
-            )
+        purchase_rows.append(_purchase_row(uow.tenant, item, customer_id, currency, sqlite=sqlite))
+        line_rows.extend(_line_rows(uow.tenant, item))
     if purchase_rows:
         with translated("purchase"):
             _write(uow, t.purchases.name, _PURCHASE_COLUMNS, purchase_rows)
             _write(uow, t.purchase_lines.name, _LINE_COLUMNS, line_rows)
     return BatchOutcome(len(purchase_rows), skipped, tuple(rejected))
+
+
+def _owner(
+    item: ImportedPurchase, by_id: dict[str, tuple[str, bool]], by_phone: dict[str, tuple[str, bool]]
+) -> tuple[str | None, str | None]:
+    """The purchase's customer id (None for a walk-in), or the reason it is rejected."""
+    if item.customer_id is not None:
+        found = by_id.get(item.customer_id)
+        if found is None:
+            return None, "customer_id: no such customer"
+    elif item.customer_phone is not None:
+        found = by_phone.get(item.customer_phone)
+        if found is None:
+            return None, "customer_phone: no customer with this phone"
+    else:
+        return None, None
+    customer_id, erased = found
+    if erased:
+        return None, "customer_id: customer was erased"
+    return customer_id, None
+
+
+def _purchase_row(
+    tenant: str, item: ImportedPurchase, customer_id: str | None, currency: str, *, sqlite: bool
+) -> tuple[object, ...]:
+    """The ``cc_purchases`` row of an imported sale, in :data:`_PURCHASE_COLUMNS` order."""
+    moment = item.occurred_at
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    # pysqlite stores what it is given: the text form the timestamp columns hold.
+    stored: object = utc.isoformat(" ", "microseconds") if sqlite else utc
+    amount_e4 = 0
+    amount_scale = 0
+    for line in item.lines:
+        amount_e4 += int(line.unit_price * _SCALE) * line.quantity
+        amount_scale = max(amount_scale, line.places)
+    return (
+        tenant,
+        item.id,
+        1,
+        customer_id,
+        stored,
+        minutes,
+        "sale",
+        amount_e4,
+        amount_scale,
+        currency,
+        item.store_id,
+        item.staff_id,
+        item.receipt_id,
+    )
+
+
+def _line_rows(tenant: str, item: ImportedPurchase) -> list[tuple[object, ...]]:
+    """The ``cc_purchase_lines`` rows of an imported sale, in :data:`_LINE_COLUMNS` order."""
+    return [
+        (
+            tenant,
+            item.id,
+            position,
+            line.style_no,
+            line.quantity,
+            int(line.unit_price * _SCALE),
+            line.places,
+            line.size,
+            line.colour,
+            line.full_price,
+        )
+        for position, line in enumerate(item.lines)
+    ]
 
 
 def _write(uow: SqlUnitOfWork, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:

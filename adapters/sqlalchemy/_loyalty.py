@@ -1,13 +1,10 @@
-"""SQL tables and repositories for tiers, membership, points, referrals and contracts.
+"""SQL repositories for tiers, membership, points, referrals and contracts.
 
-The ABC recomputation is set-based: spend per customer (``SUM … GROUP BY``)
-and the spend of everyone strictly ahead (window sums) are computed in the
-database and read in one statement beside the stored labels; only changed
-labels (and their history rows) are written back, in bulk — no query per
-customer. Attitude facts are one
-aggregate query as well. Points keep an append-only entry table under a
-versioned balance row, so two redemptions racing for the same points
-conflict instead of overspending.
+The tables are in :mod:`._loyalty_tables`, the set-based ABC and attitude
+queries in :mod:`._loyalty_queries`. Only changed labels (and their history
+rows) are written back, in bulk — no query per customer. Points keep an
+append-only entry table under a versioned balance row, so two redemptions
+racing for the same points conflict instead of overspending.
 """
 
 from __future__ import annotations
@@ -15,45 +12,25 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterator
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    ColumnElement,
-    Index,
-    Integer,
-    PrimaryKeyConstraint,
-    String,
-    Table,
-    UniqueConstraint,
-    and_,
-    bindparam,
-    case,
-    exists,
-    func,
-    insert,
-    literal,
-    select,
-    update,
-)
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
-from sqlalchemy.types import Integer as IntegerType
+from sqlalchemy import ColumnElement, and_, bindparam, insert, select, update
 
-from clientcare.adapters.sqlalchemy import _tables as t
-from clientcare.adapters.sqlalchemy._convert import aware_utc, offset_minutes, utc_naive, with_offset
+from clientcare.adapters.sqlalchemy._convert import offset_minutes, utc_naive, with_offset
 from clientcare.adapters.sqlalchemy._errors import translated
-from clientcare.adapters.sqlalchemy._repos import DocumentRepository, _Tracking
-from clientcare.adapters.sqlalchemy._tables import (
-    ID_LENGTH,
-    TENANT_LENGTH,
-    document_column,
-    document_table,
-    key_string,
-    timestamp,
+from clientcare.adapters.sqlalchemy._loyalty_queries import abc_label_query, attitude_facts_of, attitude_facts_query
+from clientcare.adapters.sqlalchemy._loyalty_tables import (
+    attitude_overrides,
+    contracts,
+    customer_tiers,
+    memberships,
+    points_accounts,
+    points_entries,
+    referrals,
+    tier_history,
+    tier_runs,
 )
+from clientcare.adapters.sqlalchemy._repos import DocumentRepository, _Tracking
 from clientcare.errors import NotFound
 from clientcare.loyalty import (
     AbcLabel,
@@ -69,7 +46,6 @@ from clientcare.loyalty import (
     TierRun,
 )
 from clientcare.playbook import AbcRules, SegmentRules
-from clientcare.purchases import PurchaseKind
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
@@ -80,199 +56,8 @@ __all__ = [
     "SqlPointsRepository",
     "SqlReferralRepository",
     "SqlTierRepository",
-    "abc_label_query",
     "attach",
-    "seconds_between",
 ]
-
-
-def _tenant() -> Column[str]:
-    return Column("tenant", key_string(TENANT_LENGTH), nullable=False)
-
-
-def _id(name: str = "id") -> Column[str]:
-    return Column(name, key_string(ID_LENGTH), nullable=False)
-
-
-customer_tiers = Table(
-    "cc_customer_tiers",
-    t.metadata,
-    _tenant(),
-    _id(),
-    Column("label", String(1), nullable=False),
-    Column("since", timestamp(), nullable=False),
-    Column("since_offset", Integer, nullable=False),
-    PrimaryKeyConstraint("tenant", "id"),
-)
-
-tier_history = Table(
-    "cc_tier_history",
-    t.metadata,
-    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    _tenant(),
-    _id("customer_id"),
-    Column("at", timestamp(), nullable=False),
-    Column("at_offset", Integer, nullable=False),
-    Column("from_label", String(1), nullable=True),
-    Column("to_label", String(1), nullable=False),
-    Index("ix_cc_tier_history_customer", "tenant", "customer_id", "seq"),
-)
-
-tier_runs = document_table(
-    "cc_tier_runs",
-    Column("at", timestamp(), nullable=False),
-    Index("ix_cc_tier_runs_at", "tenant", "at"),
-)
-
-attitude_overrides = document_table(
-    "cc_attitude_overrides",
-    Column("segment", String(20), nullable=True),
-)
-
-memberships = document_table(
-    "cc_memberships",
-    Column("level", String(50), nullable=True),
-    Column("valid_until", timestamp(), nullable=True),
-)
-
-points_accounts = Table(
-    "cc_points_accounts",
-    t.metadata,
-    _tenant(),
-    _id(),
-    Column("version", Integer, nullable=False),
-    Column("balance", BigInteger, nullable=False),
-    Column("entries", Integer, nullable=False),
-    Column("warned_lots", document_column(), nullable=False),
-    PrimaryKeyConstraint("tenant", "id"),
-)
-
-points_entries = Table(
-    "cc_points_entries",
-    t.metadata,
-    _tenant(),
-    _id("customer_id"),
-    Column("seq", Integer, nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("points", BigInteger, nullable=False),
-    Column("at", timestamp(), nullable=False),
-    Column("at_offset", Integer, nullable=False),
-    Column("reference", key_string(200), nullable=True),
-    Column("expires_at", timestamp(), nullable=True),
-    Column("expires_offset", Integer, nullable=True),
-    Column("shortfall", BigInteger, nullable=False),
-    PrimaryKeyConstraint("tenant", "customer_id", "seq"),
-)
-
-referrals = document_table(
-    "cc_referrals",
-    _id("referrer_id"),
-    _id("referred_id"),
-    Column("recorded_at", timestamp(), nullable=False),
-    Column("credited_at", timestamp(), nullable=True),
-    UniqueConstraint("tenant", "referred_id"),
-    Index("ix_cc_referrals_referrer", "tenant", "referrer_id"),
-)
-
-contracts = document_table(
-    "cc_contracts",
-    _id("customer_id"),
-    Column("starts_at", timestamp(), nullable=False),
-    Index("ix_cc_contracts_customer", "tenant", "customer_id"),
-)
-
-
-# -- seconds between two timestamps, per dialect ------------------------------------
-
-
-class seconds_between(FunctionElement[int]):
-    """Whole seconds from ``start`` to ``end`` (both naive UTC timestamp columns)."""
-
-    type = IntegerType()
-    inherit_cache = True
-    name = "seconds_between"
-
-
-@compiles(seconds_between, "sqlite")
-def _seconds_sqlite(element: seconds_between, compiler: Any, **kw: Any) -> str:
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"(CAST(strftime('%s', {end}) AS INTEGER) - CAST(strftime('%s', {start}) AS INTEGER))"
-
-
-@compiles(seconds_between, "postgresql")
-def _seconds_pg(element: seconds_between, compiler: Any, **kw: Any) -> str:
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({end} - {start}))) AS BIGINT)"
-
-
-@compiles(seconds_between, "mysql")
-@compiles(seconds_between, "mariadb")
-def _seconds_mysql(element: seconds_between, compiler: Any, **kw: Any) -> str:
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"TIMESTAMPDIFF(SECOND, {start}, {end})"
-
-
-# -- the ABC labels, set-based -----------------------------------------------------------
-
-
-def _ratio(share: Decimal) -> tuple[int, int]:
-    num, den = share.as_integer_ratio()
-    return num, den
-
-
-def abc_label_query(tenant: str, start: datetime, end: datetime, rules: AbcRules) -> Any:
-    """SELECT customer_id, label for every customer of ``tenant``: the SQL twin of
-    :func:`clientcare.loyalty._tiers.abc_labels` over net spend in ``(start, end]``.
-
-    The spend of everyone strictly ahead of a customer is the running sum over
-    spend descending (peers included, the default RANGE frame) minus the sum
-    of the customer's own tie group; shares are compared as exact integer
-    fractions of the total, so no rounding separates SQL from Python.
-    """
-    c, p = t.customers.c, t.purchases.c
-    spend = (
-        select(c.id.label("customer_id"), func.coalesce(func.sum(p.amount_e4), 0).label("spend"))
-        .select_from(
-            t.customers.outerjoin(
-                t.purchases,
-                and_(
-                    p.tenant == c.tenant,
-                    p.customer_id == c.id,
-                    p.occurred_at > utc_naive(start),
-                    p.occurred_at <= utc_naive(end),
-                ),
-            )
-        )
-        .where(c.tenant == tenant)
-        .group_by(c.id)
-        .cte("spend")
-    )
-    positive = case((spend.c.spend > 0, spend.c.spend), else_=0)
-    if rules.basis == "spend":
-        # Only the windows the basis needs: each one is a pass over every customer.
-        weight: Any = positive
-        whole: Any = func.sum(positive).over()
-        a_num, a_den = _ratio(rules.a_spend_share)
-        b_num, b_den = _ratio(rules.a_spend_share + rules.b_spend_share)
-    else:
-        weight = case((spend.c.spend > 0, 1), else_=0)
-        whole = func.count().over()
-        a_num, a_den = _ratio(rules.a_customer_share)
-        b_num, b_den = _ratio(rules.a_customer_share + rules.b_customer_share)
-    ranked = select(
-        spend.c.customer_id,
-        spend.c.spend,
-        whole.label("whole"),
-        (func.sum(weight).over(order_by=positive.desc()) - func.sum(weight).over(partition_by=positive)).label("ahead"),
-    ).cte("ranked")
-    r = ranked.c
-    label = case(
-        (r.spend <= 0, literal("C")),
-        (r.ahead * a_den < r.whole * a_num, literal("A")),
-        (r.ahead * b_den < r.whole * b_num, literal("B")),
-        else_=literal("C"),
-    )
-    return select(r.customer_id, label.label("label"))
 
 
 _LABELS = {label.value: label for label in AbcLabel}
@@ -390,98 +175,9 @@ class SqlTierRepository(_Tracking):
     def attitude_facts(
         self, *, start: datetime, end: datetime, rules: SegmentRules, customer_ids: Collection[str] | None = None
     ) -> dict[str, AttitudeFacts]:
-        """One aggregate query per concern, joined in the database (P11)."""
-        conn, tenant = self._uow.connection, self.tenant
-        c, p, pl = t.customers.c, t.purchases.c, t.purchase_lines.c
-        sale = p.kind == PurchaseKind.SALE.value
-        low, high = utc_naive(start), utc_naive(end)
-        in_window = and_(p.occurred_at > low, p.occurred_at <= high)
-        early_seconds = rules.early_adopter_days * 86400
-        launches = (
-            select(pl.style_no, func.min(p.occurred_at).label("launched"))
-            .select_from(t.purchase_lines.join(t.purchases, and_(p.tenant == pl.tenant, p.id == pl.purchase_id)))
-            .where(pl.tenant == tenant, sale)
-            .group_by(pl.style_no)
-            .cte("launches")
-        )
-        opened = select(func.min(launches.c.launched)).scalar_subquery()
-        fresh = (
-            select(launches.c.style_no, launches.c.launched)
-            .where(seconds_between(opened, launches.c.launched) > early_seconds)
-            .cte("fresh")
-        )
-        adopted = (
-            select(p.customer_id, func.count(func.distinct(pl.style_no)).label("n"))
-            .select_from(
-                t.purchase_lines.join(t.purchases, and_(p.tenant == pl.tenant, p.id == pl.purchase_id)).join(
-                    fresh, fresh.c.style_no == pl.style_no
-                )
-            )
-            .where(pl.tenant == tenant, sale, seconds_between(fresh.c.launched, p.occurred_at) <= early_seconds)
-            .group_by(p.customer_id)
-            .cte("adopted")
-        )
-        line_total = pl.unit_price_e4 * pl.quantity
-        discounted = (
-            select(
-                p.customer_id,
-                func.sum(case((sale, line_total), else_=-line_total)).label("off"),
-            )
-            .select_from(t.purchase_lines.join(t.purchases, and_(p.tenant == pl.tenant, p.id == pl.purchase_id)))
-            .where(pl.tenant == tenant, in_window, pl.full_price.is_(False))
-            .group_by(p.customer_id)
-            .cte("discounted")
-        )
-        figures = (
-            select(
-                p.customer_id,
-                func.sum(case((sale, 1), else_=0)).label("sales_ever"),
-                func.sum(case((and_(sale, in_window), 1), else_=0)).label("sales_in_window"),
-                func.max(case((sale, p.occurred_at))).label("last_sale_at"),
-                func.sum(case((in_window, p.amount_e4), else_=0)).label("spend"),
-            )
-            .where(p.tenant == tenant, p.customer_id.is_not(None))
-            .group_by(p.customer_id)
-            .cte("figures")
-        )
-        tags = t.customer_tags.c
-        rival = exists().where(tags.tenant == tenant, tags.customer_id == c.id, tags.tag == rules.switcher_tag)
-        statement = (
-            select(
-                c.id,
-                c.document,
-                figures.c.sales_ever,
-                figures.c.sales_in_window,
-                figures.c.last_sale_at,
-                figures.c.spend,
-                discounted.c.off,
-                adopted.c.n,
-                rival.label("rival"),
-            )
-            .select_from(
-                t.customers.outerjoin(figures, figures.c.customer_id == c.id)
-                .outerjoin(discounted, discounted.c.customer_id == c.id)
-                .outerjoin(adopted, adopted.c.customer_id == c.id)
-            )
-            .where(c.tenant == tenant)
-        )
-        if customer_ids is not None:
-            statement = statement.where(c.id.in_(sorted(set(customer_ids))))
-        result = {}
-        for row in conn.execute(statement):
-            store = json.loads(row.document).get("home_store")
-            result[row.id] = AttitudeFacts(
-                customer_id=row.id,
-                store_id=store,
-                sales_in_window=int(row.sales_in_window or 0),
-                sales_ever=int(row.sales_ever or 0),
-                last_sale_at=aware_utc(row.last_sale_at) if row.last_sale_at is not None else None,
-                spend_in_window=_money(row.spend),
-                discounted_spend_in_window=_money(row.off),
-                early_adoptions=int(row.n or 0),
-                competitor=bool(row.rival),
-            )
-        return result
+        """One statement, every concern joined per customer in the database (P11)."""
+        statement = attitude_facts_query(self.tenant, start, end, rules, customer_ids)
+        return {row.id: attitude_facts_of(row) for row in self._uow.connection.execute(statement)}
 
     # -- overrides and runs ------------------------------------------------------------
     def override_of(self, customer_id: str) -> AttitudeOverride | None:
@@ -510,13 +206,6 @@ class SqlTierRepository(_Tracking):
         """Runs, newest first."""
         r = tier_runs.c
         return self._runs._query(order_by=(r.at.desc(), r.id.desc()), limit=limit)
-
-
-def _money(e4: int | Decimal | None) -> Decimal:
-    """Ten-thousandths from a SUM as a Decimal (compared by value with the reference)."""
-    if e4 is None:
-        return Decimal(0)
-    return Decimal(int(e4)) / Decimal(10000)
 
 
 class _OverrideRepository(DocumentRepository[AttitudeOverride]):

@@ -41,7 +41,6 @@ __all__ = [
     "customers",
     "document_column",
     "document_table",
-    "documents",
     "follow_ups",
     "key_string",
     "metadata",
@@ -289,19 +288,4 @@ sale_credits = document_table(
     Column("customer_id", key_string(ID_LENGTH), nullable=False),
     Column("occurred_at", timestamp(), nullable=False),
     Index("ix_cc_sale_credits_occurred", "tenant", "occurred_at"),
-)
-
-documents = Table(
-    "cc_documents",
-    metadata,
-    _tenant(),
-    Column("kind", String(40), nullable=False),
-    _id(),
-    Column("version", Integer, nullable=False),
-    Column("unique_key", key_string(200), nullable=True),
-    Column("customer_id", key_string(ID_LENGTH), nullable=True),
-    Column("document", document_column(), nullable=False),
-    PrimaryKeyConstraint("tenant", "kind", "id"),
-    UniqueConstraint("tenant", "kind", "unique_key"),
-    Index("ix_cc_documents_customer", "tenant", "kind", "customer_id"),
 )

@@ -163,10 +163,6 @@ class SqlUnitOfWork(UnitOfWork):
         self.notes = SqlNoteRepository(self)
         self.outbox = SqlOutbox(self)
         self.written = {}
-        from clientcare.adapters.sqlalchemy._documents import bridge_repositories  # noqa: PLC0415 - memory code
-
-        for name, repository in bridge_repositories(self).items():
-            setattr(self, name, repository)
         # Touches, appointments, sequences, wishes, recurring rules, sale credits (P20-P35).
         attach_cadences(self)
         # Tiers, membership, points, referrals, contracts (P10-P17, P33).

@@ -9,7 +9,16 @@ from typing import Any, TypeVar
 import attrs
 
 from clientcare.analytics import AnalyticsService
-from clientcare.assessments import AssessmentSources, AssessmentsService, NoData, SurveysService
+from clientcare.assessments import (
+    AssessmentSources,
+    AssessmentsService,
+    ComplaintHistory,
+    NoData,
+    ReferralHistory,
+    ResponsivenessHistory,
+    SurveysService,
+    TierLookup,
+)
 from clientcare.cadences import (
     AppointmentsService,
     BoardsService,
@@ -44,7 +53,7 @@ from clientcare.loyalty import (
     after_purchase,
 )
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, OutboxMessage
+from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage
 from clientcare.purchases import PurchasesService
 
 __all__ = ["Clientcare", "EventsService"]
@@ -100,7 +109,9 @@ class Clientcare:
     """The facade an embedding system talks to, scoped to one tenant.
 
     Build it with :func:`clientcare.connect` from a URL, or directly from your
-    own ports: ``Clientcare(backend, tenant="acme", clock=my_clock)``.
+    own ports: ``Clientcare(backend, tenant="acme", clock=my_clock)``. Every
+    aggregate a use case creates takes its id from ``ids`` (random by
+    default; pass a deterministic :class:`clientcare.ports.IdGenerator` in tests).
     """
 
     def __init__(
@@ -112,8 +123,9 @@ class Clientcare:
         playbook: Playbook | None = None,
         assessment_sources: AssessmentSources | None = None,
         cadence_ports: CadencePorts | None = None,
+        ids: IdGenerator | None = None,
     ) -> None:
-        self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default())
+        self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default(), ids=ids)
         self._given_sources = assessment_sources
         self._given_ports = cadence_ports
         self.customers = CustomersService(self._ctx)
@@ -135,15 +147,13 @@ class Clientcare:
         self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
         # Outside data for assessments: the embedder's sources where given, this
         # facade's own areas where they have the data, "no data" otherwise.
-        sources = assessment_sources or AssessmentSources()
-        if isinstance(sources.complaints, NoData):
-            sources = attrs.evolve(sources, complaints=self.complaints)
-        if isinstance(sources.referrals, NoData):
-            sources = attrs.evolve(sources, referrals=self.referrals)
-        if isinstance(sources.tiers, NoData):
-            sources = attrs.evolve(sources, tiers=self.tiers)
-        if isinstance(sources.responsiveness, NoData):
-            sources = attrs.evolve(sources, responsiveness=TouchResponsiveness(self._ctx))
+        sources = _own_assessment_sources(
+            assessment_sources or AssessmentSources(),
+            complaints=self.complaints,
+            referrals=self.referrals,
+            tiers=self.tiers,
+            responsiveness=TouchResponsiveness(self._ctx),
+        )
         self.assessments = AssessmentsService(self._ctx, sources)
         self.surveys = SurveysService(self._ctx, sources)
         #: Tiers, complaints, membership and roster as the cadences see them:
@@ -162,6 +172,13 @@ class Clientcare:
         self.boards = BoardsService(self._ctx, self.cadence_ports)
         self.staff = StaffService(self._ctx, self.cadence_ports)
         self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
+        self._mint_ids_in_every_call()
+
+    def _mint_ids_in_every_call(self) -> None:
+        # Every use case, not only its units of work, takes ids from this facade's generator.
+        for name, service in vars(self).items():
+            if not name.startswith("_") and name != "cadence_ports":
+                self._ctx.mint_in_calls(service)
 
     def _record_lead(self, event: LeadReferred) -> None:
         self.referrals.record_lead(event.referrer_id, event.referred_id, by="cadences", at=event.occurred_at)
@@ -182,6 +199,11 @@ class Clientcare:
         return self._ctx.clock
 
     @property
+    def ids(self) -> IdGenerator:
+        """Where this facade's new aggregates get their ids."""
+        return self._ctx.ids
+
+    @property
     def backend(self) -> Backend:
         """The storage adapter."""
         return self._ctx.backend
@@ -200,6 +222,7 @@ class Clientcare:
             playbook=self._ctx.playbook,
             assessment_sources=self._given_sources,
             cadence_ports=self._given_ports,
+            ids=self._ctx.ids,
         )
         for event_type, handler in self.events.subscribers:
             other.events.subscribe(event_type, handler)
@@ -218,6 +241,7 @@ class Clientcare:
             playbook=self._ctx.playbook,
             assessment_sources=self._given_sources,
             cadence_ports=given,
+            ids=self._ctx.ids,
         )
         for event_type, handler in self.events.subscribers:
             other.events.subscribe(event_type, handler)
@@ -252,4 +276,22 @@ def _own_cadence_ports(
         relationships=relationships if isinstance(given.relationships, NoStops) else given.relationships,
         segments=segments if isinstance(given.segments, NoSegments) else given.segments,
         membership=membership if isinstance(given.membership, NoMembership) else given.membership,
+    )
+
+
+def _own_assessment_sources(
+    given: AssessmentSources,
+    *,
+    complaints: ComplaintHistory,
+    referrals: ReferralHistory,
+    tiers: TierLookup,
+    responsiveness: ResponsivenessHistory,
+) -> AssessmentSources:
+    """The given sources, with "no data" replaced by this tenant's own areas where they know."""
+    return attrs.evolve(
+        given,
+        complaints=complaints if isinstance(given.complaints, NoData) else given.complaints,
+        referrals=referrals if isinstance(given.referrals, NoData) else given.referrals,
+        tiers=tiers if isinstance(given.tiers, NoData) else given.tiers,
+        responsiveness=responsiveness if isinstance(given.responsiveness, NoData) else given.responsiveness,
     )

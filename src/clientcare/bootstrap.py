@@ -15,7 +15,7 @@ from clientcare.assessments import AssessmentSources
 from clientcare.cadences import CadencePorts
 from clientcare.errors import ConfigurationError
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock
+from clientcare.ports import Backend, Clock, IdGenerator
 
 __all__ = ["BackendFactory", "connect", "open_backend", "register_backend", "scheme_of"]
 
@@ -69,6 +69,7 @@ def connect(
     playbook: Playbook | None = None,
     cadence_ports: CadencePorts | None = None,
     assessment_sources: AssessmentSources | None = None,
+    ids: IdGenerator | None = None,
     **options: Any,
 ) -> Clientcare:
     """Open clientcare on ``url`` for ``tenant`` and return the facade.
@@ -80,6 +81,7 @@ def connect(
     an embedder's SQLAlchemy engine). ``cadence_ports`` and
     ``assessment_sources`` wire the embedder's own knowledge (a staff roster,
     payment punctuality from the ERP); the objects given are never changed.
+    ``ids`` gives new aggregates their ids (random by default).
     """
     backend = open_backend(url, **options)
     if clock is None:
@@ -94,4 +96,5 @@ def connect(
         playbook=playbook,
         cadence_ports=cadence_ports,
         assessment_sources=assessment_sources,
+        ids=ids,
     )

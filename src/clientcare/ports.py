@@ -23,7 +23,7 @@ from clientcare.cadences import (
 )
 from clientcare.complaints import ComplaintRepository, StandardAnswerRepository
 from clientcare.customers import CustomerRepository, NoteRepository
-from clientcare.kernel import Backend, Clock, Outbox, OutboxMessage
+from clientcare.kernel import Backend, Clock, IdGenerator, Outbox, OutboxMessage
 from clientcare.kernel import UnitOfWork as _BaseUnitOfWork
 from clientcare.loyalty import (
     ContractRepository,
@@ -44,6 +44,7 @@ __all__ = [
     "ContractRepository",
     "CustomerRepository",
     "FollowUpRepository",
+    "IdGenerator",
     "ImprovementPlanRepository",
     "MembershipRepository",
     "NoteRepository",

@@ -14,7 +14,6 @@ from alembic import command
 from sqlalchemy import Engine, event, insert, select
 
 from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine, upgrade
-from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._cadences import skip_locked_supported
 from clientcare.adapters.sqlalchemy._convert import dump_document
 from clientcare.adapters.sqlalchemy._migrate import _config, _run
@@ -32,7 +31,7 @@ from clientcare.cadences import (
 from clientcare.customers import Channel
 from clientcare.errors import DuplicateRecord
 
-from .conftest import sqlite_url
+from .conftest import BRIDGE, LAST_WITH_BRIDGE, back_to_head, sqlite_url
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 D0 = date(2026, 3, 2)
@@ -322,7 +321,7 @@ def test_migration_0005_moves_the_bridge_documents_to_their_tables_and_back(sql_
     _run(sql_engine, "base")
     upgrade(sql_engine, "0004")
     objects, rows = _bridge_rows()
-    documents = t.documents
+    documents = BRIDGE
     with sql_engine.begin() as conn:
         conn.execute(insert(documents), rows)
         conn.execute(
@@ -330,7 +329,7 @@ def test_migration_0005_moves_the_bridge_documents_to_their_tables_and_back(sql_
                 tenant=TENANT, kind="complaints", id="keep", version=1, unique_key=None, customer_id="c1", document="{}"
             )
         )
-    upgrade(sql_engine)
+    upgrade(sql_engine, LAST_WITH_BRIDGE)
     with sql_engine.connect() as conn:
         assert conn.execute(select(documents.c.kind)).scalars().all() == ["complaints"]
     backend = SqlBackend(sql_engine)
@@ -354,4 +353,4 @@ def test_migration_0005_moves_the_bridge_documents_to_their_tables_and_back(sql_
     assert set(back) == {*objects, "complaints"}
     assert back["touches"].unique_key == objects["touches"].key and back["touches"].version == 3
     assert {kind: back[kind].document for kind in objects} == {row["kind"]: row["document"] for row in rows}
-    upgrade(sql_engine)
+    back_to_head(sql_engine)

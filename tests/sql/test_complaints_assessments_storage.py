@@ -13,7 +13,6 @@ from alembic import command
 from sqlalchemy import Engine, event, func, insert, select
 
 from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine, upgrade
-from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import dump_document
 from clientcare.adapters.sqlalchemy._migrate import _config, current_revision
 from clientcare.assessments import ImprovementPlan
@@ -22,7 +21,7 @@ from clientcare.errors import DuplicateRecord, ValidationError
 from clientcare.testing._assessments_contract import _assessment, _response
 from clientcare.testing._complaints_contract import T0, _close, _complaint
 
-from .conftest import sqlite_url
+from .conftest import BRIDGE, LAST_WITH_BRIDGE, back_to_head, sqlite_url
 
 
 def test_one_signal_opens_one_complaint(sql_engine: Engine) -> None:
@@ -153,8 +152,8 @@ def test_migration_0004_moves_bridged_documents_out_and_back(sql_engine: Engine)
     _downgrade_to_0003(sql_engine)
     try:
         with sql_engine.begin() as conn:
-            conn.execute(insert(t.documents), [*rows, kept])
-        upgrade(sql_engine)
+            conn.execute(insert(BRIDGE), [*rows, kept])
+        upgrade(sql_engine, LAST_WITH_BRIDGE)
         with SqlBackend(sql_engine).unit_of_work("shop") as uow:
             assert [c.id for c in uow.complaints.open_complaints()] == [open_one.id]
             moment = open_one.received_at
@@ -175,12 +174,12 @@ def test_migration_0004_moves_bridged_documents_out_and_back(sql_engine: Engine)
             assert open_plan is not None and open_plan.id == plan.id
             assert [r.id for r in uow.surveys.answered_between(segment="B")] == [survey.id]
         with sql_engine.connect() as conn:
-            assert list(conn.execute(select(t.documents.c.kind, t.documents.c.id))) == [("later_area", "w1")]
+            assert list(conn.execute(select(BRIDGE.c.kind, BRIDGE.c.id))) == [("later_area", "w1")]
         _downgrade_to_0003(sql_engine)
         with sql_engine.connect() as conn:
-            back = {(r.kind, r.id): r.document for r in conn.execute(select(t.documents))}
-            count = conn.execute(select(func.count()).select_from(t.documents)).scalar()
+            back = {(r.kind, r.id): r.document for r in conn.execute(select(BRIDGE))}
+            count = conn.execute(select(func.count()).select_from(BRIDGE)).scalar()
         assert count == len(rows) + 1
         assert all(back[(row["kind"], row["id"])] == row["document"] for row in rows)
     finally:
-        upgrade(sql_engine)
+        back_to_head(sql_engine)

@@ -15,6 +15,7 @@ from clientcare.testing import (
     ComplaintRepositoryContract,
     LoyaltyContract,
     TouchesContract,
+    UnitOfWorkContract,
 )
 
 from .conftest import server_engine, sqlite_url, wipe
@@ -133,5 +134,23 @@ class TestPostgresAssessments(_OnServer, AssessmentsContract):
 @pytest.mark.mariadb
 class TestMariadbAssessments(_OnServer, AssessmentsContract):
     """The assessments, plans and survey answers on MariaDB honour the contract."""
+
+    kind = "mariadb"
+
+
+class TestSqliteUnitOfWork(_OnSqlite, UnitOfWorkContract):
+    """The unit of work on SQLite honours the unit-of-work contract."""
+
+
+@pytest.mark.postgres
+class TestPostgresUnitOfWork(_OnServer, UnitOfWorkContract):
+    """The unit of work on PostgreSQL honours the unit-of-work contract."""
+
+    kind = "postgresql"
+
+
+@pytest.mark.mariadb
+class TestMariadbUnitOfWork(_OnServer, UnitOfWorkContract):
+    """The unit of work on MariaDB honours the unit-of-work contract."""
 
     kind = "mariadb"

@@ -1,13 +1,13 @@
 """Random sequences of use cases on the memory adapter and a SQL adapter, side by side.
 
 After every step both facades must agree on every customer, purchase, note,
-figure, search result and outbox message. Ids come from one deterministic
-counter per step, so both sides mint the same ids.
+figure, search result and outbox message. Both facades take their ids from
+one deterministic generator (the ``ids=`` port), restarted at the same value
+before each side runs a step, so both sides mint the same ids.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import shutil
 import tempfile
@@ -36,19 +36,23 @@ TAGS = ["vip", "wedding", "Vip"]
 RECEIPTS = [None, "R1", "R2", "R3"]
 TEXTS = ["Likes SILK", "孩子下月生日", "prefers email", "50%_off fan"]
 
-_ID_MODULES = (
-    "clientcare.customers._model",
-    "clientcare.purchases._model",
-    "clientcare.customers._notebook",
-    "clientcare.purchases._imports",
-)
-_counter = [0]
 _template: dict[str, Any] = {}
 
 
-def _fake_id() -> str:
-    _counter[0] += 1
-    return f"{_counter[0]:032x}"
+class StepIds:
+    """A counter as id generator (32 hex digits, like the default), restarted by each step."""
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    def restart(self, base: int) -> None:
+        """The next id is ``base + 1``."""
+        self.last = base
+
+    def new_id(self) -> str:
+        """The next number, in hex."""
+        self.last += 1
+        return f"{self.last:032x}"
 
 
 def _sqlite_template() -> Path:
@@ -95,13 +99,9 @@ class SideBySide(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.clock = FixedClock(T0)
-        self._patches: list[tuple[Any, Callable[[], str]]] = []
-        for name in _ID_MODULES:
-            module = importlib.import_module(name)
-            self._patches.append((module, module.new_id))  # type: ignore[attr-defined]
-            module.new_id = _fake_id  # type: ignore[attr-defined]
-        self.memory = clientcare.connect("memory://", tenant="shop", clock=self.clock)
-        self.sql = clientcare.connect(self._url(), tenant="shop", clock=self.clock)
+        self.ids = StepIds()
+        self.memory = clientcare.connect("memory://", tenant="shop", clock=self.clock, ids=self.ids)
+        self.sql = clientcare.connect(self._url(), tenant="shop", clock=self.clock, ids=self.ids)
         self.customers: list[str] = []
         self.purchases: list[str] = []
         self.step = 0
@@ -122,8 +122,6 @@ class SideBySide(RuleBasedStateMachine):
     def teardown(self) -> None:
         self.memory.close()
         self.sql.close()
-        for module, original in self._patches:
-            module.new_id = original  # type: ignore[attr-defined]
         if self.kind == "sqlite":
             shutil.rmtree(self._directory, ignore_errors=True)
 
@@ -132,9 +130,9 @@ class SideBySide(RuleBasedStateMachine):
         self.step += 1
         self.clock.advance(minutes=1)
         base = self.step * 10_000
-        _counter[0] = base
+        self.ids.restart(base)
         left = _outcome(lambda: action(self.memory))
-        _counter[0] = base
+        self.ids.restart(base)
         right = _outcome(lambda: action(self.sql))
         assert left == right
         return left

@@ -52,9 +52,10 @@ __all__ = [
 class TouchRepository(Protocol):
     """Touches of one tenant (P20–P35). ``key`` is unique per tenant.
 
-    SQL adapters back :meth:`add_new` with ``INSERT … ON CONFLICT DO NOTHING``
-    on the key (the daily run's idempotence) and :meth:`lease_automated`
-    with ``SELECT … FOR UPDATE SKIP LOCKED`` (many dispatch workers).
+    :meth:`add_new` is idempotent, also while other workers store the same
+    keys: each key is stored once, and one stored meanwhile is skipped, not
+    an error (the daily run's idempotence). :meth:`lease_automated` never
+    hands a touch to two workers while its lease lasts (many dispatch workers).
     """
 
     def add(self, touch: Touch) -> None:
@@ -193,7 +194,7 @@ class RecurringRuleRepository(Protocol):
 
 
 class SaleCreditRepository(Protocol):
-    """Which touch preceded each sale (P21, P31); one row per purchase."""
+    """Which touch preceded each sale (P21, P31); one credit per purchase."""
 
     def add(self, credit: SaleCredit) -> None:
         """Store a credit; DuplicateRecord if the purchase has one."""

@@ -389,12 +389,13 @@ class Touch(Aggregate):
     def assign(self, *, owner: str | None, due: date) -> None:
         """P23: while it is being planned, give the touch its staff member and day
         (rotation capacity); its ``TouchPlanned`` event says where it went."""
-        pending = [e for e in self._events if isinstance(e, TouchPlanned) and e.touch_id == self.id]
+        pending = [e for e in self.pending_events if isinstance(e, TouchPlanned) and e.touch_id == self.id]
         if not pending:
             # Once stored, a touch moves by reschedule, with a reason and its own event.
             raise RuleViolation("touch.assign", "only a touch being planned is assigned")
         self.owner, self.due = owner, due
-        self._events = [self._planned(e.occurred_at) if e in pending else e for e in self._events]
+        for event in pending:
+            self.amend_pending(event, self._planned(event.occurred_at))
 
     def detail(self, name: str) -> str | None:
         """One recorded outcome detail (``competitor``, ``win_back`` ...)."""

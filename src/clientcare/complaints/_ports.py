@@ -13,11 +13,10 @@ __all__ = ["ComplaintRepository", "StandardAnswerRepository"]
 class ComplaintRepository(Protocol):
     """Complaints of one tenant (P40-P52).
 
-    A SQL adapter keeps tenant, id, customer_id, status (and whether it is
-    open), severity, key_customer, category, received_at, the signal source
-    and reference (a unique key) and the counts of corrective actions as
-    columns (for the queries below) and the rest of the record, timeline
-    included, as one JSON document.
+    A complaint reads back whole, timeline included; another tenant's are
+    NotFound and never listed. One silent-complaint signal (source and
+    reference) opens at most one complaint: adding a second raises
+    DuplicateRecord("complaint", "signal").
     """
 
     def add(self, complaint: Complaint) -> None:

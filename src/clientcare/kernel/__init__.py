@@ -1,11 +1,12 @@
-"""The shared kernel: aggregate base, values, checks, calendar, texts, context."""
+"""The shared kernel: aggregate base, values, ids, checks, calendar, texts, context."""
 
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._calendar import BusinessCalendar, Interval
 from clientcare.kernel._checks import aware, clean_text, one_of, tag_set
 from clientcare.kernel._context import Context, Handler
 from clientcare.kernel._events import DomainEvent
-from clientcare.kernel._ports import Backend, Clock, Outbox, OutboxMessage, UnitOfWork
+from clientcare.kernel._ids import RandomIds, ids_in_force
+from clientcare.kernel._ports import Backend, Clock, IdGenerator, Outbox, OutboxMessage, UnitOfWork
 from clientcare.kernel._texts import Texts, locale_of
 from clientcare.kernel._values import CustomerId, Money, PurchaseId, TenantId, new_id, normalise_email, normalise_phone
 
@@ -18,16 +19,19 @@ __all__ = [
     "CustomerId",
     "DomainEvent",
     "Handler",
+    "IdGenerator",
     "Interval",
     "Money",
     "Outbox",
     "OutboxMessage",
     "PurchaseId",
+    "RandomIds",
     "TenantId",
     "Texts",
     "UnitOfWork",
     "aware",
     "clean_text",
+    "ids_in_force",
     "locale_of",
     "new_id",
     "normalise_email",

@@ -1,17 +1,20 @@
-"""What every use case shares: storage, tenant, clock, playbook, subscribers."""
+"""What every use case shares: storage, tenant, clock, ids, playbook, subscribers."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from clientcare.errors import ValidationError
 from clientcare.kernel._checks import clean_text
 from clientcare.kernel._events import DomainEvent
-from clientcare.kernel._ports import Backend, Clock
+from clientcare.kernel._ids import RandomIds, ids_in_force
+from clientcare.kernel._ports import Backend, Clock, IdGenerator
 from clientcare.kernel._values import normalise_phone
 from clientcare.playbook import Playbook
 
@@ -27,13 +30,18 @@ Handler = Callable[[Any], None]
 
 
 class Context:
-    """What every service shares: where data lives, whose it is, time and rules."""
+    """What every service shares: where data lives, whose it is, time, ids and rules."""
 
-    def __init__(self, backend: Backend, tenant: str, clock: Clock, playbook: Playbook) -> None:
+    def __init__(
+        self, backend: Backend, tenant: str, clock: Clock, playbook: Playbook, *, ids: IdGenerator | None = None
+    ) -> None:
         self.backend = backend
         self.tenant = clean_text(tenant, "tenant", limit=64)
         self.clock = clock
         self.playbook = playbook
+        if ids is not None and not isinstance(ids, IdGenerator):
+            raise ValidationError("ids", "must have a new_id() method")
+        self.ids: IdGenerator = ids if ids is not None else RandomIds()
         self.subscribers: list[tuple[type[DomainEvent], Handler]] = []
 
     def now(self) -> datetime:
@@ -44,12 +52,39 @@ class Context:
 
     @contextmanager
     def unit(self) -> Iterator[UnitOfWork]:
-        """One transaction: committed when the block ends without error."""
-        uow = self.backend.unit_of_work(self.tenant)
-        with uow:
-            yield uow
-            uow.commit()
+        """One transaction: committed when the block ends without error.
+
+        Aggregates created inside take their ids from this context's generator.
+        """
+        with self.minting():
+            uow = self.backend.unit_of_work(self.tenant)
+            with uow:
+                yield uow
+                uow.commit()
         self.publish(uow.committed_events)
+
+    def minting(self) -> AbstractContextManager[None]:
+        """Put this context's id generator in force for a block that creates aggregates outside a unit."""
+        return ids_in_force(self.ids)
+
+    def mint_in_calls(self, service: object) -> None:
+        """Run every public method of ``service`` with this context's id generator in force.
+
+        Units of work alone do not cover a use case: some create aggregates
+        between them (the daily run plans touches after its reads, before its
+        writes, so that other areas' ports never run inside a transaction).
+        """
+        for name in dir(type(service)):
+            if not name.startswith("_") and inspect.isfunction(inspect.getattr_static(type(service), name)):
+                setattr(service, name, self._minting(getattr(service, name)))
+
+    def _minting(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with ids_in_force(self.ids):
+                return method(*args, **kwargs)
+
+        return call
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
         for event in events:

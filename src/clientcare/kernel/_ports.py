@@ -1,4 +1,4 @@
-"""The ports every area shares: clock, outbox, the unit of work's base, backend.
+"""The ports every area shares: clock, ids, outbox, the unit of work's base, backend.
 
 The unit of work here knows no area: :class:`clientcare.ports.UnitOfWork`
 adds one typed repository attribute per area on top of it.
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     # the kernel names it for type checking only.
     from clientcare.ports import UnitOfWork as FullUnitOfWork
 
-__all__ = ["Backend", "Clock", "Outbox", "OutboxMessage", "UnitOfWork"]
+__all__ = ["Backend", "Clock", "IdGenerator", "Outbox", "OutboxMessage", "UnitOfWork"]
 
 
 @runtime_checkable
@@ -31,6 +31,25 @@ class Clock(Protocol):
 
     def now(self) -> datetime:
         """The current moment, timezone-aware."""
+        ...
+
+
+@runtime_checkable
+class IdGenerator(Protocol):
+    """Where new aggregates get their ids.
+
+    The facade puts its generator in force for every use case it runs, so
+    every aggregate a use case creates takes its id from here. The default is
+    random (:class:`clientcare.kernel.RandomIds`); a test passes a
+    deterministic one.
+    """
+
+    def new_id(self) -> str:
+        """A fresh id: never handed out before, at most 64 characters, safe in URLs and SQL keys.
+
+        Parts of an aggregate (a complaint's promises and corrective actions)
+        take the first 12 characters, so those should differ between ids too.
+        """
         ...
 
 
@@ -102,11 +121,12 @@ class UnitOfWork(abc.ABC):
         return tuple(self._tracked.values())
 
     def collect_events(self) -> list[DomainEvent]:
-        """Take the new events of every aggregate touched in this unit of work."""
-        events: list[DomainEvent] = []
+        """Take the new events of every aggregate touched in this unit of work, in the order recorded."""
+        numbered: list[tuple[int, DomainEvent]] = []
         for aggregate in self._tracked.values():
-            events.extend(aggregate.pull_events())
-        return events
+            numbered.extend(aggregate.pull_numbered_events())
+        numbered.sort(key=lambda pair: pair[0])
+        return [event for _, event in numbered]
 
     def commit(self) -> None:
         """Write the outbox and make everything durable at once."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NewType
 
@@ -11,6 +10,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from clientcare.errors import ValidationError
+from clientcare.kernel._ids import new_id
 
 __all__ = [
     "CustomerId",
@@ -25,11 +25,6 @@ __all__ = [
 TenantId = NewType("TenantId", str)
 CustomerId = NewType("CustomerId", str)
 PurchaseId = NewType("PurchaseId", str)
-
-
-def new_id() -> str:
-    """A fresh random identifier (32 hex digits), safe in URLs and SQL keys."""
-    return uuid.uuid4().hex
 
 
 def _to_decimal(value: object) -> Decimal:

@@ -19,11 +19,10 @@ __all__ = ["ContractRepository", "MembershipRepository", "PointsRepository", "Re
 class TierRepository(Protocol):
     """P10–P12: ABC labels with their history, attitude overrides, tier runs.
 
-    :meth:`recompute_abc` is the one set-based operation: an SQL adapter
-    computes spend per customer and the cumulative shares with aggregation and
-    window functions and writes changed labels back in bulk; the memory
-    adapter calls :func:`clientcare.loyalty._tiers.abc_labels`, the reference both
-    must agree with.
+    :meth:`recompute_abc` labels every customer of the tenant in one call and
+    must give exactly the labels :func:`clientcare.loyalty.abc_labels` (the
+    reference) gives on the same purchases, ties and returns included; only
+    changed labels are stored, each with one history entry.
     """
 
     def recompute_abc(
@@ -49,8 +48,8 @@ class TierRepository(Protocol):
         self, *, start: datetime, end: datetime, rules: SegmentRules, customer_ids: Collection[str] | None = None
     ) -> dict[str, AttitudeFacts]:
         """P11: the facts the attitude rules need, for every customer or those in
-        ``customer_ids`` (see :func:`clientcare.loyalty._tiers.attitude_facts_from`;
-        style launches are judged over the whole tenant either way)."""
+        ``customer_ids``, equal to :func:`clientcare.loyalty.attitude_facts_from` on
+        the same data (style launches are judged over the whole tenant either way)."""
         ...
 
     def override_of(self, customer_id: str) -> AttitudeOverride | None:
@@ -100,8 +99,10 @@ class MembershipRepository(Protocol):
 class PointsRepository(Protocol):
     """P14/P15: points accounts, keyed by customer id.
 
-    An SQL adapter stores the entries append-only and a balance row carrying
-    the version, so concurrent redemptions conflict instead of overspending.
+    Stored entries are never changed or removed, only appended to. Saves are
+    guarded by the account's version: of two redemptions racing for the same
+    points one commits and the other gets ConcurrencyConflict, so points are
+    never spent twice.
     """
 
     def add(self, account: PointsAccount) -> None:

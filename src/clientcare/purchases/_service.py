@@ -227,13 +227,16 @@ class PurchasesService(_Service):
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clientcare-import") if pipelined else None
         pending: Future[BatchOutcome] | None = None
         try:
-            for batch in batched(purchases, batch_size):
-                if executor is None:
-                    settle(self._write_batch(batch))
-                    continue
-                if pending is not None:
-                    settle(pending.result())
-                pending = executor.submit(self._write_batch, batch)
+            # Rows are checked here, outside any unit of work: the purchases get their
+            # ids then, so the facade's id generator must be in force for the loop.
+            with self._ctx.minting():
+                for batch in batched(purchases, batch_size):
+                    if executor is None:
+                        settle(self._write_batch(batch))
+                        continue
+                    if pending is not None:
+                        settle(pending.result())
+                    pending = executor.submit(self._write_batch, batch)
             if pending is not None:
                 settle(pending.result())
         finally:

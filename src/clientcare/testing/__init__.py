@@ -21,6 +21,11 @@ referral and contract repositories (P10–P17, P33).
 :class:`TouchesContract` does the same for touches, appointments,
 follow-up sequences, wishes, recurring rules and sale credits.
 
+:class:`UnitOfWorkContract` holds the unit of work itself to its promises,
+across areas: the events of every aggregate it touched reach the outbox on
+commit in the order recorded, a rollback leaves no rows and no messages, and
+a commit clears its tracking.
+
 Requires pytest (``pip install clientcare[dev]``).
 """
 
@@ -29,11 +34,14 @@ from clientcare.testing._complaints_contract import ComplaintRepositoryContract
 from clientcare.testing._contract import BackendContract
 from clientcare.testing._loyalty_contract import LoyaltyContract
 from clientcare.testing._touches_contract import TouchesContract
+from clientcare.testing._uow_contract import ContractProbe, UnitOfWorkContract
 
 __all__ = [
     "AssessmentsContract",
     "BackendContract",
     "ComplaintRepositoryContract",
+    "ContractProbe",
     "LoyaltyContract",
     "TouchesContract",
+    "UnitOfWorkContract",
 ]
