@@ -1,4 +1,4 @@
-"""The complaint state machine (tests/test_complaints_machine.py) on SQLite, PostgreSQL and MariaDB.
+"""The model-checked complaint machine (tests/test_complaints_machine.py) on SQLite, PostgreSQL and MariaDB.
 
 Each example gets a tenant of its own on one database per backend, so no
 example sees another's rows and nothing is wiped between examples.
@@ -67,11 +67,12 @@ class _MariadbComplaintMachine(_SqlComplaintMachine):
     kind = "mariadb"
 
 
+# Fewer steps than on memory: every step may walk the procedure, a dozen commands on the database.
 _SqlComplaintMachine.TestCase.settings = settings(
-    max_examples=12, stateful_step_count=30, deadline=None, suppress_health_check=list(HealthCheck)
+    max_examples=10, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)
 )
 _server_settings = settings(
-    max_examples=5, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)
+    max_examples=5, stateful_step_count=20, deadline=None, suppress_health_check=list(HealthCheck)
 )
 _PostgresComplaintMachine.TestCase.settings = _server_settings
 _MariadbComplaintMachine.TestCase.settings = _server_settings

@@ -1,5 +1,6 @@
 """Complaints: the six-step handling with promises, remedies and reviews (P40–P53)."""
 
+from clientcare.complaints._answers import StandardAnswer
 from clientcare.complaints._events import (
     ComplaintAfterCareDue,
     ComplaintApprovalDecided,
@@ -15,16 +16,21 @@ from clientcare.complaints._events import (
     ComplaintTargetBreached,
     CorrectiveActionClosed,
     CorrectiveActionOpened,
+    Severity,
     SilentComplaintSignal,
     StandardAnswerNeeded,
     StandardAnswerSaved,
 )
-from clientcare.complaints._model import (
+from clientcare.complaints._machine import ComplaintAction, choose_answer
+from clientcare.complaints._model import Complaint
+from clientcare.complaints._ports import ComplaintRepository, StandardAnswerRepository
+from clientcare.complaints._review import ComplaintReview, QueueEntry, queue_of, review_of
+from clientcare.complaints._service import ComplaintsService
+from clientcare.complaints._targets import PromiseStatus, Target, TargetKind, TargetState, TargetStatus
+from clientcare.complaints._values import (
     Answer,
     Category,
-    Complaint,
     ComplaintChannel,
-    ComplaintReview,
     ComplaintStatus,
     CorrectiveAction,
     Decision,
@@ -34,26 +40,17 @@ from clientcare.complaints._model import (
     PriceCheck,
     PriceCheckItem,
     Promise,
-    PromiseStatus,
-    QueueEntry,
     Remedy,
     RemedyKind,
-    Severity,
-    StandardAnswer,
-    TargetState,
-    TargetStatus,
     TimelineEntry,
-    choose_answer,
-    queue_of,
-    review_of,
+    TimelineStep,
 )
-from clientcare.complaints._ports import ComplaintRepository, StandardAnswerRepository
-from clientcare.complaints._service import ComplaintsService
 
 __all__ = [
     "Answer",
     "Category",
     "Complaint",
+    "ComplaintAction",
     "ComplaintAfterCareDue",
     "ComplaintApprovalDecided",
     "ComplaintApprovalRequested",
@@ -91,9 +88,12 @@ __all__ = [
     "StandardAnswerNeeded",
     "StandardAnswerRepository",
     "StandardAnswerSaved",
+    "Target",
+    "TargetKind",
     "TargetState",
     "TargetStatus",
     "TimelineEntry",
+    "TimelineStep",
     "choose_answer",
     "queue_of",
     "review_of",

@@ -92,10 +92,12 @@ class ComplaintFiled(ComplaintEvent):
 class ComplaintStepTaken(ComplaintEvent):
     """P42: one of the six steps (or a step around them) was recorded.
 
-    ``step`` is the timeline step name: ``listened``, ``apologised``,
-    ``diagnosed``, ``answer_decided``, ``options_offered``, ``option_chosen``,
-    ``resolved``, ``after_care_done``, ``closed``, ``reopened``, ``paused``,
-    ``resumed``, ``customer_linked``, ``price_checked``, ``story_told``.
+    ``step`` is the code of the ``TimelineStep`` written: ``listened``,
+    ``apologised``, ``diagnosed``, ``answer_decided``, ``options_offered``,
+    ``option_chosen``, ``approved``, ``refused``, ``resolved``,
+    ``after_care_done``, ``closed``, ``reopened``, ``paused``, ``resumed``,
+    ``customer_linked``, ``price_checked``, ``story_told``, ``promised``,
+    ``promise_kept``; ``status`` the ``ComplaintStatus`` code after it.
     """
 
     step: str
@@ -122,7 +124,10 @@ class ComplaintApprovalDecided(ComplaintEvent):
 
 @attrs.frozen(kw_only=True)
 class ComplaintTargetBreached(ComplaintEvent):
-    """P51: a promise was not kept in time (first response, resolution or a promised date)."""
+    """P51: a promise was not kept in time (first response, resolution or a promised date).
+
+    ``target`` is the ``Target``'s code: ``first_response``, ``resolution`` or ``promise:<id>``.
+    """
 
     target: str
     due: datetime

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from clientcare.complaints._model import Category, Complaint, StandardAnswer
+from clientcare.complaints._answers import StandardAnswer
+from clientcare.complaints._model import Complaint
+from clientcare.complaints._values import Category
 
 __all__ = ["ComplaintRepository", "StandardAnswerRepository"]
 

@@ -12,27 +12,23 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from clientcare.complaints._events import SilentComplaintSignal, StandardAnswerNeeded
-from clientcare.complaints._model import (
+from clientcare.complaints._answers import StandardAnswer
+from clientcare.complaints._events import Severity, SilentComplaintSignal
+from clientcare.complaints._machine import choose_answer
+from clientcare.complaints._model import Complaint
+from clientcare.complaints._review import ComplaintReview, QueueEntry, queue_of, review_of
+from clientcare.complaints._targets import PromiseStatus
+from clientcare.complaints._values import (
     Answer,
     Category,
-    Complaint,
     ComplaintChannel,
-    ComplaintReview,
     CorrectiveAction,
     Option,
     PriceCheckItem,
     Promise,
-    PromiseStatus,
-    QueueEntry,
     Remedy,
     RemedyKind,
-    Severity,
-    StandardAnswer,
     TimelineEntry,
-    choose_answer,
-    queue_of,
-    review_of,
 )
 from clientcare.errors import ValidationError
 from clientcare.kernel._calendar import BusinessCalendar
@@ -211,11 +207,7 @@ class ComplaintsService:
         count = uow.complaints.count_in_category(complaint.category, since) + 1
         # Raised once, when the category crosses the threshold, not on every complaint after.
         if count == self.rules.recurrence_threshold and not uow.standard_answers.for_category(complaint.category):
-            complaint.record(
-                StandardAnswerNeeded(
-                    tenant=complaint.tenant, occurred_at=now, category=complaint.category.value, count=count
-                )
-            )
+            complaint.call_for_standard_answer(count, at=now)
 
     def open_from_signal(
         self, customer_id: str, *, source: str, reference: str, severity: Severity | str = Severity.NORMAL
@@ -245,8 +237,9 @@ class ComplaintsService:
         with ctx.unit() as uow:
             key = self._customer_key(uow, customer_id)
             complaint = uow.complaints.get(complaint_id)
-            complaint.link_customer(customer_id, key_customer=key, by=by, at=ctx.now())
-            complaint._plan(self.rules, self.calendar)  # a key customer gets tighter promises
+            complaint.link_customer(
+                customer_id, key_customer=key, by=by, at=ctx.now(), rules=self.rules, calendar=self.calendar
+            )
             uow.complaints.save(complaint)
 
     # -- the six steps (P42, P45) -------------------------------------------------------
@@ -473,11 +466,7 @@ class ComplaintsService:
     def gift_suggestions(self) -> list[Complaint]:
         """P47: resolved major complaints and key customers' ones, awaiting their gift at after-care."""
         with self._ctx.unit() as uow:
-            return [
-                c
-                for c in uow.complaints.open_complaints()
-                if c.gift_reason is not None and c.resolved_at is not None and c.after_care_at is None
-            ]
+            return [c for c in uow.complaints.open_complaints() if c.awaits_gift]
 
     def review(self, period: str = "week", *, day: date | None = None) -> ComplaintReview:
         """P48: the weekly (Monday to Sunday) or monthly summary of the period containing ``day``."""
@@ -496,9 +485,7 @@ class ComplaintsService:
         end_at = datetime.combine(end, time(0), tzinfo=zone)
         with ctx.unit() as uow:
             complaints = uow.complaints.received_between(start_at, end_at)
-            open_actions = sum(
-                1 for c in uow.complaints.with_corrective_actions() for a in c.corrective_actions if a.closed_at is None
-            )
+            open_actions = sum(c.open_corrective_actions for c in uow.complaints.with_corrective_actions())
         return review_of(
             complaints,
             period=period,

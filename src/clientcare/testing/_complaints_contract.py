@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from clientcare.complaints import Category, Complaint, StandardAnswer
+from clientcare.complaints import Category, Complaint, StandardAnswer, Target, TimelineStep
 from clientcare.errors import ConcurrencyConflict, NotFound
 from clientcare.kernel import BusinessCalendar
 from clientcare.playbook import Playbook
@@ -82,6 +82,22 @@ class ComplaintRepositoryContract(ContractBase):
             assert not other.complaints.has_open("c1")
             assert other.complaints.with_corrective_actions() == []
             assert other.complaints.count_in_category(Category.DELIVERY, T0 - timedelta(days=1)) == 0
+
+    def test_targets_and_steps_read_back_as_values(self, backend: Backend) -> None:
+        """Breached targets, a promise's target and the timeline steps come back typed and equal."""
+        playbook = Playbook.default()
+        rules, calendar = playbook.complaints, BusinessCalendar.from_playbook(playbook)
+        complaint = _complaint(self.tenant, severity="major")
+        promise = complaint.promise(what="call back", due=T0 + timedelta(hours=1), by="li", at=T0)
+        complaint.check_deadlines(at=T0 + timedelta(days=3), rules=rules, calendar=calendar)
+        complaint.pull_events()
+        self._add(backend, complaint)
+        with backend.unit_of_work(self.tenant) as uow:
+            back = uow.complaints.get(complaint.id)
+        assert set(back.breaches) == {Target.FIRST_RESPONSE, Target.RESOLUTION, Target.for_promise(promise.id)}
+        promised = [e for e in back.timeline if e.step is TimelineStep.PROMISED]
+        assert [e.target for e in promised] == [Target.for_promise(promise.id)]
+        assert state(back) == state(complaint)
 
     def test_queries_find_open_complaints_signals_and_periods(self, backend: Backend) -> None:
         """Open ones, per customer, by signal, by period and by category are found."""

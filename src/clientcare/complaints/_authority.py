@@ -1,0 +1,52 @@
+"""P43/P52: who may grant a remedy alone, and who may approve one above that.
+
+Pure rules over the playbook's authority limits and escalation chain; the
+:class:`Complaint` aggregate applies them when the customer chooses and
+when a role decides on an approval.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from clientcare.complaints._values import Option
+from clientcare.errors import RuleViolation, ValidationError
+from clientcare.kernel._values import Money
+from clientcare.playbook import ComplaintRules
+
+__all__ = ["approval_reasons", "check_approver", "check_known_role"]
+
+
+def approval_reasons(option: Option, *, owner_role: str, rules: ComplaintRules, currency: str) -> list[str]:
+    """Why ``option`` needs an approval from above ``owner_role``; empty when it does not.
+
+    A remedy costing more than the owner's authority (P43), or a price
+    concession above the playbook's cap ("no big cut", P52).
+    """
+    reasons = []
+    if option.cost(currency).amount > (rules.limit_of(owner_role) or Decimal(0)):
+        reasons.append("above authority")
+    if any(r.concession_share > rules.price_concession_cap for r in option.remedies):
+        reasons.append("concession above cap")
+    return reasons
+
+
+def check_known_role(role: str, rules: ComplaintRules) -> Decimal:
+    """The role's limit; ValidationError (field ``role``) for a role the playbook does not know."""
+    limit = rules.limit_of(role)
+    if limit is None:
+        raise ValidationError("role", "not a role of the playbook's authority limits")
+    return limit
+
+
+def check_approver(role: str, *, owner_role: str, cost: Money, rules: ComplaintRules) -> None:
+    """P43: ``role`` must rank above the owner and its limit must cover ``cost``."""
+    limit = check_known_role(role, rules)
+    own = rules.limit_of(owner_role) or Decimal(0)
+    chain = rules.escalation_chain
+    # Rank by the chain where both are on it; a role off the chain ranks by its limit.
+    above = chain.index(role) > chain.index(owner_role) if role in chain and owner_role in chain else limit > own
+    if not above:
+        raise RuleViolation("complaint.authority", "approval must come from a role above the owner")
+    if cost.amount > limit:
+        raise RuleViolation("complaint.authority", "the approver's limit does not cover the remedy")
