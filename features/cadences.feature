@@ -26,7 +26,7 @@ Feature: Follow-up cadences
     Then "李娜" has no open touches
 
   @P21
-  Scenario: Persist for up to 11 touches with growing spacing
+  Scenario: Persist for up to 11 touches with the default spacing
     Given a customer "张伟" with phone "13700137000"
     And "张伟" agrees to marketing by phone
     When staff "bob" starts a follow-up for "张伟"
@@ -61,14 +61,6 @@ Feature: Follow-up cadences
     And the next follow-up touch of "张伟" ends with "do_not_contact"
     Then the follow-up of "张伟" stopped after 0 touches because "opt-out"
     And "张伟" may not be contacted for marketing by sms
-
-  @P21
-  Scenario: A reply ends the sequence
-    Given a customer "张伟" with phone "13700137000"
-    And "张伟" agrees to marketing by phone
-    When staff "bob" starts a follow-up for "张伟"
-    And the next follow-up touch of "张伟" ends with "replied"
-    Then the follow-up of "张伟" stopped after 0 touches because "reply"
 
   @P21 @P61
   Scenario: A relationship ended by an assessment stops the sequence and all marketing

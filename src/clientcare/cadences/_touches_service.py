@@ -215,9 +215,8 @@ class TouchesService(CadenceService):
             )
         if result is Outcome.REFERRAL_GIVEN and referral is not None:
             self._referred(uow, touch, referral, now, by)
-        if result is Outcome.REPLIED and touch.sequence_id is not None:
-            stop_sequence(uow, uow.follow_ups.get(touch.sequence_id), why="reply", at=now)
-            return
+        # P21 (seed 000): a friendly answer (回答当然是肯定的) is no reason to stop;
+        # only a purchase, an opt-out or an ended relationship ends a sequence.
         if touch.sequence_id is not None:
             self._next_in_sequence(uow, touch.sequence_id, touch.customer_id, now)
         elif result is Outcome.PURCHASE_INTENTION and not uow.follow_ups.active_for(touch.customer_id):

@@ -1,0 +1,47 @@
+Feature: The documents' rules, all the way (issue 17)
+  Each scenario quotes the passage of the source documents it follows.
+
+  @P21
+  Scenario: A friendly answer does not end the follow-up
+    # seed 000: 四天后,他来第二次电话,询问公司是否愿意接受他新的推荐信,回答当然是肯定的。
+    # 又过了两天,他将新的推荐信传真至公司秘书办公室,紧接着他电话又跟过来
+    Given a customer "张伟" with phone "13700137000"
+    And "张伟" consents to marketing by phone
+    When staff "bob" follows up "张伟"
+    And "张伟" answers the next follow-up touch in a friendly way
+    Then the follow-up of "张伟" is still running after 1 touch
+    And "张伟" has follow-up touch 2 planned
+
+  @P21
+  Scenario: The playbook takes the document's shrinking intervals
+    # seed 000: 一周后,他打电话到公司询问是否收到他的简历。四天后,他来第二次电话……又过了两天
+    Given the playbook spaces follow-ups 7, 4, 2 days and then 2 days
+    And a customer "张伟" with phone "13700137000"
+    And "张伟" consents to marketing by phone
+    When staff "bob" follows up "张伟"
+    And "张伟" is reached on 3 touches of the follow-up
+    Then the follow-up touches of "张伟" fall 0, 7, 11, 13 days after the start
+
+  @P21
+  Scenario: The shop's sales by follow-up number next to the document's table, per staff member and month
+    # seed 000: 2%的销售是在第一次接洽后完成;3%的销售是在第一次跟踪后完成;5%的销售是在第二次跟踪后完成;
+    # 10%的销售是在第6次跟踪后完成;80%的销售是在第4至11次跟踪后完成!
+    Given a customer "张伟" with phone "13700137000"
+    And "张伟" consents to marketing by phone
+    And a customer "刘洋" with phone "13600136000"
+    And "刘洋" consents to marketing by phone
+    When staff "bob" follows up "张伟"
+    And staff "amy" follows up "刘洋"
+    And "张伟" is reached on 2 touches of the follow-up
+    And "张伟" buys "R-100" for 1999 from "bob"
+    And "刘洋" is reached on 6 touches of the follow-up
+    And "刘洋" buys "R-200" for 599 from "amy"
+    Then the follow-up table from "2026-01-01" to "2026-03-31" for the whole shop is:
+      | band              | document | sales | shop   |
+      | first_contact     | 0.02     | 0     | 0.0000 |
+      | follow_up_1       | 0.03     | 1     | 0.5000 |
+      | follow_up_2       | 0.05     | 0     | 0.0000 |
+      | follow_up_6       | 0.10     | 0     | 0.0000 |
+      | follow_up_4_to_11 | 0.80     | 1     | 0.5000 |
+    And the follow-up table has a row for "amy" in "2026-01" with 1 sale at touch 6
+    And the follow-up table has a row for "bob" in "2026-01" with 1 sale at touch 2

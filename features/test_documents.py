@@ -1,0 +1,105 @@
+"""Steps for issue 17: the documents' rules, each scenario quoting its passage."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from conftest import customer_named
+from pytest_bdd import given, parsers, scenarios, then, when
+
+import clientcare
+from clientcare.adapters.clock import FixedClock
+from clientcare.playbook import CadenceRules, FollowUpRules, Playbook
+
+scenarios("documents.feature")
+
+
+def _at(day: date, hour: int = 11) -> datetime:
+    return datetime.fromisoformat(f"{day.isoformat()}T{hour:02d}:00:00+08:00")
+
+
+def _follow_ups(care: clientcare.Clientcare, name: str) -> list[clientcare.Touch]:
+    found = care.touches.for_customer(customer_named(care, name).id)
+    return sorted((t for t in found if t.reason.value == "follow_up"), key=lambda t: t.sequence_no or 0)
+
+
+def _next(care: clientcare.Clientcare, name: str) -> clientcare.Touch:
+    return next(t for t in _follow_ups(care, name) if t.status.open)
+
+
+# -- P21 -------------------------------------------------------------------------
+
+
+@given(parsers.parse("the playbook spaces follow-ups 7, 4, 2 days and then 2 days"), target_fixture="care")
+def shrinking_gaps(care: clientcare.Clientcare, clock: FixedClock) -> clientcare.Clientcare:
+    rules = FollowUpRules(gaps_days=(7, 4, 2, 2, 2, 2, 2, 2, 2, 2))
+    playbook = Playbook(cadences=CadenceRules(follow_up=rules))
+    return clientcare.Clientcare(care.backend, care.tenant, clock=clock, playbook=playbook)
+
+
+@given(parsers.parse('"{name}" consents to {purpose} by {channel}'))
+def consents(care: clientcare.Clientcare, name: str, purpose: str, channel: str) -> None:
+    customer = customer_named(care, name)
+    care.privacy.give_consent(customer.id, purpose, channel, method="verbal", source="in_store")
+
+
+@when(parsers.parse('staff "{staff}" follows up "{name}"'))
+def follows_up(care: clientcare.Clientcare, staff: str, name: str) -> None:
+    care.touches.start_follow_up(customer_named(care, name).id, owner=staff, topic="新品")
+
+
+@when(parsers.parse('"{name}" answers the next follow-up touch in a friendly way'))
+def friendly_answer(care: clientcare.Clientcare, clock: FixedClock, name: str) -> None:
+    touch = _next(care, name)
+    clock.set(max(clock.now(), _at(touch.due)))
+    care.touches.complete(touch.id, "replied", by=touch.owner or "bob")
+
+
+@when(parsers.parse('"{name}" is reached on {count:d} touches of the follow-up'))
+def reached(care: clientcare.Clientcare, clock: FixedClock, name: str, count: int) -> None:
+    for _ in range(count):
+        touch = _next(care, name)
+        clock.set(max(clock.now(), _at(touch.due)))
+        care.touches.complete(touch.id, "reached", by=touch.owner or "bob")
+
+
+@when(parsers.parse('"{name}" buys "{style}" for {price:d} from "{staff}"'))
+def buys(care: clientcare.Clientcare, name: str, style: str, price: int, staff: str) -> None:
+    care.purchases.record(customer_named(care, name).id, [care.purchases.line(style, price)], staff_id=staff)
+
+
+@then(parsers.parse('the follow-up of "{name}" is still running after {count:d} touch'))
+def still_running(care: clientcare.Clientcare, name: str, count: int) -> None:
+    sequence_id = _follow_ups(care, name)[0].sequence_id
+    assert sequence_id is not None
+    sequence, _ = care.touches.follow_up(sequence_id)
+    assert (sequence.status.value, sequence.touches_done, sequence.stopped_why) == ("active", count, None)
+
+
+@then(parsers.parse('"{name}" has follow-up touch {number:d} planned'))
+def touch_planned(care: clientcare.Clientcare, name: str, number: int) -> None:
+    touch = _next(care, name)
+    assert (touch.sequence_no, touch.status.value) == (number, "planned")
+
+
+@then(parsers.parse('the follow-up touches of "{name}" fall {offsets} days after the start'))
+def offsets(care: clientcare.Clientcare, name: str, offsets: str) -> None:
+    touches = _follow_ups(care, name)
+    assert [(t.due - touches[0].due).days for t in touches] == [int(x) for x in offsets.split(", ")]
+
+
+@then(parsers.parse('the follow-up table from "{first}" to "{last}" for the whole shop is:'), target_fixture="table")
+def whole_shop(
+    care: clientcare.Clientcare, first: str, last: str, datatable: list[list[str]]
+) -> clientcare.FollowUpTable:
+    table = care.staff.sales_by_touch_number(date.fromisoformat(first), date.fromisoformat(last))
+    rows = [[b.label, str(b.document_share), str(b.sales), str(b.share)] for b in table.total.bands]
+    assert rows == datatable[1:], rows
+    return table
+
+
+@then(parsers.parse('the follow-up table has a row for "{staff}" in "{month}" with {sales:d} sale at touch {number:d}'))
+def staff_row(table: clientcare.FollowUpTable, staff: str, month: str, sales: int, number: int) -> None:
+    row = next(r for r in table.rows if (r.staff, r.month) == (staff, month))
+    assert row.sales == sales
+    assert {b.label for b in row.bands if b.sales} == {b.label for b in row.bands if b.first <= number <= b.last}
