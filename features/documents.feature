@@ -45,3 +45,17 @@ Feature: The documents' rules, all the way (issue 17)
       | follow_up_4_to_11 | 0.80     | 1     | 0.5000 |
     And the follow-up table has a row for "amy" in "2026-01" with 1 sale at touch 6
     And the follow-up table has a row for "bob" in "2026-01" with 1 sale at touch 2
+
+  @P17
+  Scenario: An A customer is a key customer on the card and its card goes stale on the key customers' period
+    # seed 001: A類,大客戶,購買金額大,客戶數量少
+    # seed 003: 主要根據客戶的重要程度劃分為重要客戶和一般客戶,對于重點客戶應該單獨管理,制作重要客戶的客戶關系卡。
+    Given a customer "甲" with phone "13900000001"
+    And a customer "乙" with phone "13900000002"
+    And "甲" buys "R-100" for 3000 from "bob"
+    And "乙" buys "R-200" for 10 from "bob"
+    And the tiers are recomputed
+    Then the archive's card of "甲" shows a key customer
+    And the archive's card of "乙" shows a general customer
+    When 31 days pass
+    Then the stale cards are "甲"

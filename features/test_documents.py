@@ -63,6 +63,7 @@ def reached(care: clientcare.Clientcare, clock: FixedClock, name: str, count: in
         care.touches.complete(touch.id, "reached", by=touch.owner or "bob")
 
 
+@given(parsers.parse('"{name}" buys "{style}" for {price:d} from "{staff}"'))
 @when(parsers.parse('"{name}" buys "{style}" for {price:d} from "{staff}"'))
 def buys(care: clientcare.Clientcare, name: str, style: str, price: int, staff: str) -> None:
     care.purchases.record(customer_named(care, name).id, [care.purchases.line(style, price)], staff_id=staff)
@@ -103,3 +104,22 @@ def staff_row(table: clientcare.FollowUpTable, staff: str, month: str, sales: in
     row = next(r for r in table.rows if (r.staff, r.month) == (staff, month))
     assert row.sales == sales
     assert {b.label for b in row.bands if b.sales} == {b.label for b in row.bands if b.first <= number <= b.last}
+
+
+# -- P17 -------------------------------------------------------------------------
+
+
+@given("the tiers are recomputed")
+def tiers_recomputed(care: clientcare.Clientcare) -> None:
+    care.tiers.recompute()
+
+
+@then(parsers.parse('the archive\'s card of "{name}" shows a {kind} customer'))
+def archive_card(care: clientcare.Clientcare, name: str, kind: str) -> None:
+    assert care.customers.card(customer_named(care, name).id).key is (kind == "key")
+
+
+@then(parsers.parse('the stale cards are "{names}"'))
+def stale_cards(care: clientcare.Clientcare, names: str) -> None:
+    stale = [care.customers.get(card.customer_id).name for card in care.customers.stale_cards()]
+    assert stale == names.split(", ")
