@@ -166,7 +166,7 @@ Feature: Follow-up cadences
     Given the clock reads "2025-10-01T10:00:00+08:00"
     And a customer "赵敏" with phone "13300133000"
     And "赵敏" agrees to marketing by phone
-    And "赵敏" bought on "2025-11-01, 2025-12-01"
+    And "赵敏" bought on "2025-10-02, 2025-11-01, 2025-12-01"
     When the daily run plans "2025-12-30"
     Then "赵敏" has no "repeat_ask" touch
     When the daily run plans "2025-12-31"

@@ -59,3 +59,16 @@ Feature: The documents' rules, all the way (issue 17)
     And the archive's card of "乙" shows a general customer
     When 31 days pass
     Then the stale cards are "甲"
+
+  @P13 @P34
+  Scenario: A customer who referred someone is old and is asked for repeat business and referrals
+    # seed 002: 老顾客是指已经熟悉和使用并体验过我们品牌的产品和服务……有连续购买欲望和行为的人。
+    # 维护老顾客的好处? 重复购买 带来新的客户
+    Given a customer "王芳" with phone "13800138000"
+    And "王芳" consents to marketing by phone
+    And "王芳" consents to service by phone
+    And "王芳" buys "R-100" for 899 from "bob"
+    When the return visit of "王芳" ends with a referral of "周婷" with phone "13200132000"
+    Then "王芳" is an old customer
+    When the daily run plans "2026-04-05"
+    Then "王芳" is asked for repeat business, and for a referral

@@ -123,3 +123,33 @@ def archive_card(care: clientcare.Clientcare, name: str, kind: str) -> None:
 def stale_cards(care: clientcare.Clientcare, names: str) -> None:
     stale = [care.customers.get(card.customer_id).name for card in care.customers.stale_cards()]
     assert stale == names.split(", ")
+
+
+# -- P13 -------------------------------------------------------------------------
+
+
+@when(parsers.parse('the return visit of "{name}" ends with a referral of "{friend}" with phone "{phone}"'))
+def referral(care: clientcare.Clientcare, name: str, friend: str, phone: str) -> None:
+    found = care.touches.for_customer(customer_named(care, name).id)
+    visit = next(t for t in found if t.reason.value == "return_visit")
+    referral = clientcare.Referral(name=friend, phone=phone)
+    care.touches.complete(visit.id, "referral_given", by="bob", referral=referral)
+
+
+@then(parsers.parse('"{name}" is an old customer'))
+def is_old(care: clientcare.Clientcare, name: str) -> None:
+    assert care.tiers.stage(customer_named(care, name).id).value == "old"
+
+
+@when(parsers.parse('the daily run plans "{day}"'))
+def daily_run(care: clientcare.Clientcare, clock: FixedClock, day: str) -> None:
+    clock.set(_at(date.fromisoformat(day), 10))
+    care.daily.run(date.fromisoformat(day))
+
+
+@then(parsers.parse('"{name}" is asked for repeat business, and for a referral'))
+def repeat_ask(care: clientcare.Clientcare, name: str) -> None:
+    found = care.touches.for_customer(customer_named(care, name).id)
+    asks = [t for t in found if t.reason.value == "repeat_ask"]
+    assert len(asks) == 1
+    assert "介绍朋友" in asks[0].precision.information

@@ -129,6 +129,7 @@ class DailyService(CadenceService):
         with ctx.unit() as uow:
             customers = [c for c in uow.customers.by_ids(ids) if not c.erased]
             figures = {c.id: uow.purchases.figures(c.id, currency) for c in customers}
+            referrals = {c.id: len(uow.referrals.by_referrer(c.id)) for c in customers}
         # Other areas' ports run between transactions, never inside one.
         tiers = ports.segments.tier_of([c.id for c in customers])
         expiries = ports.membership.card_expiries([c.id for c in customers])
@@ -144,6 +145,7 @@ class DailyService(CadenceService):
                 tiers,
                 card_expires=expiries.get(customer.id),
                 open_complaint=customer.id in complaints,
+                referrals=referrals[customer.id],
             )
             candidates.extend(self._due_for(planner, view, day, holidays, ended=customer.id in ended))
             visit = planner.rotation(view, day)

@@ -268,6 +268,8 @@ class CustomerView:
     tier: AbcLabel = AbcLabel.C
     card_expires: date | None = None
     open_complaint: bool = False
+    #: P13: people this customer has referred (a referrer is an old customer).
+    referrals: int = 0
 
     @property
     def key(self) -> bool:
@@ -347,9 +349,18 @@ class Planner:
         filled = dict(values or {})
         filled["gift"] = self.texts.raw("asks", "gift") if gift else ""
         text = self.texts.render(template, "brief", **filled)
-        if view is not None and view.figures.purchase_count >= self.rules.lost.old_customer_purchases:
+        if view is not None and self.is_old(view):
             text += self.texts.raw("asks", "referral")  # P33: ask old customers for referrals at each contact
         return text
+
+    def is_old(self, view: CustomerView) -> bool:
+        """P13: the playbook's one "old customer" rule (``segments.is_old``)."""
+        segments = self.playbook.segments
+        return segments.is_old(
+            sales=view.figures.purchase_count,
+            referrals=view.referrals,
+            poor_relationship=segments.poor_relationship_tag in view.customer.tags,
+        )
 
     def touch(
         self,
@@ -565,12 +576,16 @@ class Planner:
         first = figures.first_purchase_at.astimezone(zone).date()
         silent = (day - last).days
         rules = self.rules.lost
+        repeat_after: Decimal | None
         if figures.purchase_count >= 2:
             rhythm = Decimal((last - first).days) / Decimal(figures.purchase_count - 1)
             lost_after = max(Decimal(rules.floor_days), rules.lost_factor * rhythm)
+            repeat_after = rules.repeat_factor * rhythm if rhythm > 0 else None
         else:
-            rhythm = None
             lost_after = Decimal(rules.single_purchase_days)
+            # P13: a referrer is old after one purchase, which gives no rhythm; the
+            # ask comes at the same share of the way to "lost" as with one.
+            repeat_after = lost_after * rules.repeat_factor / rules.lost_factor
         if silent >= lost_after:
             return self.touch(
                 view,
@@ -580,8 +595,7 @@ class Planner:
                 information=self._brief("lost_interview"),
                 owner=owner,
             )
-        old = figures.purchase_count >= rules.old_customer_purchases
-        if old and rhythm is not None and rhythm > 0 and silent >= rules.repeat_factor * rhythm:
+        if self.is_old(view) and repeat_after is not None and silent >= repeat_after:
             return self.touch(
                 view,
                 TouchReason.REPEAT_ASK,

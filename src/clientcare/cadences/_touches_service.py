@@ -265,7 +265,11 @@ class TouchesService(CadenceService):
         self._start_sequence(uow, lead.id, touch.owner or by, "referral", now, priority=1, customer=lead)
         referrer = uow.customers.get(touch.customer_id)
         thanks = self._planner().touch(
-            CustomerView(customer=referrer, figures=uow.purchases.figures(referrer.id, ctx.playbook.locale.currency)),
+            CustomerView(
+                customer=referrer,
+                figures=uow.purchases.figures(referrer.id, ctx.playbook.locale.currency),
+                referrals=len(uow.referrals.by_referrer(referrer.id)),
+            ),
             TouchReason.REFERRAL_THANKS,
             occasion=now.astimezone(ctx.playbook.locale.zone).date(),
             due=now.astimezone(ctx.playbook.locale.zone).date() + timedelta(days=1),

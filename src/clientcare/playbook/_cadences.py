@@ -163,8 +163,6 @@ class LostRules:
     floor_days: int = attrs.field(default=90, validator=positive)
     #: Customers with a single purchase have no rhythm: lost after this many days.
     single_purchase_days: int = attrs.field(default=180, validator=positive)
-    #: "Old customer" (P13/P33/P34): this many purchases at least.
-    old_customer_purchases: int = attrs.field(default=2, validator=positive)
 
     def __attrs_post_init__(self) -> None:
         if not Decimal(0) < self.repeat_factor < self.lost_factor:
