@@ -72,3 +72,20 @@ Feature: The documents' rules, all the way (issue 17)
     Then "王芳" is an old customer
     When the daily run plans "2026-04-05"
     Then "王芳" is asked for repeat business, and for a referral
+
+  @P14 @P22
+  Scenario: A member who agreed to calls only is called before the card expires
+    # seed 000: 会员优惠卡快到期了打个电话提醒她
+    Given a customer "王芳" with phone "13800138000"
+    And "王芳" consents to service by phone
+    And "王芳" buys "R-100" for 3000 from "bob"
+    When the daily run plans "2026-12-06"
+    Then "王芳" gets a call about her member card expiring on "2027-01-05"
+
+  @P22
+  Scenario: Greetings on all seven statutory holidays by default
+    # seed 003: (7)國家法定假日期間向客戶表達節日的祝福并贈送帶有公司特點的小禮品。
+    Given a customer "王芳" with phone "13800138000"
+    And "王芳" consents to greetings by sms
+    When the daily run plans three days before each holiday of 2027
+    Then "王芳" has holiday greetings for "New Year's Day, Chinese New Year (Spring Festival), Tomb-Sweeping Day, Labor Day, Dragon Boat Festival, Mid-Autumn Festival, National Day"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+import holidays
 from conftest import customer_named
 from pytest_bdd import given, parsers, scenarios, then, when
 
@@ -153,3 +154,32 @@ def repeat_ask(care: clientcare.Clientcare, name: str) -> None:
     asks = [t for t in found if t.reason.value == "repeat_ask"]
     assert len(asks) == 1
     assert "介绍朋友" in asks[0].precision.information
+
+
+# -- P14/P22 ---------------------------------------------------------------------
+
+
+@then(parsers.parse('"{name}" gets a call about her member card expiring on "{day}"'))
+def card_call(care: clientcare.Clientcare, name: str, day: str) -> None:
+    found = care.touches.for_customer(customer_named(care, name).id)
+    calls = [t for t in found if t.reason.value == "card_expiry"]
+    assert [(t.automated, t.precision.channel.value, t.occasion) for t in calls] == [
+        (False, "phone", date.fromisoformat(day))
+    ]
+
+
+@when("the daily run plans three days before each holiday of 2027")
+def before_each_holiday(care: clientcare.Clientcare, clock: FixedClock) -> None:
+    for day in sorted(holidays.country_holidays("CN", years=2027)):
+        ahead = day - timedelta(days=3)
+        clock.set(_at(ahead, 10))
+        care.daily.run(ahead)
+
+
+@then(parsers.parse('"{name}" has holiday greetings for "{names}"'))
+def holiday_greetings(care: clientcare.Clientcare, name: str, names: str) -> None:
+    found = care.touches.for_customer(customer_named(care, name).id)
+    greeted = sorted(t.occasion for t in found if t.reason.value == "holiday")
+    calendar = holidays.country_holidays("CN", years=2027, language="en_US")
+    firsts = {n: min(d for d, label in calendar.items() if n in str(label).split("; ")) for n in names.split(", ")}
+    assert greeted == sorted(firsts.values())

@@ -527,19 +527,30 @@ class Planner:
             start = expires - timedelta(days=ahead)
             stop = expires - timedelta(days=aheads[index + 1]) if index + 1 < len(aheads) else expires
             if start <= day < stop or (day == stop == expires):
-                result.append(
-                    self.touch(
-                        view,
-                        TouchReason.CARD_EXPIRY,
-                        occasion=expires,
-                        due=start,
-                        information=self._brief("card_expiry", None, values={"date": expires.isoformat()}),
-                        automated=True,
-                        reference=f"{ahead}d",
-                        details={"date": expires.isoformat()},
-                    )
-                )
+                result.append(self._card_reminder(view, expires, start, ahead, owner))
         return result
+
+    def _card_reminder(
+        self, view: CustomerView, expires: date, due: date, ahead: int, owner: str | None
+    ) -> Touch | None:
+        """A message where the member consented to one; else a call from their
+        staff member (seed 000: 会员优惠卡快到期了打个电话提醒她)."""
+        information = self._brief("card_expiry", None, values={"date": expires.isoformat()})
+        for automated in (True, False):
+            touch = self.touch(
+                view,
+                TouchReason.CARD_EXPIRY,
+                occasion=expires,
+                due=due,
+                information=information,
+                automated=automated,
+                owner=None if automated else owner,
+                reference=f"{ahead}d",
+                details={"date": expires.isoformat()},
+            )
+            if touch is not None:
+                return touch
+        return None
 
     # -- P23/P26 -----------------------------------------------------------------
     def rotation(self, view: CustomerView, day: date) -> Touch | None:
