@@ -190,7 +190,7 @@ Feature: Follow-up cadences
     And "陈静" is a key customer
     And a customer "李娜" with phone "13900139000"
     When staff inform everyone about "春季新品发布会" with "3 月 8 日在本店举行" and invite key customers
-    Then "王芳" has a "inform" touch for "2026-01-05" due "2026-01-05" by "sms"
+    Then "王芳" has a "inform" touch for "2026-01-05" due "2026-01-05" by "phone"
     And "陈静" has a "inform" touch for "2026-01-05" due "2026-01-05" by "phone" with reward "invitation"
     And "李娜" has no open touches
 

@@ -89,3 +89,23 @@ Feature: The documents' rules, all the way (issue 17)
     And "王芳" consents to greetings by sms
     When the daily run plans three days before each holiday of 2027
     Then "王芳" has holiday greetings for "New Year's Day, Chinese New Year (Spring Festival), Tomb-Sweeping Day, Labor Day, Dragon Boat Festival, Mid-Autumn Festival, National Day"
+
+  @P24
+  Scenario: A few customers are phoned, many get bulk messages
+    # seed 003: 客戶量小的話可以很簡單打電話跟進客戶就行; 客戶量大的話可以通過郵件群發或者是短信群發的方式去進行老客戶的維護及開發
+    Given the shop phones audiences of at most 2 customers
+    And a customer "王芳" with phone "13800138000"
+    And "王芳" consents to marketing by phone
+    And "王芳" consents to marketing by sms
+    And a customer "陈静" with phone "13500135000"
+    And "陈静" consents to marketing by phone
+    And "陈静" consents to marketing by sms
+    And a customer "李娜" with phone "13900139000"
+    And "李娜" consents to marketing by phone
+    And "李娜" consents to marketing by sms
+    When staff tell "王芳, 陈静" about "春季新品"
+    And staff tell "王芳, 陈静, 李娜" about "会员日"
+    Then "王芳" is told about "春季新品" by phone
+    And "陈静" is told about "春季新品" by phone
+    And "王芳" is told about "会员日" by sms
+    And "李娜" is told about "会员日" by sms

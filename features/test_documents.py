@@ -10,7 +10,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
-from clientcare.playbook import CadenceRules, FollowUpRules, Playbook
+from clientcare.playbook import CadenceRules, ContactRules, FollowUpRules, Playbook
 
 scenarios("documents.feature")
 
@@ -183,3 +183,25 @@ def holiday_greetings(care: clientcare.Clientcare, name: str, names: str) -> Non
     calendar = holidays.country_holidays("CN", years=2027, language="en_US")
     firsts = {n: min(d for d, label in calendar.items() if n in str(label).split("; ")) for n in names.split(", ")}
     assert greeted == sorted(firsts.values())
+
+
+# -- P24 -------------------------------------------------------------------------
+
+
+@given(parsers.parse("the shop phones audiences of at most {count:d} customers"), target_fixture="care")
+def call_audience(care: clientcare.Clientcare, clock: FixedClock, count: int) -> clientcare.Clientcare:
+    playbook = Playbook(cadences=CadenceRules(contact=ContactRules(call_audience_up_to=count)))
+    return clientcare.Clientcare(care.backend, care.tenant, clock=clock, playbook=playbook)
+
+
+@when(parsers.parse('staff tell "{names}" about "{topic}"'))
+def tell(care: clientcare.Clientcare, names: str, topic: str) -> None:
+    ids = [customer_named(care, name).id for name in names.split(", ")]
+    care.touches.inform(topic, "详情请到店了解", customer_ids=ids)
+
+
+@then(parsers.parse('"{name}" is told about "{topic}" by {channel}'))
+def told(care: clientcare.Clientcare, name: str, topic: str, channel: str) -> None:
+    found = care.touches.for_customer(customer_named(care, name).id)
+    told = [t.precision.channel.value for t in found if t.reason.value == "inform" and t.reference == topic]
+    assert told == [channel]

@@ -491,8 +491,12 @@ class TouchesService(CadenceService):
         invite_key_customers: bool = False,
         due: date | None = None,
     ) -> list[Touch]:
-        """P32: news, new products, promotions to consenting customers (automated);
-        with ``invite_key_customers`` key customers get a personal invitation instead."""
+        """P32: news, new products, promotions to consenting customers; with
+        ``invite_key_customers`` key customers get a personal invitation.
+
+        P24: a small audience (``cadences.contact.call_audience_up_to``) is
+        phoned, a larger one gets bulk messages; a customer without consent
+        for the one gets the other."""
         ctx = self._ctx
         subject = clean_text(topic, "topic", limit=100)
         text = clean_text(information, "information", limit=1000)
@@ -504,27 +508,34 @@ class TouchesService(CadenceService):
                 uow.customers.by_ids(customer_ids) if customer_ids is not None else list(uow.customers.iter_all())
             )
         tiers = self._ports.segments.tier_of([c.id for c in customers])
-        touches: list[Touch] = []
+        views = []
         for customer in customers:
             if customer.erased or self._ports.relationships.marketing_stopped(customer.id):
                 continue
             view = customer_view(customer, no_figures(customer.id, ctx.playbook.locale.currency), tiers)
-            if key_only and not view.key:
-                continue
-            personal = invite_key_customers and view.key
-            touch = planner.touch(
-                view,
-                TouchReason.INFORM,
-                occasion=day,
-                due=day,
-                information=texts.render("inform", "brief", topic=subject, information=text) if personal else text,
-                automated=not personal,
-                owner=self._owner_of(customer),
-                reference=subject,
-                reward="invitation" if personal else None,
-                template="inform",
-                details={"information": text, "topic": subject},
-            )
+            if not key_only or view.key:
+                views.append(view)
+        few = len(views) <= ctx.playbook.cadences.contact.call_audience_up_to
+        touches: list[Touch] = []
+        for view in views:
+            invited = invite_key_customers and view.key
+            touch = None
+            for personal in (True, False) if invited or few else (False,):
+                touch = planner.touch(
+                    view,
+                    TouchReason.INFORM,
+                    occasion=day,
+                    due=day,
+                    information=texts.render("inform", "brief", topic=subject, information=text) if personal else text,
+                    automated=not personal,
+                    owner=self._owner_of(view.customer),
+                    reference=subject,
+                    reward="invitation" if invited and personal else None,
+                    template="inform",
+                    details={"information": text, "topic": subject},
+                )
+                if touch is not None:
+                    break
             if touch is not None:
                 touches.append(touch)
         with ctx.unit() as uow:

@@ -179,7 +179,8 @@ class LostRules:
 class ContactRules:
     """P24/P04: how touches reach people: channels, quiet hours, caps, retries."""
 
-    staff_channels: tuple[str, ...] = ("phone", "messaging", "in_person")
+    #: P24 (seed 002: (三)成立会员俱乐部): the members' club is a channel staff use too.
+    staff_channels: tuple[str, ...] = ("phone", "messaging", "in_person", "club")
     automated_channels: tuple[str, ...] = ("sms", "messaging", "email")
     quiet_from_hour: int = attrs.field(default=21, validator=_hour)
     quiet_until_hour: int = attrs.field(default=9, validator=_hour)
@@ -188,6 +189,11 @@ class ContactRules:
     cap_window_days: int = attrs.field(default=7, validator=positive)
     no_answer_retries: int = attrs.field(default=2, validator=_not_negative)
     retry_after_days: int = attrs.field(default=1, validator=positive)
+    #: P24 (seed 003: 客戶量小的話可以很簡單打電話跟進客戶就行; 客戶量大的話可以通過
+    #: 郵件群發或者是短信群發): an audience of at most this many customers is
+    #: phoned, a larger one gets bulk messages. The documents give no number;
+    #: 8, one staff member's day of rotation visits, is an assumption (0: never phone).
+    call_audience_up_to: int = attrs.field(default=8, validator=_not_negative)
 
     def quiet(self, hour: int) -> bool:
         """Whether ``hour`` (tenant time) is inside quiet hours (may wrap midnight)."""
