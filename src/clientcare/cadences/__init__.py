@@ -39,6 +39,7 @@ from clientcare.cadences._events import (
     WantedItemArrived,
     WantedItemRegistered,
 )
+from clientcare.cadences._holidays import holidays_between
 from clientcare.cadences._ports import (
     AppointmentRepository,
     CadencePorts,
@@ -70,7 +71,6 @@ from clientcare.cadences._sequences import (
     SaleCredit,
     Wish,
     choose_channel,
-    holidays_between,
     slot_due,
 )
 from clientcare.cadences._staff import StaffService

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from clientcare.cadences._appointments_service import sweep_missed
-from clientcare.cadences._sequences import CustomerView, Planner, holidays_between
+from clientcare.cadences._holidays import holidays_between
+from clientcare.cadences._sequences import CustomerView, Planner
 from clientcare.cadences._service_base import CadenceService, customer_view, no_figures, stable_owner
 from clientcare.cadences._touches import Touch, TouchReason, TouchStatus
 from clientcare.customers._model import Customer, Purpose
