@@ -112,11 +112,29 @@ def test_recurring_rule_dates(unit: str, every: int, start: date, day: date, exp
     assert rule.occurs_on(day) is expected
 
 
-def test_follow_up_gaps_must_not_shrink() -> None:
-    """The playbook refuses a follow-up spacing that gets shorter."""
+def test_follow_up_gaps_may_shrink_as_in_the_document() -> None:
+    """The playbook accepts the document's shrinking spacing (a week, four days, two days)."""
+    rules = Playbook.from_toml("[cadences.follow_up]\ngaps_days = [7, 4, 2, 2, 2, 2, 2, 2, 2, 2]\n").cadences.follow_up
+    assert [rules.gap_after(n) for n in (1, 2, 3)] == [7, 4, 2]
+
+
+def test_follow_up_gaps_must_be_positive() -> None:
+    """The playbook refuses a follow-up gap of zero days, naming the key."""
     with pytest.raises(PlaybookError) as err:
-        Playbook.from_toml("[cadences.follow_up]\ngaps_days = [5, 3, 4, 5, 7, 9, 11, 14, 18, 21]\n")
+        Playbook.from_toml("[cadences.follow_up]\ngaps_days = [7, 0, 2, 2, 2, 2, 2, 2, 2, 2]\n")
     assert err.value.field.endswith("gaps_days")
+
+
+def test_follow_up_benchmark_is_the_documents_table() -> None:
+    """The default benchmark is seed 000's 2/3/5/10/80 table by follow-up number."""
+    table = Playbook.default().cadences.follow_up.benchmark
+    assert [(b.label, b.first, b.last, str(b.share)) for b in table] == [
+        ("first_contact", 1, 1, "0.02"),
+        ("follow_up_1", 2, 2, "0.03"),
+        ("follow_up_2", 3, 3, "0.05"),
+        ("follow_up_6", 7, 7, "0.10"),
+        ("follow_up_4_to_11", 5, 12, "0.80"),
+    ]
 
 
 def test_quiet_hours_wrap_midnight() -> None:

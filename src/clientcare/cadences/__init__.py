@@ -6,11 +6,14 @@ from clientcare.cadences._appointments_service import AppointmentsService
 from clientcare.cadences._boards import (
     AppointmentItem,
     BoardItem,
+    FollowUpTable,
+    FollowUpTableRow,
     LeaderboardFigure,
     LeaderboardRow,
     MonthlyBoard,
     SalesByTouchNumber,
     StaffFigures,
+    TouchBand,
     TouchNumberShare,
     WeeklyBoard,
     WeekPlan,
@@ -36,6 +39,7 @@ from clientcare.cadences._events import (
     WantedItemArrived,
     WantedItemRegistered,
 )
+from clientcare.cadences._holidays import holidays_between
 from clientcare.cadences._ports import (
     AppointmentRepository,
     CadencePorts,
@@ -67,7 +71,6 @@ from clientcare.cadences._sequences import (
     SaleCredit,
     Wish,
     choose_channel,
-    holidays_between,
     slot_due,
 )
 from clientcare.cadences._staff import StaffService
@@ -96,6 +99,8 @@ __all__ = [
     "FollowUpStarted",
     "FollowUpStatus",
     "FollowUpStopped",
+    "FollowUpTable",
+    "FollowUpTableRow",
     "LeadReferred",
     "LeaderboardFigure",
     "LeaderboardRow",
@@ -126,6 +131,7 @@ __all__ = [
     "StaffRoster",
     "StaffService",
     "Touch",
+    "TouchBand",
     "TouchCancelled",
     "TouchCompleted",
     "TouchHeld",

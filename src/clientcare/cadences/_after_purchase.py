@@ -32,7 +32,8 @@ def schedule_after_purchase(
     # No tier lookup here: another area's port must not run inside this
     # transaction. The card's key flag gives key customers their priority.
     planner = Planner(tenant=tenant, playbook=playbook, now=now, texts=Texts(playbook))
-    uow.touches.add_new(planner.after_purchase(customer_view(customer, figures, {}), purchase))
+    referrals = len(uow.referrals.by_referrer(customer.id))
+    uow.touches.add_new(planner.after_purchase(customer_view(customer, figures, {}, referrals=referrals), purchase))
     _credit_sale(uow, playbook, purchase, customer.id)
     for sequence in uow.follow_ups.active_for(customer.id):
         stop_sequence(uow, sequence, why="purchase", at=now)

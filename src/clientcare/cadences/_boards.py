@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, tzinfo
 from decimal import Decimal
 
 import attrs
@@ -20,20 +20,24 @@ from clientcare.cadences._appointments import Appointment
 from clientcare.cadences._sequences import SaleCredit
 from clientcare.cadences._touches import Touch, TouchReason
 from clientcare.customers._model import Customer
-from clientcare.playbook import AbcLabel
+from clientcare.playbook import AbcLabel, TouchBenchmark
 
 __all__ = [
     "AppointmentItem",
     "BoardItem",
+    "FollowUpTable",
+    "FollowUpTableRow",
     "LeaderboardFigure",
     "LeaderboardRow",
     "MonthlyBoard",
     "SalesByTouchNumber",
     "StaffFigures",
+    "TouchBand",
     "TouchNumberShare",
     "WeekPlan",
     "WeeklyBoard",
     "board_items",
+    "follow_up_table",
     "staff_figures",
 ]
 
@@ -280,6 +284,81 @@ class SalesByTouchNumber:
     sales: int
     in_sequences: int
     by_touch: tuple[TouchNumberShare, ...]
+
+
+@attrs.frozen(kw_only=True)
+class TouchBand:
+    """P21: one line of the document's follow-up table next to the shop's own figure."""
+
+    label: str
+    first: int
+    last: int
+    document_share: Decimal
+    sales: int
+    share: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class FollowUpTableRow:
+    """P21: the shop's sales by touch number for one staff member and month.
+
+    ``staff`` is None for every staff member together, ``month`` (``YYYY-MM``)
+    empty for the whole period. ``sales`` counts sales after a sequence touch;
+    shares are of those, so bands overlap where the document's lines do.
+    """
+
+    staff: str | None
+    month: str
+    sales: int
+    bands: tuple[TouchBand, ...]
+
+
+@attrs.frozen(kw_only=True)
+class FollowUpTable:
+    """P21: the document's 2/3/5/10/80 table next to the shop's figures.
+
+    ``total`` is the whole shop over the period; ``rows`` one per staff member
+    and month with sales after a sequence touch (credit goes to who did it).
+    """
+
+    start: date
+    end: date
+    total: FollowUpTableRow
+    rows: tuple[FollowUpTableRow, ...]
+
+
+def _table_row(
+    staff: str | None, month: str, credits: Sequence[SaleCredit], benchmark: Sequence[TouchBenchmark]
+) -> FollowUpTableRow:
+    numbered = [c.touch_no for c in credits if c.touch_no is not None]
+    bands = []
+    for line in benchmark:
+        count = sum(1 for n in numbered if line.first <= n <= line.last)
+        share = (Decimal(count) / Decimal(len(numbered))).quantize(Decimal("0.0001")) if numbered else Decimal(0)
+        bands.append(
+            TouchBand(
+                label=line.label,
+                first=line.first,
+                last=line.last,
+                document_share=line.share,
+                sales=count,
+                share=share,
+            )
+        )
+    return FollowUpTableRow(staff=staff, month=month, sales=len(numbered), bands=tuple(bands))
+
+
+def follow_up_table(
+    start: date, end: date, credits: Iterable[SaleCredit], benchmark: Sequence[TouchBenchmark], zone: tzinfo
+) -> FollowUpTable:
+    """P21: the shop's share of sequence sales per band of the document's table, per staff member and month."""
+    numbered = [c for c in credits if c.touch_no is not None]
+    groups: dict[tuple[str, str], list[SaleCredit]] = {}
+    for credit in numbered:
+        month = credit.occurred_at.astimezone(zone).strftime("%Y-%m")
+        groups.setdefault((credit.owner or "", month), []).append(credit)
+    rows = tuple(_table_row(staff or None, month, group, benchmark) for (staff, month), group in sorted(groups.items()))
+    return FollowUpTable(start=start, end=end, total=_table_row(None, "", numbered, benchmark), rows=rows)
 
 
 def staff_figures(

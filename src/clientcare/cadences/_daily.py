@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from clientcare.cadences._appointments_service import sweep_missed
-from clientcare.cadences._sequences import CustomerView, Planner, holidays_between
+from clientcare.cadences._holidays import holidays_between
+from clientcare.cadences._sequences import CustomerView, Planner
 from clientcare.cadences._service_base import CadenceService, customer_view, no_figures, stable_owner
 from clientcare.cadences._touches import Touch, TouchReason, TouchStatus
 from clientcare.customers._model import Customer, Purpose
@@ -23,6 +24,12 @@ __all__ = ["DailyRunReport", "DailyService"]
 
 #: Attempts at one daily-run batch when another worker commits the same touches first.
 _RETRIES = 3
+
+#: P23: days ahead a rotation visit may move to find room; past it the visit
+#: keeps its own day over capacity (a year: beyond it no cycle is kept anyway).
+_SEARCH_DAYS = 366
+#: The last day a visit may move to (``date.max`` itself cannot be stepped past).
+_LAST_DAY = date.max - timedelta(days=1)
 
 #: Rotation visits already given to (staff member or the pool, day), read once per run.
 Capacity = dict[tuple[str | None, date], int]
@@ -123,6 +130,7 @@ class DailyService(CadenceService):
         with ctx.unit() as uow:
             customers = [c for c in uow.customers.by_ids(ids) if not c.erased]
             figures = {c.id: uow.purchases.figures(c.id, currency) for c in customers}
+            referrals = {c.id: len(uow.referrals.by_referrer(c.id)) for c in customers}
         # Other areas' ports run between transactions, never inside one.
         tiers = ports.segments.tier_of([c.id for c in customers])
         expiries = ports.membership.card_expiries([c.id for c in customers])
@@ -138,6 +146,7 @@ class DailyService(CadenceService):
                 tiers,
                 card_expires=expiries.get(customer.id),
                 open_complaint=customer.id in complaints,
+                referrals=referrals[customer.id],
             )
             candidates.extend(self._due_for(planner, view, day, holidays, ended=customer.id in ended))
             visit = planner.rotation(view, day)
@@ -206,16 +215,28 @@ class DailyService(CadenceService):
     def _free_slot(
         self, uow: UnitOfWork, order: Sequence[str | None], due: date, capacity: Capacity
     ) -> tuple[str | None, date]:
-        """The first staff member in ``order`` with room on ``due``, else the next day with room."""
+        """The first staff member in ``order`` with room on ``due``, else the next day with room.
+
+        The search is bounded: past ``_SEARCH_DAYS`` (or the calendar's end) the
+        visit stays on its own day with the customer's own staff member, over
+        capacity, so a full (or empty) roster never stops the daily run.
+        """
         limit = self._ctx.playbook.cadences.rotation.daily_capacity
-        while True:
-            for owner in order:
-                slot = (owner, due)
+        people = order or [None]
+        day = due
+        for _ in range(_SEARCH_DAYS):
+            for owner in people:
+                slot = (owner, day)
                 if slot not in capacity:
-                    capacity[slot] = uow.touches.count_due(due, TouchReason.ROTATION_VISIT, owner)
+                    capacity[slot] = uow.touches.count_due(day, TouchReason.ROTATION_VISIT, owner)
                 if capacity[slot] < limit:
-                    return owner, due
-            due = due + timedelta(days=1)
+                    return owner, day
+            if day >= _LAST_DAY:
+                break
+            day = day + timedelta(days=1)
+        overbooked = (people[0], due)
+        capacity.setdefault(overbooked, uow.touches.count_due(due, TouchReason.ROTATION_VISIT, people[0]))
+        return overbooked
 
     def _recurring(self, day: date) -> list[Touch]:
         ctx = self._ctx

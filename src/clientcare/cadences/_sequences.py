@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import attrs
-import holidays as holiday_calendars
 
 from clientcare.cadences._events import FollowUpStarted, FollowUpStopped, WantedItemArrived, WantedItemRegistered
 from clientcare.cadences._touches import PURPOSE_OF, Precision, Touch, TouchReason
@@ -38,7 +37,6 @@ __all__ = [
     "SaleCredit",
     "Wish",
     "choose_channel",
-    "holidays_between",
     "slot_due",
 ]
 
@@ -268,6 +266,8 @@ class CustomerView:
     tier: AbcLabel = AbcLabel.C
     card_expires: date | None = None
     open_complaint: bool = False
+    #: P13: people this customer has referred (a referrer is an old customer).
+    referrals: int = 0
 
     @property
     def key(self) -> bool:
@@ -295,38 +295,6 @@ def slot_due(customer_id: str, day: date, cycle: int) -> bool:
     return (day.toordinal() - offset) % cycle == 0
 
 
-def holidays_between(
-    country: str, names: Sequence[str], first: date, last: date, language: str = "en_US"
-) -> list[tuple[date, str, str]]:
-    """The first day of each named public holiday between ``first`` and ``last``:
-    (day, English name as the playbook lists it, name in ``language`` for greetings)."""
-    years = range(first.year, last.year + 1)
-    calendar = holiday_calendars.country_holidays(country, years=years, language="en_US")
-    supported = getattr(calendar, "supported_languages", ())
-    local = (
-        holiday_calendars.country_holidays(country, years=years, language=language)
-        if language in supported
-        else calendar
-    )
-    wanted = set(names)
-    result: list[tuple[date, str, str]] = []
-    seen: set[tuple[int, str]] = set()
-    for day, label in sorted(calendar.items()):
-        local_names = str(local.get(day, label)).split("; ")
-        for index, name in enumerate(str(label).split("; ")):
-            if "(observed)" in name or name.startswith("Day off"):
-                continue
-            if "*" not in wanted and name not in wanted:
-                continue
-            if (day.year, name) in seen:
-                continue  # a holiday spanning days is greeted once, for its first day
-            seen.add((day.year, name))
-            if first <= day <= last:
-                shown = local_names[index] if index < len(local_names) else name
-                result.append((day, name, shown))
-    return result
-
-
 class Planner:
     """Plans one customer's due touches for one day under one playbook."""
 
@@ -347,9 +315,18 @@ class Planner:
         filled = dict(values or {})
         filled["gift"] = self.texts.raw("asks", "gift") if gift else ""
         text = self.texts.render(template, "brief", **filled)
-        if view is not None and view.figures.purchase_count >= self.rules.lost.old_customer_purchases:
+        if view is not None and self.is_old(view):
             text += self.texts.raw("asks", "referral")  # P33: ask old customers for referrals at each contact
         return text
+
+    def is_old(self, view: CustomerView) -> bool:
+        """P13: the playbook's one "old customer" rule (``segments.is_old``)."""
+        segments = self.playbook.segments
+        return segments.is_old(
+            sales=view.figures.purchase_count,
+            referrals=view.referrals,
+            poor_relationship=segments.poor_relationship_tag in view.customer.tags,
+        )
 
     def touch(
         self,
@@ -516,19 +493,30 @@ class Planner:
             start = expires - timedelta(days=ahead)
             stop = expires - timedelta(days=aheads[index + 1]) if index + 1 < len(aheads) else expires
             if start <= day < stop or (day == stop == expires):
-                result.append(
-                    self.touch(
-                        view,
-                        TouchReason.CARD_EXPIRY,
-                        occasion=expires,
-                        due=start,
-                        information=self._brief("card_expiry", None, values={"date": expires.isoformat()}),
-                        automated=True,
-                        reference=f"{ahead}d",
-                        details={"date": expires.isoformat()},
-                    )
-                )
+                result.append(self._card_reminder(view, expires, start, ahead, owner))
         return result
+
+    def _card_reminder(
+        self, view: CustomerView, expires: date, due: date, ahead: int, owner: str | None
+    ) -> Touch | None:
+        """A message where the member consented to one; else a call from their
+        staff member (seed 000: 会员优惠卡快到期了打个电话提醒她)."""
+        information = self._brief("card_expiry", None, values={"date": expires.isoformat()})
+        for automated in (True, False):
+            touch = self.touch(
+                view,
+                TouchReason.CARD_EXPIRY,
+                occasion=expires,
+                due=due,
+                information=information,
+                automated=automated,
+                owner=None if automated else owner,
+                reference=f"{ahead}d",
+                details={"date": expires.isoformat()},
+            )
+            if touch is not None:
+                return touch
+        return None
 
     # -- P23/P26 -----------------------------------------------------------------
     def rotation(self, view: CustomerView, day: date) -> Touch | None:
@@ -565,12 +553,16 @@ class Planner:
         first = figures.first_purchase_at.astimezone(zone).date()
         silent = (day - last).days
         rules = self.rules.lost
+        repeat_after: Decimal | None
         if figures.purchase_count >= 2:
             rhythm = Decimal((last - first).days) / Decimal(figures.purchase_count - 1)
             lost_after = max(Decimal(rules.floor_days), rules.lost_factor * rhythm)
+            repeat_after = rules.repeat_factor * rhythm if rhythm > 0 else None
         else:
-            rhythm = None
             lost_after = Decimal(rules.single_purchase_days)
+            # P13: a referrer is old after one purchase, which gives no rhythm; the
+            # ask comes at the same share of the way to "lost" as with one.
+            repeat_after = lost_after * rules.repeat_factor / rules.lost_factor
         if silent >= lost_after:
             return self.touch(
                 view,
@@ -580,8 +572,7 @@ class Planner:
                 information=self._brief("lost_interview"),
                 owner=owner,
             )
-        old = figures.purchase_count >= rules.old_customer_purchases
-        if old and rhythm is not None and rhythm > 0 and silent >= rules.repeat_factor * rhythm:
+        if self.is_old(view) and repeat_after is not None and silent >= repeat_after:
             return self.touch(
                 view,
                 TouchReason.REPEAT_ASK,

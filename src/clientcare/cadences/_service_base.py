@@ -79,12 +79,18 @@ def customer_view(
     *,
     card_expires: date | None = None,
     open_complaint: bool = False,
+    referrals: int = 0,
 ) -> CustomerView:
     """The planners' view of a customer; without a known tier, key customers count as A."""
     found = tiers.get(customer.id)
     tier = AbcLabel(found) if found else (AbcLabel.A if customer.key else AbcLabel.C)
     return CustomerView(
-        customer=customer, figures=figures, tier=tier, card_expires=card_expires, open_complaint=open_complaint
+        customer=customer,
+        figures=figures,
+        tier=tier,
+        card_expires=card_expires,
+        open_complaint=open_complaint,
+        referrals=referrals,
     )
 
 

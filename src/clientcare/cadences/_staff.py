@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from clientcare.cadences._boards import LeaderboardFigure, LeaderboardRow, StaffFigures, staff_figures
+from clientcare.cadences._boards import (
+    FollowUpTable,
+    LeaderboardFigure,
+    LeaderboardRow,
+    StaffFigures,
+    follow_up_table,
+    staff_figures,
+)
 from clientcare.cadences._sequences import SaleCredit
 from clientcare.cadences._service_base import CadenceService
 from clientcare.cadences._touches import Touch
@@ -60,3 +67,13 @@ class StaffService(CadenceService):
             )
             for index, f in enumerate(figures)
         ]
+
+    def sales_by_touch_number(self, start: date, end: date, *, staff: str | None = None) -> FollowUpTable:
+        """P21: the shop's share of sales by touch number next to the document's
+        2/3/5/10/80 table (``cadences.follow_up.benchmark``), in total and per
+        staff member and month; ``staff`` keeps one staff member's rows and total."""
+        _, credits = self._period(start, end)
+        if staff is not None:
+            credits = [c for c in credits if c.owner == staff]
+        playbook = self._ctx.playbook
+        return follow_up_table(start, end, credits, playbook.cadences.follow_up.benchmark, playbook.locale.zone)

@@ -114,7 +114,7 @@ class Outcome(enum.StrEnum):
     REFERRAL_GIVEN = "referral_given"
     FEEDBACK_NOTED = "feedback_noted"
     PURCHASE_INTENTION = "purchase_intention"
-    REPLIED = "replied"  # P21: the customer answered; the sequence has done its job
+    REPLIED = "replied"  # P21: the customer answered; the follow-up goes on (seed 000)
     INTERVIEWED = "interviewed"  # P27
 
     @property

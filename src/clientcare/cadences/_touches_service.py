@@ -215,9 +215,8 @@ class TouchesService(CadenceService):
             )
         if result is Outcome.REFERRAL_GIVEN and referral is not None:
             self._referred(uow, touch, referral, now, by)
-        if result is Outcome.REPLIED and touch.sequence_id is not None:
-            stop_sequence(uow, uow.follow_ups.get(touch.sequence_id), why="reply", at=now)
-            return
+        # P21 (seed 000): a friendly answer (回答当然是肯定的) is no reason to stop;
+        # only a purchase, an opt-out or an ended relationship ends a sequence.
         if touch.sequence_id is not None:
             self._next_in_sequence(uow, touch.sequence_id, touch.customer_id, now)
         elif result is Outcome.PURCHASE_INTENTION and not uow.follow_ups.active_for(touch.customer_id):
@@ -266,7 +265,11 @@ class TouchesService(CadenceService):
         self._start_sequence(uow, lead.id, touch.owner or by, "referral", now, priority=1, customer=lead)
         referrer = uow.customers.get(touch.customer_id)
         thanks = self._planner().touch(
-            CustomerView(customer=referrer, figures=uow.purchases.figures(referrer.id, ctx.playbook.locale.currency)),
+            CustomerView(
+                customer=referrer,
+                figures=uow.purchases.figures(referrer.id, ctx.playbook.locale.currency),
+                referrals=len(uow.referrals.by_referrer(referrer.id)),
+            ),
             TouchReason.REFERRAL_THANKS,
             occasion=now.astimezone(ctx.playbook.locale.zone).date(),
             due=now.astimezone(ctx.playbook.locale.zone).date() + timedelta(days=1),
@@ -488,8 +491,12 @@ class TouchesService(CadenceService):
         invite_key_customers: bool = False,
         due: date | None = None,
     ) -> list[Touch]:
-        """P32: news, new products, promotions to consenting customers (automated);
-        with ``invite_key_customers`` key customers get a personal invitation instead."""
+        """P32: news, new products, promotions to consenting customers; with
+        ``invite_key_customers`` key customers get a personal invitation.
+
+        P24: a small audience (``cadences.contact.call_audience_up_to``) is
+        phoned, a larger one gets bulk messages; a customer without consent
+        for the one gets the other."""
         ctx = self._ctx
         subject = clean_text(topic, "topic", limit=100)
         text = clean_text(information, "information", limit=1000)
@@ -501,27 +508,34 @@ class TouchesService(CadenceService):
                 uow.customers.by_ids(customer_ids) if customer_ids is not None else list(uow.customers.iter_all())
             )
         tiers = self._ports.segments.tier_of([c.id for c in customers])
-        touches: list[Touch] = []
+        views = []
         for customer in customers:
             if customer.erased or self._ports.relationships.marketing_stopped(customer.id):
                 continue
             view = customer_view(customer, no_figures(customer.id, ctx.playbook.locale.currency), tiers)
-            if key_only and not view.key:
-                continue
-            personal = invite_key_customers and view.key
-            touch = planner.touch(
-                view,
-                TouchReason.INFORM,
-                occasion=day,
-                due=day,
-                information=texts.render("inform", "brief", topic=subject, information=text) if personal else text,
-                automated=not personal,
-                owner=self._owner_of(customer),
-                reference=subject,
-                reward="invitation" if personal else None,
-                template="inform",
-                details={"information": text, "topic": subject},
-            )
+            if not key_only or view.key:
+                views.append(view)
+        few = len(views) <= ctx.playbook.cadences.contact.call_audience_up_to
+        touches: list[Touch] = []
+        for view in views:
+            invited = invite_key_customers and view.key
+            touch = None
+            for personal in (True, False) if invited or few else (False,):
+                touch = planner.touch(
+                    view,
+                    TouchReason.INFORM,
+                    occasion=day,
+                    due=day,
+                    information=texts.render("inform", "brief", topic=subject, information=text) if personal else text,
+                    automated=not personal,
+                    owner=self._owner_of(view.customer),
+                    reference=subject,
+                    reward="invitation" if invited and personal else None,
+                    template="inform",
+                    details={"information": text, "topic": subject},
+                )
+                if touch is not None:
+                    break
             if touch is not None:
                 touches.append(touch)
         with ctx.unit() as uow:

@@ -435,8 +435,13 @@ class Customer(Aggregate):
         self.reviewed_at = at
         self.record(CardReviewed(tenant=self.tenant, occurred_at=at, customer_id=self.id, by=by))
 
-    def card(self, *, now: datetime, playbook: Playbook) -> RelationshipCard:
-        """P06: the relationship card with its staleness at ``now``."""
+    def card(self, *, now: datetime, playbook: Playbook, key: bool | None = None) -> RelationshipCard:
+        """P06: the relationship card with its staleness at ``now``.
+
+        ``key`` is the customer's key status as the tiers see it (P17: A
+        customers are key by default); None means the hand-picked flag alone.
+        """
+        is_key = self.key if key is None else key
         return RelationshipCard(
             customer_id=self.id,
             name=self.name,
@@ -446,16 +451,17 @@ class Customer(Aggregate):
             phone=self.phone,
             email=self.hard.email,
             contacts=self.contacts,
-            key=self.key,
+            key=is_key,
             reviewed_at=self.reviewed_at,
-            stale=self.card_stale(now=now, playbook=playbook),
+            stale=self.card_stale(now=now, playbook=playbook, key=is_key),
         )
 
-    def card_stale(self, *, now: datetime, playbook: Playbook) -> bool:
-        """Not reviewed within the playbook's period (shorter for key customers)."""
+    def card_stale(self, *, now: datetime, playbook: Playbook, key: bool | None = None) -> bool:
+        """Not reviewed within the playbook's period (shorter for key customers; ``key`` as in :meth:`card`)."""
         if self.erased:
             return False
-        days = playbook.card.key_stale_after_days if self.key else playbook.card.stale_after_days
+        is_key = self.key if key is None else key
+        days = playbook.card.key_stale_after_days if is_key else playbook.card.stale_after_days
         last = self.reviewed_at or self.registered_at
         return now - last > timedelta(days=days)
 

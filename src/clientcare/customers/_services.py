@@ -26,6 +26,7 @@ from clientcare.customers._notebook import Note
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context as _Context
+from clientcare.playbook import AbcLabel, Playbook
 from clientcare.purchases._model import CustomerFigures, Purchase
 
 T = TypeVar("T")
@@ -33,6 +34,11 @@ T = TypeVar("T")
 __all__ = ["CustomerSummary", "CustomersService", "NotebookService", "PrivacyService"]
 
 log = logging.getLogger("clientcare")
+
+
+def _is_key(customer: Customer, label: AbcLabel | None, playbook: Playbook) -> bool:
+    """P17: hand-picked key customers and, by default (``segments.a_customers_are_key``), every A customer."""
+    return customer.key or (playbook.segments.a_customers_are_key and label is AbcLabel.A)
 
 
 #: Fields P01 says to ask for only when the customer does not mind.
@@ -188,18 +194,23 @@ class CustomersService(_Service):
         self._change(customer_id, lambda c, now: c.review_card(by=by, at=now))
 
     def card(self, customer_id: str) -> RelationshipCard:
-        """P06: the relationship card, with its staleness now."""
-        return self.get(customer_id).card(now=self._ctx.now(), playbook=self._ctx.playbook)
-
-    def stale_cards(self, *, key: bool | None = None) -> list[RelationshipCard]:
-        """P06: cards not reviewed within the playbook's period; key ones first."""
+        """P06: the relationship card, with its staleness now; P17: an A customer is key by default."""
         now, playbook = self._ctx.now(), self._ctx.playbook
         with self._ctx.unit() as uow:
-            cards = [
-                c.card(now=now, playbook=playbook)
-                for c in uow.customers.iter_all()
-                if (key is None or c.key == key) and c.card_stale(now=now, playbook=playbook)
-            ]
+            customer = uow.customers.get(customer_id)
+            label = uow.tiers.label_of(customer_id)
+        return customer.card(now=now, playbook=playbook, key=_is_key(customer, label, playbook))
+
+    def stale_cards(self, *, key: bool | None = None) -> list[RelationshipCard]:
+        """P06: cards not reviewed within the playbook's period; key ones (P17: A ones too) first."""
+        now, playbook = self._ctx.now(), self._ctx.playbook
+        cards = []
+        with self._ctx.unit() as uow:
+            labels = uow.tiers.labels()
+            for c in uow.customers.iter_all():
+                is_key = _is_key(c, labels.get(c.id), playbook)
+                if (key is None or is_key == key) and c.card_stale(now=now, playbook=playbook, key=is_key):
+                    cards.append(c.card(now=now, playbook=playbook, key=is_key))
         return sorted(cards, key=lambda card: (not card.key, card.reviewed_at is not None, card.customer_id))
 
     def history(self, customer_id: str) -> list[Any]:

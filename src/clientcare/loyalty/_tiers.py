@@ -436,7 +436,7 @@ def stage_of(*, sales: int, referrals: int, poor_relationship: bool, rules: Segm
     with ``poor_relationship_tag`` is never old. Returning = two sales or
     more; new = at most one.
     """
-    if sales >= 1 and not poor_relationship and (referrals >= 1 or sales >= rules.old_min_purchases):
+    if rules.is_old(sales=sales, referrals=referrals, poor_relationship=poor_relationship):
         return Stage.OLD
     if sales >= 2:
         return Stage.RETURNING

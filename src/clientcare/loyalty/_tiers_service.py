@@ -8,8 +8,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-import attrs
-
 from clientcare.customers._model import Customer, RelationshipCard
 from clientcare.errors import NotFound, RuleViolation, ValidationError
 from clientcare.loyalty._service import ServiceBase, stage_in
@@ -177,7 +175,7 @@ class TiersService(ServiceBase):
         with ctx.unit() as uow:
             customer = uow.customers.get(customer_id)
             key = self._key(customer, uow.tiers.label_of(customer_id))
-        return attrs.evolve(customer.card(now=ctx.now(), playbook=ctx.playbook), key=key)
+        return customer.card(now=ctx.now(), playbook=ctx.playbook, key=key)
 
     def priority(self, customer_ids: Iterable[str]) -> dict[str, Priority]:
         """P17/P33: queue priority of each customer (lower first): key accounts and

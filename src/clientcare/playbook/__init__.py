@@ -15,6 +15,7 @@ from clientcare.playbook._cadences import (
     GreetingRules,
     LostRules,
     RotationRules,
+    TouchBenchmark,
 )
 from clientcare.playbook._complaints import BusinessHours, ComplaintRules
 from clientcare.playbook._indicators import GradeBand, IndicatorKind, IndicatorTemplate, Standing
@@ -65,4 +66,5 @@ __all__ = [
     "SegmentRules",
     "Standing",
     "SurveyRules",
+    "TouchBenchmark",
 ]

@@ -19,6 +19,7 @@ __all__ = [
     "GreetingRules",
     "LostRules",
     "RotationRules",
+    "TouchBenchmark",
 ]
 
 
@@ -53,17 +54,54 @@ class AfterPurchaseRules:
 
 
 @attrs.frozen
+class TouchBenchmark:
+    """P21: one line of the document's follow-up table (seed 000).
+
+    Touch 1 of a sequence is the first contact (第一次接洽), touch ``n + 1``
+    the ``n``-th follow-up (第n次跟踪); ``first``..``last`` are touch numbers.
+    """
+
+    label: str
+    first: int = attrs.field(validator=positive)
+    last: int = attrs.field(validator=positive)
+    share: Decimal
+
+    def __attrs_post_init__(self) -> None:
+        if self.last < self.first:
+            raise PlaybookError("last", "must not be below first")
+        if not Decimal(0) <= self.share <= Decimal(1):
+            raise PlaybookError("share", "must be from 0 to 1")
+
+
+#: From the documents (seed 000): 2%的销售是在第一次接洽后完成;3%…第一次跟踪后;
+#: 5%…第二次跟踪后;10%…第6次跟踪后;80%…第4至11次跟踪后. The lines overlap
+#: (the 6th follow-up is inside the 4th–11th) exactly as the document's do.
+DOCUMENT_TABLE: tuple[TouchBenchmark, ...] = (
+    TouchBenchmark("first_contact", 1, 1, Decimal("0.02")),
+    TouchBenchmark("follow_up_1", 2, 2, Decimal("0.03")),
+    TouchBenchmark("follow_up_2", 3, 3, Decimal("0.05")),
+    TouchBenchmark("follow_up_6", 7, 7, Decimal("0.10")),
+    TouchBenchmark("follow_up_4_to_11", 5, 12, Decimal("0.80")),
+)
+
+
+@attrs.frozen
 class FollowUpRules:
-    """P21: up to 11 touches; gaps between them grow (the documents give no gaps)."""
+    """P21: up to 11 touches, spaced by ``gaps_days``.
+
+    The document's own example shrinks its gaps (一周后…四天后…两天, seed 000),
+    so gaps may shrink or grow; the default spacing is an assumption (the
+    documents give no general gaps). ``benchmark`` is the document's
+    2/3/5/10/80 table the shop's own figures are compared with.
+    """
 
     max_touches: int = attrs.field(default=11, validator=positive)
     gaps_days: tuple[int, ...] = attrs.field(default=(2, 3, 4, 5, 7, 9, 11, 14, 18, 21), validator=_positive_days)
+    benchmark: tuple[TouchBenchmark, ...] = DOCUMENT_TABLE
 
     def __attrs_post_init__(self) -> None:
         if len(self.gaps_days) < self.max_touches - 1:
             raise PlaybookError("gaps_days", "needs one gap between each two touches (max_touches - 1)")
-        if list(self.gaps_days) != sorted(self.gaps_days):
-            raise PlaybookError("gaps_days", "must not shrink: persistence means growing spacing")
 
     def gap_after(self, number: int) -> int:
         """Days between touch ``number`` and the next one."""
@@ -81,8 +119,14 @@ class GreetingRules:
     days_ahead: int = attrs.field(default=3, validator=_not_negative)
     #: The shop's name in greetings (``$shop``); empty means the tenant id.
     sender: str = ""
+    #: From the documents (seed 003: 國家法定假日期間向客戶表達節日的祝福): all
+    #: seven statutory holidays of China, as the ``holidays`` package names them.
     holidays: tuple[str, ...] = (
+        "New Year's Day",
         "Chinese New Year (Spring Festival)",
+        "Tomb-Sweeping Day",
+        "Labor Day",
+        "Dragon Boat Festival",
         "Mid-Autumn Festival",
         "National Day",
     )
@@ -125,8 +169,6 @@ class LostRules:
     floor_days: int = attrs.field(default=90, validator=positive)
     #: Customers with a single purchase have no rhythm: lost after this many days.
     single_purchase_days: int = attrs.field(default=180, validator=positive)
-    #: "Old customer" (P13/P33/P34): this many purchases at least.
-    old_customer_purchases: int = attrs.field(default=2, validator=positive)
 
     def __attrs_post_init__(self) -> None:
         if not Decimal(0) < self.repeat_factor < self.lost_factor:
@@ -137,7 +179,8 @@ class LostRules:
 class ContactRules:
     """P24/P04: how touches reach people: channels, quiet hours, caps, retries."""
 
-    staff_channels: tuple[str, ...] = ("phone", "messaging", "in_person")
+    #: P24 (seed 002: (三)成立会员俱乐部): the members' club is a channel staff use too.
+    staff_channels: tuple[str, ...] = ("phone", "messaging", "in_person", "club")
     automated_channels: tuple[str, ...] = ("sms", "messaging", "email")
     quiet_from_hour: int = attrs.field(default=21, validator=_hour)
     quiet_until_hour: int = attrs.field(default=9, validator=_hour)
@@ -146,6 +189,11 @@ class ContactRules:
     cap_window_days: int = attrs.field(default=7, validator=positive)
     no_answer_retries: int = attrs.field(default=2, validator=_not_negative)
     retry_after_days: int = attrs.field(default=1, validator=positive)
+    #: P24 (seed 003: 客戶量小的話可以很簡單打電話跟進客戶就行; 客戶量大的話可以通過
+    #: 郵件群發或者是短信群發): an audience of at most this many customers is
+    #: phoned, a larger one gets bulk messages. The documents give no number;
+    #: 8, one staff member's day of rotation visits, is an assumption (0: never phone).
+    call_audience_up_to: int = attrs.field(default=8, validator=_not_negative)
 
     def quiet(self, hour: int) -> bool:
         """Whether ``hour`` (tenant time) is inside quiet hours (may wrap midnight)."""

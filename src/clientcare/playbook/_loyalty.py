@@ -84,6 +84,12 @@ class SegmentRules:
     poor_relationship_tag: str = "relationship-poor"
     a_customers_are_key: bool = True
 
+    def is_old(self, *, sales: int, referrals: int, poor_relationship: bool) -> bool:
+        """P13, the one rule for "old customer" (tiers, cadences, membership alike):
+        has bought, the relationship is not poor, and has referred someone
+        (带来新的客户, seed 002) or keeps buying (``old_min_purchases`` sales)."""
+        return sales >= 1 and not poor_relationship and (referrals >= 1 or sales >= self.old_min_purchases)
+
 
 @attrs.frozen
 class MemberLevel:
