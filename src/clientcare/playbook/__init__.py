@@ -32,6 +32,7 @@ from clientcare.playbook._loyalty import (
     SegmentRules,
 )
 from clientcare.playbook._playbook import Playbook
+from clientcare.playbook._shop import ShopSettings
 
 __all__ = [
     "AbcLabel",
@@ -63,6 +64,7 @@ __all__ = [
     "ReferralRules",
     "RotationRules",
     "SegmentRules",
+    "ShopSettings",
     "Standing",
     "SurveyRules",
 ]

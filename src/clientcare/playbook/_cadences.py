@@ -79,7 +79,7 @@ class GreetingRules:
     """
 
     days_ahead: int = attrs.field(default=3, validator=_not_negative)
-    #: The shop's name in greetings (``$shop``); empty means the tenant id.
+    #: Older name of ``[shop] name``: used when that is empty (never the tenant id).
     sender: str = ""
     holidays: tuple[str, ...] = (
         "Chinese New Year (Spring Festival)",
