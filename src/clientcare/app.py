@@ -112,6 +112,7 @@ class Clientcare:
     own ports: ``Clientcare(backend, tenant="acme", clock=my_clock)``. Every
     aggregate a use case creates takes its id from ``ids`` (random by
     default; pass a deterministic :class:`clientcare.ports.IdGenerator` in tests).
+    ``unsubscribe_secret`` signs unsubscribe links, over the playbook's ``[shop]`` one.
     """
 
     def __init__(
@@ -124,8 +125,13 @@ class Clientcare:
         assessment_sources: AssessmentSources | None = None,
         cadence_ports: CadencePorts | None = None,
         ids: IdGenerator | None = None,
+        unsubscribe_secret: str | None = None,
     ) -> None:
-        self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default(), ids=ids)
+        rules = playbook or Playbook.default()
+        if unsubscribe_secret is not None:
+            # Kept out of the playbook file where the embedder prefers its own secret store.
+            rules = attrs.evolve(rules, shop=attrs.evolve(rules.shop, unsubscribe_secret=unsubscribe_secret))
+        self._ctx = _Context(backend, tenant, clock, rules, ids=ids)
         self._given_sources = assessment_sources
         self._given_ports = cadence_ports
         self.customers = CustomersService(self._ctx)

@@ -36,6 +36,7 @@ from clientcare.cadences._events import (
     WantedItemArrived,
     WantedItemRegistered,
 )
+from clientcare.cadences._messages import MessageRenderer, RenderedMessage
 from clientcare.cadences._ports import (
     AppointmentRepository,
     CadencePorts,
@@ -102,6 +103,7 @@ __all__ = [
     "LostCustomerInterviewed",
     "MarketingStops",
     "MembershipDates",
+    "MessageRenderer",
     "MonthlyBoard",
     "NoComplaints",
     "NoMembership",
@@ -116,6 +118,7 @@ __all__ = [
     "RecurringRule",
     "RecurringRuleRepository",
     "Referral",
+    "RenderedMessage",
     "RepeatUnit",
     "SaleCredit",
     "SaleCreditRepository",

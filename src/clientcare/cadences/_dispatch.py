@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from clientcare.cadences._messages import MessageRenderer
+from clientcare.cadences._messages import MessageRenderer, RenderedMessage
 from clientcare.cadences._ports import Notification, Notifier
 from clientcare.cadences._service_base import CadenceContext
 from clientcare.cadences._touches import Outcome, Touch, TouchStatus
@@ -117,6 +117,14 @@ class Dispatcher:
             return DispatchReport()
         renderer = MessageRenderer(tenant=ctx.tenant, playbook=ctx.playbook)
         return DispatchReport.of(self._send_one(notifier, touch_id, worker, now, renderer) for touch_id in leased)
+
+    def preview(self, touch_id: str) -> RenderedMessage:
+        """What the customer would receive if ``touch_id`` were sent now (the same rendering as :meth:`run`)."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            touch = uow.touches.get(touch_id)
+            customer = uow.customers.get(touch.customer_id)
+        return MessageRenderer(tenant=ctx.tenant, playbook=ctx.playbook).render(touch, customer, now=ctx.now())
 
     def _send_one(
         self, notifier: Notifier, touch_id: str, worker: str, now: datetime, renderer: MessageRenderer
