@@ -157,11 +157,20 @@ def _filters(language: str, currency: str, zone: str) -> dict[str, Callable[...,
     return {"money": money, "number": number, "date": day, "datetime": moment}
 
 
+class _Undefined(jinja2.Undefined):
+    """A missing value prints as nothing; a value the sandbox withheld raises, so the attempt is seen."""
+
+    def __str__(self) -> str:
+        if self._undefined_exception is SecurityError:
+            self._fail_with_undefined_error()
+        return ""
+
+
 @functools.cache
 def _environment(language: str, currency: str, zone: str, *, html: bool) -> jinja2.Environment:
     # Immutable sandbox: no attribute starting with "_", no unsafe callables, no
     # mutation of lists or dicts from a template; autoescape for HTML only.
-    env = ImmutableSandboxedEnvironment(autoescape=html, keep_trailing_newline=False)
+    env = ImmutableSandboxedEnvironment(autoescape=html, undefined=_Undefined)
     filters: dict[str, Any] = dict(_filters(language, currency, zone))
     env.filters.update(filters)
     return env
