@@ -64,7 +64,9 @@ def test_preview_is_exactly_what_dispatch_sends() -> None:
 def test_a_message_never_carries_the_tenant_id() -> None:
     """Without a shop name the greeting leaves the shop out instead of naming the tenant."""
     care = _care("", tenant="t")
-    customer = care.customers.register("王芳", "13800138000", by="staff", birthday=date(1990, 1, 9), customer_agrees=True)
+    customer = care.customers.register(
+        "王芳", "13800138000", by="staff", birthday=date(1990, 1, 9), customer_agrees=True
+    )
     care.privacy.give_consent(customer.id, "greetings", "sms", method="verbal", source="in_store")
     care.daily.run(date(2026, 1, 6))
     [touch] = [t for t in care.touches.for_customer(customer.id) if t.reason.value == "birthday"]
@@ -74,7 +76,9 @@ def test_a_message_never_carries_the_tenant_id() -> None:
 def test_the_shop_name_comes_from_the_playbook() -> None:
     """[shop] name appears where the greeting names the shop."""
     care = _care('[shop]\nname = "衣尚女装"\n')
-    customer = care.customers.register("王芳", "13800138000", by="staff", birthday=date(1990, 1, 9), customer_agrees=True)
+    customer = care.customers.register(
+        "王芳", "13800138000", by="staff", birthday=date(1990, 1, 9), customer_agrees=True
+    )
     care.privacy.give_consent(customer.id, "greetings", "sms", method="verbal", source="in_store")
     care.daily.run(date(2026, 1, 6))
     [touch] = [t for t in care.touches.for_customer(customer.id) if t.reason.value == "birthday"]
@@ -203,15 +207,13 @@ def test_another_tenants_token_is_refused() -> None:
     ours = _care(tenant="shop")
     _, touch_id = _informed(ours)
     token = _token_of(ours.touches.preview(touch_id).unsubscribe_url)
-    theirs = clientcare.connect(
-        "memory://", tenant="other", clock=FixedClock(T0), playbook=Playbook.from_toml(SHOP)
-    )
+    theirs = clientcare.connect("memory://", tenant="other", clock=FixedClock(T0), playbook=Playbook.from_toml(SHOP))
     with pytest.raises(InvalidToken, match="another tenant"):
         theirs.privacy.unsubscribe(token)
 
 
 def test_the_secret_may_come_from_connect() -> None:
-    """connect(unsubscribe_secret=...) signs links when the playbook has none; without any, unsubscribe is a configuration error."""
+    """connect(unsubscribe_secret=...) signs links the playbook cannot; with no secret, unsubscribe is refused."""
     bare = '[shop]\nunsubscribe_url = "https://shop.example/u"\n'
     with pytest.raises(ConfigurationError):
         _care(bare).privacy.unsubscribe("v1.a.b")

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from aiosmtpd.smtp import SMTP as SMTPServer
+from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 from clientcare.adapters.notifiers import SmtpNotifier, from_url
 from clientcare.errors import ConfigurationError, DeliveryFailed
@@ -162,7 +162,9 @@ def test_service_mail_has_no_unsubscribe_header(plain: tuple[_Inbox, int]) -> No
 def test_starttls_with_login(starttls: tuple[_Inbox, int], client_tls: ssl.SSLContext) -> None:
     """STARTTLS, then login, then the message; the password never shows in the repr."""
     inbox, port = starttls
-    notifier = from_url(f"smtp+starttls://shop:p%40ss%20word@127.0.0.1:{port}?from=care@shop.example", ssl_context=client_tls)
+    notifier = from_url(
+        f"smtp+starttls://shop:p%40ss%20word@127.0.0.1:{port}?from=care@shop.example", ssl_context=client_tls
+    )
     notifier.send(_note())
     assert len(inbox.received) == 1
     assert "p@ss" not in repr(notifier) and "word" not in repr(notifier)
@@ -171,7 +173,9 @@ def test_starttls_with_login(starttls: tuple[_Inbox, int], client_tls: ssl.SSLCo
 def test_a_wrong_password_is_a_retry_not_a_refusal(starttls: tuple[_Inbox, int], client_tls: ssl.SSLContext) -> None:
     """Refused credentials fail every message alike, so the message stays queued."""
     _, port = starttls
-    notifier = from_url(f"smtp+starttls://shop:wrong@127.0.0.1:{port}?from=care@shop.example&timeout=3", ssl_context=client_tls)
+    notifier = from_url(
+        f"smtp+starttls://shop:wrong@127.0.0.1:{port}?from=care@shop.example&timeout=3", ssl_context=client_tls
+    )
     with pytest.raises(DeliveryFailed) as failed:
         notifier.send(_note())
     assert not failed.value.permanent
