@@ -15,7 +15,7 @@ import pytest
 import clientcare
 from clientcare.adapters.clock import FixedClock
 from clientcare.adapters.notifiers import WebhookNotifier, from_url
-from clientcare.adapters.notifiers._webhook import sign
+from clientcare.adapters.notifiers import webhook_signature as sign
 from clientcare.cadences import TouchStatus
 from clientcare.errors import ConfigurationError, DeliveryFailed
 from clientcare.ports import Notification

@@ -17,10 +17,18 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from clientcare.adapters.notifiers._smtp import SmtpNotifier
 from clientcare.adapters.notifiers._webhook import WebhookNotifier
+from clientcare.adapters.notifiers._webhook import sign as webhook_signature
 from clientcare.errors import ConfigurationError
 from clientcare.ports import Notification, Notifier
 
-__all__ = ["ConsoleNotifier", "RecordingNotifier", "SmtpNotifier", "WebhookNotifier", "from_url"]
+__all__ = [
+    "ConsoleNotifier",
+    "RecordingNotifier",
+    "SmtpNotifier",
+    "WebhookNotifier",
+    "from_url",
+    "webhook_signature",
+]
 
 _SMTP_SCHEMES = {"smtp": "none", "smtp+starttls": "starttls", "smtps": "tls", "smtp+tls": "tls"}
 

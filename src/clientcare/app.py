@@ -105,6 +105,14 @@ class EventsService(_Service):
             uow.outbox.mark_delivered(message_ids)
 
 
+def _rules(playbook: Playbook | None, unsubscribe_secret: str | None) -> Playbook:
+    rules = playbook or Playbook.default()
+    if unsubscribe_secret is None:
+        return rules
+    # Given to connect() where the embedder keeps secrets out of playbook files.
+    return attrs.evolve(rules, shop=attrs.evolve(rules.shop, unsubscribe_secret=unsubscribe_secret))
+
+
 class Clientcare:
     """The facade an embedding system talks to, scoped to one tenant.
 
@@ -127,11 +135,7 @@ class Clientcare:
         ids: IdGenerator | None = None,
         unsubscribe_secret: str | None = None,
     ) -> None:
-        rules = playbook or Playbook.default()
-        if unsubscribe_secret is not None:
-            # Kept out of the playbook file where the embedder prefers its own secret store.
-            rules = attrs.evolve(rules, shop=attrs.evolve(rules.shop, unsubscribe_secret=unsubscribe_secret))
-        self._ctx = _Context(backend, tenant, clock, rules, ids=ids)
+        self._ctx = _Context(backend, tenant, clock, _rules(playbook, unsubscribe_secret), ids=ids)
         self._given_sources = assessment_sources
         self._given_ports = cadence_ports
         self.customers = CustomersService(self._ctx)
