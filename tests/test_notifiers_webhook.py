@@ -154,3 +154,18 @@ def test_dispatch_skips_a_refused_message_and_retries_a_failed_one(gateway: _Gat
     clock.advance(minutes=2)
     assert care.touches.dispatch(notifier).sent == 1
     assert len(gateway.requests) == 3
+
+
+def test_consent_and_quiet_hours_hold_before_the_gateway_is_called(gateway: _Gateway) -> None:
+    """Inside quiet hours nothing is posted; a withdrawn consent skips the touch without a request."""
+    clock = FixedClock(datetime.fromisoformat("2026-01-05T22:30:00+08:00"))
+    care = clientcare.connect("memory://", tenant="shop", clock=clock)
+    notifier = WebhookNotifier(gateway.url, secret=SECRET)
+    customer = care.customers.register(NAME, "13800138000", by="staff")
+    care.privacy.give_consent(customer.id, "marketing", "sms", method="online", source="website")
+    [touch] = care.touches.inform("新品到店", "春季新款已到。", customer_ids=[customer.id])
+    assert care.touches.dispatch(notifier).quiet_hours
+    care.privacy.withdraw_consent(customer.id, "marketing", "sms")
+    clock.advance(hours=11)
+    assert care.touches.dispatch(notifier).skipped_no_consent == 1
+    assert gateway.requests == [] and care.touches.get(touch.id).status is TouchStatus.SKIPPED

@@ -15,7 +15,7 @@ import sys
 from typing import TextIO
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from clientcare.adapters.notifiers._smtp import SmtpNotifier
+from clientcare.adapters.notifiers._smtp import Security, SmtpNotifier
 from clientcare.adapters.notifiers._webhook import WebhookNotifier
 from clientcare.adapters.notifiers._webhook import sign as webhook_signature
 from clientcare.errors import ConfigurationError
@@ -30,7 +30,7 @@ __all__ = [
     "webhook_signature",
 ]
 
-_SMTP_SCHEMES = {"smtp": "none", "smtp+starttls": "starttls", "smtps": "tls", "smtp+tls": "tls"}
+_SMTP_SCHEMES: dict[str, Security] = {"smtp": "none", "smtp+starttls": "starttls", "smtps": "tls", "smtp+tls": "tls"}
 
 
 def from_url(url: str, *, ssl_context: ssl.SSLContext | None = None, timeout: float | None = None) -> Notifier:
@@ -51,13 +51,12 @@ def from_url(url: str, *, ssl_context: ssl.SSLContext | None = None, timeout: fl
     if scheme in _SMTP_SCHEMES:
         if not parts.hostname:
             raise ConfigurationError("smtp URL needs a host")
-        security = _SMTP_SCHEMES[scheme]
         return SmtpNotifier(
             parts.hostname,
             parts.port,
             sender=query.get("from", ""),
             sender_name=query.get("name", ""),
-            security="starttls" if security == "starttls" else "tls" if security == "tls" else "none",
+            security=_SMTP_SCHEMES[scheme],
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
             timeout=timeout or float(query.get("timeout", 30)),
