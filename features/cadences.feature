@@ -91,7 +91,7 @@ Feature: Follow-up cadences
     And "王芳" agrees to greetings by sms
     When the daily run plans "2026-01-06"
     And automated messages are sent
-    Then "王芳" received a "sms" message "王芳，您好！shop 祝您生日快乐，万事如意！"
+    Then "王芳" received a "sms" message "王芳，您好！祝您生日快乐，万事如意！"
 
   @P22
   Scenario: Spring Festival greetings: messages for everyone, a call and a gift for key customers
@@ -104,7 +104,7 @@ Feature: Follow-up cadences
     Then "王芳" has a "holiday" touch for "2026-02-17" due "2026-02-14" by "sms"
     And "陈静" has a "holiday" touch for "2026-02-17" due "2026-02-14" by "phone" with reward "gift"
     When automated messages are sent
-    Then "王芳" received a "sms" message "王芳，您好！shop 恭祝您春节快乐，阖家幸福！"
+    Then "王芳" received a "sms" message "王芳，您好！恭祝您春节快乐，阖家幸福！"
 
   @P22
   Scenario: Holiday greetings in English for an English-speaking tenant
@@ -113,7 +113,7 @@ Feature: Follow-up cadences
     And "Mary" agrees to greetings by sms
     When the daily run plans "2026-09-23"
     And automated messages are sent
-    Then "Mary" received a "sms" message "Dear Mary, shop wishes you and your family a happy Mid-Autumn Festival!"
+    Then "Mary" received a "sms" message "Dear Mary, we wish you and your family a happy Mid-Autumn Festival!"
 
   @P07
   Scenario: A company founding day brings a greeting
@@ -179,7 +179,7 @@ Feature: Follow-up cadences
     When "王芳" wants style "QY-2301" described as "米色风衣 M 码"
     And stock of "QY-2301" arrives
     And automated messages are sent
-    Then "王芳" received a "sms" message "王芳，您好！您在 shop 登记的商品（米色风衣 M 码）已到货，欢迎来店选购。"
+    Then "王芳" received a "sms" message "王芳，您好！您登记的商品（米色风衣 M 码）已到货，欢迎来店选购。"
 
   @P32
   Scenario: Keep customers informed; key customers get a personal invitation

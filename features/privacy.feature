@@ -37,3 +37,21 @@ Feature: Consent and confidentiality
     Given a customer "王芳" with phone "13800138000"
     When staff note of "王芳" the email "wf@example.com" and the address "上海市静安区南京西路1号"
     Then the printed form of "王芳" shows neither her phone, email, address nor name
+
+  @P04 @P32
+  Scenario: A promotion carries an unsubscribe link that withdraws marketing on its channel, once
+    Given the shop "衣尚女装" signs unsubscribe links to "https://shop.example/unsubscribe"
+    And a customer "王芳" with phone "13800138000"
+    When "王芳" agrees in writing in store to "marketing" by "sms"
+    And "王芳" agrees in writing in store to "marketing" by "email"
+    And the store informs "王芳" of "新品到店": "春季新款已到。"
+    Then the message to "王芳" reads "王芳，您好！新品到店：春季新款已到。" signed "衣尚女装" with an unsubscribe link
+    When "王芳" follows a forged unsubscribe link
+    Then the link is refused as "signature does not match"
+    And the store may contact "王芳" for "marketing" by "sms"
+    When "王芳" follows the unsubscribe link
+    Then 1 consent ended
+    And the store may not contact "王芳" for "marketing" by "sms"
+    But the store may contact "王芳" for "marketing" by "email"
+    When "王芳" follows the unsubscribe link
+    Then 0 consents ended

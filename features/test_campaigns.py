@@ -95,6 +95,7 @@ def planned_again(report: clientcare.CampaignReport, planned: int, before: int) 
 def received(care: clientcare.Clientcare, notifier: RecordingNotifier, name: str, title: str, link: str) -> None:
     (message,) = [n for n in notifier.sent if n.customer_id == customer_named(care, name).id]
     assert message.subject == title and link in message.body
+    assert f'<a href="{link}">' in message.html  # the e-mail's HTML part links it
     notifier.sent.remove(message)
 
 

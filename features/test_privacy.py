@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from conftest import customer_named
+from urllib.parse import parse_qs, urlsplit
+
+import attrs
+from conftest import capture, customer_named
 from pytest_bdd import given, parsers, scenarios, then, when
 
 import clientcare
+from clientcare.cadences import Touch
+from clientcare.errors import ClientcareError, InvalidToken
+from clientcare.playbook import ShopSettings
 
 scenarios("privacy.feature")
 
@@ -94,3 +100,59 @@ def printed(care: clientcare.Clientcare, name: str) -> None:
     text = repr(customer) + repr(care.customers.card(customer.id)) + repr(care.customers.history(customer.id))
     for secret in (name, "13800138000", "wf@example.com", "南京西路"):
         assert secret not in text
+
+
+@given(
+    parsers.parse('the shop "{shop}" signs unsubscribe links to "{url}"'),
+    target_fixture="care",
+)
+def signs_links(care: clientcare.Clientcare, shop: str, url: str) -> clientcare.Clientcare:
+    # The same storage, tenant and clock, with the shop's settings and a signing secret.
+    playbook = attrs.evolve(care.playbook, shop=ShopSettings(name=shop, signature=shop, unsubscribe_url=url))
+    return clientcare.Clientcare(
+        care.backend,
+        care.tenant,
+        clock=care.clock,
+        playbook=playbook,
+        ids=care.ids,
+        unsubscribe_secret="scenario-secret-0123456789",
+    )
+
+
+@when(parsers.parse('the store informs "{name}" of "{topic}": "{text}"'), target_fixture="informed")
+def informs(care: clientcare.Clientcare, name: str, topic: str, text: str) -> Touch:
+    [touch] = care.touches.inform(topic, text, customer_ids=[customer_named(care, name).id])
+    return touch
+
+
+@then(
+    parsers.parse('the message to "{name}" reads "{text}" signed "{signature}" with an unsubscribe link'),
+    target_fixture="link",
+)
+def message_reads(care: clientcare.Clientcare, informed: Touch, name: str, text: str, signature: str) -> str:
+    message = care.touches.preview(informed.id)
+    assert informed.customer_id == customer_named(care, name).id
+    assert message.text.startswith(f"{text}\n{signature}\n") and message.unsubscribe_url in message.text
+    return message.unsubscribe_url
+
+
+@when(parsers.parse('"{name}" follows a forged unsubscribe link'), target_fixture="refusal")
+def follows_forged(care: clientcare.Clientcare, link: str, name: str) -> ClientcareError | None:
+    token = parse_qs(urlsplit(link).query)["token"][0]
+    return capture(lambda: care.privacy.unsubscribe(token[:-4] + "AAAA"))
+
+
+@then(parsers.parse('the link is refused as "{rule}"'))
+def refused_as(refusal: ClientcareError | None, rule: str) -> None:
+    assert isinstance(refusal, InvalidToken) and refusal.rule == rule
+
+
+@when(parsers.parse('"{name}" follows the unsubscribe link'), target_fixture="ended")
+def follows(care: clientcare.Clientcare, link: str, name: str) -> int:
+    return care.privacy.unsubscribe(parse_qs(urlsplit(link).query)["token"][0])
+
+
+@then(parsers.parse("{count:d} consent ended"))
+@then(parsers.parse("{count:d} consents ended"))
+def consents_ended(ended: int, count: int) -> None:
+    assert ended == count

@@ -105,6 +105,14 @@ class EventsService(_Service):
             uow.outbox.mark_delivered(message_ids)
 
 
+def _rules(playbook: Playbook | None, unsubscribe_secret: str | None) -> Playbook:
+    rules = playbook or Playbook.default()
+    if unsubscribe_secret is None:
+        return rules
+    # Given to connect() where the embedder keeps secrets out of playbook files.
+    return attrs.evolve(rules, shop=attrs.evolve(rules.shop, unsubscribe_secret=unsubscribe_secret))
+
+
 class Clientcare:
     """The facade an embedding system talks to, scoped to one tenant.
 
@@ -112,6 +120,7 @@ class Clientcare:
     own ports: ``Clientcare(backend, tenant="acme", clock=my_clock)``. Every
     aggregate a use case creates takes its id from ``ids`` (random by
     default; pass a deterministic :class:`clientcare.ports.IdGenerator` in tests).
+    ``unsubscribe_secret`` signs unsubscribe links, over the playbook's ``[shop]`` one.
     """
 
     def __init__(
@@ -124,8 +133,9 @@ class Clientcare:
         assessment_sources: AssessmentSources | None = None,
         cadence_ports: CadencePorts | None = None,
         ids: IdGenerator | None = None,
+        unsubscribe_secret: str | None = None,
     ) -> None:
-        self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default(), ids=ids)
+        self._ctx = _Context(backend, tenant, clock, _rules(playbook, unsubscribe_secret), ids=ids)
         self._given_sources = assessment_sources
         self._given_ports = cadence_ports
         self.customers = CustomersService(self._ctx)

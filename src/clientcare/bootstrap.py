@@ -70,6 +70,7 @@ def connect(
     cadence_ports: CadencePorts | None = None,
     assessment_sources: AssessmentSources | None = None,
     ids: IdGenerator | None = None,
+    unsubscribe_secret: str | None = None,
     **options: Any,
 ) -> Clientcare:
     """Open clientcare on ``url`` for ``tenant`` and return the facade.
@@ -82,6 +83,7 @@ def connect(
     ``assessment_sources`` wire the embedder's own knowledge (a staff roster,
     payment punctuality from the ERP); the objects given are never changed.
     ``ids`` gives new aggregates their ids (random by default).
+    ``unsubscribe_secret`` signs unsubscribe links (else the playbook's ``[shop]`` one).
     """
     backend = open_backend(url, **options)
     if clock is None:
@@ -97,4 +99,5 @@ def connect(
         cadence_ports=cadence_ports,
         assessment_sources=assessment_sources,
         ids=ids,
+        unsubscribe_secret=unsubscribe_secret,
     )

@@ -15,8 +15,10 @@ __all__ = [
     "ConcurrencyConflict",
     "ConfigurationError",
     "ConsentRequired",
+    "DeliveryFailed",
     "DuplicateRecord",
     "ErasedCustomer",
+    "InvalidToken",
     "InvalidTransition",
     "NotFound",
     "PlaybookError",
@@ -108,3 +110,29 @@ class ConcurrencyConflict(ClientcareError):
 
 class ConfigurationError(ClientcareError, ValueError):
     """clientcare was wired up wrongly (unknown URL scheme, missing extra)."""
+
+
+class InvalidToken(ValidationError):
+    """A signed token (an unsubscribe link) was refused: forged, expired or another tenant's.
+
+    ``rule`` says which; the token itself is never part of the message.
+    """
+
+    def __init__(self, rule: str) -> None:
+        super().__init__("token", rule)
+
+
+class DeliveryFailed(ClientcareError):
+    """A channel did not deliver a message. ``permanent`` tells the dispatcher not to retry.
+
+    A permanent failure is the channel's "no" to this message (an HTTP 4xx, an
+    SMTP 5xx for the recipient); anything else (timeouts, 5xx, lost
+    connections) is worth another try. ``reason`` is a code such as
+    ``http 503``, never the address or text.
+    """
+
+    def __init__(self, channel: str, reason: str, *, permanent: bool) -> None:
+        self.channel = channel
+        self.reason = reason
+        self.permanent = permanent
+        super().__init__(f"{channel}: {reason} ({'permanent' if permanent else 'retry later'})")

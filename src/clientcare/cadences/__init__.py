@@ -40,6 +40,7 @@ from clientcare.cadences._events import (
     WantedItemRegistered,
 )
 from clientcare.cadences._holidays import holidays_between
+from clientcare.cadences._messages import MessageRenderer, RenderedMessage
 from clientcare.cadences._ports import (
     AppointmentRepository,
     CadencePorts,
@@ -107,6 +108,7 @@ __all__ = [
     "LostCustomerInterviewed",
     "MarketingStops",
     "MembershipDates",
+    "MessageRenderer",
     "MonthlyBoard",
     "NoComplaints",
     "NoMembership",
@@ -121,6 +123,7 @@ __all__ = [
     "RecurringRule",
     "RecurringRuleRepository",
     "Referral",
+    "RenderedMessage",
     "RepeatUnit",
     "SaleCredit",
     "SaleCreditRepository",

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from clientcare.cadences._messages import MessageRenderer, RenderedMessage
 from clientcare.cadences._ports import Notification, Notifier
 from clientcare.cadences._service_base import CadenceContext
 from clientcare.cadences._touches import Outcome, Touch, TouchStatus
 from clientcare.customers._model import Channel, Customer
-from clientcare.errors import ConcurrencyConflict
-from clientcare.kernel._texts import Texts
+from clientcare.errors import ConcurrencyConflict, DeliveryFailed
 
 if TYPE_CHECKING:
     from clientcare.ports import UnitOfWork
@@ -115,10 +115,20 @@ class Dispatcher:
             # Another worker leased the same rows first (the SQL adapter skips
             # locked rows instead); this round sends nothing, the next one goes on.
             return DispatchReport()
-        texts = Texts(ctx.playbook)
-        return DispatchReport.of(self._send_one(notifier, touch_id, worker, now, texts) for touch_id in leased)
+        renderer = MessageRenderer(tenant=ctx.tenant, playbook=ctx.playbook)
+        return DispatchReport.of(self._send_one(notifier, touch_id, worker, now, renderer) for touch_id in leased)
 
-    def _send_one(self, notifier: Notifier, touch_id: str, worker: str, now: datetime, texts: Texts) -> DispatchOutcome:
+    def preview(self, touch_id: str) -> RenderedMessage:
+        """What the customer would receive if ``touch_id`` were sent now (the same rendering as :meth:`run`)."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            touch = uow.touches.get(touch_id)
+            customer = uow.customers.get(touch.customer_id)
+        return MessageRenderer(tenant=ctx.tenant, playbook=ctx.playbook).render(touch, customer, now=ctx.now())
+
+    def _send_one(
+        self, notifier: Notifier, touch_id: str, worker: str, now: datetime, renderer: MessageRenderer
+    ) -> DispatchOutcome:
         ctx = self._ctx
         contact = ctx.playbook.cadences.contact
         with ctx.unit() as uow:
@@ -142,7 +152,15 @@ class Dispatcher:
             if address is None:
                 return _skip(uow, touch, "no address for channel", now, DispatchOutcome.SKIPPED_NO_ADDRESS)
             try:
-                notifier.send(self._notification(touch, customer, address, texts))
+                notifier.send(_notification(renderer, touch, customer, address, now))
+            except DeliveryFailed as exc:
+                if not exc.permanent:
+                    log.warning("notifier failed for touch %s: %s", touch.id, exc.reason)
+                    return DispatchOutcome.FAILED
+                # The channel refused this message for good: retrying cannot help.
+                log.warning("channel refused touch %s: %s", touch.id, exc.reason)
+                _skip(uow, touch, f"refused by channel: {exc.reason}", now, DispatchOutcome.FAILED)
+                return DispatchOutcome.FAILED
             except Exception as exc:  # the lease expires and another round retries
                 log.warning("notifier failed for touch %s: %s", touch.id, type(exc).__name__)
                 return DispatchOutcome.FAILED
@@ -150,25 +168,22 @@ class Dispatcher:
             uow.touches.save(touch)
         return DispatchOutcome.SENT
 
-    def _notification(self, touch: Touch, customer: Customer, address: str, texts: Texts) -> Notification:
-        ctx = self._ctx
-        values: dict[str, object] = {
-            "date": touch.occasion.isoformat(),
-            "information": touch.precision.information,
-            **dict(touch.details),
-            "name": customer.name,
-            "shop": ctx.playbook.cadences.greetings.sender or ctx.tenant,
-        }
-        template = touch.template or touch.reason.value
-        return Notification(
-            touch_id=touch.id,
-            customer_id=customer.id,
-            channel=touch.precision.channel.value,
-            address=address,
-            subject=texts.render(template, "subject", **values),
-            body=texts.render(template, "body", **values),
-            locale=texts.locale,
-        )
+
+def _notification(
+    renderer: MessageRenderer, touch: Touch, customer: Customer, address: str, now: datetime
+) -> Notification:
+    message = renderer.render(touch, customer, now=now)
+    return Notification(
+        touch_id=touch.id,
+        customer_id=customer.id,
+        channel=message.channel,
+        address=address,
+        subject=message.subject,
+        body=message.text,
+        html=message.html,
+        unsubscribe_url=message.unsubscribe_url,
+        locale=message.locale,
+    )
 
 
 def _skip(uow: UnitOfWork, touch: Touch, why: str, now: datetime, outcome: DispatchOutcome) -> DispatchOutcome:

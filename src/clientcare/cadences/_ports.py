@@ -213,13 +213,23 @@ class Notification:
     channel: str
     address: str = attrs.field(repr=False)
     subject: str = attrs.field(repr=False)
+    #: The plain text (SMS, messaging, the e-mail's text part).
     body: str = attrs.field(repr=False)
     locale: str
+    #: The e-mail's HTML part (values escaped); channels without HTML ignore it.
+    html: str = attrs.field(default="", repr=False)
+    #: The signed unsubscribe link (also in the texts); ``""`` for service messages.
+    unsubscribe_url: str = attrs.field(default="", repr=False)
 
 
 @runtime_checkable
 class Notifier(Protocol):
-    """Sends automated messages (SMS, email, messaging); raises on failure."""
+    """Sends automated messages (SMS, email, messaging); raises on failure.
+
+    Raise :class:`clientcare.errors.DeliveryFailed` with ``permanent=True``
+    when the channel refuses this message for good (the touch is then
+    skipped, not retried); any other exception means "try again later".
+    """
 
     def send(self, notification: Notification) -> None:
         """Deliver one message, or raise so the touch is retried later."""

@@ -14,6 +14,7 @@ from clientcare.cadences._appointments import Appointment
 from clientcare.cadences._boards import SalesByTouchNumber, sales_by_touch_number
 from clientcare.cadences._dispatch import Dispatcher, DispatchReport
 from clientcare.cadences._events import LeadReferred, LostCustomerInterviewed
+from clientcare.cadences._messages import RenderedMessage
 from clientcare.cadences._ports import CadencePorts, Notifier
 from clientcare.cadences._sequences import (
     CustomerView,
@@ -595,3 +596,7 @@ class TouchesService(CadenceService):
         hours and the per-customer frequency cap. Safe with many workers: each
         touch is leased before sending; a failed send is retried after the lease."""
         return self._dispatcher.run(notifier, worker=worker, limit=limit, lease_seconds=lease_seconds)
+
+    def preview(self, touch_id: str) -> RenderedMessage:
+        """Exactly what the customer receives for this automated touch if sent now: subject, text, HTML, channel."""
+        return self._dispatcher.preview(touch_id)

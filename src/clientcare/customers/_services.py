@@ -23,9 +23,10 @@ from clientcare.customers._model import (
     RelationshipCard,
 )
 from clientcare.customers._notebook import Note
-from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
+from clientcare.errors import ConfigurationError, DuplicateRecord, RuleViolation, ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context as _Context
+from clientcare.kernel._tokens import UnsubscribeToken
 from clientcare.playbook import AbcLabel, Playbook
 from clientcare.purchases._model import CustomerFigures, Purchase
 
@@ -266,6 +267,20 @@ class PrivacyService(_Service):
             ended = customer.withdraw_consent(purpose, channel, at=ctx.now())
             uow.customers.save(customer)
         return ended
+
+    def unsubscribe(self, token: str) -> int:
+        """Honour an unsubscribe link: withdraw the purpose on the channel the token names.
+
+        Idempotent: a second call with the same token ends nothing and returns 0.
+        A forged, expired or other tenant's token raises
+        :class:`~clientcare.errors.InvalidToken` and changes nothing.
+        """
+        ctx = self._ctx
+        secret = ctx.playbook.shop.unsubscribe_secret
+        if not secret:
+            raise ConfigurationError("unsubscribe needs an unsubscribe secret ([shop] or connect option)")
+        claim = UnsubscribeToken.verify(token, secret=secret, tenant=ctx.tenant, now=ctx.now())
+        return self.withdraw_consent(claim.customer_id, claim.purpose, claim.channel)
 
     def may_contact(self, customer_id: str, purpose: Purpose | str, channel: Channel | str) -> bool:
         """Whether the customer has consented to this purpose on this channel now."""

@@ -8,6 +8,7 @@ from clientcare.kernel._events import DomainEvent
 from clientcare.kernel._ids import RandomIds, ids_in_force
 from clientcare.kernel._ports import Backend, Clock, IdGenerator, Outbox, OutboxMessage, UnitOfWork
 from clientcare.kernel._texts import Texts, locale_of
+from clientcare.kernel._tokens import UnsubscribeToken
 from clientcare.kernel._values import CustomerId, Money, PurchaseId, TenantId, new_id, normalise_email, normalise_phone
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "TenantId",
     "Texts",
     "UnitOfWork",
+    "UnsubscribeToken",
     "aware",
     "clean_text",
     "ids_in_force",

@@ -33,6 +33,7 @@ from clientcare.playbook._loyalty import (
     SegmentRules,
 )
 from clientcare.playbook._playbook import Playbook
+from clientcare.playbook._shop import ShopSettings
 
 __all__ = [
     "AbcLabel",
@@ -64,6 +65,7 @@ __all__ = [
     "ReferralRules",
     "RotationRules",
     "SegmentRules",
+    "ShopSettings",
     "Standing",
     "SurveyRules",
     "TouchBenchmark",

@@ -117,7 +117,7 @@ class GreetingRules:
     """
 
     days_ahead: int = attrs.field(default=3, validator=_not_negative)
-    #: The shop's name in greetings (``$shop``); empty means the tenant id.
+    #: Older name of ``[shop] name``: used when that is empty (never the tenant id).
     sender: str = ""
     #: From the documents (seed 003: 國家法定假日期間向客戶表達節日的祝福): all
     #: seven statutory holidays of China, as the ``holidays`` package names them.

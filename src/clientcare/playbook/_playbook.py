@@ -35,6 +35,7 @@ from clientcare.playbook._loyalty import (
     ReferralRules,
     SegmentRules,
 )
+from clientcare.playbook._shop import ShopSettings
 
 __all__ = ["Playbook"]
 
@@ -44,6 +45,7 @@ class Playbook:
     """Every tunable number of clientcare, with the documents' defaults."""
 
     locale: LocaleSettings = attrs.field(factory=LocaleSettings)
+    shop: ShopSettings = attrs.field(factory=ShopSettings)
     profile: ProfileWeights = attrs.field(factory=ProfileWeights)
     card: CardRules = attrs.field(factory=CardRules)
     abc: AbcRules = attrs.field(factory=AbcRules)

@@ -1,0 +1,42 @@
+"""Who the messages come from: the shop's name and signature, and the unsubscribe links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from clientcare.errors import PlaybookError
+from clientcare.playbook._checks import positive_int
+
+__all__ = ["ShopSettings"]
+
+
+def _link_base(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    if value and not value.startswith(("https://", "http://")):
+        raise PlaybookError(attribute.name, "must be an http(s) URL or empty")
+
+
+def _secret(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    # A short secret can be guessed offline from one link; 16 characters is the floor.
+    if value and len(value) < 16:
+        raise PlaybookError(attribute.name, "must be at least 16 characters or empty")
+
+
+@attrs.frozen
+class ShopSettings:
+    """``[shop]``: the name and signature customers see, and how they unsubscribe.
+
+    A message never names the tenant id: with ``name`` empty the texts leave
+    the shop out. ``unsubscribe_secret`` signs the unsubscribe tokens (give it
+    here or as ``connect(..., unsubscribe_secret=...)``); without one, messages
+    carry no unsubscribe link. ``unsubscribe_url`` is the embedder's page that
+    takes ``?token=`` and calls ``care.privacy.unsubscribe``.
+    """
+
+    name: str = ""
+    signature: str = ""
+    unsubscribe_url: str = attrs.field(default="", validator=_link_base)
+    unsubscribe_secret: str = attrs.field(default="", validator=_secret, repr=False)
+    #: How long a link in a sent message keeps working.
+    unsubscribe_days: int = attrs.field(default=90, validator=positive_int)
