@@ -1,0 +1,203 @@
+"""``clientcare customers …`` and ``clientcare purchases import``."""
+
+from __future__ import annotations
+
+import codecs
+import io
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from clientcare.cli._common import (
+    EXIT_FINDINGS,
+    Json,
+    Playbook,
+    Tenant,
+    Url,
+    err_console,
+    handled,
+    open_counted,
+    opened,
+    out_console,
+    print_json,
+    print_table,
+    progress_bar,
+    to_json,
+)
+from clientcare.errors import ValidationError
+
+__all__ = ["customers_app", "purchases_app"]
+
+customers_app = typer.Typer(help="The customer archive.", no_args_is_help=True)
+purchases_app = typer.Typer(help="The deal archive.", no_args_is_help=True)
+
+#: Rejects listed on the terminal; --json lists every one.
+_SHOWN_REJECTS = 20
+_CHUNK = 1 << 20
+
+CustomerId = Annotated[str, typer.Argument(help="The customer's id.", show_default=False)]
+
+
+def _row(customer: Any) -> tuple[object, ...]:
+    return (customer.id, customer.name, customer.phone, customer.home_store, ",".join(sorted(customer.tags)))
+
+
+def _brief(customer: Any) -> dict[str, object]:
+    return dict(zip(("id", "name", "phone", "home_store", "tags"), _row(customer), strict=True)) | {
+        "tags": sorted(customer.tags)
+    }
+
+
+@customers_app.command("find")
+@handled
+def customers_find(
+    *,
+    url: Url,
+    tenant: Tenant,
+    phone: Annotated[str | None, typer.Option(help="Any common form of the phone number.")] = None,
+    name: Annotated[str | None, typer.Option(help="Part of the name.")] = None,
+    tag: Annotated[str | None, typer.Option(help="A tag the customer carries.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_json: Json = False,
+) -> None:
+    """Find customers by phone, or by part of the name and/or a tag."""
+    if phone is None and name is None and tag is None:
+        raise ValidationError("query", "give --phone, --name or --tag")
+    with opened(url, tenant) as care:
+        if phone is not None:
+            found = care.customers.find_by_phone(phone)
+            customers = [found] if found is not None else []
+        else:
+            customers = care.customers.search(name=name, tag=tag, limit=limit)
+    if as_json:
+        print_json([_brief(c) for c in customers])
+        return
+    print_table(f"{len(customers)} customer(s)", ("id", "name", "phone", "store", "tags"), [_row(c) for c in customers])
+
+
+@customers_app.command("show")
+@handled
+def customers_show(url: Url, tenant: Tenant, customer_id: CustomerId, as_json: Json = False) -> None:
+    """What staff see when the customer walks in: profile, card, figures, recent purchases and notes."""
+    with opened(url, tenant) as care:
+        summary = care.customers.summary(customer_id)
+    if as_json:
+        print_json(to_json(summary))
+        return
+    customer, figures = summary.customer, to_json(summary.figures)
+    rows: list[tuple[str, object]] = [
+        ("id", customer.id),
+        ("name", customer.name),
+        ("phone", customer.phone),
+        ("home store", customer.home_store),
+        ("tags", ", ".join(sorted(customer.tags))),
+        ("key customer", "yes" if customer.key else "no"),
+        ("erased", "yes" if customer.erased_at else "no"),
+        ("completeness", summary.completeness),
+    ]
+    rows += [(name.replace("_", " "), _plain(value)) for name, value in figures.items()]
+    rows += [("recent purchases", len(summary.recent_purchases)), ("notes", len(summary.notes))]
+    print_table(None, ("", "customer"), rows)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict) and set(value) == {"amount", "currency"}:
+        return f"{value['amount']} {value['currency']}"
+    return value
+
+
+@customers_app.command("export")
+@handled
+def customers_export(url: Url, tenant: Tenant, customer_id: CustomerId) -> None:
+    """Everything kept about one customer, as JSON (the right of access)."""
+    with opened(url, tenant) as care:
+        print_json(to_json(care.privacy.export(customer_id)))
+
+
+@customers_app.command("erase")
+@handled
+def customers_erase(
+    *,
+    url: Url,
+    tenant: Tenant,
+    customer_id: CustomerId,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase the customer's personal data (P04); figures stay, anonymous."""
+    if not yes:
+        typer.confirm("Erase this customer's personal data? This cannot be undone", abort=True)
+    with opened(url, tenant) as care:
+        care.privacy.erase(customer_id)
+    out_console().print(f"customer {customer_id} erased", highlight=False)
+
+
+def check_decodes(path: Path, encoding: str) -> None:
+    """Read the whole file once before importing, so a decoding error stops the
+    import before anything is written (never a half import)."""
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except LookupError:
+        raise ValidationError("encoding", "must be an encoding Python knows") from None
+    done = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise ValidationError("file", f"not valid {encoding} text at byte {done + exc.start}") from None
+            done += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise ValidationError("file", f"not valid {encoding} text at its end") from None
+
+
+@purchases_app.command("import")
+@handled
+def purchases_import(
+    *,
+    url: Url,
+    tenant: Tenant,
+    path: Annotated[Path, typer.Argument(help="CSV file in the documented column layout (docs/sql.md).")],
+    playbook: Playbook = None,
+    encoding: Annotated[str, typer.Option(help="The file's text encoding.")] = "utf-8-sig",
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 5000,
+    as_json: Json = False,
+) -> None:
+    """Import purchases from a POS CSV file; rejected lines are listed, the rest are kept (exit code 8 if any)."""
+    check_decodes(path, encoding)
+    with opened(url, tenant, playbook) as care, open_counted(path) as (counter, size):
+        text = io.TextIOWrapper(io.BufferedReader(counter), encoding=encoding, newline="")
+        with progress_bar(path.name, size, unit_bytes=True) as advance_to:
+            report = care.purchases.import_csv(
+                text, batch_size=batch_size, on_progress=lambda _: advance_to(counter.read_bytes)
+            )
+    rejects = [{"line": r.line, "reason": r.reason} for r in report.rejected]
+    if as_json:
+        print_json(
+            {
+                "lines_read": report.lines_read,
+                "imported": report.imported,
+                "skipped": report.skipped,
+                "rejected": rejects,
+            }
+        )
+    else:
+        print_table(
+            None,
+            ("rows read", "imported", "skipped (known receipt)", "rejected"),
+            [(report.lines_read, report.imported, report.skipped, len(rejects))],
+        )
+        show_rejects(rejects)
+    if rejects:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def show_rejects(rejects: list[dict[str, Any]]) -> None:
+    """The first rejects on stderr, and how many more there are."""
+    console = err_console()
+    for reject in rejects[:_SHOWN_REJECTS]:
+        console.print(f"line {reject['line']}: {reject['reason']}", highlight=False, markup=False)
+    if len(rejects) > _SHOWN_REJECTS:
+        console.print(f"… and {len(rejects) - _SHOWN_REJECTS} more rejected line(s) (--json lists them all)")
