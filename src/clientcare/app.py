@@ -51,6 +51,7 @@ from clientcare.loyalty import (
     ReferralsService,
     TiersService,
     after_purchase,
+    opening_from_import,
 )
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage
@@ -128,7 +129,8 @@ class Clientcare:
         self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default(), ids=ids)
         self._given_sources = assessment_sources
         self._given_ports = cadence_ports
-        self.customers = CustomersService(self._ctx)
+        # P14/P15: an imported customer's member level and opening points, in the same pass.
+        self.customers = CustomersService(self._ctx, import_hooks=(opening_from_import,))
         self.privacy = PrivacyService(self._ctx)
         # P20/P35/P21 (touches, sale credit, end of sequences) and P10-P17, P33
         # (points, level, referral credit) follow a sale in its own transaction.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -166,13 +167,42 @@ def purchases_import(
     as_json: Json = False,
 ) -> None:
     """Import purchases from a POS CSV file; rejected lines are listed, the rest are kept (exit code 8 if any)."""
+    with opened(url, tenant, playbook) as care:
+        report = _file_import(care.purchases.import_csv, path, encoding, batch_size)
+    _summary(report, as_json, skipped="skipped (known receipt)")
+
+
+@customers_app.command("import")
+@handled
+def customers_import(
+    *,
+    url: Url,
+    tenant: Tenant,
+    path: Annotated[Path, typer.Argument(help="CSV file in the documented column layout (docs/customers-import.md).")],
+    playbook: Playbook = None,
+    encoding: Annotated[str, typer.Option(help="The file's text encoding.")] = "utf-8-sig",
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 5000,
+    as_json: Json = False,
+) -> None:
+    """Bring customers over from the old system's CSV export: consents, tags, dates, member level, points.
+
+    A known external id or phone is skipped, so the same file can be imported again.
+    """
+    with opened(url, tenant, playbook) as care:
+        report = _file_import(care.customers.import_csv, path, encoding, batch_size)
+    _summary(report, as_json, skipped="skipped (known id or phone)")
+
+
+def _file_import(importer: Callable[..., Any], path: Path, encoding: str, batch_size: int) -> Any:
+    """Run an import over the file with a progress bar by bytes read."""
     check_decodes(path, encoding)
-    with opened(url, tenant, playbook) as care, open_counted(path) as (counter, size):
+    with open_counted(path) as (counter, size):
         text = io.TextIOWrapper(io.BufferedReader(counter), encoding=encoding, newline="")
         with progress_bar(path.name, size, unit_bytes=True) as advance_to:
-            report = care.purchases.import_csv(
-                text, batch_size=batch_size, on_progress=lambda _: advance_to(counter.read_bytes)
-            )
+            return importer(text, batch_size=batch_size, on_progress=lambda _: advance_to(counter.read_bytes))
+
+
+def _summary(report: Any, as_json: bool, *, skipped: str) -> None:
     rejects = [{"line": r.line, "reason": r.reason} for r in report.rejected]
     if as_json:
         print_json(
@@ -186,7 +216,7 @@ def purchases_import(
     else:
         print_table(
             None,
-            ("rows read", "imported", "skipped (known receipt)", "rejected"),
+            ("rows read", "imported", skipped, "rejected"),
             [(report.lines_read, report.imported, report.skipped, len(rejects))],
         )
         show_rejects(rejects)

@@ -9,6 +9,14 @@ from clientcare.customers._events import (
     NoteAdded,
     ProfileChanged,
 )
+from clientcare.customers._imports import (
+    CUSTOMER_COLUMNS,
+    BulkCustomerImport,
+    CustomerImportHook,
+    CustomerImportReport,
+    ImportedCustomer,
+    customer_id_for,
+)
 from clientcare.customers._model import (
     Channel,
     Consent,
@@ -30,6 +38,8 @@ from clientcare.customers._ports import CustomerRepository, NoteRepository
 from clientcare.customers._services import CustomersService, CustomerSummary, NotebookService, PrivacyService
 
 __all__ = [
+    "CUSTOMER_COLUMNS",
+    "BulkCustomerImport",
     "CardReviewed",
     "Channel",
     "Consent",
@@ -39,6 +49,8 @@ __all__ = [
     "Contact",
     "Customer",
     "CustomerErased",
+    "CustomerImportHook",
+    "CustomerImportReport",
     "CustomerRegistered",
     "CustomerRepository",
     "CustomerSummary",
@@ -48,6 +60,7 @@ __all__ = [
     "Gender",
     "HardProfile",
     "ImportantDate",
+    "ImportedCustomer",
     "Note",
     "NoteAdded",
     "NoteRepository",
@@ -58,4 +71,5 @@ __all__ = [
     "Purpose",
     "RelationshipCard",
     "SoftProfile",
+    "customer_id_for",
 ]

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 import attrs
 
 from clientcare import serialization
+from clientcare.customers._imports import (
+    CUSTOMER_COLUMNS,
+    REQUIRED,
+    CustomerImportHook,
+    CustomerImportReport,
+    run_import,
+)
 from clientcare.customers._model import (
     Channel,
     ConsentMethod,
@@ -26,6 +34,7 @@ from clientcare.customers._notebook import Note
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context as _Context
+from clientcare.kernel._tabular import ImportProgress, read_table, rows_in_order
 from clientcare.purchases._model import CustomerFigures, Purchase
 
 T = TypeVar("T")
@@ -58,6 +67,40 @@ class _Service:
 
 class CustomersService(_Service):
     """The customer archive and relationship card (P01–P03, P06, P07)."""
+
+    def __init__(self, ctx: _Context, *, import_hooks: Sequence[CustomerImportHook] = ()) -> None:
+        super().__init__(ctx)
+        self._import_hooks = tuple(import_hooks)
+
+    def import_rows(
+        self,
+        records: Iterable[Mapping[str, object]],
+        *,
+        batch_size: int = 5000,
+        on_progress: Callable[[ImportProgress], None] | None = None,
+    ) -> CustomerImportReport:
+        """Bring customers over from mappings keyed by the import's column names (docs/customers-import.md).
+
+        Streams; bad records are reported (record number from 1, ``field: rule``)
+        and the rest imported; a known external id or phone is skipped.
+        """
+        rows = rows_in_order(records, CUSTOMER_COLUMNS)
+        return run_import(self._ctx, rows, hooks=self._import_hooks, batch_size=batch_size, on_progress=on_progress)
+
+    def import_csv(
+        self,
+        source: str | Path | IO[str],
+        *,
+        encoding: str = "utf-8-sig",
+        batch_size: int = 5000,
+        on_progress: Callable[[ImportProgress], None] | None = None,
+    ) -> CustomerImportReport:
+        """Bring customers over from a CSV file with a header (docs/customers-import.md).
+
+        Rejects carry the file's line number (the header is line 1).
+        """
+        rows = read_table(source, CUSTOMER_COLUMNS, REQUIRED, encoding=encoding)  # type: ignore[arg-type]
+        return run_import(self._ctx, rows, hooks=self._import_hooks, batch_size=batch_size, on_progress=on_progress)
 
     def register(
         self,
