@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 import clientcare
 from clientcare.cli import app
 
+DATE_RULE = "occurred_at: must be a date and time (2026-01-05 10:00, 2026/1/5 10:00 or an Excel date)"
 HEADER = "receipt_id,occurred_at,style_no,unit_price,quantity,customer_id,customer_phone,size,colour,full_price\n"
 
 
@@ -57,7 +58,7 @@ def test_a_shop_day_from_the_command_line(runner: CliRunner, sql_url: str, tmp_p
         "lines_read": 3,
         "imported": 2,
         "skipped": 0,
-        "rejected": [{"line": 4, "reason": "occurred_at: must be an ISO 8601 date and time"}],
+        "rejected": [{"line": 4, "reason": DATE_RULE}],
     }
     again = _json(runner, "purchases", "import", str(_purchases_file(tmp_path, ann.id)), code=8)
     assert (again["imported"], again["skipped"]) == (0, 2)  # type: ignore[index]
@@ -105,22 +106,30 @@ def test_tables_are_the_default_answer(runner: CliRunner, sql_url: str) -> None:
         assert "┃" in result.stdout or "│" in result.stdout
 
 
-def test_a_gbk_file_is_refused_before_anything_is_written(runner: CliRunner, sql_url: str, tmp_path: Path) -> None:
-    """A file that is not UTF-8 stops with one line naming the byte, and nothing is imported; --encoding reads it."""
+def test_a_gbk_file_is_read_and_a_mixed_one_refused_before_writing(
+    runner: CliRunner, sql_url: str, tmp_path: Path
+) -> None:
+    """A GBK export is detected and imported; a file that stops decoding halfway is one line and imports nothing."""
     with clientcare.connect(sql_url, tenant="shop") as care:
         ann = care.customers.register("王芳", "13800138000")
     when = datetime.now().astimezone().isoformat(timespec="seconds")
-    rows = "".join(f"R{i},{when},ST-1,10,1,{ann.id},,,,\n" for i in range(3))
-    path = tmp_path / "gbk.csv"
-    path.write_bytes((HEADER + rows + f"R9,{when},ST-1,10,1,{ann.id},,,红色,\n").encode("gbk"))
-    result = runner.invoke(app, ["purchases", "import", str(path)])
+    rows = "".join(f"R{i},{when},ST-1,10,1,{ann.id},,,红色,\n" for i in range(3))
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes((HEADER + rows).encode("gbk"))
+    mixed = tmp_path / "mixed.csv"
+    many = "".join(f"M{i},{when},ST-1,10,1,{ann.id},,,红色,\n" for i in range(1500))  # past the detection sample
+    mixed.write_bytes((HEADER + many).encode("utf-8") + f"R9,{when},ST-1,10,1,{ann.id},,,红色,\n".encode("gbk"))
+    result = runner.invoke(app, ["purchases", "import", str(mixed)])
     assert result.exit_code == 3
     assert result.output.strip().startswith("error: file: not valid utf-8-sig text at byte")
     assert "Traceback" not in result.output
     with clientcare.connect(sql_url, tenant="shop") as care:
         assert care.purchases.for_customer(ann.id) == []
-    fixed = runner.invoke(app, ["purchases", "import", str(path), "--encoding", "gbk"])
+    fixed = runner.invoke(app, ["purchases", "import", str(gbk), "--json"])
     assert fixed.exit_code == 0, fixed.output
+    assert json.loads(fixed.stdout)["imported"] == 3
+    with clientcare.connect(sql_url, tenant="shop") as care:
+        assert {line.colour for p in care.purchases.for_customer(ann.id) for line in p.lines} == {"红色"}
 
 
 def test_missing_things_are_one_line_errors(runner: CliRunner, tmp_path: Path) -> None:

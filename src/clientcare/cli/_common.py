@@ -4,13 +4,12 @@ one-line errors with documented exit codes, and the progress bar."""
 from __future__ import annotations
 
 import functools
-import io
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -45,14 +44,12 @@ __all__ = [
     "EXIT_NOT_FOUND",
     "EXIT_REFUSED",
     "EXIT_UNEXPECTED",
-    "ByteCounter",
     "Json",
     "Playbook",
     "Tenant",
     "Url",
     "err_console",
     "handled",
-    "open_counted",
     "opened",
     "out_console",
     "print_json",
@@ -192,39 +189,6 @@ def _database_line(exc: BaseException) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("[", "\\[")
-
-
-class ByteCounter(io.RawIOBase):
-    """A binary file that counts the bytes read, for the progress bar of an import."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._raw = raw
-        self.read_bytes = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        size = len(data)
-        buffer[:size] = data
-        self.read_bytes += size
-        return size
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-@contextmanager
-def open_counted(path: Path) -> Iterator[tuple[ByteCounter, int]]:
-    """The file opened for reading through a byte counter, and its size."""
-    size = path.stat().st_size
-    counter = ByteCounter(path.open("rb"))
-    try:
-        yield counter, size
-    finally:
-        counter.close()
 
 
 @contextmanager

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +16,6 @@ from clientcare.cli._common import (
     Url,
     err_console,
     handled,
-    open_counted,
     opened,
     out_console,
     print_json,
@@ -27,6 +24,7 @@ from clientcare.cli._common import (
     to_json,
 )
 from clientcare.errors import ValidationError
+from clientcare.kernel._tabular import ImportProgress
 
 __all__ = ["customers_app", "purchases_app"]
 
@@ -35,7 +33,6 @@ purchases_app = typer.Typer(help="The deal archive.", no_args_is_help=True)
 
 #: Rejects listed on the terminal; --json lists every one.
 _SHOWN_REJECTS = 20
-_CHUNK = 1 << 20
 
 CustomerId = Annotated[str, typer.Argument(help="The customer's id.", show_default=False)]
 
@@ -133,27 +130,6 @@ def customers_erase(
     out_console().print(f"customer {customer_id} erased", highlight=False)
 
 
-def check_decodes(path: Path, encoding: str) -> None:
-    """Read the whole file once before importing, so a decoding error stops the
-    import before anything is written (never a half import)."""
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)()
-    except LookupError:
-        raise ValidationError("encoding", "must be an encoding Python knows") from None
-    done = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                raise ValidationError("file", f"not valid {encoding} text at byte {done + exc.start}") from None
-            done += len(chunk)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            raise ValidationError("file", f"not valid {encoding} text at its end") from None
-
-
 @purchases_app.command("import")
 @handled
 def purchases_import(
@@ -162,13 +138,18 @@ def purchases_import(
     tenant: Tenant,
     path: Annotated[Path, typer.Argument(help="CSV file in the documented column layout (docs/sql.md).")],
     playbook: Playbook = None,
-    encoding: Annotated[str, typer.Option(help="The file's text encoding.")] = "utf-8-sig",
+    encoding: Annotated[
+        str | None, typer.Option(help="The file's text encoding (detected when not given).", show_default=False)
+    ] = None,
+    headers: Annotated[
+        Path | None, typer.Option(help="TOML mapping of the file's header names to columns.", show_default=False)
+    ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 5000,
     as_json: Json = False,
 ) -> None:
     """Import purchases from a POS CSV file; rejected lines are listed, the rest are kept (exit code 8 if any)."""
     with opened(url, tenant, playbook) as care:
-        report = _file_import(care.purchases.import_csv, path, encoding, batch_size)
+        report = _file_import(care.purchases.import_csv, path, encoding, headers, batch_size)
     _summary(report, as_json, skipped="skipped (known receipt)")
 
 
@@ -180,7 +161,12 @@ def customers_import(
     tenant: Tenant,
     path: Annotated[Path, typer.Argument(help="CSV file in the documented column layout (docs/customers-import.md).")],
     playbook: Playbook = None,
-    encoding: Annotated[str, typer.Option(help="The file's text encoding.")] = "utf-8-sig",
+    encoding: Annotated[
+        str | None, typer.Option(help="The file's text encoding (detected when not given).", show_default=False)
+    ] = None,
+    headers: Annotated[
+        Path | None, typer.Option(help="TOML mapping of the file's header names to columns.", show_default=False)
+    ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 5000,
     as_json: Json = False,
 ) -> None:
@@ -189,17 +175,21 @@ def customers_import(
     A known external id or phone is skipped, so the same file can be imported again.
     """
     with opened(url, tenant, playbook) as care:
-        report = _file_import(care.customers.import_csv, path, encoding, batch_size)
+        report = _file_import(care.customers.import_csv, path, encoding, headers, batch_size)
     _summary(report, as_json, skipped="skipped (known id or phone)")
 
 
-def _file_import(importer: Callable[..., Any], path: Path, encoding: str, batch_size: int) -> Any:
+def _file_import(
+    importer: Callable[..., Any], path: Path, encoding: str | None, headers: Path | None, batch_size: int
+) -> Any:
     """Run an import over the file with a progress bar by bytes read."""
-    check_decodes(path, encoding)
-    with open_counted(path) as (counter, size):
-        text = io.TextIOWrapper(io.BufferedReader(counter), encoding=encoding, newline="")
-        with progress_bar(path.name, size, unit_bytes=True) as advance_to:
-            return importer(text, batch_size=batch_size, on_progress=lambda _: advance_to(counter.read_bytes))
+    with progress_bar(path.name, path.stat().st_size, unit_bytes=True) as advance_to:
+
+        def show(progress: ImportProgress) -> None:
+            if progress.bytes_read is not None:
+                advance_to(progress.bytes_read)
+
+        return importer(path, encoding=encoding, headers=headers, batch_size=batch_size, on_progress=show)
 
 
 def _summary(report: Any, as_json: bool, *, skipped: str) -> None:

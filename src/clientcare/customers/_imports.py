@@ -42,7 +42,7 @@ from clientcare.customers._model import (
 from clientcare.errors import ClientcareError, ValidationError
 from clientcare.kernel import clean_text, normalise_email, normalise_phone, tag_set
 from clientcare.kernel._ids import new_id
-from clientcare.kernel._tabular import ImportProgress, ImportReject, Row, parse_day, parse_moment
+from clientcare.kernel._tabular import BadRow, ImportProgress, ImportReject, Row, parse_day, parse_moment
 
 if TYPE_CHECKING:
     from clientcare.kernel import Context
@@ -264,10 +264,13 @@ def _choice(kind: Callable[[str], E], raw: object, field: str, default: E) -> E:
 
 
 def checked(
-    rows: Iterable[tuple[int, Row]], checker: RowChecker, rejects: list[ImportReject]
+    rows: Iterable[tuple[int, Row | BadRow]], checker: RowChecker, rejects: list[ImportReject]
 ) -> Iterator[ImportedCustomer]:
     """Checked customers; bad rows go to ``rejects`` with their line and ``field: rule``."""
     for line, row in rows:
+        if isinstance(row, BadRow):
+            rejects.append(ImportReject(line, row.reason))
+            continue
         try:
             yield checker.check(line, row)
         except ClientcareError as exc:
@@ -306,7 +309,7 @@ ProgressCallback = Callable[[ImportProgress], None]
 
 def run_import(
     ctx: Context,
-    rows: Iterable[tuple[int, Row]],
+    rows: Iterable[tuple[int, Row | BadRow]],
     *,
     hooks: Sequence[CustomerImportHook],
     batch_size: int,
@@ -328,16 +331,22 @@ def run_import(
     rejects: list[ImportReject] = []
     read = 0
 
-    def counted() -> Iterator[tuple[int, Row]]:
+    def counted() -> Iterator[tuple[int, Row | BadRow]]:
         nonlocal read
         for item in rows:
             read += 1
             yield item
 
+    last: list[ImportProgress] = []
+
     def progress() -> None:
-        if on_progress is not None:
-            done, total = total_bytes()
-            on_progress(ImportProgress(read, report.imported, report.skipped, len(rejects), done, total))
+        if on_progress is None:
+            return
+        done, total = total_bytes()
+        now = ImportProgress(read, report.imported, report.skipped, len(rejects), done, total)
+        if not last or last[0] != now:  # the end of the last batch is the end of the file: report it once
+            last[:] = [now]
+            on_progress(now)
 
     batch: list[ImportedCustomer] = []
     # Rows are checked outside any unit of work: the facade's ids must be in force for the loop.

@@ -34,7 +34,7 @@ from clientcare.customers._notebook import Note
 from clientcare.errors import DuplicateRecord, RuleViolation, ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context as _Context
-from clientcare.kernel._tabular import ImportProgress, read_table, rows_in_order
+from clientcare.kernel._tabular import Headers, ImportProgress, read_table, rows_in_order
 from clientcare.purchases._model import CustomerFigures, Purchase
 
 T = TypeVar("T")
@@ -91,16 +91,30 @@ class CustomersService(_Service):
         self,
         source: str | Path | IO[str],
         *,
-        encoding: str = "utf-8-sig",
+        encoding: str | None = None,
+        headers: Headers = None,
         batch_size: int = 5000,
         on_progress: Callable[[ImportProgress], None] | None = None,
     ) -> CustomerImportReport:
-        """Bring customers over from a CSV file with a header (docs/customers-import.md).
+        """Bring customers over from a CSV file or ``.xlsx`` workbook with a header
+        (docs/customers-import.md, docs/imports.md).
 
-        Rejects carry the file's line number (the header is line 1).
+        Rejects carry the file's line number (the header is line 1). The encoding
+        is detected unless given; a file that does not decode is refused before
+        anything is written. ``headers`` maps the file's header names to the
+        columns (a dict or a TOML file); common Chinese headers are known already.
         """
-        rows = read_table(source, CUSTOMER_COLUMNS, REQUIRED, encoding=encoding)  # type: ignore[arg-type]
-        return run_import(self._ctx, rows, hooks=self._import_hooks, batch_size=batch_size, on_progress=on_progress)
+        table = read_table(
+            source, CUSTOMER_COLUMNS, sorted(REQUIRED), kind="customers", encoding=encoding, headers=headers
+        )
+        return run_import(
+            self._ctx,
+            table,
+            hooks=self._import_hooks,
+            batch_size=batch_size,
+            on_progress=on_progress,
+            total_bytes=lambda: (table.bytes_read, table.total_bytes),
+        )
 
     def register(
         self,

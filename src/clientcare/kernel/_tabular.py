@@ -3,18 +3,37 @@ dates a shop's exports use. Shared by the customer and the purchase imports."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
+from importlib import resources
 from pathlib import Path
+from typing import IO, Any
 
 import attrs
+import charset_normalizer
 
 from clientcare.errors import ValidationError
 
-__all__ = ["ImportProgress", "ImportReject", "Row", "parse_day", "parse_moment", "read_table", "rows_in_order"]
+__all__ = [
+    "BadRow",
+    "Headers",
+    "ImportProgress",
+    "ImportReject",
+    "Row",
+    "TableFile",
+    "check_decodes",
+    "detect_encoding",
+    "header_mapping",
+    "parse_day",
+    "parse_moment",
+    "read_table",
+    "rows_in_order",
+]
 
 Row = Sequence[object]
 
@@ -59,41 +78,276 @@ def rows_in_order(records: Iterable[object], columns: Sequence[str]) -> Iterator
         yield number, tuple(get(column) for column in columns)
 
 
-def read_table(
-    source: Path | str | io.TextIOBase,
-    columns: Sequence[str],
-    required: frozenset[str],
-    *,
-    encoding: str = "utf-8-sig",
-) -> Iterator[tuple[int, Row]]:
-    """Numbered rows (by file line; the header is line 1) in ``columns`` order from a CSV file.
+@attrs.frozen
+class BadRow:
+    """A row the file itself spoils (short, too long, broken quoting): ``reason`` is ``field: rule``."""
 
-    The header names the columns (any order, any case, extra ones ignored).
-    """
-    if isinstance(source, str | Path):
-        with open(source, newline="", encoding=encoding) as handle:
-            yield from _read(handle, columns, required)
-    else:
-        yield from _read(source, columns, required)
+    reason: str
 
 
-def _read(handle: Iterable[str], columns: Sequence[str], required: frozenset[str]) -> Iterator[tuple[int, Row]]:
-    reader = csv.reader(handle)
+#: Bytes looked at to guess an encoding (the whole file is checked before importing).
+_SAMPLE = 1 << 16
+_CHUNK = 1 << 20
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The encoding of a file from its first bytes: a byte-order mark, valid UTF-8, else
+    charset-normalizer's best guess (GBK and GB2312 widen to GB18030, which reads both)."""
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name
     try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        return
-    missing = sorted(required - set(header))
-    if missing:
-        raise ValidationError("csv", f"header lacks column {missing[0]}")
-    positions = [header.index(column) if column in header else None for column in columns]
-    width = len(header)
-    if positions == list(range(len(columns))):
-        for row in reader:
-            yield reader.line_num, row if len(row) >= width else row + [""] * (width - len(row))
-        return
-    for row in reader:
-        yield reader.line_num, [row[i] if i is not None and i < len(row) else None for i in positions]
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8-sig"
+    if _reads_as_chinese(sample):
+        return "gb18030"
+    best = charset_normalizer.from_bytes(sample).best()
+    if best is None:
+        raise ValidationError("encoding", "cannot be detected; give encoding=")
+    name = codecs.lookup(best.encoding).name
+    return "gb18030" if name in {"gbk", "gb2312", "gb18030", "hz"} else name
+
+
+def _reads_as_chinese(sample: bytes) -> bool:
+    """Whether the bytes decode as GB18030 into Chinese text: short exports with a
+    few Chinese words are too little for a statistical guess, and they are the common case."""
+    try:
+        text = codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    wide = [c for c in text if ord(c) > 127]
+    chinese = sum(
+        1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+    )
+    return bool(wide) and chinese >= 0.9 * len(wide)
+
+
+def check_decodes(path: Path, encoding: str) -> None:
+    """Decode the whole file once, so an undecodable byte stops the import before
+    anything is written (never a half import)."""
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except LookupError:
+        raise ValidationError("encoding", "must be an encoding Python knows") from None
+    done = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise ValidationError(
+                    "file", f"not valid {encoding} text at byte {done + exc.start}; give encoding="
+                ) from None
+            done += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise ValidationError("file", f"not valid {encoding} text at its end; give encoding=") from None
+
+
+Headers = Mapping[str, str] | str | Path | None
+
+
+def header_mapping(kind: str, headers: Headers) -> dict[str, str]:
+    """Header name to column: the caller's mapping (a dict, or a TOML file with a
+    ``[purchases]``/``[customers]`` table or a flat one) over the shipped Chinese POS names."""
+    shipped = tomllib.loads(resources.files("clientcare.kernel").joinpath("pos_headers.toml").read_text("utf-8"))
+    result = {_fold(k): v for k, v in shipped.get(kind, {}).items()}
+    if headers is None:
+        return result
+    if isinstance(headers, str | Path):
+        try:
+            data = tomllib.loads(Path(headers).read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError:
+            raise ValidationError("headers", "not a valid TOML file") from None
+        table = data.get(kind, data)
+    else:
+        table = headers
+    for name, column in table.items():
+        if not isinstance(column, str):
+            raise ValidationError("headers", "each header must map to a column name")
+        result[_fold(name)] = column
+    return result
+
+
+def _fold(name: str) -> str:
+    return name.strip().lstrip("\ufeff").lower()
+
+
+class TableFile:
+    """Numbered rows in a fixed column order from a CSV file, an ``.xlsx`` workbook or a text stream.
+
+    Paths are opened here: the encoding is detected unless given, the whole file
+    is checked to decode before the first row is handed out, and the bytes read
+    are counted for progress reports (``bytes_read``, ``total_bytes``).
+    """
+
+    def __init__(
+        self,
+        source: Path | str | IO[str],
+        columns: Sequence[str],
+        required: Sequence[str],
+        *,
+        kind: str,
+        encoding: str | None = None,
+        headers: Headers = None,
+    ) -> None:
+        self._source = source
+        self._columns = tuple(columns)
+        self._required = tuple(required)
+        self._mapping = header_mapping(kind, headers)
+        self._encoding = encoding
+        self._counter: _Counter | None = None
+        self.total_bytes: int | None = None
+        if isinstance(source, str | Path):
+            path = Path(source)
+            self.total_bytes = path.stat().st_size
+
+    @property
+    def bytes_read(self) -> int | None:
+        """Bytes of the file read so far (None for a text stream)."""
+        if self._counter is not None:
+            return self._counter.count
+        return None
+
+    def __iter__(self) -> Iterator[tuple[int, Row | BadRow]]:
+        source = self._source
+        if not isinstance(source, str | Path):
+            stream = csv.reader(source)
+            yield from self._rows(iter(stream), lambda: stream.line_num)
+            return
+        path = Path(source)
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            yield from self._workbook(path)
+            return
+        encoding = self._encoding
+        if encoding is None:
+            with path.open("rb") as handle:
+                encoding = detect_encoding(handle.read(_SAMPLE))
+        check_decodes(path, encoding)
+        with path.open("rb") as raw:
+            self._counter = _Counter(raw)
+            text = io.TextIOWrapper(io.BufferedReader(self._counter), encoding=encoding, newline="")
+            reader = csv.reader(text)
+            yield from self._rows(iter(reader), lambda: reader.line_num)
+
+    def _workbook(self, path: Path) -> Iterator[tuple[int, Row | BadRow]]:
+        import openpyxl  # noqa: PLC0415 - only workbooks need it
+
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception:  # openpyxl raises zipfile, KeyError and its own errors for a broken file
+            raise ValidationError("file", "not a readable .xlsx workbook") from None
+        try:
+            sheet = book.worksheets[0]
+            numbered = enumerate(sheet.iter_rows(values_only=True), start=1)
+            rows = (["" if v is None else _cell(v) for v in values] for _, values in numbered)
+            line = 0
+
+            def counted() -> Iterator[list[object]]:
+                nonlocal line
+                for line, row in enumerate(rows, start=1):  # noqa: B007 - read by the closure
+                    if any(v != "" for v in row):
+                        yield row
+
+            yield from self._rows(counted(), lambda: line, quoting=False)
+        finally:
+            book.close()
+        if self.total_bytes is not None:
+            self._counter = _Counter.finished(self.total_bytes)
+
+    def _rows(
+        self, reader: Iterator[list[Any]], line_num: Callable[[], int], *, quoting: bool = True
+    ) -> Iterator[tuple[int, Row | BadRow]]:
+        try:
+            header = [self._mapping.get(_fold(str(name)), _fold(str(name))) for name in next(reader)]
+        except StopIteration:
+            return
+        except csv.Error:
+            raise ValidationError("csv", "the header line cannot be read") from None
+        for need in self._required:
+            if not any(option in header for option in need.split("|")):
+                raise ValidationError("csv", f"header lacks column {need.split('|')[0]}")
+        positions = [header.index(column) if column in header else None for column in self._columns]
+        width = len(header)
+        last = line_num()
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                last = line_num()
+                yield last, BadRow("row: broken quoting")
+                continue
+            number = line_num()
+            spanned, last = number - last, number
+            if not row:
+                continue  # a blank line
+            if quoting and spanned > 1 and any("\n" in value or "\r" in value for value in row):
+                yield number - spanned + 1, BadRow(f"row: unbalanced quote (the row runs over {spanned} lines)")
+                continue
+            if len(row) < width:
+                yield number, BadRow(f"row: short ({len(row)} values, the header has {width})")
+                continue
+            if len(row) > width and any(str(v).strip() for v in row[width:]):
+                yield number, BadRow(f"row: extra values ({len(row)} values, the header has {width})")
+                continue
+            yield number, [row[i] if i is not None else None for i in positions]
+
+
+def read_table(
+    source: Path | str | IO[str],
+    columns: Sequence[str],
+    required: Sequence[str],
+    *,
+    kind: str = "purchases",
+    encoding: str | None = None,
+    headers: Headers = None,
+) -> TableFile:
+    """Numbered rows (by file line; the header is line 1) in ``columns`` order; see :class:`TableFile`."""
+    return TableFile(source, columns, required, kind=kind, encoding=encoding, headers=headers)
+
+
+def _cell(value: object) -> object:
+    """A workbook cell as the importers read it: numbers without float noise, the rest as is."""
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+class _Counter(io.RawIOBase):
+    """A binary file that counts the bytes read."""
+
+    def __init__(self, raw: IO[bytes] | None) -> None:
+        self._raw = raw
+        self.count = 0
+
+    @classmethod
+    def finished(cls, size: int) -> _Counter:
+        done = cls(None)
+        done.count = size
+        return done
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._raw is None:
+            return 0
+        data = self._raw.read(len(buffer))
+        size = len(data)
+        buffer[:size] = data
+        self.count += size
+        return size
 
 
 def parse_moment(raw: object, zone: tzinfo, field: str) -> datetime:
