@@ -155,3 +155,20 @@ def test_erase_asks_unless_told(runner: CliRunner, sql_url: str) -> None:
     with clientcare.connect(sql_url, tenant="shop") as care:
         assert care.customers.get(ann.id).erased_at is not None
         assert "王芳" not in json.dumps(care.privacy.export(ann.id), ensure_ascii=False, default=str)
+
+
+def test_daily_explain_from_the_command_line(runner: CliRunner, sql_url: str) -> None:
+    """`clientcare daily explain ID` lists every rule with fired and why, as a table or JSON."""
+    with clientcare.connect(sql_url, tenant="shop") as care:
+        ann = care.customers.register("王芳", "13800138000")
+    data = _json(runner, "daily", "explain", ann.id)
+    assert data["customer_id"] == ann.id  # type: ignore[index]
+    rules = {rule["rule"]: rule for rule in data["rules"]}  # type: ignore[index]
+    assert rules["lost_interview"] == {
+        "rule": "lost_interview",
+        "fired": False,
+        "why": "no purchases yet",
+        "touch_ids": [],
+    }
+    table = runner.invoke(app, ["daily", "explain", ann.id])
+    assert table.exit_code == 0 and "rotation_visit" in table.stdout

@@ -36,6 +36,7 @@ from clientcare.cadences._events import (
     WantedItemArrived,
     WantedItemRegistered,
 )
+from clientcare.cadences._explain import DAILY_RULES, DailyExplanation, RuleCheck
 from clientcare.cadences._ports import (
     AppointmentRepository,
     CadencePorts,
@@ -75,6 +76,7 @@ from clientcare.cadences._touches import PURPOSE_OF, Outcome, Precision, Touch, 
 from clientcare.cadences._touches_service import Referral, TouchesService, TouchResponsiveness
 
 __all__ = [
+    "DAILY_RULES",
     "PURPOSE_OF",
     "Appointment",
     "AppointmentChanged",
@@ -86,6 +88,7 @@ __all__ = [
     "BoardsService",
     "CadencePorts",
     "CustomerView",
+    "DailyExplanation",
     "DailyRunReport",
     "DailyService",
     "DispatchOutcome",
@@ -117,6 +120,7 @@ __all__ = [
     "RecurringRuleRepository",
     "Referral",
     "RepeatUnit",
+    "RuleCheck",
     "SaleCredit",
     "SaleCreditRepository",
     "SaleCredited",

@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import attrs
-import holidays as holiday_calendars
 
 from clientcare.cadences._events import FollowUpStarted, FollowUpStopped, WantedItemArrived, WantedItemRegistered
+from clientcare.cadences._holidays import holidays_between
 from clientcare.cadences._touches import PURPOSE_OF, Precision, Touch, TouchReason
 from clientcare.customers._model import Channel, Customer, Purpose
 from clientcare.errors import InvalidTransition, ValidationError
@@ -295,38 +295,6 @@ def slot_due(customer_id: str, day: date, cycle: int) -> bool:
     return (day.toordinal() - offset) % cycle == 0
 
 
-def holidays_between(
-    country: str, names: Sequence[str], first: date, last: date, language: str = "en_US"
-) -> list[tuple[date, str, str]]:
-    """The first day of each named public holiday between ``first`` and ``last``:
-    (day, English name as the playbook lists it, name in ``language`` for greetings)."""
-    years = range(first.year, last.year + 1)
-    calendar = holiday_calendars.country_holidays(country, years=years, language="en_US")
-    supported = getattr(calendar, "supported_languages", ())
-    local = (
-        holiday_calendars.country_holidays(country, years=years, language=language)
-        if language in supported
-        else calendar
-    )
-    wanted = set(names)
-    result: list[tuple[date, str, str]] = []
-    seen: set[tuple[int, str]] = set()
-    for day, label in sorted(calendar.items()):
-        local_names = str(local.get(day, label)).split("; ")
-        for index, name in enumerate(str(label).split("; ")):
-            if "(observed)" in name or name.startswith("Day off"):
-                continue
-            if "*" not in wanted and name not in wanted:
-                continue
-            if (day.year, name) in seen:
-                continue  # a holiday spanning days is greeted once, for its first day
-            seen.add((day.year, name))
-            if first <= day <= last:
-                shown = local_names[index] if index < len(local_names) else name
-                result.append((day, name, shown))
-    return result
-
-
 class Planner:
     """Plans one customer's due touches for one day under one playbook."""
 
@@ -336,6 +304,12 @@ class Planner:
         self.rules = playbook.cadences
         self.now = now
         self.texts = texts
+        #: Why rules planned nothing, kept only when someone asks (``daily.explain``).
+        self.notes: list[tuple[TouchReason, str]] | None = None
+
+    def _why_not(self, reason: TouchReason, text: str) -> None:
+        if self.notes is not None:
+            self.notes.append((reason, text))
 
     def _brief(
         self,
@@ -377,8 +351,10 @@ class Planner:
         else:
             channels = contact.automated_channels if automated else contact.staff_channels
             chosen = choose_channel(view.customer, purpose, channels, self.now)
-        if chosen is None:
-            return None  # P04: never plan a contact the customer has not agreed to
+        if chosen is None:  # P04: never plan a contact the customer has not agreed to
+            tried = [channel.value] if channel is not None else list(channels)
+            self._why_not(reason, f"no consent for {purpose.value} on {' or '.join(tried)}")
+            return None
         return Touch.plan(
             tenant=self.tenant,
             customer_id=view.customer.id,
@@ -474,7 +450,10 @@ class Planner:
         horizon = day + timedelta(days=greet.days_ahead)
         result: list[Touch | None] = []
         birthday = view.customer.hard.birthday
-        if greet.birthday and birthday is not None:
+        if birthday is None or not greet.birthday:
+            self._why_not(TouchReason.BIRTHDAY, "no birthday on file" if greet.birthday else "off in the playbook")
+        else:
+            self._why_not(TouchReason.BIRTHDAY, f"outside the window (greeted {greet.days_ahead} days ahead)")
             for year in (day.year, day.year + 1):
                 try:
                     when = birthday.replace(year=year)
@@ -482,6 +461,8 @@ class Planner:
                     when = date(year, 2, 28)
                 if day <= when <= horizon:
                     result.append(self._greeting(view, TouchReason.BIRTHDAY, when, day, owner))
+        dated = view.customer.important_dates if greet.important_dates else ()
+        self._why_not(TouchReason.IMPORTANT_DATE, f"none within {greet.days_ahead} days" if dated else "none on file")
         if greet.important_dates:
             for important in view.customer.important_dates:
                 when = important.next_on_or_after(day)
@@ -497,11 +478,13 @@ class Planner:
                             reference=important.kind.value + ":" + important.label,
                         )
                     )
+        self._why_not(TouchReason.HOLIDAY, f"no holiday the playbook greets within {greet.days_ahead} days")
         for when, name, shown in holidays:
             if day <= when <= horizon:
                 result.append(
                     self._greeting(view, TouchReason.HOLIDAY, when, day, owner, holiday=shown, reference=name)
                 )
+        self._why_not(TouchReason.CARD_EXPIRY, "no membership card expiring within the reminder windows")
         if view.card_expires is not None:
             result.extend(self._card_expiry(view, day, owner))
         return [t for t in result if t is not None]
@@ -535,6 +518,7 @@ class Planner:
         """P23: the customer's rotation slot, once per tier cycle (owner assigned later)."""
         cycle = self.rules.rotation.cycle_for(view.tier)
         if not slot_due(view.customer.id, day, cycle):
+            self._why_not(TouchReason.ROTATION_VISIT, f"not the customer's day in the {cycle}-day rotation")
             return None
         return self.touch(
             view, TouchReason.ROTATION_VISIT, occasion=day, due=day, information=self._brief("rotation_visit", view)
@@ -542,7 +526,10 @@ class Planner:
 
     def thank_you(self, view: CustomerView, day: date, owner: str | None) -> Touch | None:
         """P26: the most valuable customers get a thank-you call every period."""
-        if not view.key or not slot_due("thanks:" + view.customer.id, day, self.rules.rotation.thank_you_every_days):
+        every = self.rules.rotation.thank_you_every_days
+        if not view.key or not slot_due("thanks:" + view.customer.id, day, every):
+            why = f"not the customer's day (every {every} days)" if view.key else "not a key customer"
+            self._why_not(TouchReason.THANK_YOU, why)
             return None
         return self.touch(
             view,
@@ -559,6 +546,8 @@ class Planner:
         """P34 repeat-business ask, then P27 lost-customer interview, by the customer's own rhythm."""
         figures = view.figures
         if figures.last_purchase_at is None or figures.first_purchase_at is None:
+            self._why_not(TouchReason.LOST_INTERVIEW, "no purchases yet")
+            self._why_not(TouchReason.REPEAT_ASK, "no purchases yet")
             return None
         zone = self.playbook.locale.zone
         last = figures.last_purchase_at.astimezone(zone).date()
@@ -580,7 +569,14 @@ class Planner:
                 information=self._brief("lost_interview"),
                 owner=owner,
             )
+        self._why_not(TouchReason.LOST_INTERVIEW, f"silent {silent} days; lost after {lost_after:.0f}")
         old = figures.purchase_count >= rules.old_customer_purchases
+        if not old:
+            self._why_not(TouchReason.REPEAT_ASK, f"fewer than {rules.old_customer_purchases} purchases")
+        elif rhythm is not None and rhythm > 0 and silent < rules.repeat_factor * rhythm:
+            self._why_not(
+                TouchReason.REPEAT_ASK, f"silent {silent} days; asked after {rules.repeat_factor * rhythm:.0f}"
+            )
         if old and rhythm is not None and rhythm > 0 and silent >= rules.repeat_factor * rhythm:
             return self.touch(
                 view,

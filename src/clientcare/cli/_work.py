@@ -70,6 +70,27 @@ def daily_run(
         print_table(None, ("reason", "planned"), report.by_reason)
 
 
+@daily_app.command("explain")
+@handled
+def daily_explain(
+    *,
+    url: Url,
+    tenant: Tenant,
+    customer_id: Annotated[str, typer.Argument(help="The customer's id.", show_default=False)],
+    playbook: Playbook = None,
+    day: Day = None,
+    as_json: Json = False,
+) -> None:
+    """Why the daily run plans (or does not plan) each touch for one customer on the day."""
+    with opened(url, tenant, playbook) as care:
+        why = care.daily.explain(customer_id, _day(day))
+    if as_json:
+        print_json(to_json(why))
+        return
+    rows = [(c.rule.value, "yes" if c.fired else "no", c.why) for c in why.rules]
+    print_table(f"daily run {why.day}, customer {why.customer_id}", ("rule", "fired", "why"), rows)
+
+
 @touches_app.command("dispatch")
 @handled
 def touches_dispatch(

@@ -254,17 +254,7 @@ def _group(
             style = _text(row[2], "style_no", 64)
             if style is None:
                 raise ValidationError("style_no", "required")
-            quantity = checker.quantity(row[4])
-            price, places = checker.price(row[3]) if row[3] else checker.unit_price(row[3], row[12], quantity)
-            line = ImportedLine(
-                style,
-                quantity,
-                price,
-                _text(row[9], "size", 50) if row[9] else None,
-                _text(row[10], "colour", 50) if row[10] else None,
-                checker.flag(row[11]) if row[11] else True,
-                places,
-            )
+            line = _line(style, row, checker)
             if current is None:
                 phone = _text(row[6], "customer_phone", 32) if row[6] else None
                 current = [
@@ -288,6 +278,21 @@ def _group(
         lines.append(line)
     if current is not None:
         yield _purchase(current, lines)
+
+
+def _line(style: str, row: _Row, checker: _RowChecker) -> ImportedLine:
+    """One checked line of a receipt."""
+    quantity = checker.quantity(row[4])
+    price, places = checker.price(row[3]) if row[3] else checker.unit_price(row[3], row[12], quantity)
+    return ImportedLine(
+        style,
+        quantity,
+        price,
+        _text(row[9], "size", 50) if row[9] else None,
+        _text(row[10], "colour", 50) if row[10] else None,
+        checker.flag(row[11]) if row[11] else True,
+        places,
+    )
 
 
 def _purchase(head: list[object], lines: list[ImportedLine]) -> ImportedPurchase:
