@@ -105,6 +105,19 @@ def _plain(value: object) -> object:
     return value
 
 
+@customers_app.command("duplicates")
+@handled
+def customers_duplicates(*, url: Url, tenant: Tenant, as_json: Json = False) -> None:
+    """Likely pairs of one person registered twice, with the reasons (ids only)."""
+    with opened(url, tenant) as care:
+        pairs = care.customers.duplicates()
+    if as_json:
+        print_json(to_json(pairs))
+        return
+    rows = [(p.first_id, p.second_id, "; ".join(p.reasons)) for p in pairs]
+    print_table(f"{len(pairs)} likely duplicate pair(s)", ("customer", "customer", "why"), rows)
+
+
 @customers_app.command("export")
 @handled
 def customers_export(url: Url, tenant: Tenant, customer_id: CustomerId) -> None:

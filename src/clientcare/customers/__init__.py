@@ -1,5 +1,6 @@
 """Customers: the archive, consent and privacy, the notebook (P01–P09)."""
 
+from clientcare.customers._duplicates import DuplicatePair
 from clientcare.customers._events import (
     CardReviewed,
     ConsentGiven,
@@ -57,6 +58,7 @@ __all__ = [
     "CustomersService",
     "DataSource",
     "DateKind",
+    "DuplicatePair",
     "Gender",
     "HardProfile",
     "ImportantDate",

@@ -12,6 +12,7 @@ from typing import IO, Any, TypeVar
 import attrs
 
 from clientcare import serialization
+from clientcare.customers._duplicates import DuplicatePair, likely_duplicates
 from clientcare.customers._imports import (
     CUSTOMER_COLUMNS,
     REQUIRED,
@@ -71,6 +72,12 @@ class CustomersService(_Service):
     def __init__(self, ctx: _Context, *, import_hooks: Sequence[CustomerImportHook] = ()) -> None:
         super().__init__(ctx)
         self._import_hooks = tuple(import_hooks)
+
+    def duplicates(self) -> list[DuplicatePair]:
+        """Likely pairs of one person registered twice, with the reasons: the same normalised
+        phone or e-mail, the same name and birthday, or names one edit apart at the same store."""
+        with self._ctx.unit() as uow:
+            return likely_duplicates(uow.customers.iter_all(), region=self._ctx.playbook.locale.country)
 
     def import_rows(
         self,
