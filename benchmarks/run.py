@@ -11,7 +11,12 @@ child process (so peak memory is the import's own):
    against a plain psycopg COPY of the same CSV (skipped without a server);
 3. customer summary looked up by phone with the full data loaded against the
    same with 1% of the purchases;
-4. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
+4. the customer import: 100,000 customers from CSV into SQLite through
+   ``care.customers.import_csv`` against csv + ``sqlite3.executemany`` of the
+   same rows into the same tables, from ``bench_customers_import.py``
+   (size: ``--import-customers``; ``--no-customers-import`` skips it,
+   ``--customers-import-only`` runs only it);
+5. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
    today" on SQLite, from ``bench_cadences.py`` (sizes: ``--daily-customers``,
    ``--board-touches``).
 
@@ -278,6 +283,9 @@ def main() -> None:
     parser.add_argument("--daily-customers", default="10000,100000", help="daily-run sizes (default 10000,100000)")
     parser.add_argument("--board-touches", default="10000,1000000", help="board sizes (default 10000,1000000)")
     parser.add_argument("--board-repeat", type=int, default=50, help="boards timed per size (default 50)")
+    parser.add_argument("--import-customers", type=int, default=100_000, help="customers in the import (100,000)")
+    parser.add_argument("--no-customers-import", action="store_true", help="skip the customer import benchmark")
+    parser.add_argument("--customers-import-only", action="store_true", help="run only the customer import benchmark")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -294,18 +302,29 @@ def main() -> None:
         print(json.dumps(result))
         return
 
+    if args.customers_import_only:
+        _customers_import(args)
+        return
     if not args.cadences_only:
         work = Path(tempfile.mkdtemp(prefix="cc-bench-"))
         try:
             measure(args, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+    if not args.cadences_only and not args.no_customers_import:
+        _customers_import(args)
     if args.cadences or args.cadences_only:
         import bench_cadences  # noqa: PLC0415 - a sibling script, loaded only when asked for
 
         bench_cadences.measure(
             bench_cadences.sizes(args.daily_customers), bench_cadences.sizes(args.board_touches), args.board_repeat
         )
+
+
+def _customers_import(args: argparse.Namespace) -> None:
+    import bench_customers_import  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+    bench_customers_import.measure(args.import_customers)
 
 
 def measure(args: argparse.Namespace, work: Path) -> None:

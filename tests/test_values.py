@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import phonenumbers
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from clientcare import Money
 from clientcare.errors import ValidationError
 from clientcare.kernel import normalise_email, normalise_phone
+from clientcare.kernel._values import _mainland_mobile
 
 amounts = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
 
@@ -60,3 +62,27 @@ def test_email_normalised_and_checked() -> None:
     with pytest.raises(ValidationError) as info:
         normalise_email("wang.fang@")
     assert info.value.field == "email" and "wang.fang" not in str(info.value)
+
+
+@given(
+    national=st.from_regex(r"1[0-9]{10}", fullmatch=True),
+    form=st.sampled_from(["{n}", "+86{n}", "0086{n}", "+86 {n}", "{a} {b} {c}", "{a}-{b}-{c}"]),
+    region=st.sampled_from(["CN", "US", "HK"]),
+)
+def test_the_mainland_mobile_shortcut_agrees_with_phonenumbers(national: str, form: str, region: str) -> None:
+    """Numbers the import's shortcut answers get the same E.164 form (or the same refusal) from a full parse."""
+    raw = form.format(n=national, a=national[:3], b=national[3:7], c=national[7:])
+    fast = _mainland_mobile(raw, region)
+    try:
+        parsed = phonenumbers.parse(raw, region)
+        slow = (
+            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            if phonenumbers.is_valid_number(parsed)
+            else None
+        )
+    except phonenumbers.NumberParseException:
+        slow = None
+    if fast is not None:
+        assert fast == slow
+    if slow is None:
+        assert fast is None

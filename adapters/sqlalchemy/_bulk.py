@@ -23,7 +23,7 @@ from clientcare.purchases import BatchOutcome, ImportedPurchase, ImportReject
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
 
-__all__ = ["import_purchases"]
+__all__ = ["import_purchases", "known_customers", "write_rows"]
 
 _PURCHASE_COLUMNS = (
     "tenant",
@@ -81,7 +81,7 @@ def _known_receipts(uow: SqlUnitOfWork, receipts: list[str]) -> set[str]:
     return known
 
 
-def _customers(uow: SqlUnitOfWork, column: Any, keys: set[str]) -> dict[str, tuple[str, bool]]:
+def known_customers(uow: SqlUnitOfWork, column: Any, keys: set[str]) -> dict[str, tuple[str, bool]]:
     c = t.customers.c
     found: dict[str, tuple[str, bool]] = {}
     values = sorted(keys)
@@ -111,8 +111,8 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
     known = _known_receipts(uow, [item.receipt_id for item in batch])
     ids = {item.customer_id for item in batch if item.customer_id is not None}
     phones = {item.customer_phone for item in batch if item.customer_id is None and item.customer_phone is not None}
-    by_id = _customers(uow, t.customers.c.id, ids) if ids else {}
-    by_phone = _customers(uow, t.customers.c.phone, phones) if phones else {}
+    by_id = known_customers(uow, t.customers.c.id, ids) if ids else {}
+    by_phone = known_customers(uow, t.customers.c.phone, phones) if phones else {}
     sqlite = uow.dialect == "sqlite"
     purchase_rows: list[tuple[object, ...]] = []
     line_rows: list[tuple[object, ...]] = []
@@ -130,8 +130,8 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
         line_rows.extend(_line_rows(uow.tenant, item))
     if purchase_rows:
         with translated("purchase"):
-            _write(uow, t.purchases.name, _PURCHASE_COLUMNS, purchase_rows)
-            _write(uow, t.purchase_lines.name, _LINE_COLUMNS, line_rows)
+            write_rows(uow, t.purchases.name, _PURCHASE_COLUMNS, purchase_rows)
+            write_rows(uow, t.purchase_lines.name, _LINE_COLUMNS, line_rows)
     return BatchOutcome(len(purchase_rows), skipped, tuple(rejected))
 
 
@@ -206,7 +206,7 @@ def _line_rows(tenant: str, item: ImportedPurchase) -> list[tuple[object, ...]]:
     ]
 
 
-def _write(uow: SqlUnitOfWork, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+def write_rows(uow: SqlUnitOfWork, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
     """Hand the rows to the driver: COPY on psycopg 3, executemany elsewhere."""
     dbapi = uow.connection.connection.dbapi_connection
     names = ", ".join(columns)

@@ -219,6 +219,12 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
             )
         self._tags_read[obj.id] = obj.tags
 
+    def import_customers(self, customers: Sequence[Customer]) -> list[Customer]:
+        """The customer import's fast path (``BulkCustomerImport``): unknown ids and phones only."""
+        from clientcare.adapters.sqlalchemy._bulk_customers import import_customers  # noqa: PLC0415 - cycle
+
+        return import_customers(self._uow, customers)
+
     def by_phone(self, phone: str) -> Customer | None:
         """The customer with this E.164 phone (unique index on tenant + phone)."""
         found = self._query(self.table.c.phone == phone)

@@ -51,6 +51,7 @@ from clientcare.loyalty import (
     ReferralsService,
     TiersService,
     after_purchase,
+    opening_from_import,
 )
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage
@@ -138,7 +139,8 @@ class Clientcare:
         self._ctx = _Context(backend, tenant, clock, _rules(playbook, unsubscribe_secret), ids=ids)
         self._given_sources = assessment_sources
         self._given_ports = cadence_ports
-        self.customers = CustomersService(self._ctx)
+        # P14/P15: an imported customer's member level and opening points, in the same pass.
+        self.customers = CustomersService(self._ctx, import_hooks=(opening_from_import,))
         self.privacy = PrivacyService(self._ctx)
         # P20/P35/P21 (touches, sale credit, end of sequences) and P10-P17, P33
         # (points, level, referral credit) follow a sale in its own transaction.
@@ -149,12 +151,8 @@ class Clientcare:
         self.membership = MembershipService(self._ctx)
         self.points = PointsService(self._ctx)
         self.referrals = ReferralsService(self._ctx)
-        # P33: a lead the cadences register from a referral becomes a referral record.
-        self._ctx.subscribers.append((LeadReferred, self._record_lead))
         self.analytics = AnalyticsService(self._ctx)
         self.complaints = ComplaintsService(self._ctx)
-        # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
-        self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
         # Outside data for assessments: the embedder's sources where given, this
         # facade's own areas where they have the data, "no data" otherwise.
         sources = _own_assessment_sources(
@@ -181,8 +179,16 @@ class Clientcare:
         self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
         self.boards = BoardsService(self._ctx, self.cadence_ports)
         self.staff = StaffService(self._ctx, self.cadence_ports)
-        self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
+        self._react_between_areas()
         self._mint_ids_in_every_call()
+
+    def _react_between_areas(self) -> None:
+        # P33: a lead the cadences register from a referral becomes a referral record.
+        self._ctx.subscribers.append((LeadReferred, self._record_lead))
+        # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
+        self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
+        # P61: once a relationship ends, its marketing touches are cancelled.
+        self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
 
     def _mint_ids_in_every_call(self) -> None:
         # Every use case, not only its units of work, takes ids from this facade's generator.

@@ -22,7 +22,7 @@ from clientcare.cadences import (
     WishRepository,
 )
 from clientcare.complaints import ComplaintRepository, StandardAnswerRepository
-from clientcare.customers import CustomerRepository, NoteRepository
+from clientcare.customers import BulkCustomerImport, CustomerRepository, NoteRepository
 from clientcare.kernel import Backend, Clock, IdGenerator, Outbox, OutboxMessage
 from clientcare.kernel import UnitOfWork as _BaseUnitOfWork
 from clientcare.loyalty import (
@@ -38,6 +38,7 @@ __all__ = [
     "AppointmentRepository",
     "AssessmentRepository",
     "Backend",
+    "BulkCustomerImport",
     "BulkPurchaseImport",
     "Clock",
     "ComplaintRepository",

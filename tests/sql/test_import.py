@@ -47,7 +47,7 @@ def test_csv_import_reports_bad_lines_and_keeps_good_ones(care: clientcare.Clien
     report = care.purchases.import_csv(io.StringIO(_csv(ann.id)), batch_size=2, on_progress=progress.append)
     assert (report.imported, report.skipped, report.lines_read) == (3, 1, 10)
     assert [(r.line, r.reason) for r in report.rejected] == [
-        (5, "occurred_at: must be an ISO 8601 date and time"),
+        (5, "occurred_at: must be a date and time (2026-01-05 10:00, 2026/1/5 10:00 or an Excel date)"),
         (6, "unit_price: at most 4 decimal places"),
         (7, "customer_id: no such customer"),
         (8, "style_no: required"),

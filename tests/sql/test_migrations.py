@@ -82,15 +82,15 @@ def test_empty_database_upgrades_to_head_without_drift(sql_engine: Engine) -> No
 
 
 def test_cli_upgrades_a_new_sqlite_file(tmp_path: Path) -> None:
-    """`clientcare db upgrade URL` creates the schema; `db current` then reports head."""
+    """`clientcare db upgrade --url URL` creates the schema; `db current` reports behind (exit 8), then head."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     runner = CliRunner()
-    result = runner.invoke(app, ["db", "current", url])
-    assert result.exit_code == 1 and "(empty)" in result.output
-    result = runner.invoke(app, ["db", "upgrade", url])
+    result = runner.invoke(app, ["db", "current", "--url", url])
+    assert result.exit_code == 8 and "(empty)" in result.output
+    result = runner.invoke(app, ["db", "upgrade", "--url", url])
     assert result.exit_code == 0, result.output
     assert HEAD in result.output
-    result = runner.invoke(app, ["db", "current", url])
+    result = runner.invoke(app, ["db", "current", "--url", url])
     assert result.exit_code == 0 and f"current: {HEAD}" in result.output
 
 
@@ -102,8 +102,8 @@ def test_cli_imports_a_csv_file(tmp_path: Path) -> None:
         "receipt_id,occurred_at,style_no,unit_price\nR1,2026-01-01T10:00:00+08:00,ST-1,10\nR2,nope,ST-1,10\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(app, ["purchases", "import", url, str(csv_file), "--tenant", "shop"])
-    assert result.exit_code == 2, result.output
+    result = CliRunner().invoke(app, ["purchases", "import", str(csv_file), "--url", url, "--tenant", "shop"])
+    assert result.exit_code == 8, result.output
     assert "line 3: occurred_at" in result.output
 
 

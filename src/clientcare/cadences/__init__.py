@@ -39,8 +39,10 @@ from clientcare.cadences._events import (
     WantedItemArrived,
     WantedItemRegistered,
 )
+from clientcare.cadences._explain import DAILY_RULES, DailyExplanation, RuleCheck
 from clientcare.cadences._holidays import holidays_between
 from clientcare.cadences._messages import MessageRenderer, RenderedMessage
+from clientcare.cadences._planner import Planner
 from clientcare.cadences._ports import (
     AppointmentRepository,
     CadencePorts,
@@ -62,11 +64,11 @@ from clientcare.cadences._ports import (
     TouchRepository,
     WishRepository,
 )
+from clientcare.cadences._responsiveness import TouchResponsiveness
 from clientcare.cadences._sequences import (
     CustomerView,
     FollowUp,
     FollowUpStatus,
-    Planner,
     RecurringRule,
     RepeatUnit,
     SaleCredit,
@@ -76,9 +78,10 @@ from clientcare.cadences._sequences import (
 )
 from clientcare.cadences._staff import StaffService
 from clientcare.cadences._touches import PURPOSE_OF, Outcome, Precision, Touch, TouchReason, TouchStatus, touch_key
-from clientcare.cadences._touches_service import Referral, TouchesService, TouchResponsiveness
+from clientcare.cadences._touches_service import Referral, TouchesService
 
 __all__ = [
+    "DAILY_RULES",
     "PURPOSE_OF",
     "Appointment",
     "AppointmentChanged",
@@ -90,6 +93,7 @@ __all__ = [
     "BoardsService",
     "CadencePorts",
     "CustomerView",
+    "DailyExplanation",
     "DailyRunReport",
     "DailyService",
     "DispatchOutcome",
@@ -125,6 +129,7 @@ __all__ = [
     "Referral",
     "RenderedMessage",
     "RepeatUnit",
+    "RuleCheck",
     "SaleCredit",
     "SaleCreditRepository",
     "SaleCredited",

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from clientcare.cadences._events import SaleCredited
-from clientcare.cadences._sequences import Planner, SaleCredit
+from clientcare.cadences._planner import Planner
+from clientcare.cadences._sequences import SaleCredit
 from clientcare.cadences._service_base import CadenceContext, customer_view, stop_sequence
 from clientcare.cadences._touches import TouchStatus
 from clientcare.kernel._texts import Texts

@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from clientcare.cadences._appointments import Appointment
-from clientcare.cadences._sequences import CustomerView, Planner
+from clientcare.cadences._planner import Planner
+from clientcare.cadences._sequences import CustomerView
 from clientcare.cadences._service_base import CadenceContext, CadenceService, no_figures
 from clientcare.cadences._touches import Precision, Touch, TouchReason
 from clientcare.customers._model import Channel

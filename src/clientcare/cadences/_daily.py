@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import attrs
 
 from clientcare.cadences._appointments_service import sweep_missed
+from clientcare.cadences._explain import DailyExplanation, explanation
 from clientcare.cadences._holidays import holidays_between
-from clientcare.cadences._sequences import CustomerView, Planner
+from clientcare.cadences._planner import Planner
+from clientcare.cadences._sequences import CustomerView
 from clientcare.cadences._service_base import CadenceService, customer_view, no_figures, stable_owner
 from clientcare.cadences._touches import Touch, TouchReason, TouchStatus
 from clientcare.customers._model import Customer, Purpose
 from clientcare.errors import ConcurrencyConflict, DuplicateRecord, ValidationError
+from clientcare.purchases._model import CustomerFigures, PurchaseKind
 
 if TYPE_CHECKING:
     from clientcare.ports import UnitOfWork
@@ -125,30 +128,18 @@ class DailyService(CadenceService):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _plan_batch(self, ids: Sequence[str], day: date, holidays: Holidays, capacity: Capacity) -> _Batch:
-        ctx, ports = self._ctx, self._ports
+        ctx = self._ctx
         currency = ctx.playbook.locale.currency
         with ctx.unit() as uow:
             customers = [c for c in uow.customers.by_ids(ids) if not c.erased]
             figures = {c.id: uow.purchases.figures(c.id, currency) for c in customers}
             referrals = {c.id: len(uow.referrals.by_referrer(c.id)) for c in customers}
-        # Other areas' ports run between transactions, never inside one.
-        tiers = ports.segments.tier_of([c.id for c in customers])
-        expiries = ports.membership.card_expiries([c.id for c in customers])
-        complaints = {c.id for c in customers if ports.complaints.has_open_complaint(c.id)}
-        ended = {c.id for c in customers if ports.relationships.marketing_stopped(c.id)}
+        views, complaints, ended = self._views(customers, figures, referrals)
         planner = self._planner()
         candidates: list[Touch] = []
         rotation: list[Touch] = []
-        for customer in sorted(customers, key=lambda c: c.id):
-            view = customer_view(
-                customer,
-                figures[customer.id],
-                tiers,
-                card_expires=expiries.get(customer.id),
-                open_complaint=customer.id in complaints,
-                referrals=referrals[customer.id],
-            )
-            candidates.extend(self._due_for(planner, view, day, holidays, ended=customer.id in ended))
+        for view in views:
+            candidates.extend(self._due_for(planner, view, day, holidays, ended=view.customer.id in ended))
             visit = planner.rotation(view, day)
             if visit is not None:
                 rotation.append(visit)
@@ -157,6 +148,68 @@ class DailyService(CadenceService):
             stored.extend(self._assign_rotation(uow, rotation, customers, capacity))
             held, released = self._hold_and_release(uow, customers, complaints, day)
         return _Batch(stored=stored, held=held, released=released)
+
+    def _views(
+        self,
+        customers: Sequence[Customer],
+        figures: Mapping[str, CustomerFigures],
+        referrals: Mapping[str, int],
+    ) -> tuple[list[CustomerView], set[str], set[str]]:
+        """Each customer as the planners see them, in id order; who has an open complaint; whose
+        relationship ended. Other areas' ports run between transactions, never inside one."""
+        ports = self._ports
+        ids = [c.id for c in customers]
+        tiers = ports.segments.tier_of(ids)
+        expiries = ports.membership.card_expiries(ids)
+        complaints = {c.id for c in customers if ports.complaints.has_open_complaint(c.id)}
+        ended = {c.id for c in customers if ports.relationships.marketing_stopped(c.id)}
+        views = [
+            customer_view(
+                c,
+                figures[c.id],
+                tiers,
+                card_expires=expiries.get(c.id),
+                open_complaint=c.id in complaints,
+                referrals=referrals[c.id],
+            )
+            for c in sorted(customers, key=lambda c: c.id)
+        ]
+        return views, complaints, ended
+
+    def explain(self, customer_id: str, day: date | None = None) -> DailyExplanation:
+        """Why the daily run plans (or does not) each touch for one customer on ``day`` (today by default).
+
+        Runs the daily run's own planner and filters for that customer with their
+        verdicts kept, and the after-sale planning of the latest sale; stores nothing.
+        A rule fired when it planned a touch (or one with the same key is stored).
+        """
+        ctx = self._ctx
+        today = day or self._today()
+        with ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            figures = {customer_id: uow.purchases.figures(customer_id, ctx.playbook.locale.currency)}
+            referrals = {customer_id: len(uow.referrals.by_referrer(customer_id))}
+            sales = [p for p in uow.purchases.for_customer(customer_id, limit=20) if p.kind is PurchaseKind.SALE]
+            stored = uow.touches.for_customer(customer_id)
+        if customer.erased:
+            return explanation(
+                customer_id, today.isoformat(), planned=(), stored=(), notes=(), blanket="customer erased"
+            )
+        views, _, ended = self._views([customer], figures, referrals)
+        planner = self._planner()
+        planner.notes = notes = []
+        planned = self._due_for(planner, views[0], today, self._holidays(today), ended=customer_id in ended)
+        visit = planner.rotation(views[0], today)
+        planned += [visit] if visit is not None else []
+        extra: list[tuple[TouchReason, str]] = []
+        if not sales:
+            notes += [(TouchReason.RETURN_VISIT, "no sale yet"), (TouchReason.AFTER_SALES, "no sale yet")]
+        else:
+            planned += planner.after_purchase(views[0], sales[0])  # what the sale itself planned
+            if sales[0].staff_id is None:
+                pool = "no staff on the sale: the touch is for the pool, on no staff member's board"
+                extra += [(TouchReason.RETURN_VISIT, pool), (TouchReason.AFTER_SALES, pool)]
+        return explanation(customer_id, today.isoformat(), planned=planned, stored=stored, notes=notes, extra=extra)
 
     def _due_for(
         self, planner: Planner, view: CustomerView, day: date, holidays: Holidays, *, ended: bool
@@ -170,6 +223,9 @@ class DailyService(CadenceService):
             quiet = view.open_complaint or ended
             if extra is not None and not (quiet and extra.purpose is Purpose.MARKETING):
                 due.append(extra)
+            elif extra is not None and planner.notes is not None:
+                why = "an open complaint: no marketing" if view.open_complaint else "the relationship ended"
+                planner.notes.append((extra.reason, why))
         return due
 
     def _hold_and_release(

@@ -8,8 +8,9 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from clientcare.cadences._planner import Planner
 from clientcare.cadences._ports import CadencePorts
-from clientcare.cadences._sequences import CustomerView, FollowUp, Planner
+from clientcare.cadences._sequences import CustomerView, FollowUp
 from clientcare.customers._model import Customer
 from clientcare.kernel._texts import Texts
 from clientcare.kernel._values import Money

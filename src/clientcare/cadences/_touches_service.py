@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
@@ -15,12 +14,12 @@ from clientcare.cadences._boards import SalesByTouchNumber, sales_by_touch_numbe
 from clientcare.cadences._dispatch import Dispatcher, DispatchReport
 from clientcare.cadences._events import LeadReferred, LostCustomerInterviewed
 from clientcare.cadences._messages import RenderedMessage
+from clientcare.cadences._planner import Planner
 from clientcare.cadences._ports import CadencePorts, Notifier
 from clientcare.cadences._sequences import (
     CustomerView,
     FollowUp,
     FollowUpStatus,
-    Planner,
     RecurringRule,
     RepeatUnit,
     Wish,
@@ -42,7 +41,7 @@ if TYPE_CHECKING:
     from clientcare.assessments import MarketingStopped
     from clientcare.ports import UnitOfWork
 
-__all__ = ["Referral", "TouchResponsiveness", "TouchesService"]
+__all__ = ["Referral", "TouchesService"]
 
 
 @attrs.frozen(kw_only=True)
@@ -52,37 +51,6 @@ class Referral:
     name: str = attrs.field(repr=False)
     phone: str = attrs.field(repr=False)
     channels: tuple[str, ...] = ("phone",)
-
-
-class TouchResponsiveness:
-    """P60: how responsive a customer is, from the outcomes of the touches staff made;
-    the assessments area reads it through its ``ResponsivenessHistory`` port."""
-
-    def __init__(self, ctx: CadenceContext) -> None:
-        self._ctx = ctx
-
-    def _touches(self, customer_id: str) -> list[Touch]:
-        with self._ctx.unit() as uow:
-            return uow.touches.for_customer(customer_id)
-
-    def response_rate(self, tenant: str, customer_id: str, *, since: datetime, until: datetime) -> Decimal | None:
-        """How often the customer answered when staff tried to reach them in ``[since, until)``:
-        personal touches that reached the customer over every attempt, unanswered retries
-        included (the assessments' ``ResponsivenessHistory``). None when nobody tried, or for
-        another tenant, whose data this facade cannot see."""
-        if tenant != self._ctx.tenant:
-            return None
-        # Every attempt counts, the unanswered retries of a still-open touch too.
-        tried = [
-            t
-            for t in self._touches(customer_id)
-            if not t.automated and t.attempts > 0 and since <= (t.closed_at or t.planned_at) < until
-        ]
-        attempts = sum(t.attempts for t in tried)
-        if not attempts:
-            return None
-        reached = sum(1 for t in tried if t.outcome is not None and t.outcome.reached)
-        return (Decimal(reached) / Decimal(attempts)).quantize(Decimal("0.0001"))
 
 
 class TouchesService(CadenceService):

@@ -1,5 +1,6 @@
 """Customers: the archive, consent and privacy, the notebook (P01–P09)."""
 
+from clientcare.customers._duplicates import DuplicatePair
 from clientcare.customers._events import (
     CardReviewed,
     ConsentGiven,
@@ -8,6 +9,14 @@ from clientcare.customers._events import (
     CustomerRegistered,
     NoteAdded,
     ProfileChanged,
+)
+from clientcare.customers._imports import (
+    CUSTOMER_COLUMNS,
+    BulkCustomerImport,
+    CustomerImportHook,
+    CustomerImportReport,
+    ImportedCustomer,
+    customer_id_for,
 )
 from clientcare.customers._model import (
     Channel,
@@ -30,6 +39,8 @@ from clientcare.customers._ports import CustomerRepository, NoteRepository
 from clientcare.customers._services import CustomersService, CustomerSummary, NotebookService, PrivacyService
 
 __all__ = [
+    "CUSTOMER_COLUMNS",
+    "BulkCustomerImport",
     "CardReviewed",
     "Channel",
     "Consent",
@@ -39,15 +50,19 @@ __all__ = [
     "Contact",
     "Customer",
     "CustomerErased",
+    "CustomerImportHook",
+    "CustomerImportReport",
     "CustomerRegistered",
     "CustomerRepository",
     "CustomerSummary",
     "CustomersService",
     "DataSource",
     "DateKind",
+    "DuplicatePair",
     "Gender",
     "HardProfile",
     "ImportantDate",
+    "ImportedCustomer",
     "Note",
     "NoteAdded",
     "NoteRepository",
@@ -58,4 +73,5 @@ __all__ = [
     "Purpose",
     "RelationshipCard",
     "SoftProfile",
+    "customer_id_for",
 ]

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 import attrs
 
 from clientcare import serialization
+from clientcare.customers._duplicates import DuplicatePair, likely_duplicates
+from clientcare.customers._imports import (
+    CUSTOMER_COLUMNS,
+    REQUIRED,
+    CustomerImportHook,
+    CustomerImportReport,
+    run_import,
+)
 from clientcare.customers._model import (
     Channel,
     ConsentMethod,
@@ -26,6 +35,7 @@ from clientcare.customers._notebook import Note
 from clientcare.errors import ConfigurationError, DuplicateRecord, RuleViolation, ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context as _Context
+from clientcare.kernel._tabular import Headers, ImportProgress, read_table, rows_in_order
 from clientcare.kernel._tokens import UnsubscribeToken
 from clientcare.playbook import AbcLabel, Playbook
 from clientcare.purchases._model import CustomerFigures, Purchase
@@ -65,6 +75,60 @@ class _Service:
 
 class CustomersService(_Service):
     """The customer archive and relationship card (P01–P03, P06, P07)."""
+
+    def __init__(self, ctx: _Context, *, import_hooks: Sequence[CustomerImportHook] = ()) -> None:
+        super().__init__(ctx)
+        self._import_hooks = tuple(import_hooks)
+
+    def duplicates(self) -> list[DuplicatePair]:
+        """Likely pairs of one person registered twice, with the reasons: the same normalised
+        phone or e-mail, the same name and birthday, or names one edit apart at the same store."""
+        with self._ctx.unit() as uow:
+            return likely_duplicates(uow.customers.iter_all(), region=self._ctx.playbook.locale.country)
+
+    def import_rows(
+        self,
+        records: Iterable[Mapping[str, object]],
+        *,
+        batch_size: int = 5000,
+        on_progress: Callable[[ImportProgress], None] | None = None,
+    ) -> CustomerImportReport:
+        """Bring customers over from mappings keyed by the import's column names (docs/customers-import.md).
+
+        Streams; bad records are reported (record number from 1, ``field: rule``)
+        and the rest imported; a known external id or phone is skipped.
+        """
+        rows = rows_in_order(records, CUSTOMER_COLUMNS)
+        return run_import(self._ctx, rows, hooks=self._import_hooks, batch_size=batch_size, on_progress=on_progress)
+
+    def import_csv(
+        self,
+        source: str | Path | IO[str],
+        *,
+        encoding: str | None = None,
+        headers: Headers = None,
+        batch_size: int = 5000,
+        on_progress: Callable[[ImportProgress], None] | None = None,
+    ) -> CustomerImportReport:
+        """Bring customers over from a CSV file or ``.xlsx`` workbook with a header
+        (docs/customers-import.md, docs/imports.md).
+
+        Rejects carry the file's line number (the header is line 1). The encoding
+        is detected unless given; a file that does not decode is refused before
+        anything is written. ``headers`` maps the file's header names to the
+        columns (a dict or a TOML file); common Chinese headers are known already.
+        """
+        table = read_table(
+            source, CUSTOMER_COLUMNS, sorted(REQUIRED), kind="customers", encoding=encoding, headers=headers
+        )
+        return run_import(
+            self._ctx,
+            table,
+            hooks=self._import_hooks,
+            batch_size=batch_size,
+            on_progress=on_progress,
+            total_bytes=lambda: (table.bytes_read, table.total_bytes),
+        )
 
     def register(
         self,

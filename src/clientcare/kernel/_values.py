@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NewType
 
@@ -108,6 +110,9 @@ class Money:
 
 def normalise_phone(raw: str, region: str = "CN", field: str = "phone") -> str:
     """The phone number in E.164 form, or a ValidationError naming ``field``."""
+    fast = _mainland_mobile(raw, region)
+    if fast is not None:
+        return fast
     try:
         parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -115,6 +120,39 @@ def normalise_phone(raw: str, region: str = "CN", field: str = "phone") -> str:
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError(field, "not a valid phone number for its region")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+_MOBILE_SHAPE = re.compile(r"(?:\+86|0086)?(1\d{10})")
+_SEPARATORS = str.maketrans("", "", " -")
+
+
+@functools.cache
+def _cn_mobile_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The metadata's own patterns for Chinese numbers and Chinese mobile numbers."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    if metadata is None or metadata.general_desc is None or metadata.mobile is None:  # pragma: no cover
+        raise ValidationError("phone", "no metadata for mainland China")
+    general, mobile = metadata.general_desc.national_number_pattern, metadata.mobile.national_number_pattern
+    if general is None or mobile is None:  # pragma: no cover
+        raise ValidationError("phone", "no metadata for mainland China")
+    return re.compile(general), re.compile(mobile)
+
+
+def _mainland_mobile(raw: str, region: str) -> str | None:
+    """Imports parse millions of mainland mobile numbers: those the metadata's patterns
+    accept are answered without a full parse (the same answer, a tenth of the time).
+    None sends everything else through ``phonenumbers``."""
+    text = str(raw).translate(_SEPARATORS)
+    if region != "CN" and not text.startswith("+86"):  # "00" dials abroad from China only
+        return None
+    match = _MOBILE_SHAPE.fullmatch(text)
+    if match is None or (region != "CN" and text.startswith("00")):
+        return None
+    national = match.group(1)
+    general, mobile = _cn_mobile_patterns()
+    if general.fullmatch(national) and mobile.fullmatch(national):
+        return "+86" + national
+    return None
 
 
 def normalise_email(raw: str, field: str = "email") -> str:

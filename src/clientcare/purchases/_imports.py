@@ -19,18 +19,17 @@ otherwise the purchases go through the ordinary repositories.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 import attrs
 
 from clientcare.errors import ClientcareError, NotFound, ValidationError
 from clientcare.kernel._ids import bulk_id
+from clientcare.kernel._tabular import BadRow, Headers, ImportProgress, ImportReject, TableFile, parse_moment
 from clientcare.kernel._values import Money, normalise_phone
 from clientcare.purchases._model import Purchase, PurchaseLine
 
@@ -64,8 +63,10 @@ CSV_COLUMNS = (
     "size",
     "colour",
     "full_price",
+    "amount",
 )
-REQUIRED = frozenset({"receipt_id", "occurred_at", "style_no", "unit_price"})
+#: Columns the header must name; ``a|b``: either will do (a unit price, or a line amount to divide).
+REQUIRED = ("receipt_id", "occurred_at", "style_no", "unit_price|amount")
 #: Money in an import carries at most this many decimal places (as the SQL adapter stores).
 PRICE_PLACES = 4
 _TRUE = frozenset({"", "1", "true", "yes", "y", "t"})
@@ -104,30 +105,12 @@ class ImportedPurchase(NamedTuple):
 
 
 @attrs.frozen
-class ImportReject:
-    """A row that was not imported: its line number and ``field: rule``."""
-
-    line: int
-    reason: str
-
-
-@attrs.frozen
 class BatchOutcome:
     """What the storage did with one batch."""
 
     imported: int
     skipped: int
     rejected: tuple[ImportReject, ...] = ()
-
-
-@attrs.frozen
-class ImportProgress:
-    """Passed to the progress callback after each batch."""
-
-    lines_read: int
-    imported: int
-    skipped: int
-    rejected: int
 
 
 @attrs.define
@@ -169,26 +152,41 @@ class _RowChecker:
         return cached
 
     def moment(self, raw: object) -> datetime:
-        try:
-            moment = datetime.fromisoformat(str(raw).strip())
-        except ValueError:
-            raise ValidationError("occurred_at", "must be an ISO 8601 date and time") from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=self.zone)
-        return moment
+        if isinstance(raw, str):
+            try:  # the common case, without the other forms' detours
+                moment = datetime.fromisoformat(raw)
+            except ValueError:
+                return parse_moment(raw, self.zone, "occurred_at")
+            return moment if moment.tzinfo is not None else moment.replace(tzinfo=self.zone)
+        if raw is None:
+            raise ValidationError("occurred_at", "required")
+        return parse_moment(raw, self.zone, "occurred_at")
+
+    def unit_price(self, raw: object, amount: object, quantity: int) -> tuple[Decimal, int]:
+        """The unit price, or the line amount divided by the quantity when only that is given."""
+        if raw is not None and str(raw).strip():
+            return self.price(raw)
+        if amount is None or not str(amount).strip():
+            raise ValidationError("unit_price", "required (or an amount)")
+        total, _ = self.price(amount, field="amount")
+        price = total / quantity
+        places = max(0, -int(price.normalize().as_tuple().exponent))
+        if places > PRICE_PLACES:
+            raise ValidationError("amount", f"divided by the quantity needs more than {PRICE_PLACES} decimal places")
+        return price.quantize(Decimal(1).scaleb(-places)), places
 
     @staticmethod
-    def price(raw: object) -> tuple[Decimal, int]:
+    def price(raw: object, field: str = "unit_price") -> tuple[Decimal, int]:
         """The price and its number of decimal places."""
         text = str(raw).strip()
         try:
             price = Decimal(text)
         except InvalidOperation:
-            raise ValidationError("unit_price", "must be a decimal number") from None
+            raise ValidationError(field, "must be a decimal number") from None
         if not price.is_finite():
-            raise ValidationError("unit_price", "must be finite")
+            raise ValidationError(field, "must be finite")
         if price < 0:
-            raise ValidationError("unit_price", "must not be negative")
+            raise ValidationError(field, "must not be negative")
         head, dot, tail = text.partition(".")
         if dot and tail.isdigit():
             places = len(tail)
@@ -198,7 +196,7 @@ class _RowChecker:
             exponent = price.as_tuple().exponent
             places = max(0, -exponent) if isinstance(exponent, int) else 0
         if places > PRICE_PLACES:
-            raise ValidationError("unit_price", f"at most {PRICE_PLACES} decimal places")
+            raise ValidationError(field, f"at most {PRICE_PLACES} decimal places")
         return price, places
 
     @staticmethod
@@ -228,13 +226,16 @@ _Row = Sequence[object]
 
 
 def _group(
-    rows: Iterable[tuple[int, _Row]], checker: _RowChecker, rejects: list[ImportReject]
+    rows: Iterable[tuple[int, _Row | BadRow]], checker: _RowChecker, rejects: list[ImportReject]
 ) -> Iterator[ImportedPurchase]:
     """Check rows (in CSV_COLUMNS order) and join consecutive ones of a receipt."""
     current: list[object] | None = None
     lines: list[ImportedLine] = []
     bad_receipt: str | None = None
     for number, row in rows:
+        if isinstance(row, BadRow):
+            rejects.append(ImportReject(number, row.reason))
+            continue
         try:
             receipt = _text(row[0], "receipt_id", 64)
             if receipt is None:
@@ -253,16 +254,7 @@ def _group(
             style = _text(row[2], "style_no", 64)
             if style is None:
                 raise ValidationError("style_no", "required")
-            price, places = checker.price(row[3])
-            line = ImportedLine(
-                style,
-                checker.quantity(row[4]),
-                price,
-                _text(row[9], "size", 50) if row[9] else None,
-                _text(row[10], "colour", 50) if row[10] else None,
-                checker.flag(row[11]) if row[11] else True,
-                places,
-            )
+            line = _line(style, row, checker)
             if current is None:
                 phone = _text(row[6], "customer_phone", 32) if row[6] else None
                 current = [
@@ -288,13 +280,28 @@ def _group(
         yield _purchase(current, lines)
 
 
+def _line(style: str, row: _Row, checker: _RowChecker) -> ImportedLine:
+    """One checked line of a receipt."""
+    quantity = checker.quantity(row[4])
+    price, places = checker.price(row[3]) if row[3] else checker.unit_price(row[3], row[12], quantity)
+    return ImportedLine(
+        style,
+        quantity,
+        price,
+        _text(row[9], "size", 50) if row[9] else None,
+        _text(row[10], "colour", 50) if row[10] else None,
+        checker.flag(row[11]) if row[11] else True,
+        places,
+    )
+
+
 def _purchase(head: list[object], lines: list[ImportedLine]) -> ImportedPurchase:
     head.append(tuple(lines))
     return ImportedPurchase._make(head)
 
 
 def validated_purchases(
-    rows: Iterable[tuple[int, _Row]], *, zone: tzinfo, region: str, rejects: list[ImportReject]
+    rows: Iterable[tuple[int, _Row | BadRow]], *, zone: tzinfo, region: str, rejects: list[ImportReject]
 ) -> Iterator[ImportedPurchase]:
     """Checked purchases from numbered rows in :data:`CSV_COLUMNS` order; bad rows go to ``rejects``."""
     return _group(rows, _RowChecker(zone, region), rejects)
@@ -306,32 +313,10 @@ def rows_from_mappings(records: Iterable[Mapping[str, object]]) -> Iterator[tupl
         yield number, tuple(record.get(column) for column in CSV_COLUMNS)
 
 
-def read_csv(source: Path | str | io.TextIOBase, *, encoding: str = "utf-8-sig") -> Iterator[tuple[int, _Row]]:
-    """Numbered rows (by file line) in :data:`CSV_COLUMNS` order from a CSV file with a header."""
-    if isinstance(source, (str, Path)):
-        with open(source, newline="", encoding=encoding) as handle:
-            yield from _read(handle)
-    else:
-        yield from _read(source)
-
-
-def _read(handle: Iterable[str]) -> Iterator[tuple[int, _Row]]:
-    reader = csv.reader(handle)
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        return
-    missing = sorted(REQUIRED - set(header))
-    if missing:
-        raise ValidationError("csv", f"header lacks column {missing[0]}")
-    positions = [header.index(column) if column in header else None for column in CSV_COLUMNS]
-    width = len(header)
-    if positions == list(range(len(CSV_COLUMNS))):
-        for row in reader:
-            yield reader.line_num, row if len(row) >= width else row + [""] * (width - len(row))
-        return
-    for row in reader:
-        yield reader.line_num, [row[i] if i is not None and i < len(row) else None for i in positions]
+def read_csv(source: Path | str | IO[str], *, encoding: str | None = None, headers: Headers = None) -> TableFile:
+    """Numbered rows (by file line) in :data:`CSV_COLUMNS` order from a CSV file or
+    ``.xlsx`` workbook with a header (see :class:`clientcare.kernel._tabular.TableFile`)."""
+    return TableFile(source, CSV_COLUMNS, REQUIRED, kind="purchases", encoding=encoding, headers=headers)
 
 
 def batched(purchases: Iterable[ImportedPurchase], size: int) -> Iterator[list[ImportedPurchase]]:

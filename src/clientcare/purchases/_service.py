@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING
 
 from clientcare.errors import ValidationError
 from clientcare.kernel._context import Context as _Context
+from clientcare.kernel._tabular import BadRow, Headers
 from clientcare.kernel._values import Money
 from clientcare.purchases._imports import (
     BatchOutcome,
@@ -194,17 +195,28 @@ class PurchasesService(_Service):
         self,
         source: str | Path | IO[str],
         *,
+        encoding: str | None = None,
+        headers: Headers = None,
         batch_size: int = 5000,
         on_progress: ProgressCallback | None = None,
     ) -> ImportReport:
-        """The nightly POS import from a CSV file with a header (layout in docs/sql.md).
+        """The nightly POS import from a CSV file or ``.xlsx`` workbook with a header
+        (layout in docs/sql.md, real POS files in docs/imports.md).
 
-        Rejects carry the file's line number (the header is line 1).
+        Rejects carry the file's line number (the header is line 1). The encoding
+        is detected unless given; a file that does not decode is refused before
+        anything is written. ``headers`` maps the file's header names to the
+        columns (a dict or a TOML file); common Chinese POS headers are known already.
         """
-        return self._import(read_csv(source), batch_size, on_progress)  # type: ignore[arg-type]
+        table = read_csv(source, encoding=encoding, headers=headers)
+        return self._import(table, batch_size, on_progress, lambda: (table.bytes_read, table.total_bytes))
 
     def _import(
-        self, rows: Iterable[tuple[int, Sequence[object]]], batch_size: int, on_progress: ProgressCallback | None
+        self,
+        rows: Iterable[tuple[int, Sequence[object] | BadRow]],
+        batch_size: int,
+        on_progress: ProgressCallback | None,
+        files: Callable[[], tuple[int | None, int | None]] = lambda: (None, None),
     ) -> ImportReport:
         if batch_size <= 0:
             raise ValidationError("batch_size", "must be greater than zero")
@@ -212,13 +224,24 @@ class PurchasesService(_Service):
         report = ImportReport()
         rejects: list[ImportReject] = []
         counted = _Counted(rows)
+        reported: list[ImportProgress] = []
+
+        def progress() -> None:
+            if on_progress is None:
+                return
+            done, total = files()
+            now = ImportProgress(counted.count, report.imported, report.skipped, len(rejects), done, total)
+            if not reported or reported[0] != now:  # the last batch's report is also the end's: once
+                reported[:] = [now]
+                on_progress(now)
+
         purchases = validated_purchases(counted, zone=locale.zone, region=locale.country, rejects=rejects)
 
         def settle(outcome: BatchOutcome) -> None:
             report.imported += outcome.imported
             report.skipped += outcome.skipped
             rejects.extend(outcome.rejected)
-            self._progress(report, rejects, counted.count, on_progress)
+            progress()
 
         # Batch N is written by one worker thread while batch N+1 is checked here, so
         # the database works while Python checks rows; at most two batches are in memory.
@@ -244,7 +267,7 @@ class PurchasesService(_Service):
                 executor.shutdown(wait=True, cancel_futures=True)
         report.rejected = sorted(rejects, key=lambda r: r.line)
         report.lines_read = counted.count
-        self._progress(report, rejects, counted.count, on_progress)
+        progress()
         return report
 
     def _write_batch(self, batch: Sequence[ImportedPurchase]) -> BatchOutcome:
@@ -265,22 +288,15 @@ class PurchasesService(_Service):
         repeated = len(batch) - len(unique)
         return BatchOutcome(outcome.imported, outcome.skipped + repeated, outcome.rejected)
 
-    @staticmethod
-    def _progress(
-        report: ImportReport, rejects: list[ImportReject], read: int, on_progress: ProgressCallback | None
-    ) -> None:
-        if on_progress is not None:
-            on_progress(ImportProgress(read, report.imported, report.skipped, len(rejects)))
-
 
 class _Counted:
     """Counts the rows an import has read, for progress reports."""
 
-    def __init__(self, rows: Iterable[tuple[int, Sequence[object]]]) -> None:
+    def __init__(self, rows: Iterable[tuple[int, Sequence[object] | BadRow]]) -> None:
         self._rows = rows
         self.count = 0
 
-    def __iter__(self) -> Iterator[tuple[int, Sequence[object]]]:
+    def __iter__(self) -> Iterator[tuple[int, Sequence[object] | BadRow]]:
         for item in self._rows:
             self.count += 1
             yield item
