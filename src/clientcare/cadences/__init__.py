@@ -19,7 +19,7 @@ from clientcare.cadences._boards import (
 )
 from clientcare.cadences._boards_service import BoardsService
 from clientcare.cadences._daily import DailyRunReport, DailyService
-from clientcare.cadences._dispatch import DispatchOutcome, DispatchReport
+from clientcare.cadences._dispatch import REFUSED, DispatchOutcome, DispatchReport, backoff, delivery_key
 from clientcare.cadences._events import (
     AppointmentChanged,
     FollowUpStarted,
@@ -29,6 +29,7 @@ from clientcare.cadences._events import (
     SaleCredited,
     TouchCancelled,
     TouchCompleted,
+    TouchDeliveryFailed,
     TouchHeld,
     TouchPlanned,
     TouchRescheduled,
@@ -76,6 +77,7 @@ from clientcare.cadences._touches_service import Referral, TouchesService, Touch
 
 __all__ = [
     "PURPOSE_OF",
+    "REFUSED",
     "Appointment",
     "AppointmentChanged",
     "AppointmentItem",
@@ -128,6 +130,7 @@ __all__ = [
     "Touch",
     "TouchCancelled",
     "TouchCompleted",
+    "TouchDeliveryFailed",
     "TouchHeld",
     "TouchNumberShare",
     "TouchPlanned",
@@ -144,9 +147,11 @@ __all__ = [
     "WeeklyBoard",
     "Wish",
     "WishRepository",
+    "backoff",
     "board_items",
     "cadences_after_purchase",
     "choose_channel",
+    "delivery_key",
     "holidays_between",
     "schedule_after_purchase",
     "slot_due",

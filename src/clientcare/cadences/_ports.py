@@ -108,6 +108,10 @@ class TouchRepository(Protocol):
         """Touches on hold (P21: the customer has an open complaint)."""
         ...
 
+    def failed(self) -> list[Touch]:
+        """Dead-lettered touches (delivery given up), by due date."""
+        ...
+
     def count_due(self, day: date, reason: TouchReason, owner: str | None) -> int:
         """How many touches of ``reason`` are due on ``day`` for ``owner`` (capacity)."""
         ...
@@ -206,7 +210,12 @@ class SaleCreditRepository(Protocol):
 
 @attrs.frozen(kw_only=True)
 class Notification:
-    """One automated message, rendered and addressed. Address and text are personal: no repr."""
+    """One automated message, rendered and addressed. Address and text are personal: no repr.
+
+    ``idempotency_key`` is the same on every attempt to send the same touch
+    (dispatch derives it from tenant and touch id), so a channel or sink that
+    remembers keys drops duplicates of an at-least-once delivery.
+    """
 
     touch_id: str
     customer_id: str
@@ -215,6 +224,7 @@ class Notification:
     subject: str = attrs.field(repr=False)
     body: str = attrs.field(repr=False)
     locale: str
+    idempotency_key: str
 
 
 @runtime_checkable
@@ -222,7 +232,11 @@ class Notifier(Protocol):
     """Sends automated messages (SMS, email, messaging); raises on failure."""
 
     def send(self, notification: Notification) -> None:
-        """Deliver one message, or raise so the touch is retried later."""
+        """Deliver one message, or raise so the touch is retried later.
+
+        An error with a true ``permanent`` attribute (a refused address, a
+        4xx answer) dead-letters the touch at once instead of retrying it.
+        """
 
 
 # -- ports into other areas ------------------------------------------------------

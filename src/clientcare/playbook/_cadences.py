@@ -146,6 +146,12 @@ class ContactRules:
     cap_window_days: int = attrs.field(default=7, validator=positive)
     no_answer_retries: int = attrs.field(default=2, validator=_not_negative)
     retry_after_days: int = attrs.field(default=1, validator=positive)
+    #: Sends of one automated message before it is dead-lettered (``care.touches.failed()``).
+    send_attempts: int = attrs.field(default=5, validator=positive)
+    #: Backoff after the first failed send; it doubles per attempt up to ``send_backoff_max_seconds``,
+    #: with up to a quarter more as jitter so failed touches do not retry in lockstep.
+    send_backoff_seconds: int = attrs.field(default=60, validator=positive)
+    send_backoff_max_seconds: int = attrs.field(default=3600, validator=positive)
 
     def quiet(self, hour: int) -> bool:
         """Whether ``hour`` (tenant time) is inside quiet hours (may wrap midnight)."""
