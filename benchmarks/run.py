@@ -13,7 +13,11 @@ child process (so peak memory is the import's own):
    same with 1% of the purchases;
 4. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
    today" on SQLite, from ``bench_cadences.py`` (sizes: ``--daily-customers``,
-   ``--board-touches``).
+   ``--board-touches``);
+5. dispatch to a local SMTP server against a plain smtplib loop, and the
+   outbox relay to RabbitMQ against a plain publish loop, from
+   ``bench_delivery.py`` (``--messages``; ``--delivery-only`` runs only these,
+   ``--no-delivery`` leaves them out).
 
 Prints a table and one JSON line.
 """
@@ -278,6 +282,12 @@ def main() -> None:
     parser.add_argument("--daily-customers", default="10000,100000", help="daily-run sizes (default 10000,100000)")
     parser.add_argument("--board-touches", default="10000,1000000", help="board sizes (default 10000,1000000)")
     parser.add_argument("--board-repeat", type=int, default=50, help="boards timed per size (default 50)")
+    parser.add_argument("--messages", type=int, default=500, help="messages per delivery benchmark (default 500)")
+    parser.add_argument(
+        "--rabbitmq", default=os.environ.get("CLIENTCARE_BENCH_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    )
+    parser.add_argument("--no-delivery", action="store_true", help="skip the delivery benchmarks")
+    parser.add_argument("--delivery-only", action="store_true", help="run only the delivery benchmarks")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -294,6 +304,11 @@ def main() -> None:
         print(json.dumps(result))
         return
 
+    if args.delivery_only:
+        import bench_delivery  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+        bench_delivery.measure(args.messages, args.rabbitmq)
+        return
     if not args.cadences_only:
         work = Path(tempfile.mkdtemp(prefix="cc-bench-"))
         try:
@@ -306,6 +321,10 @@ def main() -> None:
         bench_cadences.measure(
             bench_cadences.sizes(args.daily_customers), bench_cadences.sizes(args.board_touches), args.board_repeat
         )
+    if not (args.no_delivery or args.cadences_only):
+        import bench_delivery  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+        bench_delivery.measure(args.messages, args.rabbitmq)
 
 
 def measure(args: argparse.Namespace, work: Path) -> None:

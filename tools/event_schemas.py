@@ -41,7 +41,7 @@ def main() -> int:
     for path, text in rendered().items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
+            sys.stdout.write(f"wrote {path.relative_to(ROOT)}\n")
     return 0
 
 
