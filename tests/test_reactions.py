@@ -94,3 +94,18 @@ def test_a_reaction_needs_an_event_class_and_a_callable() -> None:
         care.events.react_with("x", str, print)  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         care.events.react_with("x", SurveyAnswered, "not callable")  # type: ignore[arg-type]
+
+
+def test_the_daily_run_runs_the_reactions_that_are_due(url: str) -> None:
+    """A reaction waiting for its retry runs with the next daily run, without a separate react() call."""
+    clock = FixedClock(T0)
+    care = clientcare.connect(url, tenant="shop", clock=clock)
+    flaky = Flaky()
+    care.events.react_with("test.flaky", SurveyAnswered, flaky)
+    ann = care.customers.register("王芳", "13800138000", by="staff")
+    response = care.surveys.record(ann.id, **LOW)
+    flaky.broken = False
+    clock.advance(days=1)
+    care.daily.run()
+    assert flaky.handled == [response.id]
+    assert care.events.failed() == []
