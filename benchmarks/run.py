@@ -18,7 +18,11 @@ child process (so peak memory is the import's own):
    ``--customers-import-only`` runs only it);
 5. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
    today" on SQLite, from ``bench_cadences.py`` (sizes: ``--daily-customers``,
-   ``--board-touches``).
+   ``--board-touches``);
+5. dispatch to a local SMTP server against a plain smtplib loop, and the
+   outbox relay to RabbitMQ against a plain publish loop, from
+   ``bench_delivery.py`` (``--messages``; ``--delivery-only`` runs only these,
+   ``--no-delivery`` leaves them out).
 
 Prints a table and one JSON line.
 """
@@ -286,6 +290,12 @@ def main() -> None:
     parser.add_argument("--import-customers", type=int, default=100_000, help="customers in the import (100,000)")
     parser.add_argument("--no-customers-import", action="store_true", help="skip the customer import benchmark")
     parser.add_argument("--customers-import-only", action="store_true", help="run only the customer import benchmark")
+    parser.add_argument("--messages", type=int, default=500, help="messages per delivery benchmark (default 500)")
+    parser.add_argument(
+        "--rabbitmq", default=os.environ.get("CLIENTCARE_BENCH_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    )
+    parser.add_argument("--no-delivery", action="store_true", help="skip the delivery benchmarks")
+    parser.add_argument("--delivery-only", action="store_true", help="run only the delivery benchmarks")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -305,6 +315,11 @@ def main() -> None:
     if args.customers_import_only:
         _customers_import(args)
         return
+    if args.delivery_only:
+        import bench_delivery  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+        bench_delivery.measure(args.messages, args.rabbitmq)
+        return
     if not args.cadences_only:
         work = Path(tempfile.mkdtemp(prefix="cc-bench-"))
         try:
@@ -319,6 +334,10 @@ def main() -> None:
         bench_cadences.measure(
             bench_cadences.sizes(args.daily_customers), bench_cadences.sizes(args.board_touches), args.board_repeat
         )
+    if not (args.no_delivery or args.cadences_only):
+        import bench_delivery  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+        bench_delivery.measure(args.messages, args.rabbitmq)
 
 
 def _customers_import(args: argparse.Namespace) -> None:

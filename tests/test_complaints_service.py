@@ -172,11 +172,14 @@ def test_reopening_gives_a_fresh_resolution_target(
 def test_the_silent_complaint_signal_is_wired_in_the_facade(
     care: clientcare.Clientcare, clock: FixedClock, fang: clientcare.Customer
 ) -> None:
-    """A published SilentComplaintSignal opens a complaint without any call to the complaints area."""
+    """A stored SilentComplaintSignal reaction opens a complaint without any call to the complaints area."""
     signal = ev.SilentComplaintSignal(
         tenant="shop", occurred_at=clock.now(), customer_id=fang.id, source="contact_outcome", reference="touch-1"
     )
-    care._ctx.publish([signal])  # what the unit of work does after the emitting use case commits
+    with care._ctx.unit() as uow:  # what the emitting use case's commit stores
+        uow.reactions.enqueue([("complaints.open_from_signal", signal)])
+    assert care.complaints.for_customer(fang.id) == []
+    assert care.events.react() == 1
     found = care.complaints.for_customer(fang.id)
     assert [(c.channel.value, c.signal_reference) for c in found] == [("contact_outcome", "touch-1")]
     assert care.complaints.has_open_complaint(fang.id)

@@ -134,6 +134,7 @@ def _note(address: str = ADDRESS, *, unsubscribe: str = "https://shop.example/u?
         html=f"<p>{NAME}，您好！春季新款已到。</p>",
         unsubscribe_url=unsubscribe,
         locale="zh-CN",
+        idempotency_key="acme:T-42",
     )
 
 

@@ -76,6 +76,7 @@ def _note(touch_id: str = "T-7") -> Notification:
         body=f"{NAME}，您好！春季新款已到。",
         unsubscribe_url="https://shop.example/u?token=v1.a.b",
         locale="zh-CN",
+        idempotency_key=f"touch-{touch_id}",
     )
 
 

@@ -197,8 +197,11 @@ def test_a_notification_repr_names_ids_never_the_address_or_the_text() -> None:
         subject="到货",
         body="风衣到了",
         locale="zh-CN",
+        idempotency_key="k1",
     )
-    assert repr(sent) == "Notification(touch_id='t1', customer_id='c1', channel='sms', locale='zh-CN')"
+    assert repr(sent) == (
+        "Notification(touch_id='t1', customer_id='c1', channel='sms', locale='zh-CN', idempotency_key='k1')"
+    )
 
 
 def test_erased_customers_get_no_touches() -> None:

@@ -1,7 +1,8 @@
 """Model-based test of the touch life cycle (issue 10, item 8).
 
 A plain model of the rules in docs/cadences.md predicts, for every command
-(complete, reschedule, skip, cancel, hold, release), whether the touch
+(complete, reschedule, skip, cancel, hold, release, a failed
+delivery, requeue), whether the touch
 accepts it, what it returns, which events it records and where the touch
 stands afterwards; the test asserts the library agrees, step by step.
 """
@@ -24,6 +25,7 @@ from clientcare.events import (
     SilentComplaintSignal,
     TouchCancelled,
     TouchCompleted,
+    TouchDeliveryFailed,
     TouchHeld,
     TouchRescheduled,
     TouchSkipped,
@@ -48,6 +50,7 @@ class TouchModel:
     due: date = D0
     attempts: int = 0
     outcome: Outcome | None = None
+    delivery_attempts: int = 0
 
     @property
     def open(self) -> bool:
@@ -85,6 +88,21 @@ class TouchModel:
             return None
         self.status = "held"
         return [TouchHeld]
+
+    def delivery_failed(self, *, dead: bool) -> list[type[DomainEvent]] | None:
+        """A failed send counts an attempt; a dead letter leaves the open statuses."""
+        if self.status != "planned":
+            return None
+        self.delivery_attempts += 1
+        if dead:
+            self.status = "failed"
+        return [TouchDeliveryFailed]
+
+    def requeue(self, due: date) -> list[type[DomainEvent]] | None:
+        if self.status != "failed":
+            return None
+        self.status, self.due, self.delivery_attempts = "planned", max(self.due, due), 0
+        return [TouchRescheduled]
 
     def release(self, due: date) -> list[type[DomainEvent]]:
         if self.status != "held":
@@ -190,6 +208,21 @@ class TouchLifeCycle(RuleBasedStateMachine):
         expected = self.model.release(due)
         self._agree(expected, self._run(lambda: self.touch.release(due=due, at=self.now)))
 
+    @rule(dead=st.booleans())
+    def delivery_fails(self, dead: bool) -> None:
+        expected = self.model.delivery_failed(dead=dead)
+        retry_at = None if dead else self.now + timedelta(minutes=5)
+        self._agree(
+            expected,
+            self._run(lambda: self.touch.delivery_failed(reason="TimeoutError", at=self.now, retry_at=retry_at)),
+        )
+
+    @rule(shift=st.integers(min_value=-5, max_value=5))
+    def requeue(self, shift: int) -> None:
+        due = self.model.due + timedelta(days=shift)
+        expected = self.model.requeue(due)
+        self._agree(expected, self._run(lambda: self.touch.requeue(by="alice", at=self.now, due=due)))
+
     @invariant()
     def stands_where_the_model_says(self) -> None:
         touch, model = self.touch, self.model
@@ -199,10 +232,12 @@ class TouchLifeCycle(RuleBasedStateMachine):
             model.attempts,
             model.outcome,
         )
+        assert touch.delivery_attempts == model.delivery_attempts
         assert touch.status.open is model.open
         assert (touch.closed_at is None) is model.open
         if not model.open:
-            assert touch.closed_by == "alice" and touch.lease_owner is None
+            assert touch.closed_by == ("dispatch" if model.status == "failed" else "alice")
+            assert touch.lease_owner is None
 
 
 TestTouchLifeCycle = TouchLifeCycle.TestCase
@@ -213,4 +248,4 @@ TestTouchLifeCycle.settings = settings(
 
 def test_the_model_covers_every_status() -> None:
     """The model's statuses are the library's: a new status needs a rule in the model first."""
-    assert {s.value for s in TouchStatus} == OPEN | {"done", "skipped", "cancelled"}
+    assert {s.value for s in TouchStatus} == OPEN | {"done", "skipped", "cancelled", "failed"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
@@ -14,8 +14,11 @@ from clientcare.customers import Customer, Note
 from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
 from clientcare.events import DomainEvent
 from clientcare.kernel import Aggregate
-from clientcare.ports import OutboxMessage, UnitOfWork
+from clientcare.ports import OutboxMessage, ReactionJob, UnitOfWork
 from clientcare.purchases import CustomerFigures, Purchase, PurchaseKind, figures_from
+
+if TYPE_CHECKING:
+    from clientcare.adapters.memory._reactions import MemoryReactions
 
 __all__ = ["MemoryBackend", "MemoryUnitOfWork", "open_backend"]
 
@@ -32,6 +35,7 @@ class _TenantData:
     def __init__(self) -> None:
         self.tables: dict[str, dict[str, Aggregate]] = {}
         self.outbox: list[OutboxMessage] = []
+        self.reactions: dict[int, ReactionJob] = {}
 
     def table(self, name: str) -> dict[str, Aggregate]:
         return self.tables.setdefault(name, {})
@@ -255,6 +259,7 @@ class MemoryUnitOfWork(UnitOfWork):
     """Stages writes; applies them atomically at commit, checking versions."""
 
     outbox: MemoryOutbox
+    reactions: MemoryReactions
 
     def __init__(self, backend: MemoryBackend, tenant: str) -> None:
         super().__init__()
@@ -295,6 +300,9 @@ class MemoryUnitOfWork(UnitOfWork):
         self.recurring = t.MemoryRecurringRuleRepository(self, "recurring")
         self.sale_credits = t.MemorySaleCreditRepository(self, "sale_credits")
         self.outbox = MemoryOutbox(self)
+        from clientcare.adapters.memory._reactions import MemoryReactions  # noqa: PLC0415 - it names this module's unit
+
+        self.reactions = MemoryReactions(self)
         # Tiers, membership, points, referrals, contracts (P10-P17, P33). Imported
         # here because that module builds on MemoryRepository defined above.
         from clientcare.adapters.memory._tiers import attach  # noqa: PLC0415
@@ -334,6 +342,7 @@ class MemoryUnitOfWork(UnitOfWork):
                             other.id != key and unique(other) == value for other in committed.values()
                         ):
                             raise DuplicateRecord(table.rstrip("s"), field)
+            self.reactions.check()
             for table, keys in self._deleted.items():
                 for key in keys:
                     data.table(table).pop(key, None)
@@ -352,6 +361,7 @@ class MemoryUnitOfWork(UnitOfWork):
                     )
                 )
                 backend._next_message += 1
+            self.reactions.apply()
             delivered = self.outbox._delivered
             if delivered:
                 data.outbox[:] = [m for m in data.outbox if m.id not in delivered]

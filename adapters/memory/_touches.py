@@ -104,6 +104,9 @@ class MemoryTouchRepository(MemoryRepository[Touch]):
     def held(self) -> list[Touch]:
         return sorted(self._find(lambda t: t.status is TouchStatus.HELD), key=_order)
 
+    def failed(self) -> list[Touch]:
+        return sorted(self._find(lambda t: t.status is TouchStatus.FAILED), key=_order)
+
     def count_due(self, day: date, reason: TouchReason, owner: str | None) -> int:
         return sum(1 for t in self._rows() if t.due == day and t.reason is reason and t.owner == owner)
 

@@ -86,7 +86,7 @@ class WebhookNotifier:
             "Content-Type": "application/json; charset=utf-8",
             "X-Clientcare-Timestamp": timestamp,
             "X-Clientcare-Signature": sign(self._secret, timestamp, body),
-            "Idempotency-Key": f"touch-{notification.touch_id}",
+            "Idempotency-Key": notification.idempotency_key,
         }
         try:
             response = self._client.post(self.url, content=body, headers=headers, timeout=self.timeout)

@@ -276,6 +276,11 @@ class SqlTouchRepository(DocumentRepository[Touch]):
         c = self.table.c
         return self._query(c.status == TouchStatus.HELD.value, order_by=self._order())
 
+    def failed(self) -> list[Touch]:
+        """Dead-lettered touches (index on status)."""
+        c = self.table.c
+        return self._query(c.status == TouchStatus.FAILED.value, order_by=self._order())
+
     def count_due(self, day: date, reason: TouchReason, owner: str | None) -> int:
         """Touches of ``reason`` due on ``day`` for ``owner`` (None: unassigned), any status."""
         c = self.table.c

@@ -48,6 +48,7 @@ __all__ = [
     "outbox",
     "purchase_lines",
     "purchases",
+    "reactions",
     "recurring_rules",
     "sale_credits",
     "timestamp",
@@ -214,6 +215,22 @@ outbox = Table(
     Column("occurred_at", timestamp(), nullable=False),
     Column("payload", document_column(), nullable=False),
     Index("ix_cc_outbox_tenant", "tenant", "id"),
+)
+
+#: Reaction jobs (issue 12): one row per (durable handler, event), written with the event's
+#: transaction and deleted when the handler has run; ``attempts``/``retry_at`` hold its failures.
+reactions = Table(
+    "cc_reactions",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    _tenant(),
+    Column("handler", key_string(64), nullable=False),
+    Column("event_name", String(100), nullable=False),
+    Column("payload", document_column(), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("reason", String(100), nullable=True),
+    Column("retry_at", timestamp(), nullable=True),
+    Index("ix_cc_reactions_tenant", "tenant", "handler", "attempts", "id"),
 )
 
 

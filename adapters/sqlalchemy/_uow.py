@@ -17,6 +17,7 @@ from clientcare.adapters.sqlalchemy._cadences import attach_cadences
 from clientcare.adapters.sqlalchemy._complaints import attach as attach_complaints
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._loyalty import attach as attach_loyalty
+from clientcare.adapters.sqlalchemy._reactions import SqlReactions
 from clientcare.adapters.sqlalchemy._repos import (
     SqlCustomerRepository,
     SqlNoteRepository,
@@ -147,6 +148,7 @@ class SqlUnitOfWork(UnitOfWork):
     """
 
     outbox: SqlOutbox
+    reactions: SqlReactions
 
     def __init__(self, backend: SqlBackend, tenant: str) -> None:
         super().__init__()
@@ -162,6 +164,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.purchases = SqlPurchaseRepository(self)
         self.notes = SqlNoteRepository(self)
         self.outbox = SqlOutbox(self)
+        self.reactions = SqlReactions(self)
         self.written = {}
         # Touches, appointments, sequences, wishes, recurring rules, sale credits (P20-P35).
         attach_cadences(self)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import attrs
 
+from clientcare import serialization
 from clientcare.analytics import AnalyticsService
 from clientcare.assessments import (
     AssessmentSources,
@@ -40,9 +44,10 @@ from clientcare.cadences import (
 from clientcare.campaigns import CampaignsService
 from clientcare.complaints import ComplaintsService
 from clientcare.customers import CustomersService, NotebookService, PrivacyService
-from clientcare.errors import ValidationError
+from clientcare.errors import ConcurrencyConflict, ValidationError
 from clientcare.events import DomainEvent, LeadReferred, MarketingStopped, SilentComplaintSignal
 from clientcare.kernel import Context as _Context
+from clientcare.kernel import clean_text
 from clientcare.loyalty import (
     CadenceMembership,
     CadenceSegments,
@@ -54,10 +59,17 @@ from clientcare.loyalty import (
     opening_from_import,
 )
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage
+from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage, ReactionJob
 from clientcare.purchases import PurchasesService
 
-__all__ = ["Clientcare", "EventsService"]
+__all__ = ["REACTION_ATTEMPTS", "Clientcare", "EventsService"]
+
+#: Failed runs of a reaction job before it is given up (it stays visible in ``care.events.failed()``).
+REACTION_ATTEMPTS = 8
+#: Rounds of one ``react()``: reactions may cause reactions, but never forever.
+_REACTION_ROUNDS = 20
+#: Set while this thread runs reactions, so the handlers' own commits do not start another run.
+_reacting: ContextVar[bool] = ContextVar("clientcare_reacting", default=False)
 
 log = logging.getLogger("clientcare")
 
@@ -77,6 +89,72 @@ class EventsService(_Service):
     def __init__(self, ctx: _Context) -> None:
         super().__init__(ctx)
         self._added: list[tuple[type[DomainEvent], Callable[[Any], None]]] = []
+        ctx.reactor = self._react_after_commit
+
+    def react_with(self, name: str, event_type: type[E], handler: Callable[[E], None]) -> None:
+        """Handle every committed ``event_type`` durably with ``handler``, under ``name``.
+
+        A job per event is stored in the transaction that commits the event and
+        kept until ``handler`` has run, so a crash or a failing handler loses
+        nothing: the job is retried with backoff by :meth:`react` (which runs
+        after every commit that stored jobs). At least once: ``handler`` must be
+        idempotent. ``name`` is the handler's stored identity; keep it stable.
+        """
+        if not (isinstance(event_type, type) and issubclass(event_type, DomainEvent)):
+            raise ValidationError("event_type", "must be a DomainEvent class")
+        if not callable(handler):
+            raise ValidationError("handler", "must be callable")
+        self._ctx.reactions[clean_text(name, "name", limit=64)] = (event_type, handler)
+
+    def react(self, *, limit: int = 100) -> int:
+        """Run the reaction jobs that are due (pending after a crash, or failed and past their backoff).
+
+        Returns how many jobs ran to completion. Handlers that fail are
+        retried later; after :data:`REACTION_ATTEMPTS` failures they wait in
+        :meth:`failed` for a fix.
+        """
+        token = _reacting.set(True)
+        try:
+            finished = 0
+            for _round in range(_REACTION_ROUNDS):
+                with self._ctx.unit() as uow:
+                    jobs = uow.reactions.due(handlers=list(self._ctx.reactions), now=self._ctx.now(), limit=limit)
+                if not jobs:
+                    break
+                finished += sum(self._run(job) for job in jobs)
+            return finished
+        finally:
+            _reacting.reset(token)
+
+    def failed(self, *, limit: int = 100) -> list[ReactionJob]:
+        """Reaction jobs whose last run failed, with the attempts, reason code and next retry (None: given up)."""
+        with self._ctx.unit() as uow:
+            return uow.reactions.failed(limit=limit)
+
+    def _react_after_commit(self) -> None:
+        # A handler's own commits store jobs too; the outer run picks them up in its next round.
+        if not _reacting.get():
+            self.react()
+
+    def _run(self, job: ReactionJob) -> bool:
+        kind, handler = self._ctx.reactions[job.handler]
+        try:
+            handler(serialization.structure(job.payload, _event_class(kind, job.event_name)))
+        except Exception as exc:  # a handler's bug must not stop the others; the job stays
+            reason = type(exc).__name__
+            log.warning(
+                "reaction %s failed on %s (attempt %d): %s", job.handler, job.event_name, job.attempts + 1, reason
+            )
+            retry_at = None
+            if job.attempts + 1 < REACTION_ATTEMPTS:
+                retry_at = self._ctx.now() + timedelta(seconds=min(30 * 2**job.attempts, 3600))
+            with contextlib.suppress(ConcurrencyConflict), self._ctx.unit() as uow:
+                uow.reactions.record_failure(job.id, reason=reason, retry_at=retry_at)
+            return False
+        # Another worker may have finished the same job meanwhile: the handler is idempotent.
+        with contextlib.suppress(ConcurrencyConflict), self._ctx.unit() as uow:
+            uow.reactions.finish(job.id)
+        return True
 
     def subscribe(self, event_type: type[E], handler: Callable[[E], None]) -> None:
         """Call ``handler`` after each committed use case with every event of ``event_type``.
@@ -183,12 +261,13 @@ class Clientcare:
         self._mint_ids_in_every_call()
 
     def _react_between_areas(self) -> None:
+        # Durable reactions, handled from the outbox at least once (care.events.react()).
         # P33: a lead the cadences register from a referral becomes a referral record.
-        self._ctx.subscribers.append((LeadReferred, self._record_lead))
+        self.events.react_with("referrals.record_lead", LeadReferred, self._record_lead)
         # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
-        self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
+        self.events.react_with("complaints.open_from_signal", SilentComplaintSignal, self.complaints.on_signal)
         # P61: once a relationship ends, its marketing touches are cancelled.
-        self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
+        self.events.react_with("touches.cancel_marketing", MarketingStopped, self.touches.on_marketing_stopped)
 
     def _mint_ids_in_every_call(self) -> None:
         # Every use case, not only its units of work, takes ids from this facade's generator.
@@ -197,6 +276,7 @@ class Clientcare:
                 self._ctx.mint_in_calls(service)
 
     def _record_lead(self, event: LeadReferred) -> None:
+        # Idempotent: a lead referred already keeps the record made then.
         self.referrals.record_lead(event.referrer_id, event.referred_id, by="cadences", at=event.occurred_at)
 
     @property
@@ -275,6 +355,17 @@ class Clientcare:
 
     def __repr__(self) -> str:
         return f"Clientcare(tenant={self._ctx.tenant!r}, backend={type(self._ctx.backend).__name__})"
+
+
+def _event_class(kind: type[DomainEvent], name: str) -> type[DomainEvent]:
+    """The class named ``name`` among ``kind`` and its subclasses (a job stores the event's own class name)."""
+    pending = [kind]
+    while pending:
+        candidate = pending.pop()
+        if candidate.__name__ == name:
+            return candidate
+        pending.extend(candidate.__subclasses__())
+    raise ValidationError("event_name", "names no subclass of the handler's event type")
 
 
 def _own_cadence_ports(

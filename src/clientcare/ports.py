@@ -23,7 +23,7 @@ from clientcare.cadences import (
 )
 from clientcare.complaints import ComplaintRepository, StandardAnswerRepository
 from clientcare.customers import BulkCustomerImport, CustomerRepository, NoteRepository
-from clientcare.kernel import Backend, Clock, IdGenerator, Outbox, OutboxMessage
+from clientcare.kernel import Backend, Clock, IdGenerator, Outbox, OutboxMessage, ReactionJob, Reactions
 from clientcare.kernel import UnitOfWork as _BaseUnitOfWork
 from clientcare.loyalty import (
     ContractRepository,
@@ -55,6 +55,8 @@ __all__ = [
     "OutboxMessage",
     "PointsRepository",
     "PurchaseRepository",
+    "ReactionJob",
+    "Reactions",
     "RecurringRuleRepository",
     "ReferralRepository",
     "SaleCreditRepository",

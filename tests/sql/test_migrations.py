@@ -23,7 +23,7 @@ from clientcare.adapters.sqlalchemy._migrate import MIGRATIONS, VERSION_TABLE, _
 from clientcare.assessments import ImprovementPlan
 from clientcare.cadences import Appointment, FollowUp, RecurringRule, SaleCredit, Wish
 from clientcare.cli import app
-from clientcare.complaints import StandardAnswer
+from clientcare.complaints import SilentComplaintSignal, StandardAnswer
 from clientcare.customers import Customer, Note
 from clientcare.errors import ConfigurationError
 from clientcare.kernel import Money
@@ -146,6 +146,7 @@ _SINCE = {
         ),
         "0003",
     ),
+    "cc_reactions": "0007",
 }
 
 
@@ -253,6 +254,13 @@ def _fill(engine: Engine) -> None:
                 discount=Decimal("0.08"),
             )
         )
+        uow.commit()
+    with backend.unit_of_work(TENANT) as uow:
+        # A reaction job waits: the complaint signal of the survey answer, not handled yet.
+        bob_signal = SilentComplaintSignal(
+            tenant=TENANT, occurred_at=T0, customer_id=bob.id, source="survey", reference="r-2"
+        )
+        uow.reactions.enqueue([("complaints.open_from_signal", bob_signal)])
         uow.commit()
     with backend.unit_of_work(TENANT) as uow:
         uow.tiers.recompute_abc(start=T0 - timedelta(days=365), end=T0 + timedelta(days=1), rules=AbcRules(), at=T0)

@@ -22,7 +22,7 @@ from clientcare.cadences._boards import (
 )
 from clientcare.cadences._boards_service import BoardsService
 from clientcare.cadences._daily import DailyRunReport, DailyService
-from clientcare.cadences._dispatch import DispatchOutcome, DispatchReport
+from clientcare.cadences._dispatch import REFUSED, DispatchOutcome, DispatchReport, backoff, delivery_key
 from clientcare.cadences._events import (
     AppointmentChanged,
     FollowUpStarted,
@@ -32,6 +32,7 @@ from clientcare.cadences._events import (
     SaleCredited,
     TouchCancelled,
     TouchCompleted,
+    TouchDeliveryFailed,
     TouchHeld,
     TouchPlanned,
     TouchRescheduled,
@@ -83,6 +84,7 @@ from clientcare.cadences._touches_service import Referral, TouchesService
 __all__ = [
     "DAILY_RULES",
     "PURPOSE_OF",
+    "REFUSED",
     "Appointment",
     "AppointmentChanged",
     "AppointmentItem",
@@ -142,6 +144,7 @@ __all__ = [
     "TouchBand",
     "TouchCancelled",
     "TouchCompleted",
+    "TouchDeliveryFailed",
     "TouchHeld",
     "TouchNumberShare",
     "TouchPlanned",
@@ -158,9 +161,11 @@ __all__ = [
     "WeeklyBoard",
     "Wish",
     "WishRepository",
+    "backoff",
     "board_items",
     "cadences_after_purchase",
     "choose_channel",
+    "delivery_key",
     "holidays_between",
     "schedule_after_purchase",
     "slot_due",

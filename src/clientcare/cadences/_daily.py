@@ -73,11 +73,14 @@ class DailyService(CadenceService):
         simply run again. Several workers split the customers with
         ``shard``/``shards`` (by a hash of the id); even if they overlap, the
         unique keys keep every touch single. Shard 0 also sweeps missed
-        appointments and staff-set recurring touches.
+        appointments and staff-set recurring touches, and first runs the
+        reactions between areas that are due (``care.events.react``).
         """
         if not 0 <= shard < shards:
             raise ValidationError("shard", "must be from 0 to shards - 1")
         ctx = self._ctx
+        if shard == 0 and ctx.reactor is not None:
+            ctx.reactor()
         today = day or self._today()
         with ctx.unit() as uow:
             ids = [c.id for c in uow.customers.iter_all() if zlib.crc32(c.id.encode()) % shards == shard]

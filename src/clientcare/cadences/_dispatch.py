@@ -4,7 +4,9 @@ quiet hours and the per-customer frequency cap, leased so many workers can run."
 from __future__ import annotations
 
 import enum
+import hashlib
 import logging
+import random
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -17,12 +19,18 @@ from clientcare.cadences._ports import Notification, Notifier
 from clientcare.cadences._service_base import CadenceContext
 from clientcare.cadences._touches import Outcome, Touch, TouchStatus
 from clientcare.customers._model import Channel, Customer
-from clientcare.errors import ConcurrencyConflict, DeliveryFailed
+from clientcare.errors import ConcurrencyConflict
+from clientcare.playbook import ContactRules
 
 if TYPE_CHECKING:
     from clientcare.ports import UnitOfWork
 
-__all__ = ["DispatchOutcome", "DispatchReport", "Dispatcher"]
+__all__ = ["REFUSED", "DispatchOutcome", "DispatchReport", "Dispatcher", "backoff", "delivery_key"]
+
+#: The dead-letter reason of a send the channel refused for good (an error with ``permanent = True``).
+REFUSED = "refused"
+#: Tries to mark a sent touch done when other workers write it at the same moment.
+_MARK_TRIES = 5
 
 log = logging.getLogger("clientcare.touches")
 
@@ -35,7 +43,7 @@ class DispatchOutcome(enum.StrEnum):
     SKIPPED_NO_ADDRESS = "skipped_no_address"  # no phone, e-mail or messaging id for the channel
     SKIPPED_WINDOW_OVER = "skipped_window_over"  # P71: the promotion has ended
     DEFERRED_CAP = "deferred_cap"  # P24: moved to tomorrow by the frequency cap
-    FAILED = "failed"  # the notifier failed or the lease was lost; retried after the lease
+    FAILED = "failed"  # the notifier failed (retried with backoff or dead-lettered) or the lease was lost
 
 
 @attrs.frozen(kw_only=True)
@@ -86,14 +94,21 @@ class DispatchReport:
 
 
 class Dispatcher:
-    """Sends one tenant's due automated touches (``care.touches.dispatch``)."""
+    """Sends one tenant's due automated touches (``care.touches.dispatch``).
+
+    Each touch goes through three short steps so that no transaction is open
+    while the notifier talks to the outside world: check and render (skips and
+    deferrals commit here), send, then mark sent (retried on a conflict). A
+    crash between send and mark sends again after the lease with the same
+    idempotency key, which is how a sink drops the duplicate.
+    """
 
     def __init__(self, ctx: CadenceContext) -> None:
         self._ctx = ctx
 
     def run(self, notifier: Notifier, *, worker: str, limit: int, lease_seconds: int) -> DispatchReport:
         """Lease up to ``limit`` due touches for ``worker`` and send each; a failed
-        send stays planned and is retried once its lease expires."""
+        send is retried with backoff, and dead-lettered after the playbook's attempts."""
         ctx = self._ctx
         now = ctx.now()
         local = now.astimezone(ctx.playbook.locale.zone)
@@ -129,6 +144,26 @@ class Dispatcher:
     def _send_one(
         self, notifier: Notifier, touch_id: str, worker: str, now: datetime, renderer: MessageRenderer
     ) -> DispatchOutcome:
+        try:
+            prepared = self._prepare(touch_id, worker, now, renderer)
+        except ConcurrencyConflict:
+            return DispatchOutcome.FAILED  # someone changed the touch meanwhile; its lease expires
+        if isinstance(prepared, DispatchOutcome):
+            return prepared
+        try:
+            notifier.send(prepared)
+        except Exception as exc:  # any notifier error: retried with backoff, never lost
+            # DeliveryFailed(permanent=True): the channel refused this message for good.
+            reason = REFUSED if getattr(exc, "permanent", False) else type(exc).__name__
+            log.warning("notifier failed for touch %s: %s", touch_id, reason)
+            self._failed(touch_id, worker, reason, permanent=reason == REFUSED, now=now)
+            return DispatchOutcome.FAILED
+        self._mark_sent(touch_id, now)
+        return DispatchOutcome.SENT
+
+    def _prepare(
+        self, touch_id: str, worker: str, now: datetime, renderer: MessageRenderer
+    ) -> Notification | DispatchOutcome:
         ctx = self._ctx
         contact = ctx.playbook.cadences.contact
         with ctx.unit() as uow:
@@ -151,39 +186,79 @@ class Dispatcher:
             address = _address(customer, channel)
             if address is None:
                 return _skip(uow, touch, "no address for channel", now, DispatchOutcome.SKIPPED_NO_ADDRESS)
+            return self._notification(renderer, touch, customer, address, now)
+
+    def _mark_sent(self, touch_id: str, now: datetime) -> None:
+        """Mark the touch done, whoever holds its lease now: the message has left.
+
+        The save is version-checked, so two workers that both sent (a lease
+        expired mid-send) cannot both complete it; the loser reads it again,
+        finds it closed and stops. Both sends carried the same key.
+        """
+        for _ in range(_MARK_TRIES):
             try:
-                notifier.send(_notification(renderer, touch, customer, address, now))
-            except DeliveryFailed as exc:
-                if not exc.permanent:
-                    log.warning("notifier failed for touch %s: %s", touch.id, exc.reason)
-                    return DispatchOutcome.FAILED
-                # The channel refused this message for good: retrying cannot help.
-                log.warning("channel refused touch %s: %s", touch.id, exc.reason)
-                _skip(uow, touch, f"refused by channel: {exc.reason}", now, DispatchOutcome.FAILED)
-                return DispatchOutcome.FAILED
-            except Exception as exc:  # the lease expires and another round retries
-                log.warning("notifier failed for touch %s: %s", touch.id, type(exc).__name__)
-                return DispatchOutcome.FAILED
-            touch.complete(Outcome.SENT, by="dispatch", at=now)
-            uow.touches.save(touch)
-        return DispatchOutcome.SENT
+                with self._ctx.unit() as uow:
+                    touch = uow.touches.get(touch_id)
+                    if not touch.status.open:
+                        return
+                    touch.complete(Outcome.SENT, by="dispatch", at=now)
+                    uow.touches.save(touch)
+                return
+            except ConcurrencyConflict:
+                continue
+        # Still planned: its lease expires and it is sent again under the same key.
+        log.warning("could not mark touch %s sent; it will be retried", touch_id)
+
+    def _failed(self, touch_id: str, worker: str, reason: str, *, permanent: bool, now: datetime) -> None:
+        contact = self._ctx.playbook.cadences.contact
+        try:
+            with self._ctx.unit() as uow:
+                touch = uow.touches.get(touch_id)
+                if touch.lease_owner != worker or touch.status is not TouchStatus.PLANNED:
+                    return
+                attempt = touch.delivery_attempts + 1
+                retry_at = (
+                    None if permanent or attempt >= contact.send_attempts else now + backoff(contact, touch_id, attempt)
+                )
+                touch.delivery_failed(reason=reason, at=now, retry_at=retry_at)
+                uow.touches.save(touch)
+        except ConcurrencyConflict:
+            return  # the lease expires and the next round retries the send
+
+    def _notification(
+        self, renderer: MessageRenderer, touch: Touch, customer: Customer, address: str, now: datetime
+    ) -> Notification:
+        message = renderer.render(touch, customer, now=now)
+        return Notification(
+            touch_id=touch.id,
+            customer_id=customer.id,
+            channel=message.channel,
+            address=address,
+            subject=message.subject,
+            body=message.text,
+            html=message.html,
+            unsubscribe_url=message.unsubscribe_url,
+            locale=message.locale,
+            idempotency_key=delivery_key(self._ctx.tenant, touch.id),
+        )
 
 
-def _notification(
-    renderer: MessageRenderer, touch: Touch, customer: Customer, address: str, now: datetime
-) -> Notification:
-    message = renderer.render(touch, customer, now=now)
-    return Notification(
-        touch_id=touch.id,
-        customer_id=customer.id,
-        channel=message.channel,
-        address=address,
-        subject=message.subject,
-        body=message.text,
-        html=message.html,
-        unsubscribe_url=message.unsubscribe_url,
-        locale=message.locale,
-    )
+def delivery_key(tenant: str, touch_id: str) -> str:
+    """The idempotency key of a touch's message: the same on every attempt and
+    every worker, different for every tenant and touch (32 hex characters)."""
+    return hashlib.sha256(f"{tenant}\x1f{touch_id}".encode()).hexdigest()[:32]
+
+
+def backoff(contact: ContactRules, touch_id: str, attempt: int) -> timedelta:
+    """How long to wait after failed send number ``attempt`` (1 = the first failure).
+
+    Exponential, capped, plus up to a quarter as jitter. The jitter is drawn
+    from the touch and attempt, so it is the same in every process and test
+    while touches that failed together still spread out.
+    """
+    delay = min(contact.send_backoff_seconds * 2 ** (attempt - 1), contact.send_backoff_max_seconds)
+    spread = random.Random(f"{touch_id}:{attempt}").uniform(0.0, 0.25)  # noqa: S311 - spreading, not secrecy
+    return timedelta(seconds=delay * (1 + spread))
 
 
 def _skip(uow: UnitOfWork, touch: Touch, why: str, now: datetime, outcome: DispatchOutcome) -> DispatchOutcome:

@@ -5,7 +5,7 @@ Events carry identifiers, codes and figures, never personal data.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
@@ -21,6 +21,7 @@ __all__ = [
     "SaleCredited",
     "TouchCancelled",
     "TouchCompleted",
+    "TouchDeliveryFailed",
     "TouchHeld",
     "TouchPlanned",
     "TouchRescheduled",
@@ -63,6 +64,22 @@ class TouchRescheduled(DomainEvent):
     before: date
     after: date
     why: str
+
+
+@attrs.frozen(kw_only=True)
+class TouchDeliveryFailed(DomainEvent):
+    """An automated message could not be delivered.
+
+    ``reason`` is a code (the notifier's error class or ``refused``), never
+    the error's text; ``retry_at`` is when dispatch tries again, ``None`` once
+    the touch is dead-lettered (``care.touches.failed()``).
+    """
+
+    touch_id: str
+    customer_id: str
+    attempt: int
+    reason: str
+    retry_at: datetime | None
 
 
 @attrs.frozen(kw_only=True)

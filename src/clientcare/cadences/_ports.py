@@ -108,6 +108,10 @@ class TouchRepository(Protocol):
         """Touches on hold (P21: the customer has an open complaint)."""
         ...
 
+    def failed(self) -> list[Touch]:
+        """Dead-lettered touches (delivery given up), by due date."""
+        ...
+
     def count_due(self, day: date, reason: TouchReason, owner: str | None) -> int:
         """How many touches of ``reason`` are due on ``day`` for ``owner`` (capacity)."""
         ...
@@ -206,7 +210,12 @@ class SaleCreditRepository(Protocol):
 
 @attrs.frozen(kw_only=True)
 class Notification:
-    """One automated message, rendered and addressed. Address and text are personal: no repr."""
+    """One automated message, rendered and addressed. Address and text are personal: no repr.
+
+    ``idempotency_key`` is the same on every attempt to send the same touch
+    (dispatch derives it from tenant and touch id), so a channel or sink that
+    remembers keys drops duplicates of an at-least-once delivery.
+    """
 
     touch_id: str
     customer_id: str
@@ -220,6 +229,8 @@ class Notification:
     html: str = attrs.field(default="", repr=False)
     #: The signed unsubscribe link (also in the texts); ``""`` for service messages.
     unsubscribe_url: str = attrs.field(default="", repr=False)
+    #: The same on every attempt at this touch, so a sink can drop duplicates.
+    idempotency_key: str
 
 
 @runtime_checkable
@@ -228,11 +239,16 @@ class Notifier(Protocol):
 
     Raise :class:`clientcare.errors.DeliveryFailed` with ``permanent=True``
     when the channel refuses this message for good (the touch is then
-    skipped, not retried); any other exception means "try again later".
+    dead-lettered at once, see ``care.touches.failed()``); any other
+    exception means "try again later", with backoff.
     """
 
     def send(self, notification: Notification) -> None:
-        """Deliver one message, or raise so the touch is retried later."""
+        """Deliver one message, or raise so the touch is retried later.
+
+        An error with a true ``permanent`` attribute (a refused address, a
+        4xx answer) dead-letters the touch at once instead of retrying it.
+        """
 
 
 # -- ports into other areas ------------------------------------------------------

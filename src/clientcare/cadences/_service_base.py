@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -35,6 +35,8 @@ class CadenceContext(Protocol):
 
     tenant: str
     playbook: Playbook
+    #: Runs the reaction jobs that are due (``care.events.react``), when the facade wired one.
+    reactor: Callable[[], object] | None
 
     def now(self) -> datetime: ...
 

@@ -18,6 +18,7 @@ import attrs
 from clientcare.cadences._events import (
     TouchCancelled,
     TouchCompleted,
+    TouchDeliveryFailed,
     TouchHeld,
     TouchPlanned,
     TouchRescheduled,
@@ -93,6 +94,7 @@ class TouchStatus(enum.StrEnum):
     DONE = "done"
     SKIPPED = "skipped"
     CANCELLED = "cancelled"
+    FAILED = "failed"  # dead letter: delivery given up, waits for ``requeue``
 
     @property
     def open(self) -> bool:
@@ -169,7 +171,10 @@ class Touch(Aggregate):
     status_reason: str | None = None
     planned_at: datetime
     lease_owner: str | None = None
+    #: While leased, when the lease ends; after a failed send, when it may be retried (backoff).
     lease_until: datetime | None = None
+    #: Failed sends since planned or requeued; reaching the playbook's maximum dead-letters the touch.
+    delivery_attempts: int = 0
 
     @classmethod
     def plan(
@@ -361,6 +366,53 @@ class Touch(Aggregate):
                 customer_id=self.customer_id,
                 reason=self.reason.value,
                 why=self.status_reason,
+            )
+        )
+
+    def delivery_failed(self, *, reason: str, at: datetime, retry_at: datetime | None) -> None:
+        """A send failed: retry no earlier than ``retry_at``, or, when ``None``,
+        give up and keep the touch as a dead letter with ``reason`` (a code)."""
+        if self.status is not TouchStatus.PLANNED:
+            raise InvalidTransition("touch", self.status.value, "delivery_failed")
+        self.delivery_attempts += 1
+        self.lease_owner = None
+        self.lease_until = retry_at
+        if retry_at is None:
+            self.status = TouchStatus.FAILED
+            self.status_reason = clean_text(reason, "reason", limit=200)
+            self.closed_at, self.closed_by = aware(at, "at"), "dispatch"
+        self.record(
+            TouchDeliveryFailed(
+                tenant=self.tenant,
+                occurred_at=at,
+                touch_id=self.id,
+                customer_id=self.customer_id,
+                attempt=self.delivery_attempts,
+                reason=reason,
+                retry_at=retry_at,
+            )
+        )
+
+    def requeue(self, *, by: str, at: datetime, due: date) -> None:
+        """Give a dead-lettered touch a fresh set of attempts, due no earlier than ``due``."""
+        if self.status is not TouchStatus.FAILED:
+            raise InvalidTransition("touch", self.status.value, "requeue")
+        before = self.due
+        self.status = TouchStatus.PLANNED
+        self.due = max(self.due, due)
+        self.delivery_attempts = 0
+        self.status_reason = "requeued"
+        self.closed_at = self.closed_by = None
+        self.lease_owner = self.lease_until = None
+        self.record(
+            TouchRescheduled(
+                tenant=self.tenant,
+                occurred_at=at,
+                touch_id=self.id,
+                customer_id=self.customer_id,
+                before=before,
+                after=self.due,
+                why=f"requeued by {by}",
             )
         )
 

@@ -562,9 +562,19 @@ class TouchesService(CadenceService):
     ) -> DispatchReport:
         """Send due automated touches through ``notifier``, within consent, quiet
         hours and the per-customer frequency cap. Safe with many workers: each
-        touch is leased before sending; a failed send is retried after the lease."""
+        touch is leased before sending; a failed send is retried with backoff, then
+        dead-lettered (:meth:`failed`). Every message carries its idempotency key."""
         return self._dispatcher.run(notifier, worker=worker, limit=limit, lease_seconds=lease_seconds)
 
     def preview(self, touch_id: str) -> RenderedMessage:
         """Exactly what the customer receives for this automated touch if sent now: subject, text, HTML, channel."""
         return self._dispatcher.preview(touch_id)
+
+    def failed(self) -> list[Touch]:
+        """Dead letters: automated touches whose delivery was given up; the reason code is ``status_reason``."""
+        with self._ctx.unit() as uow:
+            return uow.touches.failed()
+
+    def requeue(self, touch_id: str, *, by: str = "staff") -> Touch:
+        """Send a dead-lettered touch again, with a fresh set of attempts, from today."""
+        return self._change(touch_id, lambda t, now: t.requeue(by=by, at=now, due=self._today()))

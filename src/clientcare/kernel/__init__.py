@@ -6,7 +6,16 @@ from clientcare.kernel._checks import aware, clean_text, one_of, tag_set
 from clientcare.kernel._context import Context, Handler
 from clientcare.kernel._events import DomainEvent
 from clientcare.kernel._ids import RandomIds, ids_in_force
-from clientcare.kernel._ports import Backend, Clock, IdGenerator, Outbox, OutboxMessage, UnitOfWork
+from clientcare.kernel._ports import (
+    Backend,
+    Clock,
+    IdGenerator,
+    Outbox,
+    OutboxMessage,
+    ReactionJob,
+    Reactions,
+    UnitOfWork,
+)
 from clientcare.kernel._texts import Texts, locale_of
 from clientcare.kernel._tokens import UnsubscribeToken
 from clientcare.kernel._values import CustomerId, Money, PurchaseId, TenantId, new_id, normalise_email, normalise_phone
@@ -27,6 +36,8 @@ __all__ = [
     "OutboxMessage",
     "PurchaseId",
     "RandomIds",
+    "ReactionJob",
+    "Reactions",
     "TenantId",
     "Texts",
     "UnitOfWork",

@@ -43,6 +43,10 @@ class Context:
             raise ValidationError("ids", "must have a new_id() method")
         self.ids: IdGenerator = ids if ids is not None else RandomIds()
         self.subscribers: list[tuple[type[DomainEvent], Handler]] = []
+        #: Durable handlers by name: their jobs are stored with the events (``Reactions``).
+        self.reactions: dict[str, tuple[type[DomainEvent], Handler]] = {}
+        #: Runs due reaction jobs; the facade sets it, and a commit that stored jobs calls it.
+        self.reactor: Callable[[], object] | None = None
 
     def now(self) -> datetime:
         moment = self.clock.now()
@@ -58,10 +62,13 @@ class Context:
         """
         with self.minting():
             uow = self.backend.unit_of_work(self.tenant)
+            uow.reaction_routes = [(name, kind) for name, (kind, _) in self.reactions.items()]
             with uow:
                 yield uow
                 uow.commit()
         self.publish(uow.committed_events)
+        if uow.enqueued_reactions and self.reactor is not None:
+            self.reactor()
 
     def minting(self) -> AbstractContextManager[None]:
         """Put this context's id generator in force for a block that creates aggregates outside a unit."""

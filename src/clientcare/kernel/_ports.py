@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     # the kernel names it for type checking only.
     from clientcare.ports import UnitOfWork as FullUnitOfWork
 
-__all__ = ["Backend", "Clock", "IdGenerator", "Outbox", "OutboxMessage", "UnitOfWork"]
+__all__ = ["Backend", "Clock", "IdGenerator", "Outbox", "OutboxMessage", "ReactionJob", "Reactions", "UnitOfWork"]
 
 
 @runtime_checkable
@@ -77,6 +77,50 @@ class Outbox(Protocol):
         """Remove delivered messages from the pending list."""
 
 
+@attrs.frozen(kw_only=True)
+class ReactionJob:
+    """One event waiting for one durable handler (a reaction between areas).
+
+    ``attempts`` counts failed runs; ``reason`` is the last failure's error
+    class (never its text); ``retry_at`` is when the next run may happen,
+    ``None`` once the handler has been given up on.
+    """
+
+    id: int
+    handler: str
+    event_name: str
+    payload: dict[str, object]
+    attempts: int = 0
+    reason: str | None = None
+    retry_at: datetime | None = None
+
+
+class Reactions(Protocol):
+    """Per-handler progress of the reactions between areas, stored with the data.
+
+    A job per (handler, event) is written in the transaction that commits the
+    event, so no crash between commit and reaction can lose it; it stays until
+    the handler has run (at least once: handlers are idempotent).
+    """
+
+    def enqueue(self, jobs: Sequence[tuple[str, DomainEvent]]) -> None:
+        """Store a job for each (handler name, event) of this unit of work."""
+
+    def due(self, *, handlers: Sequence[str], now: datetime, limit: int) -> list[ReactionJob]:
+        """Jobs of these handlers to run now, oldest first: never failed, or failed and past ``retry_at``."""
+        ...
+
+    def finish(self, job_id: int) -> None:
+        """The handler ran: drop the job; ConcurrencyConflict if another worker did already."""
+
+    def record_failure(self, job_id: int, *, reason: str, retry_at: datetime | None) -> None:
+        """The handler failed: count the attempt, keep the reason code, retry at ``retry_at`` (None: give up)."""
+
+    def failed(self, *, limit: int) -> list[ReactionJob]:
+        """Jobs whose last run failed, oldest first (those given up included)."""
+        ...
+
+
 class UnitOfWork(abc.ABC):
     """One transaction for one tenant.
 
@@ -86,9 +130,14 @@ class UnitOfWork(abc.ABC):
 
     tenant: str
     outbox: Outbox
+    reactions: Reactions
 
     def __init__(self) -> None:
         self.committed_events: list[DomainEvent] = []
+        #: Durable handlers (name, event type) whose jobs commit writes with the events; set by the context.
+        self.reaction_routes: Sequence[tuple[str, type[DomainEvent]]] = ()
+        #: How many reaction jobs the last commit stored.
+        self.enqueued_reactions = 0
         # By identity, in the order first seen; holding the objects keeps their
         # id() from being reused while this unit lives.
         self._tracked: dict[int, Aggregate] = {}
@@ -131,9 +180,13 @@ class UnitOfWork(abc.ABC):
     def commit(self) -> None:
         """Write the outbox and make everything durable at once."""
         events = self.collect_events()
+        jobs = [(name, event) for event in events for name, kind in self.reaction_routes if isinstance(event, kind)]
         if events:
             self.outbox.append(events)
+        if jobs:
+            self.reactions.enqueue(jobs)
         self._commit()
+        self.enqueued_reactions = len(jobs)
         self.committed_events.extend(events)
         self._tracked = {}
 

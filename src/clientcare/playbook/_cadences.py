@@ -194,6 +194,12 @@ class ContactRules:
     #: phoned, a larger one gets bulk messages. The documents give no number;
     #: 8, one staff member's day of rotation visits, is an assumption (0: never phone).
     call_audience_up_to: int = attrs.field(default=8, validator=_not_negative)
+    #: Sends of one automated message before it is dead-lettered (``care.touches.failed()``).
+    send_attempts: int = attrs.field(default=5, validator=positive)
+    #: Backoff after the first failed send; it doubles per attempt up to ``send_backoff_max_seconds``,
+    #: with up to a quarter more as jitter so failed touches do not retry in lockstep.
+    send_backoff_seconds: int = attrs.field(default=60, validator=positive)
+    send_backoff_max_seconds: int = attrs.field(default=3600, validator=positive)
 
     def quiet(self, hour: int) -> bool:
         """Whether ``hour`` (tenant time) is inside quiet hours (may wrap midnight)."""
