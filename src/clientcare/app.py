@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from clientcare.analytics import AnalyticsService
+from clientcare.analytics import AnalyticsService, LifetimeService
 from clientcare.assessments import (
     AssessmentSources,
     AssessmentsService,
@@ -142,6 +142,7 @@ class Clientcare:
         # P33: a lead the cadences register from a referral becomes a referral record.
         self._ctx.subscribers.append((LeadReferred, self._record_lead))
         self.analytics = AnalyticsService(self._ctx)
+        self.lifetime = LifetimeService(self._ctx)
         self.complaints = ComplaintsService(self._ctx)
         # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
         self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))

@@ -1,4 +1,5 @@
-"""Analytics: composition, relationship figures, store comparison (P63–P66)."""
+"""Analytics: composition, relationship figures, store comparison (P63–P66), and
+predictive lifetime value (BG/NBD and Gamma-Gamma, with the ``predict`` extra)."""
 
 from clientcare.analytics._figures import (
     CompositionRow,
@@ -14,12 +15,32 @@ from clientcare.analytics._figures import (
     retention_rate,
     share_of_wallet,
 )
+from clientcare.analytics._lifetime import LifetimeService
+from clientcare.analytics._predict import (
+    BgNbdParameters,
+    CustomerHistory,
+    CustomerLifetime,
+    GammaGammaParameters,
+    LifetimeForecast,
+    LifetimeModel,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    fit_lifetime,
+    histories_from,
+)
 from clientcare.analytics._service import AnalyticsService
 
 __all__ = [
     "AnalyticsService",
+    "BgNbdParameters",
     "CompositionRow",
+    "CustomerHistory",
+    "CustomerLifetime",
     "EffectRow",
+    "GammaGammaParameters",
+    "LifetimeForecast",
+    "LifetimeModel",
+    "LifetimeService",
     "RelationshipFigures",
     "StoreComparison",
     "StoreGap",
@@ -27,6 +48,10 @@ __all__ = [
     "compare_stores",
     "composition",
     "effect",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "fit_lifetime",
+    "histories_from",
     "lifetime_value",
     "retention_rate",
     "share_of_wallet",
