@@ -55,6 +55,7 @@ from clientcare.loyalty import (
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage
 from clientcare.purchases import PurchasesService
+from clientcare.reports import ReportsService
 
 __all__ = ["Clientcare", "EventsService"]
 
@@ -173,6 +174,15 @@ class Clientcare:
         self.boards = BoardsService(self._ctx, self.cadence_ports)
         self.staff = StaffService(self._ctx, self.cadence_ports)
         self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
+        self.reports = ReportsService(
+            self._ctx,
+            analytics=self.analytics,
+            lifetime=self.lifetime,
+            touches=self.touches,
+            staff=self.staff,
+            complaints=self.complaints,
+            tiers=self.tiers,
+        )
         self._mint_ids_in_every_call()
 
     def _mint_ids_in_every_call(self) -> None:

@@ -28,9 +28,19 @@ from clientcare.analytics._predict import (
     fit_lifetime,
     histories_from,
 )
+from clientcare.analytics._report_figures import (
+    RFM_SEGMENTS,
+    ReportCohort,
+    ReportParetoPoint,
+    ReportRfmSegment,
+    report_cohorts,
+    report_pareto,
+    report_rfm,
+)
 from clientcare.analytics._service import AnalyticsService
 
 __all__ = [
+    "RFM_SEGMENTS",
     "AnalyticsService",
     "BgNbdParameters",
     "CompositionRow",
@@ -42,6 +52,9 @@ __all__ = [
     "LifetimeModel",
     "LifetimeService",
     "RelationshipFigures",
+    "ReportCohort",
+    "ReportParetoPoint",
+    "ReportRfmSegment",
     "StoreComparison",
     "StoreGap",
     "StoreTraffic",
@@ -53,6 +66,9 @@ __all__ = [
     "fit_lifetime",
     "histories_from",
     "lifetime_value",
+    "report_cohorts",
+    "report_pareto",
+    "report_rfm",
     "retention_rate",
     "share_of_wallet",
 ]
