@@ -192,3 +192,23 @@ def test_page_draws_every_chart_in_chromium(shop: clientcare.Clientcare) -> None
     assert marks > 0
     assert errors == [] and requests == []
     assert (ARTIFACTS / "monthly-2026-03.png").stat().st_size > 0
+
+
+def test_cli_writes_the_report(tmp_path: Path) -> None:
+    """`clientcare report URL YYYY-MM --tenant T` writes the HTML page and, asked, the workbook."""
+    typer_testing = pytest.importorskip("typer.testing", reason="needs the cli extra")
+    from clientcare.cli import app  # noqa: PLC0415  (the cli extra is optional)
+
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with clientcare.connect(url, tenant="shop", clock=FixedClock(NOW)) as care:
+        customer = care.customers.register("王芳", "13800138000")
+        care.purchases.record(customer.id, [care.purchases.line("DY-1", "880")])
+    out = tmp_path / "march.html"
+    result = typer_testing.CliRunner().invoke(
+        app, ["report", url, "2026-03", "--tenant", "shop", "--out", str(out), "--language", "en",
+              "--xlsx", str(tmp_path / "march.xlsx")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "Monthly report 2026-03" in page and "<svg" in page and "<script" not in page
+    assert (tmp_path / "march.xlsx").stat().st_size > 0

@@ -2,7 +2,8 @@
 
 ``clientcare db upgrade URL`` brings a database to the newest schema;
 ``clientcare db current URL`` shows where it is; ``clientcare purchases
-import URL FILE --tenant T`` runs the nightly POS import from a CSV file.
+import URL FILE --tenant T`` runs the nightly POS import from a CSV file;
+``clientcare report URL YYYY-MM --tenant T`` writes the owner's monthly report.
 """
 
 from __future__ import annotations
@@ -78,6 +79,25 @@ def purchases_import(
         console.print(f"line {reject.line}: {reject.reason}")
     if report.rejected:
         raise typer.Exit(code=2)
+
+
+@app.command("report")
+def report(
+    url: _URL,
+    month: Annotated[str, typer.Argument(help="The month, YYYY-MM.")],
+    tenant: Annotated[str, typer.Option(help="The tenant to report on.")],
+    out: Annotated[Path, typer.Option(help="The HTML file to write.")] = Path("report.html"),
+    language: Annotated[str, typer.Option(help="zh-CN or en.")] = "zh-CN",
+    xlsx: Annotated[Path | None, typer.Option(help="Also write the tables to this XLSX file.")] = None,
+) -> None:
+    """Write the owner's monthly report as one self-contained HTML file."""
+    import clientcare  # noqa: PLC0415
+
+    with clientcare.connect(url, tenant=tenant) as care:
+        monthly = care.reports.monthly(month, language=language)
+    Console().print(f"wrote {monthly.write_html(out)}")
+    if xlsx is not None:
+        Console().print(f"wrote {monthly.write_xlsx(xlsx)}")
 
 
 def main() -> None:

@@ -50,6 +50,7 @@ __all__ = [
 MIN_CUSTOMERS = 20
 MIN_REPEAT_CUSTOMERS = 10
 _DAYS_PER_YEAR = 365.25
+_LOG_BOUND = 15.0
 
 
 def _numerics() -> tuple[ModuleType, ModuleType, ModuleType]:
@@ -145,10 +146,14 @@ class LifetimeForecast:
 
 def _minimise(objective: Any, start: int) -> Any:
     np, optimize, _ = _numerics()
+    # Parameters stay within e^-15..e^15: where the data show no drop-out (or no
+    # spread of order values) the likelihood keeps rising towards infinity, and
+    # the box lets the search stop at its edge with the same predictions.
     result = optimize.minimize(
         objective,
         np.zeros(start),
         method="Nelder-Mead",
+        bounds=[(-_LOG_BOUND, _LOG_BOUND)] * start,
         options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 20000, "maxfev": 20000},
     )
     if not result.success or not np.all(np.isfinite(result.x)) or not math.isfinite(result.fun):
