@@ -109,3 +109,16 @@ def test_fit_without_the_extra_names_it(care: clientcare.Clientcare, monkeypatch
     monkeypatch.setattr(builtins, "__import__", no_scipy)
     with pytest.raises(ConfigurationError, match=r"clientcare\[predict\]"):
         care.lifetime.fit(date(2026, 1, 4) - timedelta(days=1))
+
+
+def test_fit_depends_on_the_figures_not_on_ids_or_order() -> None:
+    """The same histories under other ids and in another order give identical parameters."""
+    rows = [(n % 4, float(n % 7 * (n % 4 > 0)), 20.0 + n % 9, Decimal(30 + n % 11)) for n in range(80)]
+    first = [
+        CustomerHistory(customer_id=f"a{n}", x=x, t_x=t, T=T, average_value=v) for n, (x, t, T, v) in enumerate(rows)
+    ]
+    second = [
+        CustomerHistory(customer_id=f"z{99 - n}", x=x, t_x=t, T=T, average_value=v)
+        for n, (x, t, T, v) in reversed(list(enumerate(rows)))
+    ]
+    assert fit_bgnbd(first) == fit_bgnbd(second)

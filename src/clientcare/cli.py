@@ -85,6 +85,7 @@ def purchases_import(
 def report(
     url: _URL,
     month: Annotated[str, typer.Argument(help="The month, YYYY-MM.")],
+    *,
     tenant: Annotated[str, typer.Option(help="The tenant to report on.")],
     out: Annotated[Path, typer.Option(help="The HTML file to write.")] = Path("report.html"),
     language: Annotated[str, typer.Option(help="zh-CN or en.")] = "zh-CN",

@@ -149,16 +149,28 @@ def _minimise(objective: Any, start: int) -> Any:
     # Parameters stay within e^-15..e^15: where the data show no drop-out (or no
     # spread of order values) the likelihood keeps rising towards infinity, and
     # the box lets the search stop at its edge with the same predictions.
-    result = optimize.minimize(
-        objective,
-        np.zeros(start),
-        method="Nelder-Mead",
-        bounds=[(-_LOG_BOUND, _LOG_BOUND)] * start,
-        options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 20000, "maxfev": 20000},
-    )
+    bounds = [(-_LOG_BOUND, _LOG_BOUND)] * start
+    options = {"xatol": 1e-10, "fatol": 1e-10, "maxiter": 20000, "maxfev": 20000}
+    result = optimize.minimize(objective, np.zeros(start), method="Nelder-Mead", bounds=bounds, options=options)
+    for _ in range(3):
+        if result.success:
+            break
+        # A long flat ridge can exhaust the simplex before it shrinks; a restart from
+        # where it stopped either converges or shows the value no longer moves.
+        again = optimize.minimize(objective, result.x, method="Nelder-Mead", bounds=bounds, options=options)
+        settled = abs(again.fun - result.fun) <= 1e-9 * max(1.0, abs(result.fun))
+        result = again
+        if settled:
+            result.success = True
     if not result.success or not np.all(np.isfinite(result.x)) or not math.isfinite(result.fun):
         raise RuleViolation("lifetime.fit", "the likelihood did not converge on this data")
     return result
+
+
+def _ordered(histories: Sequence[CustomerHistory]) -> list[CustomerHistory]:
+    """Histories in an order that depends on the figures only, so that sums, and with
+    them the fit, are the same whatever ids the customers have."""
+    return sorted(histories, key=lambda h: (h.x, h.t_x, h.T, h.average_value))
 
 
 def _bgnbd_log_likelihood(log_params: Vector, x: Vector, t_x: Vector, T: Vector) -> float:
@@ -204,9 +216,10 @@ def fit_bgnbd(histories: Sequence[CustomerHistory]) -> BgNbdParameters:
         raise RuleViolation("lifetime.customers", f"at least {MIN_CUSTOMERS} customers with a purchase to fit")
     if repeaters < MIN_REPEAT_CUSTOMERS:
         raise RuleViolation("lifetime.repeat_customers", f"at least {MIN_REPEAT_CUSTOMERS} repeat customers to fit")
-    x = np.array([h.x for h in histories], dtype=float)
-    t_x = np.array([h.t_x for h in histories], dtype=float)
-    age = np.array([h.T for h in histories], dtype=float)
+    ordered = _ordered(histories)
+    x = np.array([h.x for h in ordered], dtype=float)
+    t_x = np.array([h.t_x for h in ordered], dtype=float)
+    age = np.array([h.T for h in ordered], dtype=float)
     result = _minimise(lambda params: -_bgnbd_log_likelihood(params, x, t_x, age), 4)
     r, alpha, a, b = (float(value) for value in np.exp(result.x))
     return BgNbdParameters(r=r, alpha=alpha, a=a, b=b, log_likelihood=-float(result.fun), customers=len(histories))
@@ -215,7 +228,7 @@ def fit_bgnbd(histories: Sequence[CustomerHistory]) -> BgNbdParameters:
 def fit_gamma_gamma(histories: Sequence[CustomerHistory]) -> GammaGammaParameters:
     """Gamma-Gamma by maximum likelihood on the repeat customers with a positive average."""
     np, _, _ = _numerics()
-    fitted = [h for h in histories if h.x > 0 and h.average_value > 0]
+    fitted = [h for h in _ordered(histories) if h.x > 0 and h.average_value > 0]
     if len(fitted) < MIN_REPEAT_CUSTOMERS:
         raise RuleViolation("lifetime.repeat_customers", f"at least {MIN_REPEAT_CUSTOMERS} repeat customers to fit")
     x = np.array([h.x for h in fitted], dtype=float)
