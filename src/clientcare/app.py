@@ -174,6 +174,11 @@ class Clientcare:
         self.boards = BoardsService(self._ctx, self.cadence_ports)
         self.staff = StaffService(self._ctx, self.cadence_ports)
         self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
+        self._add_reports_and_mint_ids()
+
+    def _add_reports_and_mint_ids(self) -> None:
+        # The owner's report reads every area through this facade's own services;
+        # it comes last, and then every service takes ids from this facade.
         self.reports = ReportsService(
             self._ctx,
             analytics=self.analytics,
