@@ -15,7 +15,14 @@ from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
 from clientcare.events import DomainEvent
 from clientcare.kernel import Aggregate
 from clientcare.ports import OutboxMessage, ReactionJob, UnitOfWork
-from clientcare.purchases import CustomerFigures, Purchase, PurchaseKind, figures_from
+from clientcare.purchases import (
+    BuyingSummary,
+    CustomerFigures,
+    Purchase,
+    PurchaseKind,
+    figures_from,
+    summaries_from,
+)
 
 if TYPE_CHECKING:
     from clientcare.adapters.memory._reactions import MemoryReactions
@@ -208,6 +215,9 @@ class MemoryPurchaseRepository(MemoryRepository[Purchase]):
     def figures(self, customer_id: str, currency: str) -> CustomerFigures:
         rows = [row for row in self._rows() if row.customer_id == customer_id]
         return figures_from(customer_id, rows, currency)
+
+    def buying_summaries(self, end: datetime, currency: str) -> list[BuyingSummary]:
+        return summaries_from(self._rows(), end, currency)
 
 
 class MemoryNoteRepository(MemoryRepository[Note]):

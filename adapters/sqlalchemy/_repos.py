@@ -30,6 +30,7 @@ from clientcare.adapters.sqlalchemy._convert import (
     with_offset,
 )
 from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._summaries import buying_summaries
 from clientcare.customers import Customer, Note
 from clientcare.errors import ConcurrencyConflict, NotFound
 from clientcare.events import DomainEvent
@@ -37,6 +38,7 @@ from clientcare.kernel import Aggregate, Money
 from clientcare.ports import OutboxMessage
 from clientcare.purchases import (
     BatchOutcome,
+    BuyingSummary,
     ConditionReport,
     CustomerFigures,
     ImportedPurchase,
@@ -509,6 +511,10 @@ class SqlPurchaseRepository(_Tracking):
             first_purchase_at=aware_utc(first) if first is not None else None,
             last_purchase_at=aware_utc(last) if last is not None else None,
         )
+
+    def buying_summaries(self, end: datetime, currency: str) -> list[BuyingSummary]:
+        """Purchase days and repeat spend per customer, in one aggregate statement."""
+        return buying_summaries(self._uow, end, currency)
 
 
 class SqlOutbox:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import attrs
 
 from clientcare import serialization
-from clientcare.analytics import AnalyticsService
+from clientcare.analytics import AnalyticsService, LifetimeService
 from clientcare.assessments import (
     AssessmentSources,
     AssessmentsService,
@@ -61,6 +61,7 @@ from clientcare.loyalty import (
 from clientcare.playbook import Playbook
 from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage, ReactionJob
 from clientcare.purchases import PurchasesService
+from clientcare.reports import ReportsService
 
 __all__ = ["REACTION_ATTEMPTS", "Clientcare", "EventsService"]
 
@@ -230,6 +231,7 @@ class Clientcare:
         self.points = PointsService(self._ctx)
         self.referrals = ReferralsService(self._ctx)
         self.analytics = AnalyticsService(self._ctx)
+        self.lifetime = LifetimeService(self._ctx)
         self.complaints = ComplaintsService(self._ctx)
         # Outside data for assessments: the embedder's sources where given, this
         # facade's own areas where they have the data, "no data" otherwise.
@@ -258,6 +260,20 @@ class Clientcare:
         self.boards = BoardsService(self._ctx, self.cadence_ports)
         self.staff = StaffService(self._ctx, self.cadence_ports)
         self._react_between_areas()
+        self._add_reports_and_mint_ids()
+
+    def _add_reports_and_mint_ids(self) -> None:
+        # The owner's report reads every area through this facade's own services;
+        # it comes last, and then every service takes ids from this facade.
+        self.reports = ReportsService(
+            self._ctx,
+            analytics=self.analytics,
+            lifetime=self.lifetime,
+            touches=self.touches,
+            staff=self.staff,
+            complaints=self.complaints,
+            tiers=self.tiers,
+        )
         self._mint_ids_in_every_call()
 
     def _react_between_areas(self) -> None:

@@ -133,13 +133,16 @@ def report(
     tenant: Tenant,
     playbook: Playbook = None,
     month: Annotated[str | None, typer.Option(help="The month as YYYY-MM; this month by default.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the owner's monthly report to this HTML file.")] = None,
+    xlsx: Annotated[Path | None, typer.Option(help="Also write the report's tables to this XLSX file.")] = None,
+    language: Annotated[str, typer.Option(help="The report's language: zh-CN or en.")] = "zh-CN",
     as_json: Json = False,
 ) -> None:
-    """The month's relationship figures (P64): buyers, retention, churn, sales, repeat share, lifetime value.
+    """The month's relationship figures (P64), and with --out the owner's monthly report.
 
     The analytics figures for one calendar month in the playbook's time zone,
-    against the month before; a fuller monthly report can replace this command
-    once the library has one.
+    against the month before. ``--out report.html`` also writes the whole
+    monthly report (charts as inline SVG, one self-contained file).
     """
     with opened(url, tenant, playbook) as care:
         zone = care.playbook.locale.zone
@@ -148,6 +151,11 @@ def report(
         start = datetime.combine(first, time(), tzinfo=zone)
         end = datetime.combine(following, time(), tzinfo=zone)
         figures = to_json(care.analytics.figures(start, end))
+        if out is not None or xlsx is not None:
+            monthly = care.reports.monthly(first, language=language)
+            written = [str(monthly.write_html(out))] if out is not None else []
+            written += [str(monthly.write_xlsx(xlsx))] if xlsx is not None else []
+            figures["written"] = written
     figures["month"] = first.strftime("%Y-%m")
     if as_json:
         print_json(figures)

@@ -14,12 +14,14 @@ from clientcare.purchases._imports import (
     validated_purchases,
 )
 from clientcare.purchases._model import (
+    BuyingSummary,
     ConditionReport,
     CustomerFigures,
     Purchase,
     PurchaseKind,
     PurchaseLine,
     figures_from,
+    summaries_from,
 )
 from clientcare.purchases._ports import BulkPurchaseImport, PurchaseRepository
 from clientcare.purchases._service import PurchaseHook, PurchasesService
@@ -28,6 +30,7 @@ __all__ = [
     "CSV_COLUMNS",
     "BatchOutcome",
     "BulkPurchaseImport",
+    "BuyingSummary",
     "ConditionReport",
     "CustomerFigures",
     "ImportProgress",
@@ -46,5 +49,6 @@ __all__ = [
     "figures_from",
     "generic_import",
     "read_csv",
+    "summaries_from",
     "validated_purchases",
 ]

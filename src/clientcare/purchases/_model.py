@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
@@ -17,12 +17,14 @@ from clientcare.kernel._values import Money, new_id
 from clientcare.purchases._events import PurchaseRecorded, ReturnRecorded
 
 __all__ = [
+    "BuyingSummary",
     "ConditionReport",
     "CustomerFigures",
     "Purchase",
     "PurchaseKind",
     "PurchaseLine",
     "figures_from",
+    "summaries_from",
 ]
 
 
@@ -264,3 +266,53 @@ def figures_from(customer_id: str, purchases: Iterable[Purchase], currency: str)
         first_purchase_at=first,
         last_purchase_at=last,
     )
+
+
+@attrs.frozen(kw_only=True)
+class BuyingSummary:
+    """One customer's buying history in the shape lifetime models need.
+
+    A transaction is a purchase day (the local calendar day at the offset the
+    sale was recorded with); sales only, returns do not count. ``repeat_spend``
+    is the spend of every purchase day after the first.
+    """
+
+    customer_id: str
+    first_day: date
+    last_day: date
+    purchase_days: int
+    repeat_spend: Money
+
+    @property
+    def repeat_days(self) -> int:
+        """Purchase days after the first (the models' frequency ``x``)."""
+        return self.purchase_days - 1
+
+
+def summaries_from(purchases: Iterable[Purchase], end: datetime, currency: str) -> list[BuyingSummary]:
+    """Buying summaries of every customer with a sale before ``end``, by customer id.
+
+    The reference the storage adapters must match; SQL adapters compute the
+    same in one aggregate statement.
+    """
+    days: dict[str, dict[date, Decimal]] = {}
+    for purchase in purchases:
+        if purchase.kind is not PurchaseKind.SALE or purchase.customer_id is None or purchase.occurred_at >= end:
+            continue
+        per_day = days.setdefault(purchase.customer_id, {})
+        day = purchase.occurred_at.date()
+        per_day[day] = per_day.get(day, Decimal(0)) + purchase.amount.amount
+    result = []
+    for customer_id in sorted(days):
+        per_day = days[customer_id]
+        first = min(per_day)
+        result.append(
+            BuyingSummary(
+                customer_id=customer_id,
+                first_day=first,
+                last_day=max(per_day),
+                purchase_days=len(per_day),
+                repeat_spend=Money(sum((v for d, v in per_day.items() if d != first), Decimal(0)), currency),
+            )
+        )
+    return result

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from clientcare.purchases._imports import BatchOutcome, ImportedPurchase
-from clientcare.purchases._model import CustomerFigures, Purchase
+from clientcare.purchases._model import BuyingSummary, CustomerFigures, Purchase
 
 __all__ = ["BulkPurchaseImport", "PurchaseRepository"]
 
@@ -44,6 +44,13 @@ class PurchaseRepository(Protocol):
 
     def figures(self, customer_id: str, currency: str) -> CustomerFigures:
         """Spend, counts and dates for one customer, aggregated by the store."""
+        ...
+
+    def buying_summaries(self, end: datetime, currency: str) -> list[BuyingSummary]:
+        """Per customer with a sale before ``end``: purchase days, first and last day and
+        repeat spend, as :func:`clientcare.purchases.summaries_from` computes them,
+        ordered by customer id. Computed by the store, set-based: no purchase is
+        loaded as a domain object."""
         ...
 
 

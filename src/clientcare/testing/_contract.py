@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import random
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from clientcare.customers import Channel, ConsentMethod, Customer, DataSource, N
 from clientcare.errors import ConcurrencyConflict, DuplicateRecord, NotFound
 from clientcare.kernel import Money
 from clientcare.ports import Backend
-from clientcare.purchases import Purchase, PurchaseKind, PurchaseLine
+from clientcare.purchases import Purchase, PurchaseKind, PurchaseLine, summaries_from
 from clientcare.testing._base import ContractBase, state
 
 __all__ = ["BackendContract"]
@@ -239,6 +240,45 @@ class BackendContract(ContractBase):
             everything = list(uow.purchases.between(None, T0 + timedelta(days=10)))
         assert window == [T0 + timedelta(days=1), T0 + timedelta(days=2)]
         assert [p.occurred_at for p in everything] == [T0 + timedelta(days=d) for d in range(4)]
+
+    def test_buying_summaries_count_local_purchase_days(self, backend: Backend) -> None:
+        """Sales on one local day are one purchase day; returns, walk-ins and later sales do not count."""
+        shanghai = timezone(timedelta(hours=8))
+        day = datetime(2026, 3, 2, 0, 30, tzinfo=shanghai)
+        first = _sale(self.tenant, "c1", "10.00", at=day)
+        same_day = _sale(self.tenant, "c1", "5.50", at=day + timedelta(hours=23))
+        later = _sale(self.tenant, "c1", "20.00", at=day + timedelta(days=3))
+        back = later.make_return(lines=later.lines, at=day + timedelta(days=4))
+        walk_in = _sale(self.tenant, None, at=day)
+        after_end = _sale(self.tenant, "c1", at=day + timedelta(days=9))
+        self._store(backend, first, same_day, later, back, walk_in, after_end)
+        self._store(backend, _sale(self.other_tenant, "c1", at=day), tenant=self.other_tenant)
+        with backend.unit_of_work(self.tenant) as uow:
+            summaries = uow.purchases.buying_summaries(day + timedelta(days=9), "CNY")
+        assert [(s.customer_id, s.first_day, s.last_day, s.purchase_days) for s in summaries] == [
+            ("c1", date(2026, 3, 2), date(2026, 3, 5), 2)
+        ]
+        assert summaries[0].repeat_spend == Money.of("20.00") and summaries[0].repeat_days == 1
+
+    def test_buying_summaries_match_the_reference_on_random_data(self, backend: Backend) -> None:
+        """On random sales at many offsets, near local midnight, the store agrees with summaries_from."""
+        rng = random.Random(1303)  # noqa: S311 - repeatable test data, not secrets
+        offsets = [timezone(timedelta(minutes=m)) for m in (480, -300, 345, 0, -570)]
+        purchases = []
+        for n in range(120):
+            zone = rng.choice(offsets)
+            local = datetime(2026, 1, 1, tzinfo=zone) + timedelta(
+                days=rng.randrange(60), minutes=rng.choice([0, 1, 719, 1439, rng.randrange(1440)])
+            )
+            amount = f"{rng.randrange(0, 50000) / 100:.2f}"
+            customer = None if n % 17 == 0 else f"c{rng.randrange(12):02d}"
+            purchases.append(_sale(self.tenant, customer, amount, at=local))
+        purchases.append(purchases[1].make_return(lines=purchases[1].lines, at=purchases[1].occurred_at))
+        self._store(backend, *purchases)
+        end = datetime(2026, 2, 15, 12, tzinfo=UTC)
+        with backend.unit_of_work(self.tenant) as uow:
+            stored = uow.purchases.buying_summaries(end, "CNY")
+        assert stored == summaries_from(purchases, end, "CNY")
 
     def test_purchase_condition_report_saved(self, backend: Backend) -> None:
         """Condition reports added later are saved with a version check."""
