@@ -1,4 +1,10 @@
-"""Analytics: composition, relationship figures, store comparison (P63–P66)."""
+"""Analytics: composition, relationship figures, store comparison (P63–P66), RFM, cohorts, Pareto.
+
+:class:`AnalyticsRepository` is the port: adapters aggregate in storage and
+answer with the small rows of :mod:`clientcare.analytics._results`; the
+reference functions (``composition_totals`` … ``pareto_curve``) compute the
+same over purchases in Python and are what every adapter must agree with.
+"""
 
 from clientcare.analytics._figures import (
     CompositionRow,
@@ -14,20 +20,62 @@ from clientcare.analytics._figures import (
     retention_rate,
     share_of_wallet,
 )
+from clientcare.analytics._ports import AnalyticsRepository
+from clientcare.analytics._reference import (
+    cohort_cells,
+    composition_totals,
+    month_index,
+    pareto_curve,
+    relationship_counts,
+    rfm_scores,
+    rfm_segment_rows,
+    store_buyers_of,
+)
+from clientcare.analytics._results import (
+    CohortCell,
+    ParetoPoint,
+    RelationshipCounts,
+    RfmScore,
+    RfmSegment,
+    RfmSegmentRow,
+    Slice,
+    SliceTotal,
+    StoreBuyers,
+    quintile,
+)
 from clientcare.analytics._service import AnalyticsService
 
 __all__ = [
+    "AnalyticsRepository",
     "AnalyticsService",
+    "CohortCell",
     "CompositionRow",
     "EffectRow",
+    "ParetoPoint",
+    "RelationshipCounts",
     "RelationshipFigures",
+    "RfmScore",
+    "RfmSegment",
+    "RfmSegmentRow",
+    "Slice",
+    "SliceTotal",
+    "StoreBuyers",
     "StoreComparison",
     "StoreGap",
     "StoreTraffic",
+    "cohort_cells",
     "compare_stores",
     "composition",
+    "composition_totals",
     "effect",
     "lifetime_value",
+    "month_index",
+    "pareto_curve",
+    "quintile",
+    "relationship_counts",
     "retention_rate",
+    "rfm_scores",
+    "rfm_segment_rows",
     "share_of_wallet",
+    "store_buyers_of",
 ]
