@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -53,9 +53,12 @@ def regions(datatable: list[list[str]]) -> dict[str, str]:
     return {r["store"]: r["region"] for r in rows(datatable)}
 
 
-@given(parsers.parse('"{name}" is graded "{grade}" and everybody else "{other}"'), target_fixture="grades")
-def grades(care: clientcare.Clientcare, name: str, grade: str, other: str) -> dict[str, str]:
-    return {c.id: grade if c.name == name else other for c in care.customers.search(name="", limit=1000)}
+@given(parsers.parse('the tiers are recomputed on the sales up to {day:d} January 2026, when only "{name}" had bought'))
+def tiers_recomputed(care: clientcare.Clientcare, day: int, name: str) -> None:
+    start, _ = month("January 2026")
+    # Tier periods are (start, end]: open a day early so the sale at midnight on the 1st counts.
+    care.tiers.recompute(start=start - timedelta(days=1), end=start.replace(day=day) - timedelta(seconds=1))
+    assert care.tiers.label(customer_id(care, name)) == "A"
 
 
 @then(parsers.re(r"sales by region in (?P<period>[\w ]+) are (?P<expected>.+)"))
@@ -65,8 +68,8 @@ def by_region(care: clientcare.Clientcare, regions: dict[str, str], period: str,
 
 
 @then(parsers.re(r"sales by grade in (?P<period>[\w ]+) are (?P<expected>.+)"))
-def by_grade(care: clientcare.Clientcare, grades: dict[str, str], period: str, expected: str) -> None:
-    result = care.analytics.composition(*month(period), by="grade", grades=grades)
+def by_grade(care: clientcare.Clientcare, period: str, expected: str) -> None:
+    result = care.analytics.composition(*month(period), by="grade")
     assert [(r.key, r.sales.amount) for r in result] == parse_pairs(expected)
 
 
