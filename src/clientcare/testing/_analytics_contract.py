@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import attrs
@@ -40,8 +40,8 @@ from clientcare.testing._base import ContractBase
 
 __all__ = ["AnalyticsContract"]
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
-ZONES = (timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5)))
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+ZONES = (UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5)))
 STORES = ("静安店", "徐汇店", "杭州店", None)
 REGIONS = {"静安店": "上海", "徐汇店": "上海"}
 
