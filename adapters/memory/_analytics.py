@@ -14,6 +14,7 @@ from clientcare.analytics import (
     RfmSegmentRow,
     Slice,
     SliceTotal,
+    StaffSales,
     StoreBuyers,
     cohort_cells,
     composition_totals,
@@ -21,6 +22,7 @@ from clientcare.analytics import (
     relationship_counts,
     rfm_scores,
     rfm_segment_rows,
+    staff_sales_of,
     store_buyers_of,
 )
 from clientcare.purchases import Purchase
@@ -67,6 +69,9 @@ class MemoryAnalyticsRepository:
 
     def pareto(self, *, start: datetime, end: datetime, points: int = 20) -> list[ParetoPoint]:
         return pareto_curve(self._purchases(), start=start, end=end, points=points)
+
+    def staff(self, *, start: datetime, end: datetime) -> list[StaffSales]:
+        return staff_sales_of(self._purchases(), start=start, end=end)
 
 
 def attach(uow: MemoryUnitOfWork) -> None:

@@ -33,6 +33,7 @@ from clientcare.analytics import (
     RfmSegmentRow,
     Slice,
     SliceTotal,
+    StaffSales,
     StoreBuyers,
     month_index,
 )
@@ -351,6 +352,41 @@ class SqlAnalyticsRepository:
             )
             for n, pop, run, total in self._uow.connection.execute(query)
         ]
+
+    def staff(self, *, start: datetime, end: datetime) -> list[StaffSales]:
+        p = t.purchases.c
+        sale = p.kind == _SALE
+        first = (
+            select(p.customer_id.label("who"), func.min(p.occurred_at).label("first_sale"))
+            .where(p.tenant == self._uow.tenant, sale, p.customer_id.is_not(None), p.occurred_at < utc_naive(end))
+            .group_by(p.customer_id)
+            .subquery("first")
+        )
+        query = (
+            select(
+                p.staff_id,
+                func.sum(case((sale, 1), else_=0)),
+                func.sum(case((sale, 0), else_=1)),
+                func.sum(p.amount_e4),
+                func.count(case((sale, p.customer_id)).distinct()),
+                func.count(case((and_(sale, p.occurred_at == first.c.first_sale), p.customer_id)).distinct()),
+            )
+            .select_from(t.purchases.outerjoin(first, first.c.who == p.customer_id))
+            .where(self._in(start, end), p.staff_id.is_not(None))
+            .group_by(p.staff_id)
+        )
+        rows = [
+            StaffSales(
+                staff=staff,
+                sales=int(sales),
+                returns=int(returns),
+                net_sales=_money(net),
+                customers=int(customers),
+                new_customers=int(new),
+            )
+            for staff, sales, returns, net, customers, new in self._uow.connection.execute(query)
+        ]
+        return sorted(rows, key=lambda row: row.staff)
 
 
 def attach(uow: SqlUnitOfWork) -> None:

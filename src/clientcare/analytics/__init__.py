@@ -1,4 +1,4 @@
-"""Analytics: composition, relationship figures, store comparison (P63–P66), RFM, cohorts, Pareto.
+"""Analytics: composition, relationship figures, store comparison (P63–P66), staff sales (P31), RFM, cohorts, Pareto.
 
 :class:`AnalyticsRepository` is the port: adapters aggregate in storage and
 answer with the small rows of :mod:`clientcare.analytics._results`; the
@@ -29,6 +29,7 @@ from clientcare.analytics._reference import (
     relationship_counts,
     rfm_scores,
     rfm_segment_rows,
+    staff_sales_of,
     store_buyers_of,
 )
 from clientcare.analytics._results import (
@@ -40,6 +41,7 @@ from clientcare.analytics._results import (
     RfmSegmentRow,
     Slice,
     SliceTotal,
+    StaffSales,
     StoreBuyers,
     quintile,
 )
@@ -59,6 +61,7 @@ __all__ = [
     "RfmSegmentRow",
     "Slice",
     "SliceTotal",
+    "StaffSales",
     "StoreBuyers",
     "StoreComparison",
     "StoreGap",
@@ -77,5 +80,6 @@ __all__ = [
     "rfm_scores",
     "rfm_segment_rows",
     "share_of_wallet",
+    "staff_sales_of",
     "store_buyers_of",
 ]

@@ -22,6 +22,7 @@ from clientcare.analytics._results import (
     RfmSegmentRow,
     Slice,
     SliceTotal,
+    StaffSales,
     StoreBuyers,
 )
 
@@ -76,4 +77,9 @@ class AnalyticsRepository(Protocol):
     def pareto(self, *, start: datetime, end: datetime, points: int = 20) -> list[ParetoPoint]:
         """The Pareto curve of net spend in the period over the customers who spent more than
         nothing, at ``points`` even steps of customers; equal to :func:`pareto_curve`."""
+        ...
+
+    def staff(self, *, start: datetime, end: datetime) -> list[StaffSales]:
+        """P31: receipts, net sales and customers per staff member with a receipt in the
+        period, by staff id; equal to :func:`staff_sales_of`."""
         ...

@@ -21,6 +21,7 @@ from clientcare.analytics._results import (
     RfmSegmentRow,
     Slice,
     SliceTotal,
+    StaffSales,
     StoreBuyers,
     cohort_cell,
     quintile,
@@ -36,6 +37,7 @@ __all__ = [
     "relationship_counts",
     "rfm_scores",
     "rfm_segment_rows",
+    "staff_sales_of",
     "store_buyers_of",
 ]
 
@@ -263,3 +265,44 @@ def pareto_curve(
                 ParetoPoint.at(customers=n, population=population, cumulative_spend=running, total_spend=total)
             )
     return curve
+
+
+def staff_sales_of(purchases: Iterable[Purchase], *, start: datetime, end: datetime) -> list[StaffSales]:
+    """P31: see :class:`StaffSales`; receipts without a staff member are left out."""
+    first_sale: dict[str, datetime] = {}
+    window: list[Purchase] = []
+    for purchase in purchases:
+        who, at = purchase.customer_id, purchase.occurred_at
+        if at >= end:
+            continue
+        if who is not None and _sale(purchase) and (who not in first_sale or at < first_sale[who]):
+            first_sale[who] = at
+        if at >= start and purchase.staff_id is not None:
+            window.append(purchase)
+    sales: dict[str, int] = defaultdict(int)
+    returns: dict[str, int] = defaultdict(int)
+    net: dict[str, Decimal] = defaultdict(Decimal)
+    customers: dict[str, set[str]] = defaultdict(set)
+    new: dict[str, set[str]] = defaultdict(set)
+    for purchase in window:
+        staff, who = purchase.staff_id or "", purchase.customer_id
+        net[staff] += purchase.amount.amount
+        if not _sale(purchase):
+            returns[staff] += 1
+            continue
+        sales[staff] += 1
+        if who is not None:
+            customers[staff].add(who)
+            if first_sale[who] == purchase.occurred_at:
+                new[staff].add(who)
+    return [
+        StaffSales(
+            staff=staff,
+            sales=sales[staff],
+            returns=returns[staff],
+            net_sales=net[staff],
+            customers=len(customers[staff]),
+            new_customers=len(new[staff]),
+        )
+        for staff in sorted(net)
+    ]

@@ -26,6 +26,7 @@ __all__ = [
     "RfmSegmentRow",
     "Slice",
     "SliceTotal",
+    "StaffSales",
     "StoreBuyers",
     "cohort_cell",
     "quintile",
@@ -81,6 +82,25 @@ class StoreBuyers:
     new_sales: Decimal
     old_buyers: int
     old_sales: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class StaffSales:
+    """P31: what one staff member sold in a period, from the deal archive (``staff_id`` of each receipt).
+
+    ``sales`` and ``returns`` count receipts; ``net_sales`` is their total
+    (returns negative); ``customers`` how many known customers bought from
+    them; ``new_customers`` how many of those made their first purchase ever
+    with them in the period. Contacts and sales credited to touches are in
+    ``care.staff`` (the cadences area).
+    """
+
+    staff: str
+    sales: int
+    returns: int
+    net_sales: Decimal
+    customers: int
+    new_customers: int
 
 
 class RfmSegment(enum.StrEnum):

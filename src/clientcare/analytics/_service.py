@@ -26,6 +26,7 @@ from clientcare.analytics._results import (
     RfmScore,
     RfmSegmentRow,
     Slice,
+    StaffSales,
     StoreBuyers,
 )
 from clientcare.errors import ValidationError
@@ -183,3 +184,10 @@ class AnalyticsService:
         self._period(start, end)
         with self._ctx.unit() as uow:
             return uow.analytics.pareto(start=start, end=end, points=points)
+
+    def staff(self, start: datetime, end: datetime) -> list[StaffSales]:
+        """P31: receipts, returns, net sales, customers and new customers per staff member in
+        ``[start, end)``, from the deal archive; contacts and credited sales are ``care.staff``."""
+        self._period(start, end)
+        with self._ctx.unit() as uow:
+            return uow.analytics.staff(start=start, end=end)

@@ -28,6 +28,7 @@ from clientcare.analytics import (
     relationship_counts,
     rfm_scores,
     rfm_segment_rows,
+    staff_sales_of,
     store_buyers_of,
 )
 from clientcare.customers import Customer
@@ -42,6 +43,7 @@ __all__ = ["AnalyticsContract"]
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ZONES = (UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5)))
+STAFF = ("小李", "小王", None)
 STORES = ("静安店", "徐汇店", "杭州店", None)
 REGIONS = {"静安店": "上海", "徐汇店": "上海"}
 
@@ -50,6 +52,7 @@ REGIONS = {"静安店": "上海", "徐汇店": "上海"}
 class _Sale:
     customer: int | None
     store: int
+    staff: int
     hours: int
     zone: int
     lines: tuple[tuple[int, int, int], ...]
@@ -60,6 +63,7 @@ _sales = st.builds(
     _Sale,
     customer=st.one_of(st.none(), st.integers(0, 7)),
     store=st.integers(0, len(STORES) - 1),
+    staff=st.integers(0, len(STAFF) - 1),
     # Whole days and a few hours apart: ties in time happen, month borders are crossed.
     hours=st.integers(0, 150).map(lambda n: n * 24 + (n % 3) * 7),
     zone=st.integers(0, len(ZONES) - 1),
@@ -93,12 +97,15 @@ class AnalyticsContract(ContractBase):
                 at=(T0 + timedelta(hours=sale.hours)).astimezone(ZONES[sale.zone]),
                 currency="CNY",
                 store_id=STORES[sale.store],
+                staff_id=STAFF[sale.staff],
                 receipt_id=f"R-{n}",
             )
             purchases.append(bought)
             if sale.returned == 0:
                 # Give back the first line a few days later.
-                purchases.append(bought.make_return(lines=lines[:1], at=bought.occurred_at + timedelta(days=3)))
+                purchases.append(
+                    bought.make_return(lines=lines[:1], at=bought.occurred_at + timedelta(days=3), staff_id=STAFF[0])
+                )
         with backend.unit_of_work(tenant) as uow:
             for customer in customers:
                 uow.customers.add(customer)
@@ -123,7 +130,7 @@ class AnalyticsContract(ContractBase):
     def test_every_figure_equals_the_reference(
         self, analytics_backend: Backend, drawn: list[_Sale], first: int, days: int
     ) -> None:
-        """Composition, relationship, store buyers, RFM, segments, cohorts and Pareto equal the reference."""
+        """Composition, relationship, stores, RFM, segments, cohorts, Pareto and staff sales equal the reference."""
         backend = analytics_backend
         tenant, purchases = self._store(backend, drawn)
         start = T0 + timedelta(days=first)
@@ -150,6 +157,7 @@ class AnalyticsContract(ContractBase):
             assert port.cohorts(first=months[0], last=months[1]) == cohort_cells(
                 purchases, first=months[0], last=months[1]
             )
+            assert port.staff(start=start, end=end) == staff_sales_of(purchases, start=start, end=end)
             for points in (1, 4, 20):
                 expected_curve = pareto_curve(purchases, start=start, end=end, points=points)
                 assert port.pareto(start=start, end=end, points=points) == expected_curve
@@ -157,7 +165,7 @@ class AnalyticsContract(ContractBase):
     def test_the_pareto_curve_ends_at_everyone_and_all_spend(self, backend: Backend) -> None:
         """The last point of the curve is every spender and the whole spend; shares never fall."""
         drawn = [
-            _Sale(customer=i % 5, store=0, hours=i * 24, zone=1, lines=((0, 100 * (i + 1), 1),), returned=1)
+            _Sale(customer=i % 5, store=0, staff=0, hours=i * 24, zone=1, lines=((0, 100 * (i + 1), 1),), returned=1)
             for i in range(9)
         ]
         tenant, _ = self._store(backend, drawn)
@@ -172,10 +180,13 @@ class AnalyticsContract(ContractBase):
         """The customer who bought most, latest and for most is a champion; a single old buy is lost or hibernating."""
         drawn = [
             *(
-                _Sale(customer=0, store=0, hours=24 * (20 + i), zone=0, lines=((0, 1299, 3),), returned=1)
+                _Sale(customer=0, store=0, staff=0, hours=24 * (20 + i), zone=0, lines=((0, 1299, 3),), returned=1)
                 for i in range(5)
             ),
-            *(_Sale(customer=c, store=1, hours=24 * c, zone=0, lines=((1, 100, 1),), returned=1) for c in range(1, 8)),
+            *(
+                _Sale(customer=c, store=1, staff=0, hours=24 * c, zone=0, lines=((1, 100, 1),), returned=1)
+                for c in range(1, 8)
+            ),
         ]
         tenant, _ = self._store(backend, drawn)
         with backend.unit_of_work(tenant) as uow:
