@@ -65,7 +65,7 @@ _sales = st.builds(
     store=st.integers(0, len(STORES) - 1),
     staff=st.integers(0, len(STAFF) - 1),
     # Whole days and a few hours apart: ties in time happen, month borders are crossed.
-    hours=st.integers(0, 150).map(lambda n: n * 24 + (n % 3) * 7),
+    hours=st.integers(0, 90).map(lambda n: n * 24 + (n % 3) * 7),
     zone=st.integers(0, len(ZONES) - 1),
     lines=st.lists(
         st.tuples(st.integers(0, 3), st.sampled_from([100, 250, 899, 1299]), st.integers(1, 3)),
@@ -126,7 +126,7 @@ class AnalyticsContract(ContractBase):
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors],
     )
-    @given(drawn=st.lists(_sales, max_size=25), first=st.integers(0, 120), days=st.integers(1, 60))
+    @given(drawn=st.lists(_sales, min_size=12, max_size=40), first=st.integers(0, 60), days=st.integers(7, 90))
     def test_every_figure_equals_the_reference(
         self, analytics_backend: Backend, drawn: list[_Sale], first: int, days: int
     ) -> None:
