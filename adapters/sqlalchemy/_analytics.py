@@ -303,18 +303,16 @@ class SqlAnalyticsRepository:
         month = local_month(p.occurred_at, p.utc_offset)
         sale = and_(p.tenant == self._uow.tenant, p.kind == _SALE, p.customer_id.is_not(None))
         months = select(p.customer_id.label("who"), month.label("month")).where(sale).distinct().subquery("months")
-        cohort = (
-            select(months.c.who, func.min(months.c.month).label("cohort"))
-            .group_by(months.c.who)
-            .having(func.min(months.c.month).between(low, high))
-            .subquery("cohort")
-        )
-        since = (months.c.month - cohort.c.cohort).label("since")
+        # The cohort is a window over each customer's months: no join of two derived tables,
+        # which SQLite would run without an index.
+        placed = select(
+            months.c.month, func.min(months.c.month).over(partition_by=months.c.who).label("cohort")
+        ).subquery("placed")
+        since = (placed.c.month - placed.c.cohort).label("since")
         query = (
-            select(cohort.c.cohort, since, func.count())
-            .select_from(months.join(cohort, cohort.c.who == months.c.who))
-            .where(months.c.month <= high)
-            .group_by(cohort.c.cohort, since)
+            select(placed.c.cohort, since, func.count())
+            .where(placed.c.cohort.between(low, high), placed.c.month <= high)
+            .group_by(placed.c.cohort, since)
         )
         counts = {(int(c), int(s)): int(n) for c, s, n in self._uow.connection.execute(query)}
         return [
