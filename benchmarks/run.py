@@ -13,7 +13,11 @@ child process (so peak memory is the import's own):
    same with 1% of the purchases;
 4. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
    today" on SQLite, from ``bench_cadences.py`` (sizes: ``--daily-customers``,
-   ``--board-touches``).
+   ``--board-touches``);
+5. every ``care.analytics`` call against one hand-written SQL statement on a
+   cached SQLite file of ``--customers`` / ``--rows``, from
+   ``bench_analytics.py`` (``--analytics-only`` runs just this one,
+   ``--no-analytics`` skips it).
 
 Prints a table and one JSON line.
 """
@@ -278,6 +282,9 @@ def main() -> None:
     parser.add_argument("--daily-customers", default="10000,100000", help="daily-run sizes (default 10000,100000)")
     parser.add_argument("--board-touches", default="10000,1000000", help="board sizes (default 10000,1000000)")
     parser.add_argument("--board-repeat", type=int, default=50, help="boards timed per size (default 50)")
+    parser.add_argument("--no-analytics", action="store_true", help="skip the analytics benchmark")
+    parser.add_argument("--analytics-only", action="store_true", help="run only the analytics benchmark")
+    parser.add_argument("--analytics-repeat", type=int, default=3, help="timed runs per analytics call (median)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -294,6 +301,11 @@ def main() -> None:
         print(json.dumps(result))
         return
 
+    if args.analytics_only:
+        import bench_analytics  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+        bench_analytics.measure(args.customers, args.rows, args.analytics_repeat)
+        return
     if not args.cadences_only:
         work = Path(tempfile.mkdtemp(prefix="cc-bench-"))
         try:
@@ -306,6 +318,10 @@ def main() -> None:
         bench_cadences.measure(
             bench_cadences.sizes(args.daily_customers), bench_cadences.sizes(args.board_touches), args.board_repeat
         )
+    if not args.no_analytics and not args.cadences_only:
+        import bench_analytics  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+        bench_analytics.measure(args.customers, args.rows, args.analytics_repeat)
 
 
 def measure(args: argparse.Namespace, work: Path) -> None:
