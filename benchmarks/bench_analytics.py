@@ -12,7 +12,7 @@ For every call: the median of ``--repeat`` timed runs of clientcare (through
 the facade: SQLAlchemy, conversion to result objects, rates and money) and of
 the hand-written statement through plain ``sqlite3`` (rows fetched, nothing
 converted), alternating, after one warm-up each; the ratio; and the peak of
-Python memory during one more run of each (``tracemalloc``). Both answers are
+Python memory during the warm-up of each (``tracemalloc``). Both answers are
 checked to agree. Run directly (``python benchmarks/bench_analytics.py``,
 ``--customers 10000 --purchases 100000`` for a quick run) or through
 ``benchmarks/run.py`` (``make bench``). Prints a table and one JSON line.
@@ -335,11 +335,12 @@ def cases(care: clientcare.Clientcare) -> list[tuple[str, Callable[[], Any], str
     ]
 
 
-def _peak_mb(action: Callable[[], Any]) -> float:
+def _traced(action: Callable[[], Any]) -> tuple[Any, float]:
+    """The action's answer and the peak of Python memory while it ran, in MB."""
     tracemalloc.start()
     try:
-        action()
-        return tracemalloc.get_traced_memory()[1] / 2**20
+        answer = action()
+        return answer, tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()
 
@@ -350,13 +351,16 @@ def measure(customers: int, purchases: int, repeat: int, *, fresh: bool = False)
     plain = sqlite3.connect(path)
     plain.execute("PRAGMA cache_size = -32768")  # the same page cache as clientcare's connections
     figures: dict[str, Any] = {"customers": customers, "purchases": purchases, "calls": {}}
+    width = 30
+    print(f"{'analytics call':<{width}}  {'clientcare':>10}  {'hand SQL':>9}  {'ratio':>5}  peak MB (ours/hand)  agree")
     with clientcare.connect(f"sqlite:///{path}", tenant=TENANT, clock=FixedClock(END), upgrade=False) as care:
         for name, ours, sql, params, agree in cases(care):
 
             def hand(sql: str = sql, params: dict[str, Any] = params) -> list[Any]:
                 return plain.execute(sql, params).fetchall()
 
-            first_ours, first_hand = ours(), hand()  # warm-up, and the answers to compare
+            # The warm-up runs traced: the answers to compare and the memory peaks (not timed).
+            (first_ours, ours_mb), (first_hand, hand_mb) = _traced(ours), _traced(hand)
             same = bool(agree(first_ours, first_hand))
             ours_t, hand_t = [], []
             for _ in range(repeat):
@@ -371,18 +375,18 @@ def measure(customers: int, purchases: int, repeat: int, *, fresh: bool = False)
                 "clientcare_s": round(mine, 3),
                 "hand_sql_s": round(theirs, 3),
                 "ratio": round(mine / theirs, 2),
-                "clientcare_peak_mb": round(_peak_mb(ours), 1),
-                "hand_sql_peak_mb": round(_peak_mb(hand), 1),
+                "clientcare_peak_mb": round(ours_mb, 1),
+                "hand_sql_peak_mb": round(hand_mb, 1),
                 "same_answer": same,
             }
+            row = figures["calls"][name]
+            # Printed as measured: a full-size run takes a while.
+            print(
+                f"{name:<{width}}  {row['clientcare_s']:>9.3f}s  {row['hand_sql_s']:>8.3f}s  {row['ratio']:>5.2f}"
+                f"  {row['clientcare_peak_mb']:>8.1f} / {row['hand_sql_peak_mb']:<8.1f}  {row['same_answer']}",
+                flush=True,
+            )
     plain.close()
-    width = max(len(n) for n in figures["calls"])
-    print(f"{'analytics call':<{width}}  {'clientcare':>10}  {'hand SQL':>9}  {'ratio':>5}  peak MB (ours/hand)  agree")
-    for name, row in figures["calls"].items():
-        print(
-            f"{name:<{width}}  {row['clientcare_s']:>9.3f}s  {row['hand_sql_s']:>8.3f}s  {row['ratio']:>5.2f}"
-            f"  {row['clientcare_peak_mb']:>8.1f} / {row['hand_sql_peak_mb']:<8.1f}  {row['same_answer']}"
-        )
     print(json.dumps(figures))
     return figures
 
