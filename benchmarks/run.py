@@ -19,10 +19,14 @@ child process (so peak memory is the import's own):
 5. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
    today" on SQLite, from ``bench_cadences.py`` (sizes: ``--daily-customers``,
    ``--board-touches``);
-5. dispatch to a local SMTP server against a plain smtplib loop, and the
+6. dispatch to a local SMTP server against a plain smtplib loop, and the
    outbox relay to RabbitMQ against a plain publish loop, from
    ``bench_delivery.py`` (``--messages``; ``--delivery-only`` runs only these,
    ``--no-delivery`` leaves them out).
+7. every ``care.analytics`` call against one hand-written SQL statement on a
+   cached SQLite file of ``--customers`` / ``--rows``, from
+   ``bench_analytics.py`` (``--analytics-only`` runs just this one,
+   ``--no-analytics`` skips it).
 
 Prints a table and one JSON line.
 """
@@ -296,6 +300,9 @@ def main() -> None:
     )
     parser.add_argument("--no-delivery", action="store_true", help="skip the delivery benchmarks")
     parser.add_argument("--delivery-only", action="store_true", help="run only the delivery benchmarks")
+    parser.add_argument("--no-analytics", action="store_true", help="skip the analytics benchmark")
+    parser.add_argument("--analytics-only", action="store_true", help="run only the analytics benchmark")
+    parser.add_argument("--analytics-repeat", type=int, default=3, help="timed runs per analytics call (median)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -320,6 +327,11 @@ def main() -> None:
 
         bench_delivery.measure(args.messages, args.rabbitmq)
         return
+    if args.analytics_only:
+        import bench_analytics  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+        bench_analytics.measure(args.customers, args.rows, args.analytics_repeat)
+        return
     if not args.cadences_only:
         work = Path(tempfile.mkdtemp(prefix="cc-bench-"))
         try:
@@ -338,6 +350,10 @@ def main() -> None:
         import bench_delivery  # noqa: PLC0415 - a sibling script, loaded only when asked for
 
         bench_delivery.measure(args.messages, args.rabbitmq)
+    if not args.no_analytics and not args.cadences_only:
+        import bench_analytics  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+        bench_analytics.measure(args.customers, args.rows, args.analytics_repeat)
 
 
 def _customers_import(args: argparse.Namespace) -> None:

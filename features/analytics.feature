@@ -1,6 +1,7 @@
 Feature: Assessing the relationship in figures
-  Sales by grade, product and region; retention, churn and lifetime value
-  against a baseline; and the two stores of the document compared.
+  Sales by grade (the customers' ABC labels from the tiers), product and
+  region; retention, churn and lifetime value against a baseline; and the
+  two stores of the document compared.
 
   Background:
     Given the clock reads "2026-01-05T10:00:00+08:00"
@@ -18,10 +19,10 @@ Feature: Assessing the relationship in figures
       | 静安店 | 上海   |
       | 徐汇店 | 上海   |
       | 杭州店 | 浙江   |
-    And "张伟" is graded "A" and everybody else "C"
+    And the tiers are recomputed on the sales up to 3 January 2026, when only "王芳" had bought
     Then sales by product in January 2026 are "QY-2301" 3596.00, "WT-0808" 1299.00, "KZ-1102" 918.00
     And sales by region in January 2026 are "上海" 4514.00, "浙江" 1299.00
-    And sales by grade in January 2026 are "C" 3116.00, "A" 2697.00
+    And sales by grade in January 2026 are "C" 3996.00, "A" 1817.00
 
   @P64
   Scenario: Retention, churn and lifetime value against a baseline
@@ -51,3 +52,38 @@ Feature: Assessing the relationship in figures
     Then store "A店" sold 800000.00
     And store "B店" sold 1075000.00, where the document printed 1040000
     And "B店" leads, and "A店" trails by 275000.00 of which 300000.00 from old customers
+
+  @P64
+  Scenario: RFM segments, a cohort kept, and the Pareto curve of spend
+    Given these sales in December 2025:
+      | customer | store  | style   | price  | quantity |
+      | 王芳     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 张伟     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 李娜     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 陈静     | 静安店 | QY-2301 | 899.00 | 1        |
+    And these sales in January 2026:
+      | customer | store  | style   | price  | quantity |
+      | 王芳     | 静安店 | KZ-1102 | 459.00 | 1        |
+      | 张伟     | 静安店 | KZ-1102 | 459.00 | 1        |
+      | 刘洋     | 静安店 | KZ-1102 | 459.00 | 1        |
+    Then the RFM scores from December 2025 to January 2026 are:
+      | customer | recency | frequency | monetary | segment     |
+      | 张伟     | 4       | 4         | 4        | champions   |
+      | 王芳     | 3       | 4         | 4        | loyal       |
+      | 刘洋     | 5       | 1         | 1        | new         |
+      | 陈静     | 2       | 1         | 2        | hibernating |
+      | 李娜     | 1       | 1         | 2        | lost        |
+    And the December 2025 cohort kept 2 of its 4 customers a month later, a share of 0.5000
+    And the top 2 of 5 spenders from December 2025 to January 2026 made 0.5461 of the spend
+
+  @P31
+  Scenario: Staff sales from the deal archive
+    Given these sales in January 2026:
+      | customer | store  | style   | price  | quantity | staff |
+      | 王芳     | 静安店 | QY-2301 | 899.00 | 1        | 小李  |
+      | 张伟     | 静安店 | KZ-1102 | 459.00 | 2        | 小李  |
+      | 王芳     | 静安店 | KZ-1102 | 459.00 | 1        | 小王  |
+    Then staff sales in January 2026 are:
+      | staff | receipts | net sales | customers | new customers |
+      | 小李  | 2        | 1817.00   | 2         | 2             |
+      | 小王  | 1        | 459.00    | 1         | 0             |

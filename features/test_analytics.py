@@ -1,8 +1,8 @@
-"""Steps for analytics (P63, P64, P66)."""
+"""Steps for analytics (P63, P64, P66, P31): composition, figures, stores, RFM, cohorts, Pareto, staff sales."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -38,7 +38,11 @@ def sales(care: clientcare.Clientcare, clock: FixedClock, period: str, datatable
     for day, row in enumerate(rows(datatable), start=1):
         line = care.purchases.line(row["style"], row["price"], int(row["quantity"]))
         care.purchases.record(
-            customer_id(care, row["customer"]), [line], store_id=row["store"], at=start.replace(day=day)
+            customer_id(care, row["customer"]),
+            [line],
+            store_id=row["store"],
+            staff_id=row.get("staff"),
+            at=start.replace(day=day),
         )
 
 
@@ -53,9 +57,12 @@ def regions(datatable: list[list[str]]) -> dict[str, str]:
     return {r["store"]: r["region"] for r in rows(datatable)}
 
 
-@given(parsers.parse('"{name}" is graded "{grade}" and everybody else "{other}"'), target_fixture="grades")
-def grades(care: clientcare.Clientcare, name: str, grade: str, other: str) -> dict[str, str]:
-    return {c.id: grade if c.name == name else other for c in care.customers.search(name="", limit=1000)}
+@given(parsers.parse('the tiers are recomputed on the sales up to {day:d} January 2026, when only "{name}" had bought'))
+def tiers_recomputed(care: clientcare.Clientcare, day: int, name: str) -> None:
+    start, _ = month("January 2026")
+    # Tier periods are (start, end]: open a day early so the sale at midnight on the 1st counts.
+    care.tiers.recompute(start=start - timedelta(days=1), end=start.replace(day=day) - timedelta(seconds=1))
+    assert care.tiers.label(customer_id(care, name)) == "A"
 
 
 @then(parsers.re(r"sales by region in (?P<period>[\w ]+) are (?P<expected>.+)"))
@@ -65,8 +72,8 @@ def by_region(care: clientcare.Clientcare, regions: dict[str, str], period: str,
 
 
 @then(parsers.re(r"sales by grade in (?P<period>[\w ]+) are (?P<expected>.+)"))
-def by_grade(care: clientcare.Clientcare, grades: dict[str, str], period: str, expected: str) -> None:
-    result = care.analytics.composition(*month(period), by="grade", grades=grades)
+def by_grade(care: clientcare.Clientcare, period: str, expected: str) -> None:
+    result = care.analytics.composition(*month(period), by="grade")
     assert [(r.key, r.sales.amount) for r in result] == parse_pairs(expected)
 
 
@@ -138,3 +145,49 @@ def parse_pairs(text: str) -> list[tuple[str, Decimal]]:
         key, amount = chunk.rsplit(" ", 1)
         pairs.append((key.strip('"'), Decimal(amount)))
     return pairs
+
+
+def span(first: str, last: str) -> tuple[datetime, datetime]:
+    return month(first)[0], month(last)[1]
+
+
+@then(parsers.parse("the RFM scores from {first} to {last} are:"))
+def rfm_scores(care: clientcare.Clientcare, first: str, last: str, datatable: list[list[str]]) -> None:
+    scores = {s.customer_id: s for s in care.analytics.rfm(*span(first, last))}
+    expected = rows(datatable)
+    assert len(scores) == len(expected)
+    for row in expected:
+        s = scores[customer_id(care, row["customer"])]
+        assert (s.recency, s.frequency, s.monetary, s.segment.value) == (
+            int(row["recency"]),
+            int(row["frequency"]),
+            int(row["monetary"]),
+            row["segment"],
+        ), row["customer"]
+
+
+@then(parsers.parse("the {period} cohort kept {kept:d} of its {size:d} customers a month later, a share of {share}"))
+def cohort_kept(care: clientcare.Clientcare, period: str, kept: int, size: int, share: str) -> None:
+    start, _ = month(period)
+    cells = {(c.cohort, c.months_since): c for c in care.analytics.cohorts(start.date(), date(2026, 1, 1))}
+    label = f"{start.year:04d}-{start.month:02d}"
+    assert cells[(label, 0)].customers == size
+    assert (cells[(label, 1)].customers, cells[(label, 1)].share) == (kept, Decimal(share))
+
+
+@then(parsers.parse("the top {top:d} of {count:d} spenders from {first} to {last} made {share} of the spend"))
+def pareto(care: clientcare.Clientcare, top: int, count: int, first: str, last: str, share: str) -> None:
+    curve = care.analytics.pareto(*span(first, last), points=count)
+    assert [p.customers for p in curve] == list(range(1, count + 1))
+    assert curve[top - 1].spend_share == Decimal(share)
+
+
+@then(parsers.parse("staff sales in {period} are:"))
+def staff_sales(care: clientcare.Clientcare, period: str, datatable: list[list[str]]) -> None:
+    found = [
+        (s.staff, s.sales, s.net_sales, s.customers, s.new_customers) for s in care.analytics.staff(*month(period))
+    ]
+    assert found == [
+        (r["staff"], int(r["receipts"]), Decimal(r["net sales"]), int(r["customers"]), int(r["new customers"]))
+        for r in rows(datatable)
+    ]

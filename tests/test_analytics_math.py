@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import product
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from clientcare import Money, StoreTraffic
-from clientcare.analytics import compare_stores, lifetime_value, retention_rate, share_of_wallet
+from clientcare.analytics import (
+    RfmSegment,
+    compare_stores,
+    lifetime_value,
+    quintile,
+    retention_rate,
+    share_of_wallet,
+)
 from clientcare.errors import ValidationError
 
 rates = st.decimals(min_value=0, max_value=1, places=2)
@@ -99,3 +107,14 @@ def test_share_of_wallet() -> None:
     assert share_of_wallet(Money.of(300), Money.of(1200)) == Decimal("0.2500")
     with pytest.raises(ValidationError):
         share_of_wallet(Money.of(300), Money.of(0))
+
+
+def test_every_rfm_segment_is_reached_and_scores_rise_with_rank() -> None:
+    """All 125 score triples fall in one of the eight named segments, each reached; quintiles never fall."""
+    reached = {RfmSegment.of(r, f, m) for r, f, m in product(range(1, 6), repeat=3)}
+    assert reached == set(RfmSegment)
+    for population in (1, 4, 5, 7, 100):
+        scores = [quintile(rank, population) for rank in range(1, population + 1)]
+        assert scores == sorted(scores)
+        assert scores[0] == 1
+        assert scores[-1] == min(5, population)

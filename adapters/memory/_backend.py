@@ -318,6 +318,9 @@ class MemoryUnitOfWork(UnitOfWork):
         from clientcare.adapters.memory._tiers import attach  # noqa: PLC0415
 
         attach(self)
+        from clientcare.adapters.memory._analytics import attach as attach_analytics  # noqa: PLC0415
+
+        attach_analytics(self)
 
     def _committed(self, table: str) -> dict[str, Aggregate]:
         return self._backend._data(self.tenant).table(table)

@@ -12,6 +12,7 @@ from sqlalchemy.engine.base import NestedTransaction
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
+from clientcare.adapters.sqlalchemy._analytics import attach as attach_analytics
 from clientcare.adapters.sqlalchemy._assessments import attach as attach_assessments
 from clientcare.adapters.sqlalchemy._cadences import attach_cadences
 from clientcare.adapters.sqlalchemy._complaints import attach as attach_complaints
@@ -173,6 +174,8 @@ class SqlUnitOfWork(UnitOfWork):
         # Complaints and standard answers (P40-P52); assessments, plans, surveys (P60-P62, P65).
         attach_complaints(self)
         attach_assessments(self)
+        # Set-based analytics over the deal archive (P63-P66).
+        attach_analytics(self)
 
     @property
     def connection(self) -> Connection:

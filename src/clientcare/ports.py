@@ -10,6 +10,7 @@ with one typed repository per area.
 
 from __future__ import annotations
 
+from clientcare.analytics import AnalyticsRepository
 from clientcare.assessments import AssessmentRepository, ImprovementPlanRepository, SurveyRepository
 from clientcare.cadences import (
     AppointmentRepository,
@@ -35,6 +36,7 @@ from clientcare.loyalty import (
 from clientcare.purchases import BulkPurchaseImport, PurchaseRepository
 
 __all__ = [
+    "AnalyticsRepository",
     "AppointmentRepository",
     "AssessmentRepository",
     "Backend",
@@ -95,3 +97,4 @@ class UnitOfWork(_BaseUnitOfWork):
     points: PointsRepository
     referrals: ReferralRepository
     contracts: ContractRepository
+    analytics: AnalyticsRepository

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine
 from clientcare.testing import (
+    AnalyticsContract,
     AssessmentsContract,
     BackendContract,
     ComplaintRepositoryContract,
@@ -152,5 +153,23 @@ class TestPostgresUnitOfWork(_OnServer, UnitOfWorkContract):
 @pytest.mark.mariadb
 class TestMariadbUnitOfWork(_OnServer, UnitOfWorkContract):
     """The unit of work on MariaDB honours the unit-of-work contract."""
+
+    kind = "mariadb"
+
+
+class TestSqliteAnalytics(_OnSqlite, AnalyticsContract):
+    """The analytics port on SQLite equals the reference."""
+
+
+@pytest.mark.postgres
+class TestPostgresAnalytics(_OnServer, AnalyticsContract):
+    """The analytics port on PostgreSQL equals the reference."""
+
+    kind = "postgresql"
+
+
+@pytest.mark.mariadb
+class TestMariadbAnalytics(_OnServer, AnalyticsContract):
+    """The analytics port on MariaDB equals the reference."""
 
     kind = "mariadb"

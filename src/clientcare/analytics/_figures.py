@@ -1,8 +1,8 @@
 """Analysis of the relationship (P63, P64, P66) as pure functions.
 
-Nothing here reads storage: the analytics service streams purchases from a
-repository and hands them in, so the same functions serve any adapter and
-are easy to check by hand.
+Nothing here reads storage: the analytics port aggregates the purchases and
+the service hands its small rows in (``composition`` still takes purchases,
+for callers holding a few in hand), so the arithmetic is easy to check by hand.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
+from clientcare.analytics._results import SliceTotal
 from clientcare.errors import ValidationError
 from clientcare.kernel._values import Money
 from clientcare.purchases._model import Purchase, PurchaseKind
@@ -27,6 +28,7 @@ __all__ = [
     "StoreTraffic",
     "compare_stores",
     "composition",
+    "composition_rows",
     "effect",
     "lifetime_value",
     "retention_rate",
@@ -188,6 +190,23 @@ def composition(
             customers=len(buyers[k]),
         )
         for k, v in sales.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.sales.amount, r.key))
+
+
+def composition_rows(totals: Iterable[SliceTotal], currency: str) -> list[CompositionRow]:
+    """P63: the port's slice totals as rows with their share of the whole, largest first."""
+    totals = list(totals)
+    whole = sum((x.net_sales for x in totals), Decimal(0))
+    rows = [
+        CompositionRow(
+            key=x.key,
+            sales=Money(x.net_sales, currency),
+            share=_rate(x.net_sales / whole) if whole else Decimal(0),
+            units=x.units,
+            customers=x.customers,
+        )
+        for x in totals
     ]
     return sorted(rows, key=lambda r: (-r.sales.amount, r.key))
 

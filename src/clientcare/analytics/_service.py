@@ -1,11 +1,13 @@
-"""Use cases of the analytics area (P63, P64, P66)."""
+"""Use cases of the analytics area (P63, P64, P66, RFM, cohorts, Pareto).
+
+The port aggregates in storage; this adds the currency, rates and lifetime value.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-from decimal import Decimal
-from typing import Literal
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from clientcare.analytics._figures import (
     CompositionRow,
@@ -14,22 +16,32 @@ from clientcare.analytics._figures import (
     StoreComparison,
     StoreTraffic,
     compare_stores,
-    composition,
+    composition_rows,
     effect,
     lifetime_value,
-    retention_rate,
+)
+from clientcare.analytics._results import (
+    CohortCell,
+    ParetoPoint,
+    RfmScore,
+    RfmSegmentRow,
+    Slice,
+    StaffSales,
+    StoreBuyers,
 )
 from clientcare.errors import ValidationError
 from clientcare.kernel._checks import aware
 from clientcare.kernel._context import Context
 from clientcare.kernel._values import Money
-from clientcare.purchases._model import Purchase, PurchaseKind
 
 __all__ = ["AnalyticsService"]
 
 _MAX_RETENTION = Decimal("0.99")
+_ZERO = Decimal(0)
 
-Slice = Literal["product", "store", "region", "grade"]
+
+def _rate(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.0001"), ROUND_HALF_UP)
 
 
 class AnalyticsService:
@@ -51,82 +63,53 @@ class AnalyticsService:
         *,
         by: Slice,
         regions: Mapping[str, str] | None = None,
-        grades: Mapping[str, str] | None = None,
     ) -> list[CompositionRow]:
-        """P63: net sales in ``[start, end)`` by product, store, region or customer grade.
+        """P63: net sales in ``[start, end)`` by product, store, region or customer grade, largest first.
 
-        ``regions`` maps store ids to regions; ``grades`` maps customer ids to
-        grades (for example the ABC labels). Unknown ones fall under "unknown";
-        walk-in sales under "walk-in" when slicing by grade.
+        ``regions`` maps store ids to regions (unknown ones fall under
+        "unknown"). Grades are the customers' current ABC labels from the tiers
+        (``care.tiers.recompute``): "unknown" for a customer never labelled,
+        "walk-in" for sales without a customer. Returns subtract.
         """
         self._period(start, end)
-        if by == "region" and regions is None:
-            raise ValidationError("regions", "required to slice by region")
-        if by == "grade" and grades is None:
-            raise ValidationError("grades", "required to slice by grade")
-
-        def key(purchase: Purchase, style_no: str) -> str:
-            if by == "product":
-                return style_no
-            if by == "store":
-                return purchase.store_id or "unknown"
-            if by == "region":
-                return (regions or {}).get(purchase.store_id or "", "unknown")
-            if purchase.customer_id is None:
-                return "walk-in"
-            return (grades or {}).get(purchase.customer_id, "unknown")
-
         if by not in ("product", "store", "region", "grade"):
             raise ValidationError("by", "must be one of product, store, region, grade")
+        if by == "region" and regions is None:
+            raise ValidationError("regions", "required to slice by region")
         currency = self._ctx.playbook.locale.currency
         with self._ctx.unit() as uow:
-            return composition(uow.purchases.between(start, end), key, currency, by_line=by == "product")
+            totals = uow.analytics.composition(start=start, end=end, by=by, regions=regions)
+        return composition_rows(totals, currency)
 
     def figures(self, start: datetime, end: datetime) -> RelationshipFigures:
         """P64: buyers, retention and churn against the previous period of the same
         length, net sales, the share from repeat customers, lifetime value and profit."""
         self._period(start, end)
         length = end - start
-        previous_start = start - length
         currency = self._ctx.playbook.locale.currency
         rules = self._ctx.playbook.analytics
-        first_seen: dict[str, datetime] = {}
-        previous: set[str] = set()
-        current: set[str] = set()
-        net = Decimal(0)
-        repeat = Decimal(0)
         with self._ctx.unit() as uow:
-            for purchase in uow.purchases.between(None, end):
-                who = purchase.customer_id
-                if purchase.occurred_at >= start:
-                    net += purchase.amount.amount
-                    if who is not None and first_seen.get(who, purchase.occurred_at) < start:
-                        repeat += purchase.amount.amount
-                if who is None or purchase.kind is PurchaseKind.RETURN:
-                    continue
-                first_seen.setdefault(who, purchase.occurred_at)
-                if purchase.occurred_at >= start:
-                    current.add(who)
-                elif purchase.occurred_at >= previous_start:
-                    previous.add(who)
-        retention = retention_rate(previous, current)
-        per_buyer = Money(net / len(current), currency).quantize() if current else Money.zero(currency)
+            counts = uow.analytics.relationship(start=start, end=end)
+        retention = (
+            _rate(Decimal(counts.retained) / Decimal(counts.previous_buyers)) if counts.previous_buyers else Decimal(0)
+        )
+        net = counts.net_sales
+        per_buyer = Money(net / counts.buyers, currency).quantize() if counts.buyers else Money.zero(currency)
         years = Decimal(length.total_seconds()) / Decimal(365 * 24 * 3600)
         yearly_spend = per_buyer * (1 / years) if years else per_buyer
-        clv = lifetime_value(yearly_spend * rules.gross_margin, min(retention, Decimal("0.99")), rules.discount_rate)
-        cost = lifetime_value(
-            Money(rules.yearly_service_cost, currency), min(retention, Decimal("0.99")), rules.discount_rate
-        )
+        capped = min(retention, _MAX_RETENTION)
+        clv = lifetime_value(yearly_spend * rules.gross_margin, capped, rules.discount_rate)
+        cost = lifetime_value(Money(rules.yearly_service_cost, currency), capped, rules.discount_rate)
         return RelationshipFigures(
             period_start=start,
             period_end=end,
-            buyers=len(current),
-            previous_buyers=len(previous),
+            buyers=counts.buyers,
+            previous_buyers=counts.previous_buyers,
             retention_rate=retention,
-            churn_rate=Decimal(1) - retention if previous else Decimal(0),
+            churn_rate=Decimal(1) - retention if counts.previous_buyers else Decimal(0),
             net_sales=Money(net, currency),
             sales_per_buyer=per_buyer,
-            repeat_share=(repeat / net).quantize(Decimal("0.0001")) if net else Decimal(0),
+            repeat_share=(counts.repeat_sales / net).quantize(Decimal("0.0001")) if net else Decimal(0),
             lifetime_value=clv,
             lifetime_profit=(clv - cost).quantize(),
         )
@@ -142,25 +125,13 @@ class AnalyticsService:
         tickets from the deal archive (new = first purchase in the period)."""
         self._period(start, end)
         currency = self._ctx.playbook.locale.currency
-        first_seen: dict[str, datetime] = {}
-        new_buyers: set[str] = set()
-        old_buyers: set[str] = set()
-        new_sales = Decimal(0)
-        old_sales = Decimal(0)
         with self._ctx.unit() as uow:
-            for purchase in uow.purchases.between(None, end):
-                who = purchase.customer_id
-                if who is None or purchase.kind is PurchaseKind.RETURN:
-                    continue
-                first = first_seen.setdefault(who, purchase.occurred_at)
-                if purchase.occurred_at < start or purchase.store_id != store:
-                    continue
-                if first >= start:
-                    new_buyers.add(who)
-                    new_sales += purchase.amount.amount
-                else:
-                    old_buyers.add(who)
-                    old_sales += purchase.amount.amount
+            found = uow.analytics.store_buyers(start=start, end=end, stores=[store])
+        row = (
+            found[0]
+            if found
+            else StoreBuyers(store=store, new_buyers=0, new_sales=_ZERO, old_buyers=0, old_sales=_ZERO)
+        )
 
         def rate(buyers: int, visitors: int) -> Decimal:
             if visitors < buyers:
@@ -173,13 +144,50 @@ class AnalyticsService:
         return StoreTraffic(
             store=store,
             new_visitors=new_visitors,
-            new_conversion=rate(len(new_buyers), new_visitors),
-            new_ticket=ticket(new_sales, len(new_buyers)),
+            new_conversion=rate(row.new_buyers, new_visitors),
+            new_ticket=ticket(row.new_sales, row.new_buyers),
             old_visitors=old_visitors,
-            old_conversion=rate(len(old_buyers), old_visitors),
-            old_ticket=ticket(old_sales, len(old_buyers)),
+            old_conversion=rate(row.old_buyers, old_visitors),
+            old_ticket=ticket(row.old_sales, row.old_buyers),
         )
 
     def compare_stores(self, stores: Sequence[StoreTraffic]) -> StoreComparison:
         """P66: rank stores and split each gap into its new- and old-customer parts."""
         return compare_stores(stores)
+
+    def rfm(self, start: datetime, end: datetime) -> list[RfmScore]:
+        """RFM scores and segment of every customer with a sale in ``[start, end)``, by customer id.
+
+        Recency, frequency and monetary are scored 1–5 by rank among those
+        customers (see :func:`clientcare.analytics.quintile`); the segment
+        rules are on :class:`clientcare.analytics.RfmSegment`.
+        """
+        self._period(start, end)
+        with self._ctx.unit() as uow:
+            return uow.analytics.rfm(start=start, end=end)
+
+    def rfm_segments(self, start: datetime, end: datetime) -> list[RfmSegmentRow]:
+        """How many customers, with how much net spend, fall in each RFM segment."""
+        self._period(start, end)
+        with self._ctx.unit() as uow:
+            return uow.analytics.rfm_segments(start=start, end=end)
+
+    def cohorts(self, first: date, last: date) -> list[CohortCell]:
+        """The cohort retention matrix: customers by month of first sale (``first`` to ``last``,
+        days ignored) × months since, each cell with its share of the cohort."""
+        with self._ctx.unit() as uow:
+            return uow.analytics.cohorts(first=first, last=last)
+
+    def pareto(self, start: datetime, end: datetime, *, points: int = 20) -> list[ParetoPoint]:
+        """The Pareto curve of net spend in ``[start, end)``: cumulative share of customers
+        (largest spenders first) against cumulative share of spend, at ``points`` steps."""
+        self._period(start, end)
+        with self._ctx.unit() as uow:
+            return uow.analytics.pareto(start=start, end=end, points=points)
+
+    def staff(self, start: datetime, end: datetime) -> list[StaffSales]:
+        """P31: receipts, returns, net sales, customers and new customers per staff member in
+        ``[start, end)``, from the deal archive; contacts and credited sales are ``care.staff``."""
+        self._period(start, end)
+        with self._ctx.unit() as uow:
+            return uow.analytics.staff(start=start, end=end)

@@ -26,9 +26,14 @@ across areas: the events of every aggregate it touched reach the outbox on
 commit in the order recorded, a rollback leaves no rows and no messages, and
 a commit clears its tracking.
 
+:class:`AnalyticsContract` holds the analytics port to the core's reference
+functions (composition, relationship figures, store buyers, RFM, cohorts,
+Pareto) on random archives drawn with Hypothesis.
+
 Requires pytest (``pip install clientcare[dev]``).
 """
 
+from clientcare.testing._analytics_contract import AnalyticsContract
 from clientcare.testing._assessments_contract import AssessmentsContract
 from clientcare.testing._complaints_contract import ComplaintRepositoryContract
 from clientcare.testing._contract import BackendContract
@@ -37,6 +42,7 @@ from clientcare.testing._touches_contract import TouchesContract
 from clientcare.testing._uow_contract import ContractProbe, UnitOfWorkContract
 
 __all__ = [
+    "AnalyticsContract",
     "AssessmentsContract",
     "BackendContract",
     "ComplaintRepositoryContract",
