@@ -53,7 +53,7 @@ from clientcare.loyalty import (
     after_purchase,
 )
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage
+from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage, RoleSource
 from clientcare.purchases import PurchasesService
 
 __all__ = ["Clientcare", "EventsService"]
@@ -124,6 +124,7 @@ class Clientcare:
         assessment_sources: AssessmentSources | None = None,
         cadence_ports: CadencePorts | None = None,
         ids: IdGenerator | None = None,
+        roles: RoleSource | None = None,
     ) -> None:
         self._ctx = _Context(backend, tenant, clock, playbook or Playbook.default(), ids=ids)
         self._given_sources = assessment_sources
@@ -142,7 +143,7 @@ class Clientcare:
         # P33: a lead the cadences register from a referral becomes a referral record.
         self._ctx.subscribers.append((LeadReferred, self._record_lead))
         self.analytics = AnalyticsService(self._ctx)
-        self.complaints = ComplaintsService(self._ctx)
+        self.complaints = ComplaintsService(self._ctx, roles=roles)
         # P50: a silent-complaint signal (survey, contact outcome) opens a complaint.
         self._ctx.subscribers.append((SilentComplaintSignal, self.complaints.on_signal))
         # Outside data for assessments: the embedder's sources where given, this

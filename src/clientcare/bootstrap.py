@@ -15,7 +15,7 @@ from clientcare.assessments import AssessmentSources
 from clientcare.cadences import CadencePorts
 from clientcare.errors import ConfigurationError
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, IdGenerator
+from clientcare.ports import Backend, Clock, IdGenerator, RoleSource
 
 __all__ = ["BackendFactory", "connect", "open_backend", "register_backend", "scheme_of"]
 
@@ -70,6 +70,7 @@ def connect(
     cadence_ports: CadencePorts | None = None,
     assessment_sources: AssessmentSources | None = None,
     ids: IdGenerator | None = None,
+    roles: RoleSource | None = None,
     **options: Any,
 ) -> Clientcare:
     """Open clientcare on ``url`` for ``tenant`` and return the facade.
@@ -81,7 +82,9 @@ def connect(
     an embedder's SQLAlchemy engine). ``cadence_ports`` and
     ``assessment_sources`` wire the embedder's own knowledge (a staff roster,
     payment punctuality from the ERP); the objects given are never changed.
-    ``ids`` gives new aggregates their ids (random by default).
+    ``ids`` gives new aggregates their ids (random by default). ``roles`` is
+    the embedder's record of who holds which role: where given, the role on
+    every :class:`clientcare.Actor` that grants or approves is checked against it.
     """
     backend = open_backend(url, **options)
     if clock is None:
@@ -97,4 +100,5 @@ def connect(
         cadence_ports=cadence_ports,
         assessment_sources=assessment_sources,
         ids=ids,
+        roles=roles,
     )

@@ -23,7 +23,7 @@ from clientcare.cadences import (
 )
 from clientcare.complaints import ComplaintRepository, StandardAnswerRepository
 from clientcare.customers import CustomerRepository, NoteRepository
-from clientcare.kernel import Backend, Clock, IdGenerator, Outbox, OutboxMessage
+from clientcare.kernel import Backend, Clock, IdGenerator, Outbox, OutboxMessage, RoleSource
 from clientcare.kernel import UnitOfWork as _BaseUnitOfWork
 from clientcare.loyalty import (
     ContractRepository,
@@ -56,6 +56,7 @@ __all__ = [
     "PurchaseRepository",
     "RecurringRuleRepository",
     "ReferralRepository",
+    "RoleSource",
     "SaleCreditRepository",
     "StandardAnswerRepository",
     "SurveyRepository",

@@ -80,6 +80,8 @@ class ComplaintRecord(Aggregate):
     options: tuple[Option, ...] = attrs.field(default=(), repr=False)
     chosen: int | None = None
     approval_reason: str | None = None
+    #: The role of the person who chose a remedy needing approval; the approver ranks above it.
+    approval_role: str | None = None
     decisions: tuple[Decision, ...] = attrs.field(default=(), repr=False)
     level: int = 0
     owner_role: str = "handler"

@@ -1,5 +1,6 @@
 """The shared kernel: aggregate base, values, ids, checks, calendar, texts, context."""
 
+from clientcare.kernel._actor import Actor, RoleSource, verified_role
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._calendar import BusinessCalendar, Interval
 from clientcare.kernel._checks import aware, clean_text, one_of, tag_set
@@ -11,6 +12,7 @@ from clientcare.kernel._texts import Texts, locale_of
 from clientcare.kernel._values import CustomerId, Money, PurchaseId, TenantId, new_id, normalise_email, normalise_phone
 
 __all__ = [
+    "Actor",
     "Aggregate",
     "Backend",
     "BusinessCalendar",
@@ -26,6 +28,7 @@ __all__ = [
     "OutboxMessage",
     "PurchaseId",
     "RandomIds",
+    "RoleSource",
     "TenantId",
     "Texts",
     "UnitOfWork",
@@ -38,4 +41,5 @@ __all__ = [
     "normalise_phone",
     "one_of",
     "tag_set",
+    "verified_role",
 ]
