@@ -27,3 +27,22 @@ Feature: The documents' rules for complaints, all the way (issue 17, part B)
     Then the approval is refused because the roster gives "李" another role
     When "王" approves by id only
     Then the refund is agreed, decided by a "supervisor"
+
+  @P40
+  Scenario: A major complaint on a Saturday or on Spring Festival is answered first thing, not after the holiday
+    # seed 001: 第一時間處理顧客投訴。一定要重視顧客的投訴。
+    # The first response runs on the opening periods of every day; the resolution keeps working days.
+    Given the clock reads "2026-01-10T10:00:00+08:00"
+    When "王芳" files a "major" complaint
+    Then its first response is due "2026-01-10T11:00:00+08:00" and its resolution "2026-01-13T09:30:00+08:00"
+    Given the clock reads "2026-02-17T16:00:00+08:00"
+    When "王芳" files a "major" complaint
+    Then its first response is due "2026-02-17T17:00:00+08:00" and its resolution "2026-02-25T09:30:00+08:00"
+
+  @P40
+  Scenario: A playbook may hold the first response to working days
+    # The document asks for 第一時間 (seed 001); a shop closed on holidays can say so in its playbook.
+    Given the playbook counts the first response on working days only
+    And the clock reads "2026-01-10T10:00:00+08:00"
+    When "王芳" files a "major" complaint
+    Then its first response is due "2026-01-12T10:00:00+08:00" and its resolution "2026-01-13T09:30:00+08:00"

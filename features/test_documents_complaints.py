@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from conftest import capture, customer_named
 from pytest_bdd import given, parsers, scenarios, then, when
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
 from clientcare.errors import ClientcareError
+from clientcare.playbook import ComplaintRules, Playbook
 
 scenarios("documents_complaints.feature")
 
@@ -92,3 +95,30 @@ def agreed(care: clientcare.Clientcare, complaint_id: str, role: str) -> None:
     complaint = care.complaints.get(complaint_id)
     assert complaint.status.value == "agreed"
     assert complaint.decisions[-1].role == role and complaint.decisions[-1].approved
+
+
+# -- P40 -----------------------------------------------------------------------------------
+
+
+@given("the playbook counts the first response on working days only", target_fixture="care")
+def working_days_only(care: clientcare.Clientcare, clock: FixedClock) -> clientcare.Clientcare:
+    playbook = Playbook(complaints=ComplaintRules(first_response_every_day=False))
+    return clientcare.Clientcare(care.backend, care.tenant, clock=clock, playbook=playbook)
+
+
+@when(parsers.parse('"{name}" files a "{severity}" complaint'), target_fixture="filed")
+def files(care: clientcare.Clientcare, name: str, severity: str) -> clientcare.Complaint:
+    return care.complaints.file(
+        customer_named(care, name).id,
+        channel="phone",
+        category="delivery",
+        severity=severity,
+        description="没送到",
+        by="李",
+    )
+
+
+@then(parsers.parse('its first response is due "{first}" and its resolution "{resolution}"'))
+def dues(filed: clientcare.Complaint, first: str, resolution: str) -> None:
+    assert filed.first_response_due == datetime.fromisoformat(first)
+    assert filed.resolution_due == datetime.fromisoformat(resolution)

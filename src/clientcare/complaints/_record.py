@@ -235,6 +235,13 @@ class ComplaintRecord(Aggregate):
         """Work out the first-response and resolution deadlines, skipping pauses."""
         pauses = self.intervals()
         if self.first_response_at is None:
-            self.first_response_due = calendar.due(self.received_at, self._hours("first_response_hours", rules), pauses)
+            hours = self._hours("first_response_hours", rules)
+            due = calendar.due(self.received_at, hours, pauses)
+            if rules.first_response_every_day and due is not None:
+                # 第一时间处理顾客投诉 (seed 001): a weekend or a holiday does not hold the
+                # first response back; the opening periods still do.
+                sooner = calendar.every_day().due(self.received_at, hours, pauses)
+                due = min(due, sooner) if sooner is not None else due
+            self.first_response_due = due
         if self.resolved_at is None:
             self.resolution_due = calendar.due(self.clock_started_at, self._hours("resolution_hours", rules), pauses)
