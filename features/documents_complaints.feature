@@ -46,3 +46,11 @@ Feature: The documents' rules for complaints, all the way (issue 17, part B)
     And the clock reads "2026-01-10T10:00:00+08:00"
     When "王芳" files a "major" complaint
     Then its first response is due "2026-01-12T10:00:00+08:00" and its resolution "2026-01-13T09:30:00+08:00"
+
+  @P42
+  Scenario: A resolved complaint puts the after-care call on the handler's board
+    # seed 001: ⑤投訴處理過后,主動與顧客取得聯系,并再次表示歉意,獲取顧客的好感。
+    Given "王芳" agreed to be called about her purchases
+    When handler "李" records the customer's choice of a refund of 150
+    And "李" resolves the complaint
+    Then "王芳" has an after-care touch by "phone" for "李" due on the complaint's after-care day

@@ -122,3 +122,35 @@ def files(care: clientcare.Clientcare, name: str, severity: str) -> clientcare.C
 def dues(filed: clientcare.Complaint, first: str, resolution: str) -> None:
     assert filed.first_response_due == datetime.fromisoformat(first)
     assert filed.resolution_due == datetime.fromisoformat(resolution)
+
+
+# -- P42 -----------------------------------------------------------------------------------
+
+
+@given(parsers.parse('"{name}" agreed to be called about her purchases'))
+def service_by_phone(care: clientcare.Clientcare, name: str) -> None:
+    care.privacy.give_consent(customer_named(care, name).id, "service", "phone", method="verbal", source="in_store")
+
+
+@when(parsers.parse('"{who}" resolves the complaint'))
+def resolves(care: clientcare.Clientcare, complaint_id: str, who: str) -> None:
+    care.complaints.resolve(complaint_id, by=who)
+
+
+def _after_care(care: clientcare.Clientcare, name: str) -> list[clientcare.Touch]:
+    touches = care.touches.for_customer(customer_named(care, name).id)
+    return [t for t in touches if t.reason.value == "after_care"]
+
+
+@then(
+    parsers.parse(
+        '"{name}" has an after-care touch by "{channel}" for "{owner}" due on the complaint\'s after-care day'
+    )
+)
+def after_care_touch(care: clientcare.Clientcare, complaint_id: str, name: str, channel: str, owner: str) -> None:
+    complaint = care.complaints.get(complaint_id)
+    assert complaint.after_care_due is not None
+    (touch,) = _after_care(care, name)
+    assert touch.precision.channel.value == channel and touch.owner == owner
+    assert touch.due == complaint.after_care_due.astimezone(care.playbook.locale.zone).date()
+    assert touch.reference == complaint_id

@@ -36,12 +36,19 @@ from clientcare.cadences import (
     TouchesService,
     TouchResponsiveness,
     cadences_after_purchase,
+    plan_after_care,
 )
 from clientcare.campaigns import CampaignsService
 from clientcare.complaints import ComplaintsService
 from clientcare.customers import CustomersService, NotebookService, PrivacyService
 from clientcare.errors import ValidationError
-from clientcare.events import DomainEvent, LeadReferred, MarketingStopped, SilentComplaintSignal
+from clientcare.events import (
+    ComplaintAfterCareDue,
+    DomainEvent,
+    LeadReferred,
+    MarketingStopped,
+    SilentComplaintSignal,
+)
 from clientcare.kernel import Context as _Context
 from clientcare.loyalty import (
     CadenceMembership,
@@ -172,14 +179,26 @@ class Clientcare:
         self.appointments = AppointmentsService(self._ctx, self.cadence_ports)
         self.boards = BoardsService(self._ctx, self.cadence_ports)
         self.staff = StaffService(self._ctx, self.cadence_ports)
-        self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
+        self._subscribe_cadences()
         self._mint_ids_in_every_call()
+
+    def _subscribe_cadences(self) -> None:
+        # P61 -> P21: an ended relationship stops its sequences and marketing touches.
+        self._ctx.subscribers.append((MarketingStopped, self.touches.on_marketing_stopped))
+        # P42 step 5: a resolved complaint's after-care contact becomes a touch on the boards.
+        self._ctx.subscribers.append((ComplaintAfterCareDue, self._plan_after_care))
 
     def _mint_ids_in_every_call(self) -> None:
         # Every use case, not only its units of work, takes ids from this facade's generator.
         for name, service in vars(self).items():
             if not name.startswith("_") and name != "cadence_ports":
                 self._ctx.mint_in_calls(service)
+
+    def _plan_after_care(self, event: ComplaintAfterCareDue) -> None:
+        if event.tenant == self._ctx.tenant and event.customer_id is not None:  # a walk-in has no record yet
+            plan_after_care(
+                self._ctx, event.customer_id, due=event.due, complaint_id=event.complaint_id, owner=event.by
+            )
 
     def _record_lead(self, event: LeadReferred) -> None:
         self.referrals.record_lead(event.referrer_id, event.referred_id, by="cadences", at=event.occurred_at)
