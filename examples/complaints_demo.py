@@ -46,9 +46,9 @@ def main(url: str, tenant: str = "demo-complaints") -> None:
         ],
         by="张主管",
     )
-    needs = c.choose(complaint.id, 0, by="张主管")
+    needs = c.choose(complaint.id, 0, actor=clientcare.Actor("张主管", "handler"))
     print(f"P43 customer chose the replacement (1800 CNY): needs approval = {needs}")
-    c.approve(complaint.id, by="王店长", role="store_manager")
+    c.approve(complaint.id, actor=clientcare.Actor("王店长", "store_manager"))
     c.resolve(complaint.id, by="张主管", note="新大衣已送到")  # P44
     print(f"P47 gift suggested: {c.get(complaint.id).gift_reason}")
     clock.advance(days=1)

@@ -24,8 +24,9 @@ Feature: Appointments, boards and staff figures
     Then the appointment is "missed"
     And "王芳" has a "appointment" touch due "2026-01-08" owned by "alice"
 
-  @P30
-  Scenario: The weekly board puts key customers and open complaints first
+  @P30 @P40
+  Scenario: The weekly board puts open complaints first, then key customers
+    # seed 001: 第一時間處理顧客投訴 — a complaint comes before any routine touch, a key customer's too.
     Given a customer "王芳" with phone "13800138000"
     And "王芳" agrees to service by phone
     And a customer "陈静" with phone "13500135000"
@@ -38,7 +39,7 @@ Feature: Appointments, boards and staff figures
     And "陈静" buys "R-200" for 2999 from "alice"
     And "刘洋" buys "R-300" for 999 from "alice"
     And the clock reads "2026-01-07T09:00:00+08:00"
-    Then the weekly board of "alice" for "2026-01-07" has tomorrow "陈静, 刘洋, 王芳"
+    Then the weekly board of "alice" for "2026-01-07" has tomorrow "刘洋, 陈静, 王芳"
     And the weekly board of "alice" for "2026-01-07" shows 0 today, 3 tomorrow and 0 later this week
     And the weekly board of "alice" turns into JSON
 

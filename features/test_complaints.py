@@ -104,12 +104,12 @@ def offer_two(
 
 @when(parsers.parse("the customer chooses option {n:d}"))
 def choose(care: clientcare.Clientcare, complaint: Complaint, n: int) -> None:
-    care.complaints.choose(complaint.id, n - 1, by="李")
+    care.complaints.choose(complaint.id, n - 1, actor=clientcare.Actor("李", "handler"))
 
 
 @when(parsers.parse("the customer tries to choose option {n:d}"), target_fixture="error")
 def try_choose(care: clientcare.Clientcare, complaint: Complaint, n: int) -> ClientcareError | None:
-    return capture(lambda: care.complaints.choose(complaint.id, n - 1, by="李"))
+    return capture(lambda: care.complaints.choose(complaint.id, n - 1, actor=clientcare.Actor("李", "handler")))
 
 
 @when(parsers.parse('"{who}" resolves the complaint'))
@@ -184,17 +184,17 @@ def timeline_reads(care: clientcare.Clientcare, complaint: Complaint, steps: str
 
 @when(parsers.parse('"{who}" approves as "{role}"'))
 def approve(care: clientcare.Clientcare, complaint: Complaint, who: str, role: str) -> None:
-    care.complaints.approve(complaint.id, by=who, role=role)
+    care.complaints.approve(complaint.id, actor=clientcare.Actor(who, role))
 
 
 @when(parsers.parse('"{who}" tries to approve as "{role}"'), target_fixture="error")
 def try_approve(care: clientcare.Clientcare, complaint: Complaint, who: str, role: str) -> ClientcareError | None:
-    return capture(lambda: care.complaints.approve(complaint.id, by=who, role=role))
+    return capture(lambda: care.complaints.approve(complaint.id, actor=clientcare.Actor(who, role)))
 
 
 @when(parsers.parse('"{who}" refuses as "{role}" because "{reason}"'))
 def refuse(care: clientcare.Clientcare, complaint: Complaint, who: str, role: str, reason: str) -> None:
-    care.complaints.refuse(complaint.id, by=who, role=role, reason=reason)
+    care.complaints.refuse(complaint.id, actor=clientcare.Actor(who, role), reason=reason)
 
 
 @then(parsers.re(r'the decision by "(?P<role>[^"]+)" is recorded as (?P<verdict>approved|refused)'))

@@ -130,6 +130,7 @@ class ComplaintMachine(RuleBasedStateMachine):
             "chosen_cost": None,
             "paused": False,
             "level": 0,
+            "requester_level": 0,
         }
 
     def make_care(self, clock: FixedClock) -> clientcare.Clientcare:
@@ -175,7 +176,7 @@ class ComplaintMachine(RuleBasedStateMachine):
         limit = self.limits[role]
         if limit is None:
             return Refused(ValidationError, field="role")
-        if self.chain.index(role) <= self.model["level"] or self.model["chosen_cost"] > limit:
+        if self.chain.index(role) <= self.model["requester_level"] or self.model["chosen_cost"] > limit:
             return Refused(RuleViolation, rule="complaint.authority")
         return outcome
 
@@ -248,18 +249,22 @@ class ComplaintMachine(RuleBasedStateMachine):
 
     def choose(self, index: int) -> None:
         outcome = self._choice(index)
-        self._run(outcome, lambda: self.c.choose(self.complaint_id, index, by="li"))
+        # The handler records the choice as the complaint's current owner role;
+        # the limit is that acting person's, and the approver must rank above it.
+        actor = clientcare.Actor("li", self._owner())
+        self._run(outcome, lambda: self.c.choose(self.complaint_id, index, actor=actor))
         if isinstance(outcome, Accepted):
             self.model["chosen_cost"] = self.model["options"][index]
+            self.model["requester_level"] = self.model["level"]
 
     def approve(self, role: str) -> None:
-        self._run(self._approval(role), lambda: self.c.approve(self.complaint_id, by="boss", role=role))
+        self._run(self._approval(role), lambda: self.c.approve(self.complaint_id, actor=clientcare.Actor("boss", role)))
 
     def refuse(self, role: str) -> None:
         outcome = self._move("refuse", "refused")
         if isinstance(outcome, Accepted) and self.limits[role] is None:
             outcome = Refused(ValidationError, field="role")
-        self._run(outcome, lambda: self.c.refuse(self.complaint_id, by="boss", role=role, reason="no"))
+        self._run(outcome, lambda: self.c.refuse(self.complaint_id, actor=clientcare.Actor("boss", role), reason="no"))
 
     def resolve(self) -> None:
         outcome = self._resolution()
@@ -370,7 +375,7 @@ class ComplaintMachine(RuleBasedStateMachine):
 
     def _approver(self, cost: int) -> str | None:
         """The lowest role above the owner whose limit covers ``cost``, if any."""
-        above = self.chain[self.model["level"] + 1 :]
+        above = self.chain[self.model["requester_level"] + 1 :]
         return next((role for role in above if (self.limits[role] or 0) >= cost), None)
 
     def _can_grant(self, cost: int) -> bool:

@@ -96,26 +96,93 @@ def test_approval_must_come_from_above_the_owner(care: clientcare.Clientcare, fa
     _to_answer(care, complaint.id)
     c = care.complaints
     c.offer_options(complaint.id, [c.option("refund", c.remedy("refund", 500))], by="li")
-    assert c.choose(complaint.id, 0, by="li") is True
+    assert c.choose(complaint.id, 0, actor=clientcare.Actor("li", "handler")) is True
     with pytest.raises(RuleViolation) as same:
-        c.approve(complaint.id, by="li", role="handler")
+        c.approve(complaint.id, actor=clientcare.Actor("li", "handler"))
     assert same.value.rule == "complaint.authority"
     with pytest.raises(ValidationError) as unknown:
-        c.approve(complaint.id, by="x", role="ceo")
+        c.approve(complaint.id, actor=clientcare.Actor("x", "ceo"))
     assert unknown.value.field == "role"
     with pytest.raises(InvalidTransition):
         c.resolve(complaint.id, by="li")
 
 
-def test_escalation_raises_the_owner_and_its_authority(care: clientcare.Clientcare, fang: clientcare.Customer) -> None:
-    """Once escalated to the supervisor, a remedy within the supervisor's limit needs no approval."""
+def test_the_limit_is_the_acting_persons_not_the_owners(care: clientcare.Clientcare, fang: clientcare.Customer) -> None:
+    """After escalation to the supervisor, the handler still needs approval; the supervisor grants alone."""
     complaint = _file(care, fang.id)
     _to_answer(care, complaint.id)
     c = care.complaints
     assert c.escalate(complaint.id, reason="customer asked for the manager", by="li")
-    c.offer_options(complaint.id, [c.option("refund", c.remedy("refund", 500))], by="li")
-    assert c.choose(complaint.id, 0, by="li") is False
+    c.offer_options(complaint.id, [c.option("refund", c.remedy("refund", 800))], by="li")
+    assert c.choose(complaint.id, 0, actor=clientcare.Actor("li", "handler")) is True
+    c.refuse(complaint.id, actor=clientcare.Actor("wang", "supervisor"), reason="offer something else")
+    c.offer_options(complaint.id, [c.option("refund", c.remedy("refund", 800))], by="wang")
+    assert c.choose(complaint.id, 0, actor=clientcare.Actor("wang", "supervisor")) is False
     assert c.limit_of("supervisor") == clientcare.Money.of(1000)
+
+
+class _Roster:
+    """The embedder's own record of roles, as a role source."""
+
+    def __init__(self, roles: dict[str, str]) -> None:
+        self.roles = roles
+
+    def role_of(self, tenant: str, person_id: str) -> str | None:
+        return self.roles.get(person_id)
+
+
+def _awaiting_approval(care: clientcare.Clientcare, customer_id: str, actor: clientcare.Actor) -> str:
+    complaint = _file(care, customer_id)
+    _to_answer(care, complaint.id)
+    c = care.complaints
+    c.offer_options(complaint.id, [c.option("refund", c.remedy("refund", 800))], by="li")
+    assert c.choose(complaint.id, 0, actor=actor) is True
+    return complaint.id
+
+
+def test_a_role_source_decides_the_approvers_role(clock: FixedClock) -> None:
+    """With a role source plugged in, a claimed role it does not confirm is refused and a bare id is looked up."""
+    care = clientcare.connect(
+        "memory://", tenant="t1", clock=clock, roles=_Roster({"li": "handler", "wang": "supervisor"})
+    )
+    fang = care.customers.register("王芳", "138 0013 8000")
+    complaint_id = _awaiting_approval(care, fang.id, clientcare.Actor("li"))
+    with pytest.raises(RuleViolation) as claimed:
+        care.complaints.approve(complaint_id, actor=clientcare.Actor("li", "store_manager"))
+    assert claimed.value.rule == "actor.role"
+    with pytest.raises(RuleViolation) as stranger:
+        care.complaints.approve(complaint_id, actor=clientcare.Actor("zhao"))
+    assert stranger.value.rule == "actor.role"
+    care.complaints.approve(complaint_id, actor=clientcare.Actor("wang"))
+    assert care.complaints.get(complaint_id).decisions[-1].role == "supervisor"
+
+
+def test_an_actor_without_role_and_no_role_source_is_refused(
+    care: clientcare.Clientcare, fang: clientcare.Customer
+) -> None:
+    """Without a role source the actor must carry the role from the embedder's authentication."""
+    complaint_id = _awaiting_approval(care, fang.id, clientcare.Actor("li", "handler"))
+    with pytest.raises(RuleViolation) as error:
+        care.complaints.approve(complaint_id, actor=clientcare.Actor("wang"))
+    assert error.value.rule == "actor.role"
+    with pytest.raises(ValidationError) as not_actor:
+        care.complaints.approve(complaint_id, actor="wang")  # type: ignore[arg-type]
+    assert not_actor.value.field == "actor"
+
+
+def test_the_approver_ranks_above_the_person_who_asked(care: clientcare.Clientcare, fang: clientcare.Customer) -> None:
+    """What a supervisor asked to have approved needs a role above supervisor, not another supervisor."""
+    complaint = _file(care, fang.id)
+    _to_answer(care, complaint.id)
+    c = care.complaints
+    c.offer_options(complaint.id, [c.option("refund", c.remedy("refund", 1500))], by="wang")
+    assert c.choose(complaint.id, 0, actor=clientcare.Actor("wang", "supervisor")) is True
+    with pytest.raises(RuleViolation) as error:
+        c.approve(complaint.id, actor=clientcare.Actor("wang2", "supervisor"))
+    assert error.value.rule == "complaint.authority"
+    c.approve(complaint.id, actor=clientcare.Actor("zhou", "store_manager"))
+    events = [m for m in care.events.pending() if m.name == "ComplaintApprovalRequested"]
+    assert events and events[-1].payload["role"] == "supervisor"
 
 
 def test_a_price_concession_needs_its_list_price() -> None:
@@ -160,7 +227,7 @@ def test_reopening_gives_a_fresh_resolution_target(
     _to_answer(care, complaint.id)
     c = care.complaints
     c.offer_options(complaint.id, [c.option("repair", c.remedy("repair", 50))], by="li")
-    c.choose(complaint.id, 0, by="li")
+    c.choose(complaint.id, 0, actor=clientcare.Actor("li", "handler"))
     c.resolve(complaint.id, by="li")
     clock.advance(days=7)
     c.reopen(complaint.id, reason="broke again", by="li")

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from procedures import tagged  # noqa: E402
+from procedures import passages, tagged  # noqa: E402
 
 
 def test_every_procedure_has_a_tagged_scenario() -> None:
@@ -18,3 +18,12 @@ def test_every_procedure_has_a_tagged_scenario() -> None:
     scenarios = tagged()
     assert len(listed) >= 50
     assert [p for p in listed if not scenarios.get(p)] == []
+
+
+def test_the_documents_scenarios_quote_their_passages() -> None:
+    """Every procedure with an issue-17 scenario shows the seed passage it follows in docs/procedures.md."""
+    text = (ROOT / "docs" / "procedures.md").read_text(encoding="utf-8")
+    quoted = passages()
+    for pid in ("P21", "P40", "P42", "P43"):
+        assert quoted.get(pid), pid
+        assert all(q in text for q in quoted[pid]), pid

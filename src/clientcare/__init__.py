@@ -127,7 +127,7 @@ from clientcare.customers import (
     RelationshipCard,
     SoftProfile,
 )
-from clientcare.kernel import Money
+from clientcare.kernel import Actor, Money
 from clientcare.loyalty import (
     AbcLabel,
     Attitude,
@@ -175,6 +175,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AbcLabel",
+    "Actor",
     "AnalyticsService",
     "Answer",
     "Appointment",

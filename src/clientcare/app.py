@@ -40,12 +40,19 @@ from clientcare.cadences import (
     TouchesService,
     TouchResponsiveness,
     cadences_after_purchase,
+    plan_after_care,
 )
 from clientcare.campaigns import CampaignsService
 from clientcare.complaints import ComplaintsService
 from clientcare.customers import CustomersService, NotebookService, PrivacyService
 from clientcare.errors import ConcurrencyConflict, ValidationError
-from clientcare.events import DomainEvent, LeadReferred, MarketingStopped, SilentComplaintSignal
+from clientcare.events import (
+    ComplaintAfterCareDue,
+    DomainEvent,
+    LeadReferred,
+    MarketingStopped,
+    SilentComplaintSignal,
+)
 from clientcare.kernel import Context as _Context
 from clientcare.kernel import clean_text
 from clientcare.loyalty import (
@@ -59,7 +66,7 @@ from clientcare.loyalty import (
     opening_from_import,
 )
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage, ReactionJob
+from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage, ReactionJob, RoleSource
 from clientcare.purchases import PurchasesService
 from clientcare.reports import ReportsService
 
@@ -214,6 +221,7 @@ class Clientcare:
         cadence_ports: CadencePorts | None = None,
         ids: IdGenerator | None = None,
         unsubscribe_secret: str | None = None,
+        roles: RoleSource | None = None,
     ) -> None:
         self._ctx = _Context(backend, tenant, clock, _rules(playbook, unsubscribe_secret), ids=ids)
         self._given_sources = assessment_sources
@@ -232,7 +240,7 @@ class Clientcare:
         self.referrals = ReferralsService(self._ctx)
         self.analytics = AnalyticsService(self._ctx)
         self.lifetime = LifetimeService(self._ctx)
-        self.complaints = ComplaintsService(self._ctx)
+        self.complaints = ComplaintsService(self._ctx, roles=roles)
         # Outside data for assessments: the embedder's sources where given, this
         # facade's own areas where they have the data, "no data" otherwise.
         sources = _own_assessment_sources(
@@ -284,12 +292,20 @@ class Clientcare:
         self.events.react_with("complaints.open_from_signal", SilentComplaintSignal, self.complaints.on_signal)
         # P61: once a relationship ends, its marketing touches are cancelled.
         self.events.react_with("touches.cancel_marketing", MarketingStopped, self.touches.on_marketing_stopped)
+        # P42 step 5: a resolved complaint's after-care contact becomes a touch on the boards.
+        self.events.react_with("touches.plan_after_care", ComplaintAfterCareDue, self._plan_after_care)
 
     def _mint_ids_in_every_call(self) -> None:
         # Every use case, not only its units of work, takes ids from this facade's generator.
         for name, service in vars(self).items():
             if not name.startswith("_") and name != "cadence_ports":
                 self._ctx.mint_in_calls(service)
+
+    def _plan_after_care(self, event: ComplaintAfterCareDue) -> None:
+        if event.tenant == self._ctx.tenant and event.customer_id is not None:  # a walk-in has no record yet
+            plan_after_care(
+                self._ctx, event.customer_id, due=event.due, complaint_id=event.complaint_id, owner=event.by
+            )
 
     def _record_lead(self, event: LeadReferred) -> None:
         # Idempotent: a lead referred already keeps the record made then.

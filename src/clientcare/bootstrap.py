@@ -15,7 +15,7 @@ from clientcare.assessments import AssessmentSources
 from clientcare.cadences import CadencePorts
 from clientcare.errors import ConfigurationError
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, IdGenerator
+from clientcare.ports import Backend, Clock, IdGenerator, RoleSource
 
 __all__ = ["BackendFactory", "connect", "open_backend", "register_backend", "scheme_of"]
 
@@ -71,6 +71,7 @@ def connect(
     assessment_sources: AssessmentSources | None = None,
     ids: IdGenerator | None = None,
     unsubscribe_secret: str | None = None,
+    roles: RoleSource | None = None,
     **options: Any,
 ) -> Clientcare:
     """Open clientcare on ``url`` for ``tenant`` and return the facade.
@@ -82,7 +83,9 @@ def connect(
     an embedder's SQLAlchemy engine). ``cadence_ports`` and
     ``assessment_sources`` wire the embedder's own knowledge (a staff roster,
     payment punctuality from the ERP); the objects given are never changed.
-    ``ids`` gives new aggregates their ids (random by default).
+    ``ids`` gives new aggregates their ids (random by default). ``roles`` is
+    the embedder's record of who holds which role: where given, the role on
+    every :class:`clientcare.Actor` that grants or approves is checked against it.
     ``unsubscribe_secret`` signs unsubscribe links (else the playbook's ``[shop]`` one).
     """
     backend = open_backend(url, **options)
@@ -100,4 +103,5 @@ def connect(
         assessment_sources=assessment_sources,
         ids=ids,
         unsubscribe_secret=unsubscribe_secret,
+        roles=roles,
     )

@@ -24,7 +24,7 @@ from clientcare.cadences import (
 )
 from clientcare.complaints import ComplaintRepository, StandardAnswerRepository
 from clientcare.customers import BulkCustomerImport, CustomerRepository, NoteRepository
-from clientcare.kernel import Backend, Clock, IdGenerator, Outbox, OutboxMessage, ReactionJob, Reactions
+from clientcare.kernel import Backend, Clock, IdGenerator, Outbox, OutboxMessage, ReactionJob, Reactions, RoleSource
 from clientcare.kernel import UnitOfWork as _BaseUnitOfWork
 from clientcare.loyalty import (
     ContractRepository,
@@ -61,6 +61,7 @@ __all__ = [
     "Reactions",
     "RecurringRuleRepository",
     "ReferralRepository",
+    "RoleSource",
     "SaleCreditRepository",
     "StandardAnswerRepository",
     "SurveyRepository",

@@ -1,5 +1,6 @@
 """Cadences: touches, planning, the daily run, dispatch, appointments, boards, staff figures (P20–P39)."""
 
+from clientcare.cadences._after_care import plan_after_care
 from clientcare.cadences._after_purchase import cadences_after_purchase, schedule_after_purchase
 from clientcare.cadences._appointments import Appointment, AppointmentStatus
 from clientcare.cadences._appointments_service import AppointmentsService
@@ -167,6 +168,7 @@ __all__ = [
     "choose_channel",
     "delivery_key",
     "holidays_between",
+    "plan_after_care",
     "schedule_after_purchase",
     "slot_due",
     "staff_figures",

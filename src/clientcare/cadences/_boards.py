@@ -127,7 +127,7 @@ def board_items(
     tiers: Mapping[str, AbcLabel],
     complaints: frozenset[str],
 ) -> list[BoardItem]:
-    """Board items, key customers and open complaints first, then priority and due date."""
+    """Board items, open complaints first, then key customers, then priority and due date."""
     items: list[BoardItem] = []
     for t in touches:
         customer = customers.get(t.customer_id)
@@ -153,7 +153,9 @@ def board_items(
                 sequence_no=t.sequence_no,
             )
         )
-    items.sort(key=lambda i: (not i.key_customer, not i.open_complaint, i.priority, i.due, i.reason, i.touch_id))
+    # P40 (seed 001: 第一時間處理顧客投訴): a customer with an open complaint comes before
+    # any routine touch, a key customer's included; key customers come next.
+    items.sort(key=lambda i: (not i.open_complaint, not i.key_customer, i.priority, i.due, i.reason, i.touch_id))
     return items
 
 

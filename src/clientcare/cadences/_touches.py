@@ -60,6 +60,7 @@ class TouchReason(enum.StrEnum):
     INFORM = "inform"  # P32
     REFERRAL_THANKS = "referral_thanks"  # P33
     REPEAT_ASK = "repeat_ask"  # P34
+    AFTER_CARE = "after_care"  # P42 step 5, planned from a resolved complaint
     RECURRING = "recurring"  # set by staff
     MANUAL = "manual"
 
@@ -73,6 +74,7 @@ PURPOSE_OF: dict[TouchReason, Purpose] = {
     TouchReason.IMPORTANT_DATE: Purpose.GREETINGS,
     TouchReason.HOLIDAY: Purpose.GREETINGS,
     TouchReason.CARD_EXPIRY: Purpose.SERVICE,
+    TouchReason.AFTER_CARE: Purpose.SERVICE,
     TouchReason.ROTATION_VISIT: Purpose.SERVICE,
     TouchReason.THANK_YOU: Purpose.SERVICE,
     TouchReason.LOST_INTERVIEW: Purpose.SURVEYS,

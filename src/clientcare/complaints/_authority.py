@@ -17,14 +17,16 @@ from clientcare.playbook import ComplaintRules
 __all__ = ["approval_reasons", "check_approver", "check_known_role"]
 
 
-def approval_reasons(option: Option, *, owner_role: str, rules: ComplaintRules, currency: str) -> list[str]:
-    """Why ``option`` needs an approval from above ``owner_role``; empty when it does not.
+def approval_reasons(option: Option, *, role: str, rules: ComplaintRules, currency: str) -> list[str]:
+    """Why ``option`` needs an approval from above ``role``; empty when it does not.
 
-    A remedy costing more than the owner's authority (P43), or a price
+    ``role`` is the acting person's, not the complaint owner's: the limit is
+    the authority of whoever grants (issue 17). A remedy costing more than
+    that authority (P43), or a price
     concession above the playbook's cap ("no big cut", P52).
     """
     reasons = []
-    if option.cost(currency).amount > (rules.limit_of(owner_role) or Decimal(0)):
+    if option.cost(currency).amount > (rules.limit_of(role) or Decimal(0)):
         reasons.append("above authority")
     if any(r.concession_share > rules.price_concession_cap for r in option.remedies):
         reasons.append("concession above cap")
@@ -39,14 +41,16 @@ def check_known_role(role: str, rules: ComplaintRules) -> Decimal:
     return limit
 
 
-def check_approver(role: str, *, owner_role: str, cost: Money, rules: ComplaintRules) -> None:
-    """P43: ``role`` must rank above the owner and its limit must cover ``cost``."""
+def check_approver(role: str, *, requester_role: str, cost: Money, rules: ComplaintRules) -> None:
+    """P43: ``role`` must rank above the person who asked and its limit must cover ``cost``."""
     limit = check_known_role(role, rules)
-    own = rules.limit_of(owner_role) or Decimal(0)
+    own = rules.limit_of(requester_role) or Decimal(0)
     chain = rules.escalation_chain
     # Rank by the chain where both are on it; a role off the chain ranks by its limit.
-    above = chain.index(role) > chain.index(owner_role) if role in chain and owner_role in chain else limit > own
+    above = (
+        chain.index(role) > chain.index(requester_role) if role in chain and requester_role in chain else limit > own
+    )
     if not above:
-        raise RuleViolation("complaint.authority", "approval must come from a role above the owner")
+        raise RuleViolation("complaint.authority", "approval must come from a role above the person who asked")
     if cost.amount > limit:
         raise RuleViolation("complaint.authority", "the approver's limit does not cover the remedy")

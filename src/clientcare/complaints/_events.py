@@ -106,7 +106,10 @@ class ComplaintStepTaken(ComplaintEvent):
 
 @attrs.frozen(kw_only=True)
 class ComplaintApprovalRequested(ComplaintEvent):
-    """P43/P52: the chosen remedy is beyond the owner's authority or the concession cap."""
+    """P43/P52: the chosen remedy is beyond the acting person's authority or the concession cap.
+
+    ``role`` is the role of the person who asked (the approver must rank above it).
+    """
 
     amount: Decimal
     currency: str

@@ -199,10 +199,11 @@ class Complaint(ComplaintRecord):
         self.chosen = None
         self._step(at, by, Step.OPTIONS_OFFERED, ComplaintStatus.OPTIONS_OFFERED, f"{len(offered)} options")
 
-    def choose(self, index: int, *, by: str, at: datetime, rules: ComplaintRules, currency: str) -> bool:
+    def choose(self, index: int, *, by: str, role: str, at: datetime, rules: ComplaintRules, currency: str) -> bool:
         """P43: record the customer's choice. Returns True when it needs an approval.
 
-        A remedy costing more than the owner's authority, or a price
+        ``role`` is the acting person's (``by``'s): a remedy costing more than
+        their authority, not the complaint owner's, or a price
         concession above the playbook's cap (P52), waits for a role above.
         A price concession needs the P52 checklist done first.
         """
@@ -214,13 +215,15 @@ class Complaint(ComplaintRecord):
             raise RuleViolation(
                 "complaint.price_check", "check market, competitor quote and after-sales problems before a concession"
             )
-        reasons = approval_reasons(option, owner_role=self.owner_role, rules=rules, currency=currency)
+        reasons = approval_reasons(option, role=role, rules=rules, currency=currency)
         self.chosen = index
         if not reasons:
             self.approval_reason = None
+            self.approval_role = None
             self._step(at, by, Step.OPTION_CHOSEN, ComplaintStatus.AGREED, option.label)
             return False
         self.approval_reason = ", ".join(reasons)
+        self.approval_role = role
         self._step(at, by, Step.OPTION_CHOSEN, ComplaintStatus.AWAITING_APPROVAL, f"{option.label}; needs approval")
         cost = option.cost(currency)
         self.record(
@@ -228,7 +231,7 @@ class Complaint(ComplaintRecord):
                 **self._header(at, by),
                 amount=cost.amount,
                 currency=cost.currency,
-                role=self.owner_role,
+                role=role,
                 reason=self.approval_reason,
             )
         )
@@ -240,7 +243,8 @@ class Complaint(ComplaintRecord):
         """P43: a role whose limit covers the remedy approves it."""
         self._require(A.APPROVE)
         cost = self._chosen_or_fail().cost(currency)
-        check_approver(role, owner_role=self.owner_role, cost=cost, rules=rules)
+        requester = self.approval_role or self.owner_role  # older records kept no requester role
+        check_approver(role, requester_role=requester, cost=cost, rules=rules)
         self._decide(True, by=by, role=role, at=at, cost=cost, note=note)
         self._step(at, by, Step.APPROVED, ComplaintStatus.AGREED, f"by {role}")
 

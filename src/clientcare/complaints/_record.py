@@ -80,6 +80,8 @@ class ComplaintRecord(Aggregate):
     options: tuple[Option, ...] = attrs.field(default=(), repr=False)
     chosen: int | None = None
     approval_reason: str | None = None
+    #: The role of the person who chose a remedy needing approval; the approver ranks above it.
+    approval_role: str | None = None
     decisions: tuple[Decision, ...] = attrs.field(default=(), repr=False)
     level: int = 0
     owner_role: str = "handler"
@@ -233,6 +235,13 @@ class ComplaintRecord(Aggregate):
         """Work out the first-response and resolution deadlines, skipping pauses."""
         pauses = self.intervals()
         if self.first_response_at is None:
-            self.first_response_due = calendar.due(self.received_at, self._hours("first_response_hours", rules), pauses)
+            hours = self._hours("first_response_hours", rules)
+            due = calendar.due(self.received_at, hours, pauses)
+            if rules.first_response_every_day and due is not None:
+                # 第一时间处理顾客投诉 (seed 001): a weekend or a holiday does not hold the
+                # first response back; the opening periods still do.
+                sooner = calendar.every_day().due(self.received_at, hours, pauses)
+                due = min(due, sooner) if sooner is not None else due
+            self.first_response_due = due
         if self.resolved_at is None:
             self.resolution_due = calendar.due(self.clock_started_at, self._hours("resolution_hours", rules), pauses)

@@ -31,6 +31,7 @@ from clientcare.complaints._values import (
     TimelineEntry,
 )
 from clientcare.errors import ValidationError
+from clientcare.kernel._actor import Actor, RoleSource, verified_role
 from clientcare.kernel._calendar import BusinessCalendar
 from clientcare.kernel._checks import one_of
 from clientcare.kernel._context import Context
@@ -55,8 +56,9 @@ _SIGNAL_CHANNELS = {
 class ComplaintsService:
     """Complaints: the six steps, promises, authority, standard answers, review."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, roles: RoleSource | None = None) -> None:
         self._ctx = ctx
+        self._roles = roles
         self._calendar: BusinessCalendar | None = None
 
     # -- shared ------------------------------------------------------------------
@@ -71,6 +73,10 @@ class ComplaintsService:
         if self._calendar is None:
             self._calendar = BusinessCalendar.from_playbook(self._ctx.playbook)
         return self._calendar
+
+    def _role_of(self, actor: Actor) -> str:
+        """The acting person's role: the embedder's role source decides where one is plugged in."""
+        return verified_role(actor, self._roles, self._ctx.tenant)
 
     @property
     def _currency(self) -> str:
@@ -297,27 +303,35 @@ class ComplaintsService:
         """P43: offer the customer choices."""
         self._change(complaint_id, lambda c, now: c.offer_options(options, by=by, at=now))
 
-    def choose(self, complaint_id: str, option: int, *, by: str) -> bool:
-        """P43: the customer's choice; True when it now waits for an approval."""
+    def choose(self, complaint_id: str, option: int, *, actor: Actor) -> bool:
+        """P43: the customer's choice, recorded by ``actor``; True when it now waits for an approval.
+
+        The limit is the acting person's role, not the complaint owner's:
+        a handler cannot grant more because the complaint moved up the chain.
+        """
         rules, currency = self.rules, self._currency
+        role = self._role_of(actor)
         return self._change(
-            complaint_id, lambda c, now: c.choose(option, by=by, at=now, rules=rules, currency=currency)
+            complaint_id,
+            lambda c, now: c.choose(option, by=actor.id, role=role, at=now, rules=rules, currency=currency),
         )
 
-    def approve(self, complaint_id: str, *, by: str, role: str, note: str = "") -> None:
-        """P43: a role whose limit covers the remedy approves it."""
+    def approve(self, complaint_id: str, *, actor: Actor, note: str = "") -> None:
+        """P43: ``actor`` approves; their role must rank above the person who asked and cover the remedy."""
         rules, currency = self.rules, self._currency
+        role = self._role_of(actor)
         self._change(
             complaint_id,
-            lambda c, now: c.approve(by=by, role=role, at=now, rules=rules, currency=currency, note=note),
+            lambda c, now: c.approve(by=actor.id, role=role, at=now, rules=rules, currency=currency, note=note),
         )
 
-    def refuse(self, complaint_id: str, *, by: str, role: str, reason: str) -> None:
-        """P43: the remedy is refused; other options must be offered."""
+    def refuse(self, complaint_id: str, *, actor: Actor, reason: str) -> None:
+        """P43: ``actor`` refuses the remedy; other options must be offered."""
         rules, currency = self.rules, self._currency
+        role = self._role_of(actor)
         self._change(
             complaint_id,
-            lambda c, now: c.refuse(by=by, role=role, at=now, rules=rules, currency=currency, reason=reason),
+            lambda c, now: c.refuse(by=actor.id, role=role, at=now, rules=rules, currency=currency, reason=reason),
         )
 
     def resolve(self, complaint_id: str, *, by: str, note: str = "") -> None:

@@ -1,5 +1,6 @@
 """The shared kernel: aggregate base, values, ids, checks, calendar, texts, context."""
 
+from clientcare.kernel._actor import Actor, RoleSource, verified_role
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._calendar import BusinessCalendar, Interval
 from clientcare.kernel._checks import aware, clean_text, one_of, tag_set
@@ -21,6 +22,7 @@ from clientcare.kernel._tokens import UnsubscribeToken
 from clientcare.kernel._values import CustomerId, Money, PurchaseId, TenantId, new_id, normalise_email, normalise_phone
 
 __all__ = [
+    "Actor",
     "Aggregate",
     "Backend",
     "BusinessCalendar",
@@ -38,6 +40,7 @@ __all__ = [
     "RandomIds",
     "ReactionJob",
     "Reactions",
+    "RoleSource",
     "TenantId",
     "Texts",
     "UnitOfWork",
@@ -51,4 +54,5 @@ __all__ = [
     "normalise_phone",
     "one_of",
     "tag_set",
+    "verified_role",
 ]

@@ -148,6 +148,11 @@ class ComplaintRules:
     """
 
     first_response_hours: SeverityHours = attrs.field(factory=_default_sla_first)
+    #: From the documents (seed 001: 第一时间处理顾客投诉): the first response is
+    #: counted on the opening periods of every day, weekends and public holidays
+    #: included, so a complaint filed on a closed day is not answered a week later.
+    #: False counts it on working days only, like the resolution.
+    first_response_every_day: bool = True
     resolution_hours: SeverityHours = attrs.field(factory=_default_sla_resolution)
     key_customer_factor: Decimal = attrs.field(default=Decimal("0.5"), validator=fraction)
     after_care_hours: Decimal = attrs.field(default=Decimal(16), validator=_hours)
