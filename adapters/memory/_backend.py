@@ -317,6 +317,11 @@ class MemoryUnitOfWork(UnitOfWork):
 
     def _commit(self) -> None:
         backend = self._backend
+        # Everything that can fail runs before the first row changes, so a
+        # commit applies all or nothing: payloads and copies first, then the
+        # checks, then the writes (which cannot fail).
+        payloads = [(event.name, event.occurred_at, serialization.unstructure(event)) for event in self.outbox._new]
+        copies = {table: {key: _copy(obj) for key, obj in rows.items()} for table, rows in self._staged.items()}
         with backend._lock:
             data = backend._data(self.tenant)
             for table, rows in self._staged.items():
@@ -337,19 +342,17 @@ class MemoryUnitOfWork(UnitOfWork):
             for table, keys in self._deleted.items():
                 for key in keys:
                     data.table(table).pop(key, None)
-            for table, rows in self._staged.items():
+            for table, rows in copies.items():
                 committed = data.table(table)
-                for key, obj in rows.items():
+                for key, copy in rows.items():
+                    copy.version += 1
+                    committed[key] = copy
+            for rows in self._staged.values():
+                for obj in rows.values():
                     obj.version += 1
-                    committed[key] = _copy(obj)
-            for event in self.outbox._new:
+            for name, occurred_at, payload in payloads:
                 data.outbox.append(
-                    OutboxMessage(
-                        id=backend._next_message,
-                        name=event.name,
-                        occurred_at=event.occurred_at,
-                        payload=serialization.unstructure(event),
-                    )
+                    OutboxMessage(id=backend._next_message, name=name, occurred_at=occurred_at, payload=payload)
                 )
                 backend._next_message += 1
             delivered = self.outbox._delivered

@@ -23,11 +23,11 @@ from clientcare.adapters.sqlalchemy._repos import (
     SqlOutbox,
     SqlPurchaseRepository,
 )
-from clientcare.errors import ConfigurationError
+from clientcare.errors import ConcurrencyConflict, ConfigurationError, StorageUnavailable
 from clientcare.kernel import Aggregate
 from clientcare.ports import UnitOfWork
 
-__all__ = ["SqlBackend", "SqlUnitOfWork", "create_clientcare_engine", "open_backend"]
+__all__ = ["SQLITE_BEGIN_OPTION", "SqlBackend", "SqlUnitOfWork", "create_clientcare_engine", "open_backend"]
 
 #: How long a SQLite writer waits for another one before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -35,12 +35,20 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_CACHE_KIB = 32_768
 
 
+#: The execution option that picks how a SQLite transaction begins (``IMMEDIATE`` unless set).
+SQLITE_BEGIN_OPTION = "clientcare_sqlite_begin"
+
+
 def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
-    """WAL, busy timeout, foreign keys, and transactions that really begin at BEGIN.
+    """WAL, busy timeout, foreign keys, and transactions that take the write lock at BEGIN.
 
     pysqlite starts transactions lazily before the first write, so reads in a
     unit of work would not share one snapshot; the recipe from SQLAlchemy's
-    documentation turns that off and emits BEGIN itself.
+    documentation turns that off and emits BEGIN itself. It emits ``BEGIN
+    IMMEDIATE``: a deferred transaction that read first cannot upgrade to a
+    write once another writer committed (SQLITE_BUSY_SNAPSHOT, which no busy
+    timeout waits out), while an immediate one waits its turn for the lock.
+    Migrations begin ``EXCLUSIVE`` through :data:`SQLITE_BEGIN_OPTION`.
     """
 
     @event.listens_for(engine, "connect")
@@ -57,7 +65,8 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
+        connection.exec_driver_sql("BEGIN EXCLUSIVE" if mode == "EXCLUSIVE" else "BEGIN IMMEDIATE")
 
 
 def create_clientcare_engine(url: str, **options: Any) -> Engine:
@@ -209,8 +218,9 @@ class SqlUnitOfWork(UnitOfWork):
                 raise ConfigurationError("backend: no engine")
             self._connection = backend.engine.connect()
             try:
-                self._transaction = self._connection.begin()
-            except DBAPIError:
+                with translated("transaction"):
+                    self._transaction = self._connection.begin()
+            except (DBAPIError, StorageUnavailable, ConcurrencyConflict):
                 self._connection.close()
                 self._connection = None
                 raise
@@ -243,6 +253,7 @@ def open_backend(
     engine: Engine | None = None,
     connection: Connection | None = None,
     upgrade: bool | None = None,
+    migrate: str = "auto",
     **engine_options: Any,
 ) -> SqlBackend:
     """Entry point for ``sqlite``, ``postgresql``, ``mysql`` and ``mariadb`` URLs.
@@ -250,16 +261,29 @@ def open_backend(
     With ``engine=`` or ``connection=`` the embedder's own database is used
     (``url`` then only chose the adapter) and tables are not created unless
     ``upgrade=True``; otherwise an engine is made from ``url`` and the schema
-    is upgraded to the newest migration unless ``upgrade=False``.
+    is upgraded to the newest migration (under a lock) unless ``upgrade=False``.
+    ``migrate="verify"`` only checks that the schema is at the newest
+    migration (ConfigurationError if not); ``migrate="off"`` leaves it alone.
     """
-    from clientcare.adapters.sqlalchemy._migrate import ensure_head  # noqa: PLC0415 - alembic only when needed
+    from clientcare.adapters.sqlalchemy._migrate import MIGRATE_MODES, ensure_head, verify_head  # noqa: PLC0415
 
+    if migrate not in MIGRATE_MODES:
+        raise ConfigurationError(f"migrate: must be one of {', '.join(MIGRATE_MODES)}")
     if engine is not None or connection is not None:
         backend = SqlBackend(engine, connection=connection)
-        if upgrade:
-            ensure_head(connection if connection is not None else engine)  # type: ignore[arg-type]
+        bind: Engine | Connection = connection if connection is not None else engine  # type: ignore[assignment]
+        if migrate == "verify":
+            verify_head(bind)
+        elif migrate == "auto" and upgrade:
+            ensure_head(bind)
         return backend
     own = create_clientcare_engine(url, **engine_options)
-    if upgrade is None or upgrade:
-        ensure_head(own)
+    try:
+        if migrate == "verify":
+            verify_head(own)
+        elif migrate == "auto" and (upgrade is None or upgrade):
+            ensure_head(own)
+    except BaseException:
+        own.dispose()
+        raise
     return SqlBackend(own, owns_engine=True)

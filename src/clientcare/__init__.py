@@ -124,7 +124,7 @@ from clientcare.customers import (
     RelationshipCard,
     SoftProfile,
 )
-from clientcare.kernel import Money
+from clientcare.kernel import Money, retrying
 from clientcare.loyalty import (
     AbcLabel,
     Attitude,
@@ -317,4 +317,5 @@ __all__ = [
     "__version__",
     "connect",
     "register_backend",
+    "retrying",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, Literal
 
 from clientcare.app import Clientcare
 from clientcare.assessments import AssessmentSources
@@ -70,6 +70,7 @@ def connect(
     cadence_ports: CadencePorts | None = None,
     assessment_sources: AssessmentSources | None = None,
     ids: IdGenerator | None = None,
+    migrate: Literal["auto", "verify", "off"] = "auto",
     **options: Any,
 ) -> Clientcare:
     """Open clientcare on ``url`` for ``tenant`` and return the facade.
@@ -82,7 +83,17 @@ def connect(
     ``assessment_sources`` wire the embedder's own knowledge (a staff roster,
     payment punctuality from the ERP); the objects given are never changed.
     ``ids`` gives new aggregates their ids (random by default).
+
+    ``migrate`` says what happens to a SQL schema: ``"auto"`` upgrades it to
+    the newest migration under a database lock (processes starting together
+    are safe; an embedder's ``engine=`` is upgraded only with
+    ``upgrade=True``), ``"verify"`` raises ConfigurationError unless it is
+    there already, ``"off"`` leaves it alone. Memory has no schema.
     """
+    if migrate not in ("auto", "verify", "off"):
+        raise ConfigurationError("migrate: must be one of auto, verify, off")
+    if migrate != "auto":
+        options["migrate"] = migrate
     backend = open_backend(url, **options)
     if clock is None:
         # Imported here so that `import clientcare` loads no adapter.

@@ -2,11 +2,12 @@
 
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._calendar import BusinessCalendar, Interval
-from clientcare.kernel._checks import aware, clean_text, one_of, tag_set
+from clientcare.kernel._checks import aware, clean_text, key_text, one_of, tag_set
 from clientcare.kernel._context import Context, Handler
 from clientcare.kernel._events import DomainEvent
 from clientcare.kernel._ids import RandomIds, ids_in_force
 from clientcare.kernel._ports import Backend, Clock, IdGenerator, Outbox, OutboxMessage, UnitOfWork
+from clientcare.kernel._retry import retrying
 from clientcare.kernel._texts import Texts, locale_of
 from clientcare.kernel._values import CustomerId, Money, PurchaseId, TenantId, new_id, normalise_email, normalise_phone
 
@@ -32,10 +33,12 @@ __all__ = [
     "aware",
     "clean_text",
     "ids_in_force",
+    "key_text",
     "locale_of",
     "new_id",
     "normalise_email",
     "normalise_phone",
     "one_of",
+    "retrying",
     "tag_set",
 ]

@@ -35,7 +35,7 @@ from clientcare.loyalty._membership import (
     window_start,
 )
 from clientcare.loyalty._membership_service import MembershipService, Reminders
-from clientcare.loyalty._points import EntryKind, Lot, PointsAccount, PointsEntry, points_for
+from clientcare.loyalty._points import EntryKind, Lot, PointsAccount, PointsEntry, points_for, sale_keeps
 from clientcare.loyalty._points_service import PointsService
 from clientcare.loyalty._ports import (
     ContractRepository,
@@ -134,6 +134,7 @@ __all__ = [
     "qualifying_level",
     "review_due",
     "review_target",
+    "sale_keeps",
     "serialisation",
     "spend_by_customer",
     "stage_of",
