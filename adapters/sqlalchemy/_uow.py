@@ -35,7 +35,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_CACHE_KIB = 32_768
 
 
-#: The execution option that picks how a SQLite transaction begins (``IMMEDIATE`` unless set).
+#: The execution option that picks how a SQLite transaction begins: ``IMMEDIATE`` (units of
+#: work), ``EXCLUSIVE`` (migrations), or a plain deferred ``BEGIN`` when unset.
 SQLITE_BEGIN_OPTION = "clientcare_sqlite_begin"
 
 
@@ -44,11 +45,11 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 
     pysqlite starts transactions lazily before the first write, so reads in a
     unit of work would not share one snapshot; the recipe from SQLAlchemy's
-    documentation turns that off and emits BEGIN itself. It emits ``BEGIN
-    IMMEDIATE``: a deferred transaction that read first cannot upgrade to a
-    write once another writer committed (SQLITE_BUSY_SNAPSHOT, which no busy
-    timeout waits out), while an immediate one waits its turn for the lock.
-    Migrations begin ``EXCLUSIVE`` through :data:`SQLITE_BEGIN_OPTION`.
+    documentation turns that off and emits BEGIN itself. Units of work begin
+    ``IMMEDIATE`` (through :data:`SQLITE_BEGIN_OPTION`): a deferred transaction
+    that read first cannot upgrade to a write once another writer committed
+    (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out), while an
+    immediate one waits its turn for the lock. Migrations begin ``EXCLUSIVE``.
     """
 
     @event.listens_for(engine, "connect")
@@ -65,8 +66,8 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
-        connection.exec_driver_sql("BEGIN EXCLUSIVE" if mode == "EXCLUSIVE" else "BEGIN IMMEDIATE")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION)
+        connection.exec_driver_sql(f"BEGIN {mode}" if mode in ("IMMEDIATE", "EXCLUSIVE") else "BEGIN")
 
 
 def create_clientcare_engine(url: str, **options: Any) -> Engine:
@@ -217,6 +218,8 @@ class SqlUnitOfWork(UnitOfWork):
             if backend.engine is None:
                 raise ConfigurationError("backend: no engine")
             self._connection = backend.engine.connect()
+            # Only SQLite engines made by create_clientcare_engine read the option.
+            self._connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
             try:
                 with translated("transaction"):
                     self._transaction = self._connection.begin()
