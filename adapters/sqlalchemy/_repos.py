@@ -189,6 +189,25 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         super().__init__(uow)
         self._tags_read: dict[str, frozenset[str]] = {}
 
+    def get(self, key: str) -> Customer:
+        """The customer, read under a share lock on PostgreSQL and MariaDB.
+
+        Every write about a customer reads her first, so the lock makes it
+        wait for a concurrent erasure (and the erasure for it): a note written
+        at the same instant either lands first and is erased, or sees her
+        erased and is refused. SQLite units of work take the write lock at
+        BEGIN, which serialises them anyway.
+        """
+        c = self.table.c
+        statement = select(c.id, c.version, c.document).where(self._where(c.id == key))
+        if self._uow.dialect != "sqlite":
+            statement = statement.with_for_update(read=True)
+        with translated(self.entity, key):
+            rows = list(self._uow.connection.execute(statement))
+        if not rows:
+            raise NotFound(self.entity, key)
+        return self._load(rows[0])
+
     def columns(self, obj: Customer) -> dict[str, Any]:
         """Name (for order and search), phone (unique), dates and the key flag."""
         return {

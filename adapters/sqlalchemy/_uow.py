@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
@@ -116,6 +117,9 @@ class SqlBackend:
         if (engine is None) == (connection is None):
             raise ConfigurationError("backend: give exactly one of engine= or connection=")
         self.unit_of_work_class = unit_of_work_class or SqlUnitOfWork
+        # Units of work open in each thread: a use case may read through another
+        # unit inside its own, which must not wait for the outer one's write lock.
+        self.open_units = threading.local()
         self.engine = engine
         self.connection = connection
         self._owns_engine = owns_engine
@@ -164,6 +168,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.tenant = tenant
         self._connection: Connection | None = None
         self._transaction: RootTransaction | NestedTransaction | None = None
+        self._counted = False
         self.written: dict[tuple[str, str], Aggregate] = {}
         self._reset()
 
@@ -218,8 +223,12 @@ class SqlUnitOfWork(UnitOfWork):
             if backend.engine is None:
                 raise ConfigurationError("backend: no engine")
             self._connection = backend.engine.connect()
-            # Only SQLite engines made by create_clientcare_engine read the option.
-            self._connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+            depth = getattr(backend.open_units, "depth", 0)
+            if depth == 0:
+                # The outermost unit takes the write lock at BEGIN; units opened inside it
+                # only read (WAL readers never wait). Only engines made by
+                # create_clientcare_engine read the option.
+                self._connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
             try:
                 with translated("transaction"):
                     self._transaction = self._connection.begin()
@@ -227,6 +236,8 @@ class SqlUnitOfWork(UnitOfWork):
                 self._connection.close()
                 self._connection = None
                 raise
+            backend.open_units.depth = depth + 1
+            self._counted = True
 
     def _commit(self) -> None:
         if self._transaction is None:
@@ -243,7 +254,22 @@ class SqlUnitOfWork(UnitOfWork):
             self._transaction.rollback()
         self.written = {}
 
+    def redact_customer(
+        self,
+        customer_id: str,
+        *,
+        redact: Callable[[Aggregate], Aggregate],
+        redact_payload: Callable[[Any], Any],
+    ) -> int:
+        """Erasure (P04): redact every document about the customer and the outbox messages naming her."""
+        from clientcare.adapters.sqlalchemy._erasure import redact_customer  # noqa: PLC0415 - it imports _repos
+
+        return redact_customer(self, customer_id, redact=redact, redact_payload=redact_payload)
+
     def _end(self) -> None:
+        if self._counted:
+            self._backend.open_units.depth -= 1
+            self._counted = False
         if self._connection is not None and self._backend.connection is None:
             self._connection.close()
         self._connection = None

@@ -20,6 +20,7 @@ from clientcare.cadences._boards import (
 from clientcare.cadences._boards_service import BoardsService
 from clientcare.cadences._daily import DailyRunReport, DailyService
 from clientcare.cadences._dispatch import DispatchOutcome, DispatchReport
+from clientcare.cadences._erasure import ERASED_WHY, cancel_for_erased
 from clientcare.cadences._events import (
     AppointmentChanged,
     FollowUpStarted,
@@ -75,6 +76,7 @@ from clientcare.cadences._touches import PURPOSE_OF, Outcome, Precision, Touch, 
 from clientcare.cadences._touches_service import Referral, TouchesService, TouchResponsiveness
 
 __all__ = [
+    "ERASED_WHY",
     "PURPOSE_OF",
     "Appointment",
     "AppointmentChanged",
@@ -146,6 +148,7 @@ __all__ = [
     "WishRepository",
     "board_items",
     "cadences_after_purchase",
+    "cancel_for_erased",
     "choose_channel",
     "holidays_between",
     "schedule_after_purchase",

@@ -27,7 +27,7 @@ from clientcare.customers._model import (
 )
 from clientcare.customers._notebook import Note
 from clientcare.customers._ports import CustomerRepository, NoteRepository
-from clientcare.customers._services import CustomersService, CustomerSummary, NotebookService, PrivacyService
+from clientcare.customers._services import CustomersService, CustomerSummary, Eraser, NotebookService, PrivacyService
 
 __all__ = [
     "CardReviewed",
@@ -45,6 +45,7 @@ __all__ = [
     "CustomersService",
     "DataSource",
     "DateKind",
+    "Eraser",
     "Gender",
     "HardProfile",
     "ImportantDate",

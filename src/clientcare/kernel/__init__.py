@@ -4,6 +4,7 @@ from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._calendar import BusinessCalendar, Interval
 from clientcare.kernel._checks import aware, clean_text, key_text, one_of, tag_set
 from clientcare.kernel._context import Context, Handler
+from clientcare.kernel._erasure import ERASED_TEXT, redact_payload, redacted
 from clientcare.kernel._events import DomainEvent
 from clientcare.kernel._ids import RandomIds, ids_in_force
 from clientcare.kernel._ports import Backend, Clock, IdGenerator, Outbox, OutboxMessage, UnitOfWork
@@ -12,6 +13,7 @@ from clientcare.kernel._texts import Texts, locale_of
 from clientcare.kernel._values import CustomerId, Money, PurchaseId, TenantId, new_id, normalise_email, normalise_phone
 
 __all__ = [
+    "ERASED_TEXT",
     "Aggregate",
     "Backend",
     "BusinessCalendar",
@@ -39,6 +41,8 @@ __all__ = [
     "normalise_email",
     "normalise_phone",
     "one_of",
+    "redact_payload",
+    "redacted",
     "retrying",
     "tag_set",
 ]
