@@ -21,7 +21,12 @@ __all__ = ["redact_customer"]
 def _repositories(uow: SqlUnitOfWork) -> list[DocumentRepository[Any]]:
     """Every document repository the unit of work holds (extensions' too), the customers' aside."""
     found: dict[str, DocumentRepository[Any]] = {}
-    for value in vars(uow).values():
+    # Some area repositories keep documents through inner ones (tiers: overrides, runs).
+    candidates = list(vars(uow).values())
+    candidates += [
+        inner for value in vars(uow).values() if hasattr(value, "__dict__") for inner in vars(value).values()
+    ]
+    for value in candidates:
         if isinstance(value, DocumentRepository) and value is not uow.customers:
             found.setdefault(value.table.name, value)
     return [found[name] for name in sorted(found)]
@@ -44,6 +49,10 @@ def redact_customer(
             ids.add(obj.id)
             new = redact(obj)
             if new is not obj:
+                # Cancelled earlier in this unit: the row holds the version that save will expect.
+                prior = uow.written.get((repo.table.name, obj.id))
+                if prior is not None:
+                    new.version = prior.version
                 repo.save(new)
                 changed += 1
     o = t.outbox.c
