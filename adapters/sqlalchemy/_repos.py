@@ -544,7 +544,9 @@ class SqlOutbox:
                 }
             )
         if rows:
-            self._uow.connection.execute(insert(t.outbox), rows)
+            # A deadlock here (MariaDB's auto-increment and gap locks) is a retryable conflict.
+            with translated("outbox"):
+                self._uow.connection.execute(insert(t.outbox), rows)
 
     def pending(self, *, limit: int = 100) -> list[OutboxMessage]:
         """Undelivered messages of the tenant, oldest first."""

@@ -144,11 +144,16 @@ def test_a_note_written_while_she_is_erased_never_survives(sql_url: str, rounds:
             barrier = threading.Barrier(2)
             outcome: list[object] = []
 
-            def erase(customer_id: str = ann) -> None:
+            def erase(customer_id: str = ann, barrier: threading.Barrier = barrier) -> None:
                 barrier.wait(timeout=30)
                 clientcare.retrying(lambda: care.privacy.erase(customer_id, by="manager-7"), attempts=10)
 
-            def write(customer_id: str = ann, n: int = round_no) -> None:
+            def write(
+                customer_id: str = ann,
+                n: int = round_no,
+                barrier: threading.Barrier = barrier,
+                outcome: list[object] = outcome,
+            ) -> None:
                 barrier.wait(timeout=30)
                 try:
                     care.notebook.write(customer_id, f"RACE{n}-{PHONE}", author="li")
