@@ -26,8 +26,9 @@ def _repositories(uow: SqlUnitOfWork) -> list[DocumentRepository[Any]]:
     candidates += [
         inner for value in vars(uow).values() if hasattr(value, "__dict__") for inner in vars(value).values()
     ]
+    customers: object = uow.customers
     for value in candidates:
-        if isinstance(value, DocumentRepository) and value is not uow.customers:
+        if isinstance(value, DocumentRepository) and value is not customers:
             found.setdefault(value.table.name, value)
     return [found[name] for name in sorted(found)]
 

@@ -65,6 +65,9 @@ def _fill(care: clientcare.Clientcare) -> tuple[str, str]:
     care.assessments.override(assessment.id, "maintain", reason=_token(17), by="li")
     care.membership.sign_contract(ann.id, discount="0.9", terms=_token(18))
     care.tiers.override_attitude(ann.id, "loyal", reason=_token(19), by="li")
+    care.membership.grant_partner_benefit(ann.id, _token(20), _token(21))
+    care.complaints.promise(complaint.id, what=_token(22), due=T0 + timedelta(days=2), by="li")
+    care.complaints.tell_story(complaint.id, story=_token(23), by="li")
     return ann.id, bob.id
 
 

@@ -27,7 +27,9 @@ FREE_TEXT_FIELDS = frozenset(
     {
         "answer_text",
         "approval_reason",
+        "benefit",
         "comment",
+        "competitor",
         "description",
         "finding",
         "gift_reason",
@@ -35,10 +37,12 @@ FREE_TEXT_FIELDS = frozenset(
         "label",
         "lesson",
         "note",
+        "partner",
         "reason",
         "root_cause",
         "stopped_why",
         "story",
+        "terms",
         "text",
         "topic",
         "what",
@@ -69,7 +73,7 @@ def _free_text(field: attrs.Attribute[Any], value: object) -> bool:
 def _blank(value: object) -> object:
     if _is_text(value):
         return ERASED_TEXT if value else value
-    return type(value)()  # type: ignore[call-arg]
+    return type(value)()
 
 
 def redacted(value: T) -> T:
@@ -78,9 +82,10 @@ def redacted(value: T) -> T:
     Aggregates come back as new objects with the same id and version, ready
     to be saved; values that hold no free text come back unchanged.
     """
-    if attrs.has(type(value)):
+    kind: Any = type(value)
+    if attrs.has(kind):
         changes: dict[str, object] = {}
-        for field in attrs.fields(type(value)):
+        for field in attrs.fields(kind):
             if not field.init:
                 continue
             current = getattr(value, field.name)
