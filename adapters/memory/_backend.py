@@ -158,6 +158,10 @@ class MemoryCustomerRepository(MemoryRepository[Customer]):
         self._uow._read_versions.setdefault(("customers", key), customer.version)
         return customer
 
+    def lock(self, key: str) -> Customer:
+        """The customer; memory commits one unit at a time, and the read check does the rest."""
+        return self.get(key)
+
     entity = "customer"
 
     def by_phone(self, phone: str) -> Customer | None:

@@ -299,14 +299,14 @@ class PrivacyService(_Service):
         in the outbox is replaced; what was planned for her is cancelled.
         Figures stay as anonymous numbers. ``by`` (a staff id) is recorded
         with the time in the customer's record and the CustomerErased event,
-        ids only. Erasing twice changes nothing more. Her record is saved
-        first: on PostgreSQL and MariaDB that waits for, and then blocks,
-        every write about her (they read her under a share lock).
+        ids only. Erasing twice changes nothing more. Her record is locked
+        first: that waits for, and then blocks, every write about her (they
+        read her with ``customers.get``).
         """
         who = clean_text(by, "by", limit=64)
         ctx = self._ctx
         with ctx.unit() as uow:
-            customer = uow.customers.get(customer_id)
+            customer = uow.customers.lock(customer_id)
             customer.erase(at=ctx.now(), by=who)
             uow.customers.save(customer)
             uow.notes.delete_for_customer(customer_id)
