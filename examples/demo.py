@@ -110,7 +110,7 @@ def main(url: str) -> None:
         say("\n6. Export and erasure (P04)")
         export = care.privacy.export(na.id)
         say(f"  export of 李娜 holds {len(export['purchases'])} purchase(s) and her profile")
-        care.privacy.erase(na.id)
+        care.privacy.erase(na.id, by="li")
         kept = care.purchases.figures(na.id)
         say(
             f"  erased 李娜: findable by phone? {care.customers.find_by_phone('13700137000') is not None}; "

@@ -68,7 +68,7 @@ def export_holds(export: dict[str, list[object]], purchases: int, notes: int) ->
 @when(parsers.parse('the store erases "{name}"'), target_fixture="erased")
 def erase(care: clientcare.Clientcare, name: str) -> clientcare.Customer:
     customer = customer_named(care, name)
-    care.privacy.erase(customer.id)
+    care.privacy.erase(customer.id, by="li")
     return customer
 
 

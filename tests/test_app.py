@@ -32,7 +32,7 @@ def test_tenants_cannot_see_each_other(clock: FixedClock) -> None:
     with pytest.raises(NotFound):
         other.notebook.write(fang.id, "hi", author="x")
     with pytest.raises(NotFound):
-        other.privacy.erase(fang.id)
+        other.privacy.erase(fang.id, by="li")
     assert other.customers.find_by_phone("13800138000") is None
     assert other.customers.search(name="王") == []
     assert other.notebook.search("hi") == []

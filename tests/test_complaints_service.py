@@ -72,7 +72,7 @@ def test_a_wrong_classification_names_the_field(care: clientcare.Clientcare, fan
 
 def test_erased_customers_cannot_complain(care: clientcare.Clientcare, fang: clientcare.Customer) -> None:
     """An erased customer's complaint is refused."""
-    care.privacy.erase(fang.id)
+    care.privacy.erase(fang.id, by="li")
     with pytest.raises(RuleViolation):
         _file(care, fang.id)
 

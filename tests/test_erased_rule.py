@@ -29,7 +29,7 @@ def test_every_area_refuses_an_erased_customer_with_one_rule(area: str) -> None:
     """Writing about an erased customer raises ErasedCustomer, rule customer.erased, in every area."""
     care = clientcare.connect("memory://", tenant="shop", clock=FixedClock(T0))
     ann = care.customers.register("王芳", "13800138000", by="staff")
-    care.privacy.erase(ann.id)
+    care.privacy.erase(ann.id, by="li")
     with pytest.raises(ErasedCustomer) as info:
         CALLS[area](care, ann.id)
     assert info.value.rule == "customer.erased"

@@ -209,7 +209,7 @@ def test_erased_customers_get_no_touches() -> None:
     care = clientcare.connect("memory://", tenant="shop", clock=FixedClock(T0))
     ann = care.customers.register("王芳", "13800138000", by="staff", birthday=date(1990, 1, 7), customer_agrees=True)
     care.privacy.give_consent(ann.id, "greetings", "sms", method="verbal", source="in_store")
-    care.privacy.erase(ann.id)
+    care.privacy.erase(ann.id, by="li")
     assert care.daily.run(D0).planned == 0
 
 

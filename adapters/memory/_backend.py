@@ -159,6 +159,20 @@ class MemoryRepository(Generic[A]):
 class MemoryCustomerRepository(MemoryRepository[Customer]):
     """Customers of one tenant, in memory."""
 
+    def get(self, key: str) -> Customer:
+        """The customer; a unit that writes checks at commit that she did not change meanwhile.
+
+        Every write about a customer reads her first, so a note written while
+        she is erased conflicts with the erasure instead of outliving it.
+        """
+        customer = super().get(key)
+        self._uow._read_versions.setdefault(("customers", key), customer.version)
+        return customer
+
+    def lock(self, key: str) -> Customer:
+        """The customer; memory commits one unit at a time, and the read check does the rest."""
+        return self.get(key)
+
     entity = "customer"
 
     def by_phone(self, phone: str) -> Customer | None:
@@ -253,6 +267,7 @@ class MemoryOutbox:
         self._uow = uow
         self._new: list[DomainEvent] = []
         self._delivered: set[int] = set()
+        self._rewritten: dict[int, dict[str, object]] = {}
 
     def append(self, events: Sequence[DomainEvent]) -> None:
         self._new.extend(events)
@@ -334,12 +349,60 @@ class MemoryUnitOfWork(UnitOfWork):
         self._staged.clear()
         self._new.clear()
         self._deleted.clear()
+        self._read_versions.clear()
         self._reset_repositories()
+
+    def redact_customer(
+        self,
+        customer_id: str,
+        *,
+        redact: Callable[[Aggregate], Aggregate],
+        redact_payload: Callable[[Any], Any],
+    ) -> int:
+        """Stage ``redact(a)`` for every aggregate about the customer; rewrite outbox payloads naming her."""
+        data = self._backend._data(self.tenant)
+        changed = 0
+        ids = {customer_id}
+        for table in sorted(set(data.tables) | set(self._staged)):
+            if table == "customers":
+                continue
+            staged = self._staged.get(table, {})
+            deleted = self._deleted.get(table, set())
+            rows = {**{k: v for k, v in data.table(table).items() if k not in deleted}, **staged}
+            for key, obj in rows.items():
+                if getattr(obj, "customer_id", None) != customer_id and key != customer_id:
+                    continue
+                ids.add(key)
+                new = redact(obj)
+                if new is not obj:
+                    self._stage(table, new, new=key in self._new.get(table, set()))
+                    changed += 1
+        for message in data.outbox:
+            text = repr(message.payload)
+            if any(i in text for i in ids):
+                self.outbox._rewritten[message.id] = redact_payload(message.payload)
+        return changed
+
+    def _apply_rewrites(self, data: _TenantData) -> None:
+        # Erasure redacts stored outbox payloads in place (PIPL Art. 47).
+        rewritten = self.outbox._rewritten
+        if rewritten:
+            data.outbox[:] = [attrs.evolve(m, payload=rewritten[m.id]) if m.id in rewritten else m for m in data.outbox]
 
     def _commit(self) -> None:
         backend = self._backend
+        # Everything that can fail runs before the first row changes, so a
+        # commit applies all or nothing: payloads and copies first, then the
+        # checks, then the writes (which cannot fail).
+        payloads = [(event.name, event.occurred_at, serialization.unstructure(event)) for event in self.outbox._new]
+        copies = {table: {key: _copy(obj) for key, obj in rows.items()} for table, rows in self._staged.items()}
+        writes = bool(self._staged or self._deleted or self.outbox._new or self.outbox._rewritten)
         with backend._lock:
             data = backend._data(self.tenant)
+            for (table, key), version in self._read_versions.items() if writes else ():
+                current = data.table(table).get(key)
+                if current is not None and current.version != version:
+                    raise ConcurrencyConflict(table.rstrip("s"), key)
             for table, rows in self._staged.items():
                 committed = data.table(table)
                 for key, obj in rows.items():
@@ -359,21 +422,20 @@ class MemoryUnitOfWork(UnitOfWork):
             for table, keys in self._deleted.items():
                 for key in keys:
                     data.table(table).pop(key, None)
-            for table, rows in self._staged.items():
+            for table, rows in copies.items():
                 committed = data.table(table)
-                for key, obj in rows.items():
+                for key, copy in rows.items():
+                    copy.version += 1
+                    committed[key] = copy
+            for rows in self._staged.values():
+                for obj in rows.values():
                     obj.version += 1
-                    committed[key] = _copy(obj)
-            for event in self.outbox._new:
+            for name, occurred_at, payload in payloads:
                 data.outbox.append(
-                    OutboxMessage(
-                        id=backend._next_message,
-                        name=event.name,
-                        occurred_at=event.occurred_at,
-                        payload=serialization.unstructure(event),
-                    )
+                    OutboxMessage(id=backend._next_message, name=name, occurred_at=occurred_at, payload=payload)
                 )
                 backend._next_message += 1
+            self._apply_rewrites(data)
             self.reactions.apply()
             delivered = self.outbox._delivered
             if delivered:
@@ -381,10 +443,13 @@ class MemoryUnitOfWork(UnitOfWork):
         self._staged.clear()
         self._new.clear()
         self._deleted.clear()
+        self._read_versions.clear()
         self.outbox._new.clear()
+        self.outbox._rewritten.clear()
 
     def rollback(self) -> None:
         self._staged.clear()
         self._new.clear()
         self._deleted.clear()
+        self._read_versions.clear()
         self._reset_repositories()

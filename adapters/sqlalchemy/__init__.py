@@ -12,7 +12,7 @@ database and transaction, hand in your engine or connection::
 See docs/sql.md.
 """
 
-from clientcare.adapters.sqlalchemy._migrate import HEAD, current_revision, upgrade
+from clientcare.adapters.sqlalchemy._migrate import HEAD, current_revision, upgrade, verify_head
 from clientcare.adapters.sqlalchemy._repos import (
     DocumentRepository,
     SqlCustomerRepository,
@@ -39,4 +39,5 @@ __all__ = [
     "metadata",
     "open_backend",
     "upgrade",
+    "verify_head",
 ]

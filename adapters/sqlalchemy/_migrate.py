@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, select
+from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, select, text
 from sqlalchemy.exc import DBAPIError
 
-__all__ = ["HEAD", "VERSION_TABLE", "current_revision", "ensure_head", "upgrade"]
+from clientcare.errors import ConfigurationError, StorageUnavailable
+
+__all__ = ["HEAD", "MIGRATE_MODES", "VERSION_TABLE", "current_revision", "ensure_head", "upgrade", "verify_head"]
 
 #: The newest migration; tests check it matches the migration scripts.
 HEAD = "0007"
 #: clientcare's own Alembic version table, apart from the embedder's ``alembic_version``.
 VERSION_TABLE = "clientcare_alembic_version"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: What ``connect(…, migrate=…)`` may do with the schema: upgrade it, check it, or leave it.
+MIGRATE_MODES = ("auto", "verify", "off")
+#: PostgreSQL advisory lock key of clientcare's migrations (advisory locks are per database).
+PG_MIGRATION_LOCK = 0x636C_6361_7265  # "clcare"
+#: How long a MariaDB process waits for another one's migration (seconds).
+MIGRATION_LOCK_TIMEOUT_S = 300
 
 
 def _config(connection: Connection) -> object:
@@ -82,7 +90,74 @@ def current_revision(bind: Engine | Connection) -> str | None:
     return read(bind)
 
 
+def _upgrade_locked(engine: Engine) -> None:
+    """Upgrade to head while holding the database's migration lock.
+
+    Processes starting together on a fresh database would otherwise all
+    create the same tables; under the lock the first migrates and the others,
+    reading the revision again once they hold it, find the work done.
+    """
+    dialect = engine.dialect.name
+    if dialect == "postgresql":
+        # A transaction-scoped lock: PostgreSQL runs the DDL in the same transaction.
+        with engine.begin() as connection:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+            if current_revision(connection) != HEAD:
+                _run(connection, "head")
+        return
+    if dialect in ("mysql", "mariadb"):
+        # DDL commits implicitly on MariaDB, so the lock is held by the session;
+        # GET_LOCK names are server-wide, hence the database's name in it.
+        with engine.connect() as connection:
+            got = connection.execute(
+                text("SELECT GET_LOCK(CONCAT('clientcare_migrate.', DATABASE()), :wait)"),
+                {"wait": MIGRATION_LOCK_TIMEOUT_S},
+            ).scalar()
+            connection.commit()
+            if got != 1:
+                raise StorageUnavailable("migrate", "another process held the migration lock too long")
+            try:
+                if current_revision(connection) != HEAD:
+                    _run(connection, "head")
+                connection.commit()
+            finally:
+                connection.rollback()
+                connection.execute(text("SELECT RELEASE_LOCK(CONCAT('clientcare_migrate.', DATABASE()))"))
+                connection.commit()
+        return
+    if dialect == "sqlite":
+        from clientcare.adapters.sqlalchemy._uow import SQLITE_BEGIN_OPTION  # noqa: PLC0415 - _uow imports this module
+
+        with engine.connect() as connection:
+            connection.execution_options(**{SQLITE_BEGIN_OPTION: "EXCLUSIVE"})
+            with connection.begin():
+                if current_revision(connection) != HEAD:
+                    _run(connection, "head")
+        return
+    _run(engine, "head")
+
+
 def ensure_head(bind: Engine | Connection) -> None:
-    """Upgrade to :data:`HEAD` unless the database is there already (one cheap query)."""
-    if current_revision(bind) != HEAD:
+    """Upgrade to :data:`HEAD` unless the database is there already (one cheap query).
+
+    On an engine the upgrade runs under a lock (PostgreSQL advisory lock,
+    MariaDB ``GET_LOCK``, SQLite exclusive transaction), so processes that
+    connect at once to a fresh database all succeed. On a connection it runs
+    in the caller's transaction, which the caller commits.
+    """
+    if current_revision(bind) == HEAD:
+        return
+    if isinstance(bind, Engine):
+        _upgrade_locked(bind)
+    else:
         _run(bind, "head")
+
+
+def verify_head(bind: Engine | Connection) -> None:
+    """Raise :class:`~clientcare.errors.ConfigurationError` unless the schema is at :data:`HEAD`."""
+    found = current_revision(bind)
+    if found != HEAD:
+        raise ConfigurationError(
+            f"database: schema is at revision {found or 'none'}, clientcare needs {HEAD}; "
+            "run clientcare.adapters.sqlalchemy.upgrade() or connect with migrate='auto'"
+        )

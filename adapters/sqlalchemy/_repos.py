@@ -191,6 +191,36 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         super().__init__(uow)
         self._tags_read: dict[str, frozenset[str]] = {}
 
+    def get(self, key: str) -> Customer:
+        """The customer, read under a key-share lock on PostgreSQL (a share lock on MariaDB).
+
+        Every write about a customer reads her first, so an erasure, which
+        takes her row with :meth:`lock`, waits for such a unit to end and
+        blocks it while it runs: a note written at the same instant either
+        lands first and is erased, or sees her erased and is refused. A key
+        share does not block ordinary updates, so two writers of one customer
+        still meet only at the version check. SQLite units of work take the
+        write lock at BEGIN, which serialises them anyway.
+        """
+        return self._locked(key, exclusive=False)
+
+    def lock(self, key: str) -> Customer:
+        """The customer, her row locked for update until the unit of work ends (erasure)."""
+        return self._locked(key, exclusive=True)
+
+    def _locked(self, key: str, *, exclusive: bool) -> Customer:
+        c = self.table.c
+        statement = select(c.id, c.version, c.document).where(self._where(c.id == key))
+        if self._uow.dialect != "sqlite":
+            statement = (
+                statement.with_for_update() if exclusive else statement.with_for_update(read=True, key_share=True)
+            )
+        with translated(self.entity, key):
+            rows = list(self._uow.connection.execute(statement))
+        if not rows:
+            raise NotFound(self.entity, key)
+        return self._load(rows[0])
+
     def columns(self, obj: Customer) -> dict[str, Any]:
         """Name (for order and search), phone (unique), dates and the key flag."""
         return {
@@ -537,7 +567,9 @@ class SqlOutbox:
                 }
             )
         if rows:
-            self._uow.connection.execute(insert(t.outbox), rows)
+            # A deadlock here (MariaDB's auto-increment and gap locks) is a retryable conflict.
+            with translated("outbox"):
+                self._uow.connection.execute(insert(t.outbox), rows)
 
     def pending(self, *, limit: int = 100) -> list[OutboxMessage]:
         """Undelivered messages of the tenant, oldest first."""

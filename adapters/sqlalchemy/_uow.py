@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
@@ -25,11 +26,11 @@ from clientcare.adapters.sqlalchemy._repos import (
     SqlOutbox,
     SqlPurchaseRepository,
 )
-from clientcare.errors import ConfigurationError
+from clientcare.errors import ConcurrencyConflict, ConfigurationError, StorageUnavailable
 from clientcare.kernel import Aggregate
 from clientcare.ports import UnitOfWork
 
-__all__ = ["SqlBackend", "SqlUnitOfWork", "create_clientcare_engine", "open_backend"]
+__all__ = ["SQLITE_BEGIN_OPTION", "SqlBackend", "SqlUnitOfWork", "create_clientcare_engine", "open_backend"]
 
 #: How long a SQLite writer waits for another one before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -37,12 +38,21 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_CACHE_KIB = 32_768
 
 
+#: The execution option that picks how a SQLite transaction begins: ``IMMEDIATE`` (units of
+#: work), ``EXCLUSIVE`` (migrations), or a plain deferred ``BEGIN`` when unset.
+SQLITE_BEGIN_OPTION = "clientcare_sqlite_begin"
+
+
 def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
-    """WAL, busy timeout, foreign keys, and transactions that really begin at BEGIN.
+    """WAL, busy timeout, foreign keys, and transactions that take the write lock at BEGIN.
 
     pysqlite starts transactions lazily before the first write, so reads in a
     unit of work would not share one snapshot; the recipe from SQLAlchemy's
-    documentation turns that off and emits BEGIN itself.
+    documentation turns that off and emits BEGIN itself. Units of work begin
+    ``IMMEDIATE`` (through :data:`SQLITE_BEGIN_OPTION`): a deferred transaction
+    that read first cannot upgrade to a write once another writer committed
+    (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out), while an
+    immediate one waits its turn for the lock. Migrations begin ``EXCLUSIVE``.
     """
 
     @event.listens_for(engine, "connect")
@@ -59,7 +69,8 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION)
+        connection.exec_driver_sql(f"BEGIN {mode}" if mode in ("IMMEDIATE", "EXCLUSIVE") else "BEGIN")
 
 
 def create_clientcare_engine(url: str, **options: Any) -> Engine:
@@ -108,6 +119,9 @@ class SqlBackend:
         if (engine is None) == (connection is None):
             raise ConfigurationError("backend: give exactly one of engine= or connection=")
         self.unit_of_work_class = unit_of_work_class or SqlUnitOfWork
+        # Units of work open in each thread: a use case may read through another
+        # unit inside its own, which must not wait for the outer one's write lock.
+        self.open_units = threading.local()
         self.engine = engine
         self.connection = connection
         self._owns_engine = owns_engine
@@ -157,6 +171,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.tenant = tenant
         self._connection: Connection | None = None
         self._transaction: RootTransaction | NestedTransaction | None = None
+        self._counted = False
         self.written: dict[tuple[str, str], Aggregate] = {}
         self._reset()
 
@@ -214,12 +229,21 @@ class SqlUnitOfWork(UnitOfWork):
             if backend.engine is None:
                 raise ConfigurationError("backend: no engine")
             self._connection = backend.engine.connect()
+            depth = getattr(backend.open_units, "depth", 0)
+            if depth == 0:
+                # The outermost unit takes the write lock at BEGIN; units opened inside it
+                # only read (WAL readers never wait). Only engines made by
+                # create_clientcare_engine read the option.
+                self._connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
             try:
-                self._transaction = self._connection.begin()
-            except DBAPIError:
+                with translated("transaction"):
+                    self._transaction = self._connection.begin()
+            except (DBAPIError, StorageUnavailable, ConcurrencyConflict):
                 self._connection.close()
                 self._connection = None
                 raise
+            backend.open_units.depth = depth + 1
+            self._counted = True
 
     def _commit(self) -> None:
         if self._transaction is None:
@@ -236,7 +260,22 @@ class SqlUnitOfWork(UnitOfWork):
             self._transaction.rollback()
         self.written = {}
 
+    def redact_customer(
+        self,
+        customer_id: str,
+        *,
+        redact: Callable[[Aggregate], Aggregate],
+        redact_payload: Callable[[Any], Any],
+    ) -> int:
+        """Erasure (P04): redact every document about the customer and the outbox messages naming her."""
+        from clientcare.adapters.sqlalchemy._erasure import redact_customer  # noqa: PLC0415 - it imports _repos
+
+        return redact_customer(self, customer_id, redact=redact, redact_payload=redact_payload)
+
     def _end(self) -> None:
+        if self._counted:
+            self._backend.open_units.depth -= 1
+            self._counted = False
         if self._connection is not None and self._backend.connection is None:
             self._connection.close()
         self._connection = None
@@ -249,6 +288,7 @@ def open_backend(
     engine: Engine | None = None,
     connection: Connection | None = None,
     upgrade: bool | None = None,
+    migrate: str = "auto",
     **engine_options: Any,
 ) -> SqlBackend:
     """Entry point for ``sqlite``, ``postgresql``, ``mysql`` and ``mariadb`` URLs.
@@ -256,16 +296,29 @@ def open_backend(
     With ``engine=`` or ``connection=`` the embedder's own database is used
     (``url`` then only chose the adapter) and tables are not created unless
     ``upgrade=True``; otherwise an engine is made from ``url`` and the schema
-    is upgraded to the newest migration unless ``upgrade=False``.
+    is upgraded to the newest migration (under a lock) unless ``upgrade=False``.
+    ``migrate="verify"`` only checks that the schema is at the newest
+    migration (ConfigurationError if not); ``migrate="off"`` leaves it alone.
     """
-    from clientcare.adapters.sqlalchemy._migrate import ensure_head  # noqa: PLC0415 - alembic only when needed
+    from clientcare.adapters.sqlalchemy._migrate import MIGRATE_MODES, ensure_head, verify_head  # noqa: PLC0415
 
+    if migrate not in MIGRATE_MODES:
+        raise ConfigurationError(f"migrate: must be one of {', '.join(MIGRATE_MODES)}")
     if engine is not None or connection is not None:
         backend = SqlBackend(engine, connection=connection)
-        if upgrade:
-            ensure_head(connection if connection is not None else engine)  # type: ignore[arg-type]
+        bind: Engine | Connection = connection if connection is not None else engine  # type: ignore[assignment]
+        if migrate == "verify":
+            verify_head(bind)
+        elif migrate == "auto" and upgrade:
+            ensure_head(bind)
         return backend
     own = create_clientcare_engine(url, **engine_options)
-    if upgrade is None or upgrade:
-        ensure_head(own)
+    try:
+        if migrate == "verify":
+            verify_head(own)
+        elif migrate == "auto" and (upgrade is None or upgrade):
+            ensure_head(own)
+    except BaseException:
+        own.dispose()
+        raise
     return SqlBackend(own, owns_engine=True)

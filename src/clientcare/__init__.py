@@ -127,7 +127,7 @@ from clientcare.customers import (
     RelationshipCard,
     SoftProfile,
 )
-from clientcare.kernel import Actor, Money
+from clientcare.kernel import Actor, Money, retrying
 from clientcare.loyalty import (
     AbcLabel,
     Attitude,
@@ -324,4 +324,5 @@ __all__ = [
     "__version__",
     "connect",
     "register_backend",
+    "retrying",
 ]

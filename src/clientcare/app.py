@@ -40,6 +40,7 @@ from clientcare.cadences import (
     TouchesService,
     TouchResponsiveness,
     cadences_after_purchase,
+    cancel_for_erased,
     plan_after_care,
 )
 from clientcare.campaigns import CampaignsService
@@ -228,7 +229,8 @@ class Clientcare:
         self._given_ports = cadence_ports
         # P14/P15: an imported customer's member level and opening points, in the same pass.
         self.customers = CustomersService(self._ctx, import_hooks=(opening_from_import,))
-        self.privacy = PrivacyService(self._ctx)
+        # Erasure (P04) also ends what the cadences planned for her, in the same unit of work.
+        self.privacy = PrivacyService(self._ctx, erasers=(cancel_for_erased,))
         # P20/P35/P21 (touches, sale credit, end of sequences) and P10-P17, P33
         # (points, level, referral credit) follow a sale in its own transaction.
         self.purchases = PurchasesService(self._ctx, hooks=(cadences_after_purchase, after_purchase))

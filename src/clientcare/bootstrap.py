@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, Literal
 
 from clientcare.app import Clientcare
 from clientcare.assessments import AssessmentSources
@@ -72,6 +72,7 @@ def connect(
     ids: IdGenerator | None = None,
     unsubscribe_secret: str | None = None,
     roles: RoleSource | None = None,
+    migrate: Literal["auto", "verify", "off"] = "auto",
     **options: Any,
 ) -> Clientcare:
     """Open clientcare on ``url`` for ``tenant`` and return the facade.
@@ -87,7 +88,17 @@ def connect(
     the embedder's record of who holds which role: where given, the role on
     every :class:`clientcare.Actor` that grants or approves is checked against it.
     ``unsubscribe_secret`` signs unsubscribe links (else the playbook's ``[shop]`` one).
+
+    ``migrate`` says what happens to a SQL schema: ``"auto"`` upgrades it to
+    the newest migration under a database lock (processes starting together
+    are safe; an embedder's ``engine=`` is upgraded only with
+    ``upgrade=True``), ``"verify"`` raises ConfigurationError unless it is
+    there already, ``"off"`` leaves it alone. Memory has no schema.
     """
+    if migrate not in ("auto", "verify", "off"):
+        raise ConfigurationError("migrate: must be one of auto, verify, off")
+    if migrate != "auto":
+        options["migrate"] = migrate
     backend = open_backend(url, **options)
     if clock is None:
         # Imported here so that `import clientcare` loads no adapter.

@@ -23,12 +23,19 @@ __all__ = [
     "NotFound",
     "PlaybookError",
     "RuleViolation",
+    "StorageUnavailable",
     "ValidationError",
 ]
 
 
 class ClientcareError(Exception):
-    """Root of every error raised by clientcare."""
+    """Root of every error raised by clientcare.
+
+    ``retryable`` says whether running the same use case again may succeed
+    (see :func:`clientcare.retrying`); only transient errors set it.
+    """
+
+    retryable: bool = False
 
 
 class ValidationError(ClientcareError, ValueError):
@@ -100,12 +107,28 @@ class NotFound(ClientcareError, LookupError):
 
 
 class ConcurrencyConflict(ClientcareError):
-    """Someone else changed the record since it was read; retry the use case."""
+    """A version conflict: someone else changed the record since it was read; retry the use case."""
+
+    retryable = True
 
     def __init__(self, entity: str, key: object) -> None:
         self.entity = entity
         self.key = key
-        super().__init__(f"{entity} {key} was changed concurrently")
+        super().__init__(f"{entity} {key}: version conflict (changed by another writer since it was read)")
+
+
+class StorageUnavailable(ClientcareError):
+    """The storage could not serve the call right now (busy, locked, deadlock, connection lost).
+
+    Nothing was committed; the same call may succeed when retried.
+    """
+
+    retryable = True
+
+    def __init__(self, operation: str, reason: str) -> None:
+        self.operation = operation
+        self.reason = reason
+        super().__init__(f"{operation}: storage unavailable ({reason})")
 
 
 class ConfigurationError(ClientcareError, ValueError):

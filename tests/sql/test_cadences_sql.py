@@ -222,11 +222,13 @@ def test_a_lease_in_progress_is_skipped_not_waited_for(backend: SqlBackend) -> N
             release.wait(timeout=30)
             uow.commit()
 
+    # Asked before the lease: SQLite units of work begin IMMEDIATE, so one opened
+    # while the first worker holds the write lock would wait for it.
+    with backend.unit_of_work(TENANT) as uow:
+        skip_locked = skip_locked_supported(uow)
     holder = threading.Thread(target=first_worker)
     holder.start()
     leased.wait(timeout=30)
-    with backend.unit_of_work(TENANT) as uow:
-        skip_locked = skip_locked_supported(uow)
     if skip_locked:
         with backend.unit_of_work(TENANT) as uow:
             taken["w2"] = [t.id for t in uow.touches.lease_automated(day=D0, now=T0, worker="w2", until=until, limit=4)]

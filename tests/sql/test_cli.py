@@ -148,9 +148,9 @@ def test_erase_asks_unless_told(runner: CliRunner, sql_url: str) -> None:
     """Erasing asks for confirmation; --yes erases, after which the export shows no name."""
     with clientcare.connect(sql_url, tenant="shop") as care:
         ann = care.customers.register("王芳", "13800138000")
-    refused = runner.invoke(app, ["customers", "erase", ann.id], input="n\n")
+    refused = runner.invoke(app, ["customers", "erase", ann.id, "--by", "li"], input="n\n")
     assert refused.exit_code == 1
-    done = runner.invoke(app, ["customers", "erase", ann.id, "--yes"])
+    done = runner.invoke(app, ["customers", "erase", ann.id, "--by", "li", "--yes"])
     assert done.exit_code == 0, done.output
     with clientcare.connect(sql_url, tenant="shop") as care:
         assert care.customers.get(ann.id).erased_at is not None

@@ -42,7 +42,7 @@ def test_likely_pairs_come_with_their_reasons(care: clientcare.Clientcare, any_u
     care.customers.update_profile(zhao.id, by="staff", email="Min@Example.com")
     care.customers.update_profile(zhao2.id, by="staff", email="min@example.com")
     gone = care.customers.register("李娜娜", "13800138006", store="S1")
-    care.privacy.erase(gone.id)
+    care.privacy.erase(gone.id, by="li")
     care.customers.register("张伟", "13800138007", store="S1")
 
     assert care.customers.duplicates() == sorted(

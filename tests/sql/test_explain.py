@@ -48,7 +48,7 @@ def test_each_rule_says_whether_it_fired_and_why_not(care: clientcare.Clientcare
 
     li = care.customers.register("李娜", "13800138001")
     assert care.daily.explain(li.id, DAY).check("lost_interview").why == "no purchases yet"
-    care.privacy.erase(li.id)
+    care.privacy.erase(li.id, by="li")
     assert {c.why for c in care.daily.explain(li.id, DAY).rules} == {"customer erased"}
 
 

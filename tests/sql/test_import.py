@@ -80,7 +80,7 @@ def test_import_rows_from_mappings_and_erased_customers(care: clientcare.Clientc
     """Mappings import like CSV rows; purchases of erased customers are refused; no events are sent."""
     ann = care.customers.register("王芳", "13800138000")
     gone = care.customers.register("李娜", "13900139000")
-    care.privacy.erase(gone.id)
+    care.privacy.erase(gone.id, by="li")
     pending = len(care.events.pending())
     records = [
         {"receipt_id": "A1", "occurred_at": datetime(2026, 1, 1, 9, 30), "style_no": "S", "unit_price": Decimal("5")},

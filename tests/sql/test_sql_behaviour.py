@@ -107,7 +107,7 @@ def test_every_statement_is_scoped_to_the_tenant(care: clientcare.Clientcare) ->
         care.purchases.report_condition(sale.id, style_no=sale.lines[0].style_no, years_in_use=1, condition="好")
         care.events.mark_delivered([m.id for m in care.events.pending()])
         care.privacy.export(ann_id)
-        care.privacy.erase(ann_id)
+        care.privacy.erase(ann_id, by="li")
     finally:
         log.close()
     checked = 0
@@ -165,7 +165,7 @@ def test_failed_use_case_writes_nothing(care: clientcare.Clientcare, monkeypatch
 
     monkeypatch.setattr(SqlNoteRepository, "delete_for_customer", boom)
     with pytest.raises(RuntimeError):
-        care.privacy.erase(ann_id)
+        care.privacy.erase(ann_id, by="li")
     assert care.customers.get(ann_id).erased is False
     assert care.customers.get(ann_id).name == "王芳"
     assert len(care.notebook.for_customer(ann_id)) == 2

@@ -222,7 +222,7 @@ class SideBySide(RuleBasedStateMachine):
     def erase(self, index: int) -> None:
         cid = self._pick(self.customers, index)
         if cid:
-            self.both(lambda care: care.privacy.erase(cid))
+            self.both(lambda care: care.privacy.erase(cid, by="li"))
 
     @rule(index=st.integers(0, 9), receipts=st.lists(st.sampled_from(["I1", "I2", "R1", "I3"]), max_size=4))
     def import_rows(self, index: int, receipts: list[str]) -> None:

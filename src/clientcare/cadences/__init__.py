@@ -24,6 +24,7 @@ from clientcare.cadences._boards import (
 from clientcare.cadences._boards_service import BoardsService
 from clientcare.cadences._daily import DailyRunReport, DailyService
 from clientcare.cadences._dispatch import REFUSED, DispatchOutcome, DispatchReport, backoff, delivery_key
+from clientcare.cadences._erasure import ERASED_WHY, cancel_for_erased
 from clientcare.cadences._events import (
     AppointmentChanged,
     FollowUpStarted,
@@ -84,6 +85,7 @@ from clientcare.cadences._touches_service import Referral, TouchesService
 
 __all__ = [
     "DAILY_RULES",
+    "ERASED_WHY",
     "PURPOSE_OF",
     "REFUSED",
     "Appointment",
@@ -165,6 +167,7 @@ __all__ = [
     "backoff",
     "board_items",
     "cadences_after_purchase",
+    "cancel_for_erased",
     "choose_channel",
     "delivery_key",
     "holidays_between",

@@ -430,6 +430,9 @@ class TouchesService(CadenceService):
         ctx = self._ctx
         today = now.astimezone(ctx.playbook.locale.zone).date()
         customer = uow.customers.get(wish.customer_id)
+        if customer.erased:
+            # Erased (P04): her wish closes, nobody is asked to tell her.
+            return None
         view = CustomerView(customer=customer, figures=uow.purchases.figures(customer.id, ctx.playbook.locale.currency))
         item = wish.description or wish.style_no
         for automated in (True, False):

@@ -133,13 +133,14 @@ def customers_erase(
     url: Url,
     tenant: Tenant,
     customer_id: CustomerId,
+    by: Annotated[str, typer.Option("--by", help="Who erases (kept, as an id, in the audit entry).")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Erase the customer's personal data (P04); figures stay, anonymous."""
     if not yes:
         typer.confirm("Erase this customer's personal data? This cannot be undone", abort=True)
     with opened(url, tenant) as care:
-        care.privacy.erase(customer_id)
+        care.privacy.erase(customer_id, by=by)
     out_console().print(f"customer {customer_id} erased", highlight=False)
 
 

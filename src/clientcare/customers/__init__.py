@@ -36,7 +36,7 @@ from clientcare.customers._model import (
 )
 from clientcare.customers._notebook import Note
 from clientcare.customers._ports import CustomerRepository, NoteRepository
-from clientcare.customers._services import CustomersService, CustomerSummary, NotebookService, PrivacyService
+from clientcare.customers._services import CustomersService, CustomerSummary, Eraser, NotebookService, PrivacyService
 
 __all__ = [
     "CUSTOMER_COLUMNS",
@@ -59,6 +59,7 @@ __all__ = [
     "DataSource",
     "DateKind",
     "DuplicatePair",
+    "Eraser",
     "Gender",
     "HardProfile",
     "ImportantDate",

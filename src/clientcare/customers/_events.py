@@ -65,9 +65,11 @@ class ConsentWithdrawn(DomainEvent):
 
 @attrs.frozen(kw_only=True)
 class CustomerErased(DomainEvent):
-    """P04: personal data erased; anonymous purchase figures kept."""
+    """P04: personal data erased; anonymous purchase figures kept. The audit entry:
+    who (``by``, a staff id) erased whom (``customer_id``) and when (``occurred_at``)."""
 
     customer_id: str
+    by: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -295,6 +295,7 @@ class Customer(Aggregate):
     reviewed_at: datetime | None = None
     history: tuple[ProfileChange, ...] = attrs.field(default=(), repr=False)
     erased_at: datetime | None = None
+    erased_by: str | None = None  # staff id of whoever erased her (the audit keeps ids only)
 
     @classmethod
     def register(
@@ -546,8 +547,10 @@ class Customer(Aggregate):
         return any(c.purpose == p and c.channel == ch and c.active_at(at) for c in self.consents)
 
     # -- erasure -------------------------------------------------------------
-    def erase(self, *, at: datetime) -> None:
-        """P04: remove every personal field; the id and purchase figures stay anonymous."""
+    def erase(self, *, at: datetime, by: str | None = None) -> None:
+        """P04: remove every personal field; the id and purchase figures stay anonymous.
+
+        ``by`` and ``at`` stay as the audit of who erased her and when."""
         if self.erased:
             return
         self.name = _ERASED
@@ -560,7 +563,8 @@ class Customer(Aggregate):
         self.history = tuple(attrs.evolve(c, before=None, after=None) for c in self.history)
         self.consents = tuple(c if c.withdrawn_at else attrs.evolve(c, withdrawn_at=at) for c in self.consents)
         self.erased_at = at
-        self.record(CustomerErased(tenant=self.tenant, occurred_at=at, customer_id=self.id))
+        self.erased_by = by
+        self.record(CustomerErased(tenant=self.tenant, occurred_at=at, customer_id=self.id, by=by or ""))
 
 
 def _clean_name(name: object) -> str:

@@ -18,7 +18,16 @@ class CustomerRepository(Protocol):
         """Store a new customer; DuplicateRecord if its phone is taken."""
 
     def get(self, customer_id: str) -> Customer:
-        """The customer, or NotFound (also for another tenant's customer)."""
+        """The customer, or NotFound (also for another tenant's customer).
+
+        Writes about her conflict with a concurrent :meth:`lock` (an erasure):
+        a server backend reads her under a key-share lock, memory checks at
+        commit that she did not change since.
+        """
+        ...
+
+    def lock(self, customer_id: str) -> Customer:
+        """The customer, locked against every other unit reading her with :meth:`get` until this unit ends."""
         ...
 
     def save(self, customer: Customer) -> None:

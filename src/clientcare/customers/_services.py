@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -35,14 +35,18 @@ from clientcare.customers._notebook import Note
 from clientcare.errors import ConfigurationError, DuplicateRecord, RuleViolation, ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context as _Context
+from clientcare.kernel._erasure import redact_payload, redacted
 from clientcare.kernel._tabular import Headers, ImportProgress, read_table, rows_in_order
 from clientcare.kernel._tokens import UnsubscribeToken
 from clientcare.playbook import AbcLabel, Playbook
 from clientcare.purchases._model import CustomerFigures, Purchase
 
+if TYPE_CHECKING:
+    from clientcare.ports import UnitOfWork
+
 T = TypeVar("T")
 
-__all__ = ["CustomerSummary", "CustomersService", "NotebookService", "PrivacyService"]
+__all__ = ["CustomerSummary", "CustomersService", "Eraser", "NotebookService", "PrivacyService"]
 
 log = logging.getLogger("clientcare")
 
@@ -304,8 +308,17 @@ class CustomersService(_Service):
         )
 
 
+#: What another area does when a customer is erased, inside the erasure's unit of work:
+#: cancel what it planned for her (ctx, uow, customer id, who erased her).
+Eraser = Callable[[_Context, "UnitOfWork", str, str], None]
+
+
 class PrivacyService(_Service):
     """P04: consent, export of everything held, and erasure."""
+
+    def __init__(self, ctx: _Context, *, erasers: Sequence[Eraser] = ()) -> None:
+        super().__init__(ctx)
+        self._erasers = tuple(erasers)
 
     def give_consent(
         self,
@@ -367,14 +380,29 @@ class PrivacyService(_Service):
             "notes": serialization.unstructure(notes),
         }
 
-    def erase(self, customer_id: str) -> None:
-        """Remove personal data and notes; purchases stay as anonymous figures."""
+    def erase(self, customer_id: str, *, by: str) -> None:
+        """Erase the customer (PIPL Art. 47, GDPR Art. 17), in one unit of work.
+
+        Her profile, contacts and notes go; every free-text field about her in
+        every area (complaints, surveys, touches, wishes, appointments,
+        assessments, contracts, memberships, recurring rules, overrides) and
+        in the outbox is replaced; what was planned for her is cancelled.
+        Figures stay as anonymous numbers. ``by`` (a staff id) is recorded
+        with the time in the customer's record and the CustomerErased event,
+        ids only. Erasing twice changes nothing more. Her record is locked
+        first: that waits for, and then blocks, every write about her (they
+        read her with ``customers.get``).
+        """
+        who = clean_text(by, "by", limit=64)
         ctx = self._ctx
         with ctx.unit() as uow:
-            customer = uow.customers.get(customer_id)
-            customer.erase(at=ctx.now())
+            customer = uow.customers.lock(customer_id)
+            customer.erase(at=ctx.now(), by=who)
             uow.customers.save(customer)
             uow.notes.delete_for_customer(customer_id)
+            for eraser in self._erasers:
+                eraser(ctx, uow, customer_id, who)
+            uow.redact_customer(customer_id, redact=redacted, redact_payload=redact_payload)
 
 
 class NotebookService(_Service):

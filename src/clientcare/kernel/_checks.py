@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from clientcare.errors import ValidationError
 
-__all__ = ["aware", "clean_text", "one_of", "tag_set"]
+__all__ = ["aware", "clean_text", "key_text", "one_of", "tag_set"]
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -42,6 +42,23 @@ def clean_text(value: object, field: str, *, limit: int, required: bool = True) 
     if len(clean) > limit:
         raise ValidationError(field, f"at most {limit} characters")
     return clean
+
+
+def key_text(value: object, field: str, *, limit: int) -> str:
+    """An external key (a receipt id, a reference) exactly as given, or an error.
+
+    Keys are compared by the database: MariaDB pads trailing spaces away
+    (``"r"`` and ``"r "`` are one key there, two elsewhere), and stored text
+    is whitespace-folded, so a key with leading, trailing or repeated spaces
+    or control characters is refused rather than silently changed.
+    """
+    if not isinstance(value, str) or not value:
+        raise ValidationError(field, "required")
+    if " ".join(value.split()) != value or not value.isprintable():
+        raise ValidationError(field, "no leading, trailing or repeated spaces, nor control characters")
+    if len(value) > limit:
+        raise ValidationError(field, f"at most {limit} characters")
+    return value
 
 
 def tag_set(values: Iterable[str]) -> frozenset[str]:

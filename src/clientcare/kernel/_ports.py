@@ -7,10 +7,10 @@ adds one typed repository attribute per area on top of it.
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 import attrs
 
@@ -201,6 +201,24 @@ class UnitOfWork(abc.ABC):
     @abc.abstractmethod
     def rollback(self) -> None:
         """Undo everything not committed (a no-op after commit)."""
+
+    @abc.abstractmethod
+    def redact_customer(
+        self,
+        customer_id: str,
+        *,
+        redact: Callable[[Aggregate], Aggregate],
+        redact_payload: Callable[[Any], Any],
+    ) -> int:
+        """Erasure (P04): store ``redact(a)`` for every aggregate about ``customer_id``.
+
+        "About her" means every stored aggregate, in any table, whose
+        ``customer_id`` is hers or whose id is hers (her points, membership,
+        overrides), except the customer record itself, which erases itself.
+        Outbox messages that name her id, or the id of any of those aggregates,
+        get ``redact_payload(payload)``. Runs in this unit of work; returns how
+        many aggregates changed.
+        """
 
     def _end(self) -> None:  # noqa: B027 - an optional hook, not every adapter holds resources
         """Release resources at the end of the block (a connection, a lock)."""

@@ -36,7 +36,7 @@ from clientcare.loyalty._membership import (
 )
 from clientcare.loyalty._membership_service import MembershipService, Reminders
 from clientcare.loyalty._opening import opening_from_import
-from clientcare.loyalty._points import EntryKind, Lot, PointsAccount, PointsEntry, points_for
+from clientcare.loyalty._points import EntryKind, Lot, PointsAccount, PointsEntry, points_for, sale_keeps
 from clientcare.loyalty._points_service import PointsService
 from clientcare.loyalty._ports import (
     ContractRepository,
@@ -136,6 +136,7 @@ __all__ = [
     "qualifying_level",
     "review_due",
     "review_target",
+    "sale_keeps",
     "serialisation",
     "spend_by_customer",
     "stage_of",

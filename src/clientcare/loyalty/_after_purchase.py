@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from clientcare.loyalty._membership import Membership, level_named, qualifying_level
 from clientcare.loyalty._membership_service import qualifying_measure, store_membership
-from clientcare.loyalty._points import PointsAccount, points_for
+from clientcare.loyalty._points import PointsAccount, points_for, sale_keeps
 from clientcare.loyalty._points_service import store_account
 from clientcare.purchases._model import Purchase, PurchaseKind
 
@@ -31,7 +31,7 @@ def after_purchase(ctx: Context, uow: UnitOfWork, purchase: Purchase) -> None:
     if purchase.kind is PurchaseKind.SALE:
         _after_sale(ctx, uow, purchase, purchase.customer_id)
     elif purchase.original_id is not None:
-        _after_return(uow, purchase, purchase.customer_id, purchase.original_id)
+        _after_return(ctx, uow, purchase, purchase.customer_id, purchase.original_id)
 
 
 def _after_sale(ctx: Context, uow: UnitOfWork, sale: Purchase, customer_id: str) -> None:
@@ -89,7 +89,7 @@ def _credit_referral(ctx: Context, uow: UnitOfWork, sale: Purchase, customer_id:
         store_account(uow, account, found is None)
 
 
-def _after_return(uow: UnitOfWork, refund: Purchase, customer_id: str, sale_id: str) -> None:
+def _after_return(ctx: Context, uow: UnitOfWork, refund: Purchase, customer_id: str, sale_id: str) -> None:
     account = uow.points.find(customer_id)
     if account is None:
         return
@@ -98,5 +98,15 @@ def _after_return(uow: UnitOfWork, refund: Purchase, customer_id: str, sale_id: 
     if not any(r.id == refund.id for r in returns):
         returns.append(refund)
     returned = -sum((r.amount.amount for r in returns), Decimal(0))
-    if account.reverse(sale_id, returned=returned, sold=sale.amount.amount, at=refund.occurred_at) is not None:
+    sold = sale.amount.amount
+    pb = ctx.playbook
+    # The sale keeps what its net amount earns, never a rounding point more (issue 11).
+    keep = sale_keeps(
+        account.earned_for(sale_id),
+        sold=sold,
+        net=sold - returned,
+        rules=pb.points,
+        multipliers=tuple(level.points_multiplier for level in pb.membership.levels),
+    )
+    if account.reverse(sale_id, returned=returned, sold=sold, at=refund.occurred_at, keep=keep) is not None:
         uow.points.save(account)

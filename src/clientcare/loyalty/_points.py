@@ -21,7 +21,7 @@ from clientcare.kernel._checks import aware
 from clientcare.loyalty._events import PointsBalanceChanged, PointsExpiring
 from clientcare.playbook import PointsRules
 
-__all__ = ["EntryKind", "Lot", "PointsAccount", "PointsEntry", "points_for"]
+__all__ = ["EntryKind", "Lot", "PointsAccount", "PointsEntry", "points_for", "sale_keeps"]
 
 
 class EntryKind(enum.StrEnum):
@@ -38,6 +38,26 @@ class EntryKind(enum.StrEnum):
     def credit(self) -> bool:
         """Whether entries of this kind add points (and open a lot that can expire)."""
         return self in (EntryKind.OPENING, EntryKind.EARN, EntryKind.REFERRAL)
+
+
+def sale_keeps(
+    earned: int, *, sold: Decimal, net: Decimal, rules: PointsRules, multipliers: tuple[Decimal, ...] = ()
+) -> int:
+    """Points a sale of ``sold`` that earned ``earned`` keeps once only ``net`` of it is left.
+
+    That is what ``net`` earns at the rate, rounding and level multiplier the
+    sale earned at. The multiplier is the one (of 1 and ``multipliers``, the
+    playbook's levels) that gives ``earned`` for ``sold``, the smallest if
+    several do; when none does (the rules changed since the sale) the sale
+    keeps its earned points in proportion, rounded as the playbook says.
+    """
+    if net <= 0 or sold <= 0:
+        return 0
+    for multiplier in sorted({Decimal(1), *multipliers}):
+        if points_for(sold, rules=rules, multiplier=multiplier) == earned:
+            return points_for(net, rules=rules, multiplier=multiplier)
+    mode = ROUND_DOWN if rules.rounding == "down" else ROUND_HALF_UP
+    return int((Decimal(earned) * net / sold).quantize(Decimal(1), rounding=mode))
 
 
 def points_for(amount: Decimal, *, rules: PointsRules, multiplier: Decimal = Decimal(1)) -> int:
@@ -237,22 +257,29 @@ class PointsAccount(Aggregate):
             -e.points + e.shortfall for e in self.entries if e.kind is EntryKind.REVERSE and e.reference == purchase_id
         )
 
-    def reverse(self, purchase_id: str, *, returned: Decimal, sold: Decimal, at: datetime) -> PointsEntry | None:
+    def reverse(
+        self, purchase_id: str, *, returned: Decimal, sold: Decimal, at: datetime, keep: int | None = None
+    ) -> PointsEntry | None:
         """Take back the share of a sale's points that ``returned`` of ``sold`` stands for.
 
         ``returned`` is the total returned so far (all returns of the sale), so
-        rounding never drifts: the points asked back after every return are
-        floor(earned × returned / sold), and a full return takes back all.
+        rounding never drifts. With ``keep`` (the points the net amount earns
+        under the rules in force, see :func:`sale_keeps`) the sale is left with
+        exactly that; without it the points asked back are
+        floor(earned × returned / sold). A full return takes back all.
         The balance never goes negative: what was already spent is recorded
         as ``shortfall`` rather than taken.
         """
         earned = self.earned_for(purchase_id)
         if earned == 0 or sold <= 0:
             return None
-        # Multiply before dividing: 3000 × 1000 / 3000 is exactly 1000, while
-        # 3000 × (1000 / 3000) is 999.99… and would round down to 999.
         returned = min(max(returned, Decimal(0)), sold)
-        target = int((Decimal(earned) * returned / sold).to_integral_value(rounding=ROUND_DOWN))
+        if keep is not None and returned < sold:
+            target = earned - min(max(keep, 0), earned)
+        else:
+            # Multiply before dividing: 3000 × 1000 / 3000 is exactly 1000, while
+            # 3000 × (1000 / 3000) is 999.99… and would round down to 999.
+            target = int((Decimal(earned) * returned / sold).to_integral_value(rounding=ROUND_DOWN))
         due = target - self.reversed_for(purchase_id)
         if due <= 0:
             return None

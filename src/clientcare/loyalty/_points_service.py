@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from clientcare.errors import RuleViolation, ValidationError
+from clientcare.kernel._checks import key_text
 from clientcare.kernel._values import Money
-from clientcare.loyalty._points import Lot, PointsAccount, PointsEntry
+from clientcare.loyalty._points import EntryKind, Lot, PointsAccount, PointsEntry
 from clientcare.loyalty._service import ServiceBase
 from clientcare.playbook import Gift
 
@@ -17,6 +18,11 @@ if TYPE_CHECKING:
     from clientcare.ports import UnitOfWork
 
 __all__ = ["PointsService", "store_account"]
+
+#: The longest receipt id kept in a ledger reference ("till:" and the id fit the column).
+RECEIPT_LIMIT = 64
+#: The longest opening-balance reference the ledger column holds.
+REFERENCE_LIMIT = 200
 
 
 class PointsService(ServiceBase):
@@ -63,16 +69,43 @@ class PointsService(ServiceBase):
 
     def redeem_at_till(self, customer_id: str, points: int, *, receipt_id: str | None = None) -> Money:
         """P15: pay part of a basket with points (at least ``points.min_redeem``); returns
-        the money off (points × ``points.point_value``)."""
-        self._debit(customer_id, points, f"till:{receipt_id or ''}")
+        the money off (points × ``points.point_value``).
+
+        Idempotent per ``receipt_id``: a till that retries the call gets the same
+        money off and the points are deducted once. Asking again on the same
+        receipt for a different number of points is refused.
+        """
         pb = self._ctx.playbook
+        if receipt_id is None:
+            self._debit(customer_id, points, "till:")
+        else:
+            key_text(receipt_id, "receipt_id", limit=RECEIPT_LIMIT)
+            self._debit_once(customer_id, points, f"till:{receipt_id}")
         return Money(Decimal(points) * pb.points.point_value, pb.locale.currency).quantize()
+
+    def _debit_once(self, customer_id: str, points: int, reference: str) -> PointsEntry:
+        """Spend ``points`` once per ``reference``; a repeat returns the entry recorded the first time."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            uow.customers.get(customer_id)
+            account = uow.points.find(customer_id)
+            if account is None:
+                raise RuleViolation("points.balance", "not enough points")
+            done = next((e for e in account.entries if e.kind is EntryKind.REDEEM and e.reference == reference), None)
+            if done is not None:
+                if -done.points != points:
+                    raise RuleViolation("points.receipt_id", "this receipt redeemed a different number of points")
+                return done
+            entry = account.redeem(points, at=ctx.now(), reference=reference, rules=ctx.playbook.points)
+            uow.points.save(account)
+        return entry
 
     def import_opening_balance(
         self, customer_id: str, points: int, *, reference: str = "import", expires_at: datetime | None = None
     ) -> bool:
         """Carry a balance over from a previous system; once per ``reference`` (returns False
         when already imported). Expires like earned points unless ``expires_at`` says otherwise."""
+        key_text(reference, "reference", limit=REFERENCE_LIMIT)
         ctx = self._ctx
         with ctx.unit() as uow:
             uow.customers.get(customer_id)

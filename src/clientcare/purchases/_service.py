@@ -10,7 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from clientcare.errors import ValidationError
+from clientcare.errors import DuplicateRecord, ValidationError
+from clientcare.kernel._checks import key_text
 from clientcare.kernel._context import Context as _Context
 from clientcare.kernel._tabular import BadRow, Headers
 from clientcare.kernel._values import Money
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["PurchaseHook", "PurchasesService"]
 
 log = logging.getLogger("clientcare")
+
+#: The longest receipt id the database columns hold.
+RECEIPT_LIMIT = 64
 
 
 #: What follows from a sale or return in another area (points, level, referral
@@ -86,13 +90,49 @@ class PurchasesService(_Service):
         receipt_id: str | None = None,
         at: datetime | None = None,
     ) -> Purchase:
-        """Record a sale (``customer_id`` None for a walk-in); idempotent per receipt id."""
+        """Record a sale (``customer_id`` None for a walk-in); idempotent per receipt id.
+
+        Recording a receipt that is stored already (a till retry, or another
+        process that won the race to store it) returns the stored purchase.
+        """
+
+        def write() -> Purchase:
+            return self._record(customer_id, lines, store_id=store_id, staff_id=staff_id, receipt_id=receipt_id, at=at)
+
+        if receipt_id is not None:
+            receipt_id = key_text(receipt_id, "receipt_id", limit=RECEIPT_LIMIT)
+            return self._once(receipt_id, write)
+        return write()
+
+    def _once(self, receipt_id: str, write: Callable[[], Purchase]) -> Purchase:
+        """``write()`` unless the receipt is stored; the stored purchase when a concurrent writer won."""
+        with self._ctx.unit() as uow:
+            existing = uow.purchases.by_receipt(receipt_id)
+        if existing is not None:
+            return existing
+        try:
+            return write()
+        except DuplicateRecord as exc:
+            if exc.field != "receipt_id":
+                raise
+            with self._ctx.unit() as uow:
+                stored = uow.purchases.by_receipt(receipt_id)
+            if stored is None:
+                raise
+            return stored
+
+    def _record(
+        self,
+        customer_id: str | None,
+        lines: Sequence[PurchaseLine],
+        *,
+        store_id: str | None,
+        staff_id: str | None,
+        receipt_id: str | None,
+        at: datetime | None,
+    ) -> Purchase:
         ctx = self._ctx
         with ctx.unit() as uow:
-            if receipt_id is not None:
-                existing = uow.purchases.by_receipt(receipt_id)
-                if existing is not None:
-                    return existing
             if customer_id is not None:
                 customer = uow.customers.get(customer_id)
                 customer.ensure_not_erased()
@@ -124,12 +164,26 @@ class PurchasesService(_Service):
 
         Idempotent per ``receipt_id``, like :meth:`record`.
         """
+
+        def write() -> Purchase:
+            return self._return(purchase_id, lines, staff_id=staff_id, receipt_id=receipt_id, at=at)
+
+        if receipt_id is not None:
+            receipt_id = key_text(receipt_id, "receipt_id", limit=RECEIPT_LIMIT)
+            return self._once(receipt_id, write)
+        return write()
+
+    def _return(
+        self,
+        purchase_id: str,
+        lines: Sequence[PurchaseLine],
+        *,
+        staff_id: str | None,
+        receipt_id: str | None,
+        at: datetime | None,
+    ) -> Purchase:
         ctx = self._ctx
         with ctx.unit() as uow:
-            if receipt_id is not None:
-                existing = uow.purchases.by_receipt(receipt_id)
-                if existing is not None:
-                    return existing
             sale = uow.purchases.get(purchase_id)
             refund = sale.make_return(
                 lines=lines,
