@@ -31,11 +31,11 @@ def test_each_rule_says_whether_it_fired_and_why_not(care: clientcare.Clientcare
     assert [c.rule for c in why.rules] == list(DAILY_RULES) and why.fired == ()
     assert why.check("birthday").why == "outside the window (greeted 3 days ahead)"
     assert why.check("return_visit").why == (
-        "no consent for service on phone or messaging or in_person; "
+        "no consent for service on phone or messaging or in_person or club; "
         "no staff on the sale: the touch is for the pool, on no staff member's board"
     )
     assert why.check("thank_you").why == "not a key customer"
-    assert why.check("repeat_ask").why == "fewer than 2 purchases"
+    assert why.check("repeat_ask").why == "not an old customer (P13)"
 
     care.privacy.give_consent(fang.id, "greetings", "sms", method="written", source="in_store")
     care.privacy.give_consent(fang.id, "service", "phone", method="written", source="in_store")
