@@ -43,6 +43,7 @@ from clientcare.customers import CustomersService, NotebookService, PrivacyServi
 from clientcare.errors import ValidationError
 from clientcare.events import DomainEvent, LeadReferred, MarketingStopped, SilentComplaintSignal
 from clientcare.kernel import Context as _Context
+from clientcare.kernel import check_calls
 from clientcare.loyalty import (
     CadenceMembership,
     CadenceSegments,
@@ -175,10 +176,12 @@ class Clientcare:
         self._mint_ids_in_every_call()
 
     def _mint_ids_in_every_call(self) -> None:
-        # Every use case, not only its units of work, takes ids from this facade's generator.
+        # Every use case, not only its units of work, takes ids from this facade's generator;
+        # and every argument is checked before a use case runs (docs/guarantees.md, "Bad input").
         for name, service in vars(self).items():
             if not name.startswith("_") and name != "cadence_ports":
                 self._ctx.mint_in_calls(service)
+                check_calls(service)
 
     def _record_lead(self, event: LeadReferred) -> None:
         self.referrals.record_lead(event.referrer_id, event.referred_id, by="cadences", at=event.occurred_at)

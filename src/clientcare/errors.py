@@ -4,11 +4,20 @@ Every error the library raises on purpose derives from :class:`ClientcareError`
 and, where it really is one, from the matching builtin (``ValueError`` for bad
 input, ``LookupError`` for something missing), so callers can catch either.
 
+Each class carries a stable, machine-readable :attr:`~ClientcareError.code`
+(a web layer maps it to a status) and a :attr:`~ClientcareError.retryable`
+flag: true only where running the same call again may succeed (a lost
+connection, a deadlock, another writer that got in first).
+
 Messages name the field and the rule that was broken, never the value: a
 value may be personal data (a phone, an address) and messages end up in logs.
+For the same reason :class:`NotFound` and :class:`ConcurrencyConflict` do not
+repeat the key they were given (ids may be phones in an embedder's system).
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 __all__ = [
     "ClientcareError",
@@ -21,16 +30,26 @@ __all__ = [
     "NotFound",
     "PlaybookError",
     "RuleViolation",
+    "StorageUnavailable",
     "ValidationError",
 ]
 
 
 class ClientcareError(Exception):
-    """Root of every error raised by clientcare."""
+    """Root of every error raised by clientcare.
+
+    ``code`` is stable across releases; ``retryable`` says whether the same
+    call may succeed if run again unchanged.
+    """
+
+    code: ClassVar[str] = "clientcare_error"
+    retryable: bool = False
 
 
 class ValidationError(ClientcareError, ValueError):
     """A value broke a rule. ``field`` names the input, ``rule`` the rule."""
+
+    code: ClassVar[str] = "validation_error"
 
     def __init__(self, field: str, rule: str, detail: str = "") -> None:
         self.field = field
@@ -45,9 +64,13 @@ class ValidationError(ClientcareError, ValueError):
 class PlaybookError(ValidationError):
     """A playbook value is missing, of the wrong type or out of range."""
 
+    code: ClassVar[str] = "playbook_error"
+
 
 class RuleViolation(ClientcareError, ValueError):
     """A business rule forbids the requested change (``rule`` names it)."""
+
+    code: ClassVar[str] = "rule_violation"
 
     def __init__(self, rule: str, detail: str = "") -> None:
         self.rule = rule
@@ -57,6 +80,8 @@ class RuleViolation(ClientcareError, ValueError):
 
 class InvalidTransition(RuleViolation):
     """A state machine was asked for a step that is not allowed from its state."""
+
+    code: ClassVar[str] = "invalid_transition"
 
     def __init__(self, entity: str, state: str, action: str) -> None:
         self.entity = entity
@@ -71,6 +96,8 @@ class InvalidTransition(RuleViolation):
 class ErasedCustomer(RuleViolation):
     """The customer's personal data was erased (P04): nothing new may be recorded about them."""
 
+    code: ClassVar[str] = "customer_erased"
+
     def __init__(self) -> None:
         super().__init__("customer.erased", "customer was erased")
 
@@ -78,9 +105,13 @@ class ErasedCustomer(RuleViolation):
 class ConsentRequired(RuleViolation):
     """The customer has not consented to this purpose on this channel."""
 
+    code: ClassVar[str] = "consent_required"
+
 
 class DuplicateRecord(ClientcareError, ValueError):
     """A record with the same unique key exists already (``field`` names the key)."""
+
+    code: ClassVar[str] = "duplicate_record"
 
     def __init__(self, entity: str, field: str) -> None:
         self.entity = entity
@@ -89,22 +120,47 @@ class DuplicateRecord(ClientcareError, ValueError):
 
 
 class NotFound(ClientcareError, LookupError):
-    """No record with that id exists for this tenant."""
+    """No record with that id exists for this tenant.
 
-    def __init__(self, entity: str, key: object) -> None:
+    The message names the entity only: the key stays with the caller, who has it.
+    """
+
+    code: ClassVar[str] = "not_found"
+
+    def __init__(self, entity: str, key: object = None) -> None:
+        del key  # accepted for the callers' convenience, never kept: it may be personal data
         self.entity = entity
-        self.key = key
-        super().__init__(f"{entity} {key} not found")
+        super().__init__(f"{entity}: not found")
 
 
 class ConcurrencyConflict(ClientcareError):
-    """Someone else changed the record since it was read; retry the use case."""
+    """Someone else changed the record since it was read, or the database chose this
+    transaction as a deadlock victim; run the use case again."""
 
-    def __init__(self, entity: str, key: object) -> None:
+    code: ClassVar[str] = "concurrency_conflict"
+    retryable = True
+
+    def __init__(self, entity: str, key: object = None) -> None:
+        del key  # see NotFound: the key may be personal data
         self.entity = entity
-        self.key = key
-        super().__init__(f"{entity} {key} was changed concurrently")
+        super().__init__(f"{entity}: changed concurrently")
+
+
+class StorageUnavailable(ClientcareError):
+    """The storage could not be reached or lost the connection mid-call.
+
+    Nothing of the call was committed; it may succeed when run again.
+    """
+
+    code: ClassVar[str] = "storage_unavailable"
+    retryable = True
+
+    def __init__(self, operation: str) -> None:
+        self.operation = operation
+        super().__init__(f"{operation}: storage unavailable")
 
 
 class ConfigurationError(ClientcareError, ValueError):
-    """clientcare was wired up wrongly (unknown URL scheme, missing extra)."""
+    """clientcare was wired up wrongly (unknown URL scheme, missing extra, unreachable database)."""
+
+    code: ClassVar[str] = "configuration_error"

@@ -1,6 +1,7 @@
 """The shared kernel: aggregate base, values, ids, checks, calendar, texts, context."""
 
 from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel._boundary import check_calls, check_text, check_value
 from clientcare.kernel._calendar import BusinessCalendar, Interval
 from clientcare.kernel._checks import aware, clean_text, one_of, tag_set
 from clientcare.kernel._context import Context, Handler
@@ -30,6 +31,9 @@ __all__ = [
     "Texts",
     "UnitOfWork",
     "aware",
+    "check_calls",
+    "check_text",
+    "check_value",
     "clean_text",
     "ids_in_force",
     "locale_of",
