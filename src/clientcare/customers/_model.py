@@ -20,6 +20,8 @@ from clientcare.customers._events import (
 )
 from clientcare.errors import ErasedCustomer, RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel._boundary import DATE_RANGE as _BIRTH_YEARS
+from clientcare.kernel._boundary import check_text
 from clientcare.kernel._checks import aware as _aware
 from clientcare.kernel._checks import clean_text, tag_set
 from clientcare.kernel._checks import one_of as _enum
@@ -110,8 +112,13 @@ class DateKind(enum.StrEnum):
 
 def _text(limit: int) -> Any:
     def check(instance: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
-        if value is not None and len(value) > limit:
+        if value is None:
+            return
+        if not isinstance(value, str):
+            raise ValidationError(attribute.name, "must be a str or None")
+        if len(value) > limit:
             raise ValidationError(attribute.name, f"at most {limit} characters")
+        check_text(value, attribute.name)
 
     return check
 
@@ -194,6 +201,12 @@ class ImportantDate:
     year: int | None = None
 
     def __attrs_post_init__(self) -> None:
+        for name in ("month", "day", "year"):
+            number = getattr(self, name)
+            if (number is not None or name != "year") and (isinstance(number, bool) or not isinstance(number, int)):
+                raise ValidationError(name, "must be an int" + (" or None" if name == "year" else ""))
+        if self.year is not None and not _BIRTH_YEARS[0] <= self.year <= _BIRTH_YEARS[1]:
+            raise ValidationError("year", f"must fall in the years {_BIRTH_YEARS[0]} to {_BIRTH_YEARS[1]}")
         if not 1 <= self.month <= 12:
             raise ValidationError("month", "must be 1 to 12")
         try:
@@ -570,11 +583,26 @@ def _normalise(field: str, value: Any, region: str) -> Any:
             raise ValidationError("phone", "required")
         return normalise_phone(value, region)
     if field == "email" and value is not None:
+        if not isinstance(value, str):
+            raise ValidationError("email", "must be a str or None")
         return normalise_email(value)
-    if field == "gender" and value is not None:
+    if field == "gender":
+        # Every stored customer has a gender (UNSPECIFIED when unknown): None would be unreadable.
+        if value is None:
+            raise ValidationError("gender", "required: use unspecified when unknown")
         return _enum(Gender, value, "gender")
-    if field == "birthday" and value is not None and not isinstance(value, date):
-        raise ValidationError("birthday", "must be a date")
+    if field == "birthday" and value is not None:
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise ValidationError("birthday", "must be a date (not a datetime)")
+        if not _BIRTH_YEARS[0] <= value.year <= _BIRTH_YEARS[1]:
+            raise ValidationError("birthday", f"must fall in the years {_BIRTH_YEARS[0]} to {_BIRTH_YEARS[1]}")
     if field == "hobbies":
-        return tuple(value or ())
+        if value is not None and (isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset))):
+            raise ValidationError("hobbies", "must be a sequence of text")
+        hobbies = tuple(value or ())
+        for hobby in hobbies:
+            if not isinstance(hobby, str) or not hobby.strip():
+                raise ValidationError("hobbies", "each must be non-blank text")
+            check_text(hobby, "hobbies")
+        return hobbies
     return value

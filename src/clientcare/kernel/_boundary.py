@@ -23,6 +23,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import attrs
+
 from clientcare.errors import ValidationError
 
 __all__ = [
@@ -42,8 +44,8 @@ TEXT_LIMIT = 10_000
 #: Ids and references stored in key columns (``key_string(64)`` in the SQL adapter).
 KEY_LIMIT = 64
 #: Parameters stored in columns narrower or wider than the default, by name.
+#: Only names that mean one column wherever they appear; free text keeps the domain's own limits.
 FIELD_LIMITS: dict[str, int] = {
-    "name": 100,
     "phone": 32,
     "tag": 50,
     "tags": 50,
@@ -51,13 +53,6 @@ FIELD_LIMITS: dict[str, int] = {
     "size": 50,
     "colour": 50,
     "structure": 100,
-    "description": 300,
-    "label": 100,
-    "source": 40,
-    "segment": 40,
-    "reference": 200,
-    "email": 254,
-    "address": 300,
 }
 #: Parameters that hold ids or short keys even though their names do not end in ``_id``.
 _KEY_NAMES = frozenset(
@@ -210,6 +205,8 @@ def check_value(value: object, kind: Any, field: str, *, required: bool = False)
     them does not use them up. ``required`` text must not be blank.
     """
     origin = typing.get_origin(kind)
+    if isinstance(kind, _Named):
+        return kind.check(value, field)
     if kind is object:
         # "Anything": the use case checks it itself (an import row's cells, reported row by row).
         return value
@@ -240,24 +237,36 @@ def _check_union(value: object, options: tuple[Any, ...], field: str, *, require
     for option in options:
         if isinstance(option, type) and issubclass(option, enum.Enum):
             return _check_enum(value, option, field)
-    errors: list[ValidationError] = []
-    for option in sorted((o for o in options if o is not type(None)), key=_plain_first):
-        try:
+    if Decimal in options and not isinstance(value, bool) and isinstance(value, (str, int)):
+        # An amount given as text or a whole number: it must read as a bounded decimal.
+        if isinstance(value, str):
+            _decimal_text(value, field)
+        else:
+            _check_decimal(Decimal(value), field)
+        return value
+    for option in options:
+        if option is not type(None) and _matches(value, option):
             return check_value(value, option, field, required=required)
-        except ValidationError as error:
-            errors.append(error)
-    if len(errors) == 1:
-        raise errors[0]
-    if any(error.rule.startswith("must be a") or error.rule.startswith("must be one") for error in errors):
-        kinds = " or ".join(_type_name(o) for o in options if o is not type(None))
-        if all(error.rule.startswith("must be") for error in errors):
-            raise ValidationError(field, f"must be {kinds}")
-    raise errors[-1]
+    kinds = " or ".join(_type_name(o) for o in options if o is not type(None))
+    raise ValidationError(field, f"must be {kinds}" + (" or None" if type(None) in options else ""))
 
 
-def _plain_first(option: Any) -> int:
-    # Try the option whose type the value has first so its error (not "must be int") is the one raised.
-    return 0 if isinstance(option, type) else 1
+def _matches(value: object, option: Any) -> bool:
+    """Whether ``value`` is of the kind ``option`` names (its details are checked afterwards)."""
+    kind = typing.get_origin(option) or option
+    if kind is Any or kind is object or kind is typing.Literal:
+        return True
+    if kind is cabc.Callable:
+        return callable(value)
+    if not isinstance(kind, type):
+        return True
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is dt.date:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if isinstance(kind, type) and issubclass(kind, cabc.Iterable) and kind not in (str, bytes):
+        return isinstance(value, cabc.Iterable) and not isinstance(value, (str, bytes, bytearray))
+    return isinstance(value, kind)
 
 
 def _check_enum(value: object, kind: type[enum.Enum], field: str) -> object:
@@ -379,6 +388,18 @@ def _bounded(values: cabc.Iterable[object], field: str) -> cabc.Iterator[object]
         yield item
 
 
+@attrs.frozen
+class _Named:
+    """A class imported for type checking only: the value's class (or a base) must bear this name."""
+
+    name: str
+
+    def check(self, value: object, field: str) -> object:
+        if self.name not in {kind.__name__ for kind in type(value).__mro__}:
+            raise ValidationError(field, f"must be a {self.name}")
+        return value
+
+
 class _Plan:
     """What to check for one method: its signature and resolved annotations."""
 
@@ -425,8 +446,8 @@ def _hints(function: cabc.Callable[..., Any]) -> dict[str, Any]:
         for name, text in getattr(function, "__annotations__", {}).items():
             try:
                 found[name] = eval(text, namespace) if isinstance(text, str) else text  # noqa: S307 - own annotations
-            except Exception:  # noqa: BLE001 - an unresolvable annotation is checked as Any
-                found[name] = Any
+            except Exception:  # noqa: BLE001 - an unresolvable annotation is checked by name or as Any
+                found[name] = _Named(text) if isinstance(text, str) and text.isidentifier() else Any
         return found
 
 

@@ -12,6 +12,7 @@ import attrs
 
 from clientcare.errors import RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel._boundary import check_text
 from clientcare.kernel._checks import aware, clean_text
 from clientcare.kernel._values import Money, new_id
 from clientcare.purchases._events import PurchaseRecorded, ReturnRecorded
@@ -43,6 +44,21 @@ def _price(instance: object, attribute: attrs.Attribute[Money], value: Money) ->
         raise ValidationError("unit_price", "must not be negative")
 
 
+def _column_text(limit: int) -> object:
+    """Optional text that fits its column on every backend (``String(limit)`` in the SQL adapter)."""
+
+    def check(instance: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str):
+            raise ValidationError(attribute.name, "must be a str or None")
+        if len(value) > limit:
+            raise ValidationError(attribute.name, f"at most {limit} characters")
+        check_text(value, attribute.name)
+
+    return check
+
+
 def _style_no(value: object) -> str:
     return clean_text(value, "style_no", limit=64)
 
@@ -54,10 +70,10 @@ class PurchaseLine:
     style_no: str = attrs.field(converter=_style_no)
     unit_price: Money = attrs.field(validator=_price)
     quantity: int = attrs.field(default=1, validator=_quantity)
-    size: str | None = None
-    colour: str | None = None
-    structure: str | None = None
-    description: str | None = None
+    size: str | None = attrs.field(default=None, validator=_column_text(50))
+    colour: str | None = attrs.field(default=None, validator=_column_text(50))
+    structure: str | None = attrs.field(default=None, validator=_column_text(100))
+    description: str | None = attrs.field(default=None, validator=_column_text(300))
     full_price: bool = True
 
     @property
