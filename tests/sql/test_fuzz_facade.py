@@ -187,17 +187,29 @@ def _call_args(data: st.DataObject, function: Callable[..., Any], ids: list[str]
 METHODS = public_methods()
 
 
+@pytest.fixture(scope="module")
+def fuzz_backend(
+    request: pytest.FixtureRequest,
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    server_engines: dict[str, Engine],
+) -> Iterator[clientcare.Clientcare]:
+    """One facade per backend for the whole module; each test takes a tenant of its own."""
+    url = _fresh_url(request.param, sqlite_template, tmp_path_factory.mktemp("fuzz"), server_engines)
+    with clientcare.connect(url, tenant="fuzz", clock=FixedClock(NOW)) as care:
+        yield care
+
+
 @pytest.fixture
 def fuzz_facade(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path, server_engines: dict[str, Engine]
-) -> Iterator[tuple[clientcare.Clientcare, list[str]]]:
-    """A seeded facade on the backend the test is parametrised with."""
-    url = _fresh_url(request.param, sqlite_template, tmp_path, server_engines)
-    with clientcare.connect(url, tenant="fuzz", clock=FixedClock(NOW)) as care:
-        yield care, seed(care)
+    fuzz_backend: clientcare.Clientcare, service: str, method: str
+) -> tuple[clientcare.Clientcare, list[str]]:
+    """A seeded tenant of its own for one method."""
+    care = fuzz_backend.for_tenant(f"fuzz-{service}-{method}"[:64])
+    return care, seed(care)
 
 
-@pytest.mark.parametrize("fuzz_facade", ["memory", *SQL_BACKENDS], indirect=True)
+@pytest.mark.parametrize("fuzz_backend", ["memory", *SQL_BACKENDS], indirect=True, scope="module")
 @pytest.mark.parametrize(("service", "method"), METHODS, ids=[f"{s}.{m}" for s, m in METHODS])
 def test_every_call_succeeds_or_raises_ours_and_a_refusal_changes_nothing(
     fuzz_facade: tuple[clientcare.Clientcare, list[str]], service: str, method: str

@@ -430,10 +430,14 @@ class _Plan:
 
 
 def _required_text(parameter: inspect.Parameter, kind: Any) -> bool:
-    """Text is required (not blank) unless the parameter defaults to blank text."""
-    if kind is not str and typing.get_origin(kind) not in (typing.Union, types.UnionType):
-        return kind is str
-    return parameter.default is inspect.Parameter.empty or parameter.default != ""
+    """Text must not be blank when the parameter has no default or a non-blank one, or names an id or a person.
+
+    An optional filter defaulting to None or "" may be blank (``search(name="")`` lists everyone).
+    """
+    name = parameter.name
+    if name == "by" or name.endswith("_id") or parameter.default is inspect.Parameter.empty:
+        return True
+    return isinstance(parameter.default, str) and parameter.default != ""
 
 
 def _hints(function: cabc.Callable[..., Any]) -> dict[str, Any]:

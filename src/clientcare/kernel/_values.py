@@ -119,6 +119,8 @@ def normalise_phone(raw: str, region: str = "CN", field: str = "phone") -> str:
 
 def normalise_email(raw: str, field: str = "email") -> str:
     """The email address normalised (domain lower-cased), syntax checked only."""
+    if not isinstance(raw, str):
+        raise ValidationError(field, "must be a str")
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError:
