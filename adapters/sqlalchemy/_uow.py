@@ -23,7 +23,7 @@ from clientcare.adapters.sqlalchemy._repos import (
     SqlOutbox,
     SqlPurchaseRepository,
 )
-from clientcare.errors import ClientcareError, ConfigurationError
+from clientcare.errors import ConfigurationError
 from clientcare.kernel import Aggregate
 from clientcare.ports import UnitOfWork
 
@@ -221,7 +221,7 @@ class SqlUnitOfWork(UnitOfWork):
             # Rolling back on a lost connection fails too; the cause is what the caller needs.
             if exc is None:
                 raise translate(cleanup) from None
-        if isinstance(exc, SQLAlchemyError) and not isinstance(exc, ClientcareError):
+        if isinstance(exc, SQLAlchemyError):
             raise translate(exc) from None
 
     def _begin(self) -> None:

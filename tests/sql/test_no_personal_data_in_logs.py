@@ -51,7 +51,7 @@ def debug_everywhere() -> Iterator[_Everything]:
     for name, level in saved.items():
         logging.getLogger(name).setLevel(level)
     for name in ("sqlalchemy", "sqlalchemy.engine", "sqlalchemy.pool", "clientcare"):
-        logging.getLogger(name).setLevel(logging.NOTSET if name not in saved else saved[name])
+        logging.getLogger(name).setLevel(saved.get(name, logging.NOTSET))
 
 
 def story(care: clientcare.Clientcare) -> list[object]:

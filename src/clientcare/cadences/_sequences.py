@@ -22,8 +22,8 @@ from clientcare.cadences._touches import PURPOSE_OF, Precision, Touch, TouchReas
 from clientcare.customers._model import Channel, Customer, Purpose
 from clientcare.errors import InvalidTransition, ValidationError
 from clientcare.kernel._aggregate import Aggregate
-from clientcare.kernel._events import reason_code
 from clientcare.kernel._checks import aware, clean_text
+from clientcare.kernel._events import reason_code
 from clientcare.kernel._texts import Texts
 from clientcare.kernel._values import new_id
 from clientcare.playbook import AbcLabel, Playbook

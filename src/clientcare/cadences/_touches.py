@@ -27,8 +27,8 @@ from clientcare.complaints._events import Severity, SilentComplaintSignal
 from clientcare.customers._model import Channel, Purpose
 from clientcare.errors import InvalidTransition, RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
-from clientcare.kernel._events import reason_code
 from clientcare.kernel._checks import aware, clean_text
+from clientcare.kernel._events import reason_code
 from clientcare.kernel._values import new_id
 
 __all__ = [

@@ -17,6 +17,7 @@ import datetime as dt
 import enum
 import functools
 import inspect
+import math
 import types
 import typing
 import unicodedata
@@ -131,7 +132,7 @@ def _check_decimal(value: Decimal, field: str) -> None:
 
 
 def _check_float(value: float, field: str) -> None:
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise ValidationError(field, "must be a finite number")
     if abs(value) >= float(MONEY_LIMIT):
         raise ValidationError(field, f"must be less than {MONEY_LIMIT} in magnitude")
@@ -450,7 +451,7 @@ def _hints(function: cabc.Callable[..., Any]) -> dict[str, Any]:
         for name, text in getattr(function, "__annotations__", {}).items():
             try:
                 found[name] = eval(text, namespace) if isinstance(text, str) else text  # noqa: S307 - own annotations
-            except Exception:  # noqa: BLE001 - an unresolvable annotation is checked by name or as Any
+            except Exception:
                 found[name] = _Named(text) if isinstance(text, str) and text.isidentifier() else Any
         return found
 

@@ -4,7 +4,7 @@ and the customer figures derived from them."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -44,7 +44,7 @@ def _price(instance: object, attribute: attrs.Attribute[Money], value: Money) ->
         raise ValidationError("unit_price", "must not be negative")
 
 
-def _column_text(limit: int) -> object:
+def _column_text(limit: int) -> Callable[[object, attrs.Attribute[str | None], str | None], None]:
     """Optional text that fits its column on every backend (``String(limit)`` in the SQL adapter)."""
 
     def check(instance: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
