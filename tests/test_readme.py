@@ -15,3 +15,12 @@ def test_readme_example_runs() -> None:
     assert match is not None
     code = match.group(1).replace('"sqlite:///care.db"', '"memory://"')
     exec(compile(code, "README.md", "exec"), {})
+
+
+def test_guarantees_page_examples_run() -> None:
+    """Every Python block of docs/guarantees.md executes as written."""
+    text = (ROOT / "docs" / "guarantees.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "docs/guarantees.md", "exec"), {})

@@ -60,7 +60,7 @@ SERVICES = [
 #: Methods that hand the embedder's own code to clientcare, or read files by path: not input to fuzz.
 NOT_DATA = {("events", "subscribe"), ("purchases", "import_csv")}
 #: Examples per method: memory is cheap, a database round trip is not; CI=true draws more.
-EXAMPLES = {"memory": 4, "sql": 2} if os.environ.get("CI") != "true" else {"memory": 10, "sql": 4}
+EXAMPLES = {"memory": 4, "sql": 2} if os.environ.get("CI") != "true" else {"memory": 8, "sql": 2}
 NOW = dt.datetime.fromisoformat("2026-01-05T10:00:00+08:00")
 
 
@@ -147,7 +147,10 @@ def snapshot(care: clientcare.Clientcare) -> object:
         rows = []
         with engine.connect() as conn:
             for table in metadata.sorted_tables:
-                rows.append(sorted(repr(tuple(r)) for r in conn.execute(select(table))))
+                query = select(table)
+                if "tenant" in table.c:
+                    query = query.where(table.c.tenant == care.tenant)
+                rows.append(sorted(repr(tuple(r)) for r in conn.execute(query)))
         return rows
     data = backend._data(care.tenant)  # the memory backend's store, read as it is
     tables = {name: {k: serialization.unstructure(v) for k, v in t.items()} for name, t in data.tables.items() if t}
