@@ -60,7 +60,7 @@ SERVICES = [
 #: Methods that hand the embedder's own code to clientcare, or read files by path: not input to fuzz.
 NOT_DATA = {("events", "subscribe"), ("purchases", "import_csv")}
 #: Examples per method: memory is cheap, a database round trip is not; CI=true draws more.
-EXAMPLES = {"memory": 4, "sql": 2} if os.environ.get("CI") != "true" else {"memory": 8, "sql": 2}
+EXAMPLES = {"memory": 4, "sql": 1} if os.environ.get("CI") != "true" else {"memory": 8, "sql": 2}
 NOW = dt.datetime.fromisoformat("2026-01-05T10:00:00+08:00")
 
 
