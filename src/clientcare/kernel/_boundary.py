@@ -259,6 +259,9 @@ def _matches(value: object, option: Any) -> bool:
         return True
     if kind is cabc.Callable:
         return callable(value)
+    if kind is typing.IO:
+        # typing.IO is a marker, not a runtime base of file objects: any readable stream will do.
+        return callable(getattr(value, "read", None))
     if not isinstance(kind, type):
         return True
     if kind is int:
@@ -285,7 +288,7 @@ def _check_enum(value: object, kind: type[enum.Enum], field: str) -> object:
 
 
 def _check_plain(value: object, kind: Any, field: str, *, required: bool) -> object:
-    if not isinstance(kind, type):
+    if not isinstance(kind, type) or kind is typing.IO:
         return value
     if kind is bool:
         if not isinstance(value, bool):
@@ -332,6 +335,10 @@ def _check_plain(value: object, kind: Any, field: str, *, required: bool) -> obj
 
 def _check_generic(value: object, kind: Any, origin: Any, field: str) -> object:
     args = typing.get_args(kind)
+    if origin is typing.IO:
+        if not callable(getattr(value, "read", None)):
+            raise ValidationError(field, "must be a readable stream")
+        return value
     if origin is type:
         if not isinstance(value, type) or (args and isinstance(args[0], type) and not issubclass(value, args[0])):
             raise ValidationError(field, "must be a class of the expected kind")
