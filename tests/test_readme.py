@@ -33,3 +33,12 @@ def test_the_cadences_explain_block_runs() -> None:
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
     assert blocks
     exec(compile(blocks[0], "docs/cadences.md", "exec"), {})
+
+
+def test_guarantees_page_examples_run() -> None:
+    """Every Python block of docs/guarantees.md executes as written."""
+    text = (ROOT / "docs" / "guarantees.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "docs/guarantees.md", "exec"), {})

@@ -2,7 +2,11 @@
 
 Driver messages may quote the offending value (MariaDB's "Duplicate entry
 '+8613800138000'"), which is personal data: the translation keeps only the
-entity and the field and raises ``from None``.
+entity and the field and raises ``from None``. Every SQLAlchemy or driver
+error that leaves a unit of work is translated (:func:`translate`): a lost
+connection or a database busy past its timeout is a retryable
+:class:`~clientcare.errors.StorageUnavailable`, a deadlock or serialization
+failure a retryable :class:`~clientcare.errors.ConcurrencyConflict`.
 """
 
 from __future__ import annotations
@@ -10,11 +14,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    PendingRollbackError,
+    SQLAlchemyError,
+)
 
-from clientcare.errors import ConcurrencyConflict, DuplicateRecord, StorageUnavailable
+from clientcare.errors import (
+    ClientcareError,
+    ConcurrencyConflict,
+    DuplicateRecord,
+    StorageUnavailable,
+    ValidationError,
+)
 
-__all__ = ["is_busy", "is_conflict", "translated"]
+__all__ = ["is_busy", "is_conflict", "translate", "translated"]
 
 #: Constraint or column fragments in a unique violation, mapped to the field they guard.
 _UNIQUE_FIELDS = (("phone", "phone"), ("receipt_id", "receipt_id"))
@@ -58,6 +77,28 @@ def is_busy(error: DBAPIError) -> bool:
         return code in _SQLITE_BUSY
     args: tuple[object, ...] = getattr(orig, "args", ())
     return bool(args) and args[0] in _MYSQL_BUSY
+
+
+def translate(error: SQLAlchemyError, entity: str = "transaction") -> ClientcareError:
+    """The clientcare error for a SQLAlchemy or driver error (its text, which may quote values, is dropped)."""
+    if isinstance(error, IntegrityError):
+        return DuplicateRecord(entity, _unique_field(error))
+    if isinstance(error, DBAPIError) and is_conflict(error):
+        return ConcurrencyConflict(entity)
+    if isinstance(error, DBAPIError) and is_busy(error):
+        return StorageUnavailable(entity, "database busy past its lock timeout")
+    if isinstance(error, DataError):
+        # The facade's checks keep values within every backend's columns; reaching here is a gap in them.
+        return ValidationError(entity, "a value does not fit the database")
+    unavailable = StorageUnavailable(entity, "connection lost")
+    # PendingRollbackError: a statement after the connection was lost, inside the same transaction.
+    lost = (OperationalError, InterfaceError, DisconnectionError, PendingRollbackError)
+    if isinstance(error, lost) or getattr(error, "connection_invalidated", False):
+        return unavailable
+    # Anything else (a programming error, an unexpected schema) will not go away by retrying.
+    unavailable = StorageUnavailable(entity, "unexpected storage error")
+    unavailable.retryable = False
+    return unavailable
 
 
 @contextmanager

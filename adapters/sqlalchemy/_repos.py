@@ -11,6 +11,7 @@ product can be aggregated in SQL).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -32,10 +33,8 @@ from clientcare.adapters.sqlalchemy._convert import (
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._summaries import buying_summaries
 from clientcare.customers import Customer, Note
-from clientcare.errors import ConcurrencyConflict, NotFound
-from clientcare.events import DomainEvent
+from clientcare.errors import ConcurrencyConflict, NotFound, StorageUnavailable
 from clientcare.kernel import Aggregate, Money
-from clientcare.ports import OutboxMessage
 from clientcare.purchases import (
     BatchOutcome,
     BuyingSummary,
@@ -50,11 +49,12 @@ from clientcare.purchases import (
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
 
+log = logging.getLogger("clientcare")
+
 __all__ = [
     "DocumentRepository",
     "SqlCustomerRepository",
     "SqlNoteRepository",
-    "SqlOutbox",
     "SqlPurchaseRepository",
 ]
 
@@ -139,6 +139,9 @@ class DocumentRepository(_Tracking, Generic[A]):
     def _values(self, obj: A) -> dict[str, Any]:
         return {"document": dump_document(obj, drop=("version", "tenant", "id")), **self.columns(obj)}
 
+    #: Rows the last query fetched and the id of the last one, unreadable ones included.
+    _seen: tuple[int, str | None] = (0, None)
+
     def _where(self, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
         return and_(self.table.c.tenant == self.tenant, *conditions)
 
@@ -147,13 +150,36 @@ class DocumentRepository(_Tracking, Generic[A]):
         return self._track(obj)
 
     def _query(
-        self, *conditions: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
+        self,
+        *conditions: ColumnElement[bool],
+        order_by: Sequence[Any] = (),
+        limit: int | None = None,
+        skip_unreadable: bool = False,
     ) -> list[A]:
+        """Aggregates matching ``conditions``.
+
+        A stored document that cannot be read (written by an older release
+        that let an invalid value through) is an error for that record only:
+        lookups of it raise ``StorageUnavailable`` (not retryable); listings
+        for tenant-wide jobs (``skip_unreadable``) log its id and skip it.
+        """
         c = self.table.c
         statement = select(c.id, c.version, c.document).where(self._where(*conditions)).order_by(*order_by)
         if limit is not None:
             statement = statement.limit(limit)
-        return [self._load(row) for row in self._uow.connection.execute(statement)]
+        found: list[A] = []
+        self._seen = (0, None)
+        for count, row in enumerate(self._uow.connection.execute(statement), start=1):
+            self._seen = (count, row.id)
+            try:
+                found.append(self._load(row))
+            except Exception:  # any failure to read one stored document
+                if not skip_unreadable:
+                    unreadable = StorageUnavailable(f"{self.entity} record")
+                    unreadable.retryable = False
+                    raise unreadable from None
+                log.warning("skipped an unreadable %s record (id %s)", self.entity, row.id)
+        return found
 
     def add(self, obj: A) -> None:
         """Insert a new aggregate (DuplicateRecord on a taken id or unique key)."""
@@ -267,7 +293,7 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         wanted = sorted(set(customer_ids))
         result: list[Customer] = []
         for chunk in _chunks(wanted):
-            result.extend(self._query(self.table.c.id.in_(chunk)))
+            result.extend(self._query(self.table.c.id.in_(chunk), skip_unreadable=True))
         return result
 
     def search(self, *, name: str | None = None, tag: str | None = None, limit: int = 50) -> list[Customer]:
@@ -281,7 +307,12 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
             conditions.append(
                 c.id.in_(select(tags.c.customer_id).where(tags.c.tenant == self.tenant, tags.c.tag == tag))
             )
-        return self._query(*conditions, order_by=(self._codepoint(c.name), self._codepoint(c.id)), limit=limit)
+        return self._query(
+            *conditions,
+            order_by=(self._codepoint(c.name), self._codepoint(c.id)),
+            limit=limit,
+            skip_unreadable=True,
+        )
 
     def _codepoint(self, column: Any) -> Any:
         """``column`` sorted by code point (as in Python) on PostgreSQL too."""
@@ -293,11 +324,11 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         last: str | None = None
         while True:
             conditions = [c.id > last] if last is not None else []
-            page = self._query(*conditions, order_by=(c.id,), limit=batch)
+            page = self._query(*conditions, order_by=(c.id,), limit=batch, skip_unreadable=True)
             yield from page
-            if len(page) < batch:
+            rows, last = self._seen  # counted before skipping, so an unreadable row does not end the paging
+            if rows < batch:
                 return
-            last = page[-1].id
 
     def count(self) -> int:
         """How many customers the tenant has."""
@@ -545,55 +576,3 @@ class SqlPurchaseRepository(_Tracking):
     def buying_summaries(self, end: datetime, currency: str) -> list[BuyingSummary]:
         """Purchase days and repeat spend per customer, in one aggregate statement."""
         return buying_summaries(self._uow, end, currency)
-
-
-class SqlOutbox:
-    """Outbox rows of one tenant, written in the unit of work's transaction."""
-
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
-
-    def append(self, events: Sequence[DomainEvent]) -> None:
-        """Insert the events (called by commit, just before the transaction ends)."""
-        rows = []
-        for event in events:
-            payload = serialization.unstructure(event)
-            rows.append(
-                {
-                    "tenant": self._uow.tenant,
-                    "name": event.name,
-                    "occurred_at": utc_naive(event.occurred_at),
-                    "payload": json.dumps(payload, ensure_ascii=False),
-                }
-            )
-        if rows:
-            # A deadlock here (MariaDB's auto-increment and gap locks) is a retryable conflict.
-            with translated("outbox"):
-                self._uow.connection.execute(insert(t.outbox), rows)
-
-    def pending(self, *, limit: int = 100) -> list[OutboxMessage]:
-        """Undelivered messages of the tenant, oldest first."""
-        o = t.outbox.c
-        statement = select(o.id, o.name, o.payload).where(o.tenant == self._uow.tenant).order_by(o.id).limit(limit)
-        result = []
-        for row in self._uow.connection.execute(statement):
-            payload = json.loads(row.payload)
-            occurred = payload.get("occurred_at")
-            result.append(
-                OutboxMessage(
-                    id=int(row.id),
-                    name=row.name,
-                    occurred_at=datetime.fromisoformat(occurred),
-                    payload=payload,
-                )
-            )
-        return result
-
-    def mark_delivered(self, message_ids: Sequence[int]) -> None:
-        """Delete delivered messages of the tenant."""
-        o = t.outbox.c
-        ids = [int(i) for i in message_ids]
-        for start in range(0, len(ids), _CHUNK):
-            self._uow.connection.execute(
-                delete(t.outbox).where(o.tenant == self._uow.tenant, o.id.in_(ids[start : start + _CHUNK]))
-            )

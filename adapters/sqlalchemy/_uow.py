@@ -10,23 +10,23 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import RootTransaction, make_url
 from sqlalchemy.engine.base import NestedTransaction
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from clientcare.adapters.sqlalchemy._analytics import attach as attach_analytics
 from clientcare.adapters.sqlalchemy._assessments import attach as attach_assessments
 from clientcare.adapters.sqlalchemy._cadences import attach_cadences
 from clientcare.adapters.sqlalchemy._complaints import attach as attach_complaints
-from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._errors import translate, translated
 from clientcare.adapters.sqlalchemy._loyalty import attach as attach_loyalty
+from clientcare.adapters.sqlalchemy._outbox import SqlOutbox
 from clientcare.adapters.sqlalchemy._reactions import SqlReactions
 from clientcare.adapters.sqlalchemy._repos import (
     SqlCustomerRepository,
     SqlNoteRepository,
-    SqlOutbox,
     SqlPurchaseRepository,
 )
-from clientcare.errors import ConcurrencyConflict, ConfigurationError, StorageUnavailable
+from clientcare.errors import ConfigurationError
 from clientcare.kernel import Aggregate
 from clientcare.ports import UnitOfWork
 
@@ -91,10 +91,27 @@ def create_clientcare_engine(url: str, **options: Any) -> Engine:
             options.setdefault("connect_args", {"check_same_thread": False})
         engine = create_engine(parsed, **options)
         _configure_sqlite(engine, wal=not in_memory)
-        return engine
-    if backend in ("mysql", "mariadb"):
-        options.setdefault("pool_pre_ping", True)
-    return create_engine(parsed, **options)
+        return quiet(engine)
+    # A server may drop idle connections; check each one before a unit of work uses it.
+    options.setdefault("pool_pre_ping", True)
+    try:
+        engine = create_engine(parsed, **options)
+    except ImportError as exc:
+        raise ConfigurationError(f"url: the {backend!r} driver is not installed ({exc.name})") from None
+    return quiet(engine)
+
+
+def quiet(engine: Engine) -> Engine:
+    """``engine`` with statement parameters hidden from errors and logs, and no result rows logged.
+
+    Applied to engines clientcare creates and to those an embedder hands in:
+    rows are whole customer documents, and DEBUG logging on SQLAlchemy's
+    loggers (as one does to debug SQL) would otherwise write them out.
+    """
+    engine.hide_parameters = True
+    # SQLAlchemy logs result rows when its engine logger is at DEBUG; clientcare's rows are personal data.
+    engine._should_log_debug = lambda: False  # type: ignore[method-assign]
+    return engine
 
 
 class SqlBackend:
@@ -218,6 +235,16 @@ class SqlUnitOfWork(UnitOfWork):
             with nullcontext():
                 yield
 
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        try:
+            super().__exit__(exc_type, exc, tb)
+        except SQLAlchemyError as cleanup:
+            # Rolling back on a lost connection fails too; the cause is what the caller needs.
+            if exc is None:
+                raise translate(cleanup) from None
+        if isinstance(exc, SQLAlchemyError):
+            raise translate(exc) from None
+
     def _begin(self) -> None:
         self._reset()
         backend = self._backend
@@ -228,7 +255,10 @@ class SqlUnitOfWork(UnitOfWork):
         else:
             if backend.engine is None:
                 raise ConfigurationError("backend: no engine")
-            self._connection = backend.engine.connect()
+            try:
+                self._connection = backend.engine.connect()
+            except SQLAlchemyError as exc:
+                raise translate(exc) from None
             depth = getattr(backend.open_units, "depth", 0)
             if depth == 0:
                 # The outermost unit takes the write lock at BEGIN; units opened inside it
@@ -236,12 +266,11 @@ class SqlUnitOfWork(UnitOfWork):
                 # create_clientcare_engine read the option.
                 self._connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
             try:
-                with translated("transaction"):
-                    self._transaction = self._connection.begin()
-            except (DBAPIError, StorageUnavailable, ConcurrencyConflict):
+                self._transaction = self._connection.begin()
+            except DBAPIError as exc:
                 self._connection.close()
                 self._connection = None
-                raise
+                raise translate(exc, "transaction") from None
             backend.open_units.depth = depth + 1
             self._counted = True
 
@@ -305,6 +334,7 @@ def open_backend(
     if migrate not in MIGRATE_MODES:
         raise ConfigurationError(f"migrate: must be one of {', '.join(MIGRATE_MODES)}")
     if engine is not None or connection is not None:
+        quiet(engine if engine is not None else connection.engine)  # type: ignore[union-attr]
         backend = SqlBackend(engine, connection=connection)
         bind: Engine | Connection = connection if connection is not None else engine  # type: ignore[assignment]
         if migrate == "verify":
@@ -318,6 +348,10 @@ def open_backend(
             verify_head(own)
         elif migrate == "auto" and (upgrade is None or upgrade):
             ensure_head(own)
+    except (OperationalError, InterfaceError):
+        own.dispose()
+        # The driver's text names host and user; the embedder knows the URL it gave.
+        raise ConfigurationError("url: the database cannot be reached or refused the login") from None
     except BaseException:
         own.dispose()
         raise

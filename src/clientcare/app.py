@@ -55,7 +55,7 @@ from clientcare.events import (
     SilentComplaintSignal,
 )
 from clientcare.kernel import Context as _Context
-from clientcare.kernel import clean_text
+from clientcare.kernel import check_calls, clean_text
 from clientcare.loyalty import (
     CadenceMembership,
     CadenceSegments,
@@ -298,10 +298,12 @@ class Clientcare:
         self.events.react_with("touches.plan_after_care", ComplaintAfterCareDue, self._plan_after_care)
 
     def _mint_ids_in_every_call(self) -> None:
-        # Every use case, not only its units of work, takes ids from this facade's generator.
+        # Every use case, not only its units of work, takes ids from this facade's generator;
+        # and every argument is checked before a use case runs (docs/guarantees.md, "Bad input").
         for name, service in vars(self).items():
             if not name.startswith("_") and name != "cadence_ports":
                 self._ctx.mint_in_calls(service)
+                check_calls(service)
 
     def _plan_after_care(self, event: ComplaintAfterCareDue) -> None:
         if event.tenant == self._ctx.tenant and event.customer_id is not None:  # a walk-in has no record yet

@@ -57,7 +57,11 @@ class TouchCompleted(DomainEvent):
 
 @attrs.frozen(kw_only=True)
 class TouchRescheduled(DomainEvent):
-    """A touch moved to another day (no answer, staff decision, quiet hours)."""
+    """A touch moved to another day.
+
+    ``why`` is a code: ``no_answer`` (retried after no answer) or ``by_staff``
+    (moved by hand; the reason staff typed stays on the touch, never in the outbox).
+    """
 
     touch_id: str
     customer_id: str
@@ -174,12 +178,14 @@ class WantedItemArrived(DomainEvent):
 
 @attrs.frozen(kw_only=True)
 class LostCustomerInterviewed(DomainEvent):
-    """P27: a lost customer told why they left, to whom, and if they may return."""
+    """P27: a lost customer was interviewed and may or may not be won back.
+
+    Why they left and to whom is free text: it stays on the touch's outcome
+    details, never in the outbox.
+    """
 
     touch_id: str
     customer_id: str
-    reason: str
-    competitor: str | None
     win_back: bool
 
 

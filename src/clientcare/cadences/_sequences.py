@@ -22,6 +22,7 @@ from clientcare.customers._model import Channel, Customer, Purpose
 from clientcare.errors import InvalidTransition, ValidationError
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
+from clientcare.kernel._events import reason_code
 from clientcare.kernel._values import new_id
 from clientcare.playbook import AbcLabel
 from clientcare.purchases._model import CustomerFigures
@@ -102,7 +103,7 @@ class FollowUp(Aggregate):
                 occurred_at=at,
                 sequence_id=self.id,
                 customer_id=self.customer_id,
-                why=self.stopped_why,
+                why=reason_code(self.stopped_why),
                 touches_done=self.touches_done,
             )
         )

@@ -29,6 +29,7 @@ from clientcare.customers._model import Channel, Purpose
 from clientcare.errors import InvalidTransition, RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
 from clientcare.kernel._checks import aware, clean_text
+from clientcare.kernel._events import reason_code
 from clientcare.kernel._values import new_id
 
 __all__ = [
@@ -333,7 +334,7 @@ class Touch(Aggregate):
                 customer_id=self.customer_id,
                 before=before,
                 after=to,
-                why=self.status_reason,
+                why="by_staff",
             )
         )
 
@@ -367,7 +368,7 @@ class Touch(Aggregate):
                 touch_id=self.id,
                 customer_id=self.customer_id,
                 reason=self.reason.value,
-                why=self.status_reason,
+                why=reason_code(self.status_reason),
             )
         )
 

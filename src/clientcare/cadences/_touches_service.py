@@ -387,8 +387,6 @@ class TouchesService(CadenceService):
                     occurred_at=now,
                     touch_id=touch.id,
                     customer_id=touch.customer_id,
-                    reason=why,
-                    competitor=rival,
                     win_back=win_back,
                 )
             )

@@ -138,11 +138,14 @@ class ComplaintTargetBreached(ComplaintEvent):
 
 @attrs.frozen(kw_only=True)
 class ComplaintEscalated(ComplaintEvent):
-    """P51: the complaint moved one level up the escalation chain."""
+    """P51: the complaint moved one level up the escalation chain.
+
+    The reason staff gave is free text about the customer: it stays on the
+    complaint (``Complaint.escalations``), never in the outbox.
+    """
 
     level: int
     role: str
-    reason: str
 
 
 @attrs.frozen(kw_only=True)

@@ -438,7 +438,7 @@ class Complaint(ComplaintRecord):
         escalation = Escalation(at=at, by=_by(by), level=self.level, role=self.owner_role, reason=reason)
         self.escalations = (*self.escalations, escalation)
         self._log(at, by, Step.ESCALATED, f"{self.owner_role}: {reason}")
-        self.record(ComplaintEscalated(**self._header(at, by), level=self.level, role=self.owner_role, reason=reason))
+        self.record(ComplaintEscalated(**self._header(at, by), level=self.level, role=self.owner_role))
         return True
 
     def check_deadlines(self, *, at: datetime, rules: ComplaintRules, calendar: BusinessCalendar) -> list[Target]:

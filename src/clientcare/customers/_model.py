@@ -3,7 +3,6 @@ relationship card with its history, important dates."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -18,8 +17,11 @@ from clientcare.customers._events import (
     CustomerRegistered,
     ProfileChanged,
 )
+from clientcare.customers._values import Channel, ConsentMethod, DataSource, DateKind, Gender, Purpose
 from clientcare.errors import ErasedCustomer, RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel._boundary import DATE_RANGE as _BIRTH_YEARS
+from clientcare.kernel._boundary import check_text
 from clientcare.kernel._checks import aware as _aware
 from clientcare.kernel._checks import clean_text, tag_set
 from clientcare.kernel._checks import one_of as _enum
@@ -46,72 +48,15 @@ __all__ = [
 _ERASED = "(erased)"
 
 
-class Gender(enum.StrEnum):
-    """As the customer states it; ``unspecified`` when not asked (P01)."""
-
-    FEMALE = "female"
-    MALE = "male"
-    OTHER = "other"
-    UNSPECIFIED = "unspecified"
-
-
-class Channel(enum.StrEnum):
-    """P24: the ways a store reaches a customer."""
-
-    PHONE = "phone"
-    SMS = "sms"
-    EMAIL = "email"
-    IN_PERSON = "in_person"
-    MESSAGING = "messaging"
-    CLUB = "club"
-    MAIL = "mail"
-
-
-class Purpose(enum.StrEnum):
-    """P04: what the customer's data and contact are used for."""
-
-    SERVICE = "service"  # after-sales, appointments, complaints
-    MARKETING = "marketing"  # promotions, catalogues, second marketing
-    GREETINGS = "greetings"  # birthdays, holidays
-    PROFILING = "profiling"  # keeping the soft archive
-    SURVEYS = "surveys"
-
-
-class ConsentMethod(enum.StrEnum):
-    """P04: how consent was given."""
-
-    VERBAL = "verbal"
-    WRITTEN = "written"
-    ONLINE = "online"
-    APP = "app"
-    IMPORTED = "imported"
-
-
-class DataSource(enum.StrEnum):
-    """P04: where the personal data came from."""
-
-    IN_STORE = "in_store"
-    POS = "pos"
-    WEBSITE = "website"
-    PHONE_CALL = "phone_call"
-    REFERRAL = "referral"
-    IMPORT = "import"
-    EVENT = "event"
-
-
-class DateKind(enum.StrEnum):
-    """P07: important dates that drive greetings."""
-
-    ANNIVERSARY = "anniversary"
-    COMPANY_FOUNDING = "company_founding"
-    FIRST_PURCHASE = "first_purchase"
-    OTHER = "other"
-
-
 def _text(limit: int) -> Any:
     def check(instance: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
-        if value is not None and len(value) > limit:
+        if value is None:
+            return
+        if not isinstance(value, str):
+            raise ValidationError(attribute.name, "must be a str or None")
+        if len(value) > limit:
             raise ValidationError(attribute.name, f"at most {limit} characters")
+        check_text(value, attribute.name)
 
     return check
 
@@ -194,6 +139,12 @@ class ImportantDate:
     year: int | None = None
 
     def __attrs_post_init__(self) -> None:
+        for name in ("month", "day", "year"):
+            number = getattr(self, name)
+            if (number is not None or name != "year") and (isinstance(number, bool) or not isinstance(number, int)):
+                raise ValidationError(name, "must be an int")
+        if self.year is not None and not _BIRTH_YEARS[0] <= self.year <= _BIRTH_YEARS[1]:
+            raise ValidationError("year", "out of range")
         if not 1 <= self.month <= 12:
             raise ValidationError("month", "must be 1 to 12")
         try:
@@ -581,10 +532,16 @@ def _normalise(field: str, value: Any, region: str) -> Any:
         return normalise_phone(value, region)
     if field == "email" and value is not None:
         return normalise_email(value)
-    if field == "gender" and value is not None:
-        return _enum(Gender, value, "gender")
-    if field == "birthday" and value is not None and not isinstance(value, date):
-        raise ValidationError("birthday", "must be a date")
+    if field == "gender":
+        # Every stored customer has a gender (UNSPECIFIED when unknown): None would be unreadable.
+        return _enum(Gender, "" if value is None else value, "gender")
+    if field == "birthday" and value is not None:
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise ValidationError("birthday", "must be a date (not a datetime)")
+        if not _BIRTH_YEARS[0] <= value.year <= _BIRTH_YEARS[1]:
+            raise ValidationError("birthday", "year out of range")
     if field == "hobbies":
-        return tuple(value or ())
+        if isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset, type(None))):
+            raise ValidationError("hobbies", "must be a sequence of text")
+        return tuple(clean_text(hobby, "hobbies", limit=100) for hobby in value or ())
     return value

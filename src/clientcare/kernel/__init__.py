@@ -2,6 +2,7 @@
 
 from clientcare.kernel._actor import Actor, RoleSource, verified_role
 from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel._boundary import check_calls, check_text, check_value
 from clientcare.kernel._calendar import BusinessCalendar, Interval
 from clientcare.kernel._checks import aware, clean_text, key_text, one_of, tag_set
 from clientcare.kernel._context import Context, Handler
@@ -49,6 +50,9 @@ __all__ = [
     "UnitOfWork",
     "UnsubscribeToken",
     "aware",
+    "check_calls",
+    "check_text",
+    "check_value",
     "clean_text",
     "ids_in_force",
     "key_text",

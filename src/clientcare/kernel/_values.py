@@ -157,6 +157,8 @@ def _mainland_mobile(raw: str, region: str) -> str | None:
 
 def normalise_email(raw: str, field: str = "email") -> str:
     """The email address normalised (domain lower-cased), syntax checked only."""
+    if not isinstance(raw, str):
+        raise ValidationError(field, "must be a str")
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError:

@@ -4,7 +4,7 @@ and the customer figures derived from them."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -12,6 +12,7 @@ import attrs
 
 from clientcare.errors import RuleViolation, ValidationError
 from clientcare.kernel._aggregate import Aggregate
+from clientcare.kernel._boundary import check_text
 from clientcare.kernel._checks import aware, clean_text
 from clientcare.kernel._values import Money, new_id
 from clientcare.purchases._events import PurchaseRecorded, ReturnRecorded
@@ -45,6 +46,21 @@ def _price(instance: object, attribute: attrs.Attribute[Money], value: Money) ->
         raise ValidationError("unit_price", "must not be negative")
 
 
+def _column_text(limit: int) -> Callable[[object, attrs.Attribute[str | None], str | None], None]:
+    """Optional text that fits its column on every backend (``String(limit)`` in the SQL adapter)."""
+
+    def check(instance: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str):
+            raise ValidationError(attribute.name, "must be a str or None")
+        if len(value) > limit:
+            raise ValidationError(attribute.name, f"at most {limit} characters")
+        check_text(value, attribute.name)
+
+    return check
+
+
 def _style_no(value: object) -> str:
     return clean_text(value, "style_no", limit=64)
 
@@ -56,10 +72,10 @@ class PurchaseLine:
     style_no: str = attrs.field(converter=_style_no)
     unit_price: Money = attrs.field(validator=_price)
     quantity: int = attrs.field(default=1, validator=_quantity)
-    size: str | None = None
-    colour: str | None = None
-    structure: str | None = None
-    description: str | None = None
+    size: str | None = attrs.field(default=None, validator=_column_text(50))
+    colour: str | None = attrs.field(default=None, validator=_column_text(50))
+    structure: str | None = attrs.field(default=None, validator=_column_text(100))
+    description: str | None = attrs.field(default=None, validator=_column_text(300))
     full_price: bool = True
 
     @property
