@@ -9,11 +9,15 @@ later the next assessment shows the change.
 from __future__ import annotations
 
 import sys
+import uuid
 from datetime import datetime, timedelta
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
 from clientcare.events import SilentComplaintSignal
+
+TENANT = "demo-assess"
+"""The tenant the story is told in when imported; a run from the shell adds a suffix."""
 
 
 def say(text: str) -> None:
@@ -32,7 +36,7 @@ def show(assessment: clientcare.Assessment) -> None:
     say(f"  recommendation: {assessment.standing}")
 
 
-def main(url: str, tenant: str = "demo-assess") -> None:
+def main(url: str, tenant: str = TENANT) -> None:
     """Tell the story on the backend at ``url``."""
     clock = FixedClock(datetime.fromisoformat("2026-01-05T10:00:00+08:00"))
     with clientcare.connect(url, tenant=tenant, clock=clock) as care:
@@ -103,4 +107,6 @@ def main(url: str, tenant: str = "demo-assess") -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "memory://")
+    # A tenant of its own per run: the story runs on a fixed clock, so telling it
+    # again on the same file database must not meet the customers of the last run.
+    main(sys.argv[1] if len(sys.argv) > 1 else "memory://", f"{TENANT}-{uuid.uuid4().hex[:8]}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from datetime import date, datetime, timedelta
 
 import clientcare
@@ -15,8 +16,11 @@ from clientcare import serialization
 from clientcare.adapters.clock import FixedClock
 from clientcare.adapters.notifiers import ConsoleNotifier
 
+TENANT = "demo-cadences"
+"""The tenant the story is told in when imported; a run from the shell adds a suffix."""
 
-def main(url: str, tenant: str = "demo-cadences") -> None:
+
+def main(url: str, tenant: str = TENANT) -> None:
     """Sales, a follow-up, the Spring Festival daily runs, and 小李's board for the week."""
     clock = FixedClock(datetime.fromisoformat("2026-02-09T10:00:00+08:00"))  # Monday before Spring Festival
     care = clientcare.connect(url, tenant=tenant, clock=clock)
@@ -66,4 +70,6 @@ def main(url: str, tenant: str = "demo-cadences") -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "memory://")
+    # A tenant of its own per run: the story runs on a fixed clock, so telling it
+    # again on the same file database must not meet the customers of the last run.
+    main(sys.argv[1] if len(sys.argv) > 1 else "memory://", f"{TENANT}-{uuid.uuid4().hex[:8]}")

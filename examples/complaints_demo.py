@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from datetime import datetime
 
 import clientcare
 from clientcare import serialization
 from clientcare.adapters.clock import FixedClock
 
+TENANT = "demo-complaints"
+"""The tenant the story is told in when imported; a run from the shell adds a suffix."""
 
-def main(url: str, tenant: str = "demo-complaints") -> None:
+
+def main(url: str, tenant: str = TENANT) -> None:
     """Walk one complaint from the phone call to the lesson and the weekly review."""
     clock = FixedClock(datetime.fromisoformat("2026-01-05T10:00:00+08:00"))
     care = clientcare.connect(url, tenant=tenant, clock=clock)
@@ -65,4 +69,6 @@ def main(url: str, tenant: str = "demo-complaints") -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "memory://")
+    # A tenant of its own per run: the story runs on a fixed clock, so telling it
+    # again on the same file database must not meet the customers of the last run.
+    main(sys.argv[1] if len(sys.argv) > 1 else "memory://", f"{TENANT}-{uuid.uuid4().hex[:8]}")

@@ -17,12 +17,18 @@ import assessments_demo
 import cadences_demo
 import complaints_demo
 import tiers_demo
+from babel.numbers import format_currency
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
 from clientcare.errors import ClientcareError
 
 DEFAULT_URL = f"sqlite:///{Path(__file__).resolve().parent / 'clientcare-demo.db'}"
+
+
+def money(amount: clientcare.Money) -> str:
+    """An amount as the shop owner reads it: ¥1,299.00."""
+    return str(format_currency(amount.amount, amount.currency, locale="zh_CN"))
 
 
 def say(text: str) -> None:
@@ -95,8 +101,8 @@ def main(url: str) -> None:
         )
         figures = care.purchases.figures(fang.id)
         say(
-            f"  王芳: {figures.purchase_count} purchase(s), net spend {figures.total_spend}, "
-            f"average ticket {figures.average_ticket}, {figures.return_count} return(s)"
+            f"  王芳: {figures.purchase_count} purchase(s), net spend {money(figures.total_spend)}, "
+            f"average ticket {money(figures.average_ticket)}, {figures.return_count} return(s)"
         )
 
         say("\n5. Notebook (P08) and card (P06)")
@@ -114,7 +120,7 @@ def main(url: str) -> None:
         kept = care.purchases.figures(na.id)
         say(
             f"  erased 李娜: findable by phone? {care.customers.find_by_phone('13700137000') is not None}; "
-            f"anonymous figures kept: {kept.purchase_count} purchase, {kept.total_spend}"
+            f"anonymous figures kept: {kept.purchase_count} purchase, {money(kept.total_spend)}"
         )
 
         say("\n7. Bad input is refused, and nothing changes")

@@ -9,10 +9,14 @@ friend first buys; the periodic run then labels the customers A, B and C.
 from __future__ import annotations
 
 import sys
+import uuid
 from datetime import datetime, timedelta
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
+
+TENANT = "tiers-demo"
+"""The tenant the story is told in when imported; a run from the shell adds a suffix."""
 
 
 def say(text: str) -> None:
@@ -20,7 +24,7 @@ def say(text: str) -> None:
     print(text)
 
 
-def main(url: str, tenant: str = "tiers-demo") -> None:
+def main(url: str, tenant: str = TENANT) -> None:
     """Tell the story on the backend at ``url``."""
     clock = FixedClock(datetime.fromisoformat("2026-01-05T10:00:00+08:00"))
     care = clientcare.connect(url, tenant=tenant, clock=clock)
@@ -67,4 +71,6 @@ def main(url: str, tenant: str = "tiers-demo") -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "memory://")
+    # A tenant of its own per run: the story runs on a fixed clock, so telling it
+    # again on the same file database must not meet the customers of the last run.
+    main(sys.argv[1] if len(sys.argv) > 1 else "memory://", f"{TENANT}-{uuid.uuid4().hex[:8]}")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 import clientcare
 
@@ -49,3 +53,89 @@ def test_public_names_are_sorted_and_importable() -> None:
 def test_py_typed_is_shipped() -> None:
     """The package declares its type hints (PEP 561)."""
     assert (ROOT / "src" / "clientcare" / "py.typed").exists()
+
+
+# Loaded by name at run time, never by an import statement: the reason for each.
+_RUNTIME_DATA_ONLY = {
+    "tzdata": "zoneinfo reads it as data where the system has no time zone database",
+    "psycopg": "SQLAlchemy loads it for postgresql+psycopg:// URLs",
+    "pymysql": "SQLAlchemy loads it for mysql+pymysql:// URLs",
+}
+_IMPORT_NAME = {"email-validator": "email_validator"}
+
+
+def _imported_top_modules() -> set[str]:
+    """Top-level modules imported by the installed code and by the demo that CI runs from the wheel."""
+    found: set[str] = set()
+    for folder in (ROOT / "src", ROOT / "adapters", ROOT / "examples"):
+        for path in folder.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    found.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    found.add(node.module.split(".")[0])
+    return found
+
+
+def _requirement_name(requirement: str) -> str:
+    return re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0].lower()
+
+
+def test_every_declared_dependency_is_imported_somewhere() -> None:
+    """No dependency or extra (but dev) is declared that no installed module imports."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = list(project["dependencies"])
+    for extra, requirements in project["optional-dependencies"].items():
+        if extra != "dev":
+            declared += [r for r in requirements if not r.startswith("clientcare")]
+    imported = _imported_top_modules()
+    unused = [
+        name
+        for name in map(_requirement_name, declared)
+        if name not in _RUNTIME_DATA_ONLY and _IMPORT_NAME.get(name, name.replace("-", "_")) not in imported
+    ]
+    assert unused == []
+
+
+def test_the_testing_extra_covers_what_the_contract_suites_import() -> None:
+    """`clientcare.testing` imports pytest, and the `testing` extra installs it."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(_requirement_name(r) == "pytest" for r in extras["testing"])
+
+
+def test_license_file_is_mit() -> None:
+    """The LICENSE file exists and grants the MIT terms to clientcare's developers."""
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License") and "clientcare developers" in text
+
+
+@pytest.mark.parametrize(
+    ("missing", "extra"),
+    [("typer", "cli"), ("rich", "cli"), ("sqlalchemy", "sql"), ("alembic", "sql")],
+)
+def test_the_script_names_the_extra_to_install_when_a_module_is_missing(missing: str, extra: str) -> None:
+    """With typer, rich or SQLAlchemy unimportable the `clientcare` script prints the pip line, no traceback."""
+    # A meta path finder that refuses the module simulates an install without the extra.
+    code = (
+        "import sys\n"
+        "class Refuse:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] == {missing!r}:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Refuse())\n"
+        "sys.argv = ['clientcare', 'db', 'upgrade', '--url', 'sqlite://']\n"
+        "from clientcare.script import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 3, result.stderr
+    assert f'pip install "clientcare[{extra}]"' in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_script_runs_the_cli_when_every_extra_is_installed() -> None:
+    """With the extras present the script is the CLI itself (help lists the command groups)."""
+    code = "import sys; sys.argv = ['clientcare', '--help']; from clientcare.script import main; main()"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "db" in result.stdout and "purchases" in result.stdout

@@ -134,6 +134,9 @@ def handled(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
+        except ModuleNotFoundError:
+            # The console script (clientcare.script) names the extra to install, in one place.
+            raise
         except Exception as exc:
             if settings.debug:
                 raise
@@ -169,8 +172,6 @@ def describe(exc: BaseException) -> tuple[int, str]:
         return EXIT_FILE, _escape(f"file: cannot be read ({exc.strerror or kind.__name__})")
     if kind.__module__.startswith("sqlalchemy"):
         return EXIT_DATABASE, _database_line(exc)
-    if isinstance(exc, ModuleNotFoundError):
-        return EXIT_INPUT, _escape(f"url: needs the missing module {exc.name} (pip install clientcare[sql])")
     return EXIT_UNEXPECTED, _escape(f"{kind.__name__}: unexpected error (run again with --debug for the traceback)")
 
 
