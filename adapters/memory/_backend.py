@@ -32,6 +32,8 @@ class _TenantData:
     def __init__(self) -> None:
         self.tables: dict[str, dict[str, Aggregate]] = {}
         self.outbox: list[OutboxMessage] = []
+        #: A merged customer's id -> the kept customer's id.
+        self.aliases: dict[str, str] = {}
 
     def table(self, name: str) -> dict[str, Aggregate]:
         return self.tables.setdefault(name, {})
@@ -136,6 +138,17 @@ class MemoryRepository(Generic[A]):
     def _find(self, predicate: Callable[[A], bool]) -> list[A]:
         return [self._track(_copy(row)) for row in self._rows() if predicate(row)]
 
+    def _repoint(self, from_id: str, to_id: str) -> int:
+        # Only tables whose rows carry ``customer_id`` call this.
+        moved: list[Any] = [
+            attrs.evolve(row, customer_id=to_id)  # type: ignore[call-arg]
+            for row in self._rows()
+            if getattr(row, "customer_id", None) == from_id
+        ]
+        for row in moved:
+            self._uow._stage(self._table, row, new=False)
+        return len(moved)
+
     def _delete(self, keys: Iterable[str]) -> int:
         count = 0
         for key in keys:
@@ -149,6 +162,19 @@ class MemoryCustomerRepository(MemoryRepository[Customer]):
     """Customers of one tenant, in memory."""
 
     entity = "customer"
+
+    def get(self, key: str) -> Customer:
+        return super().get(self.resolve(key))
+
+    def resolve(self, customer_id: str) -> str:
+        return self._uow._aliases().get(customer_id, customer_id)
+
+    def alias(self, absorbed_id: str, kept_id: str) -> None:
+        aliases = self._uow._aliases()
+        for old, target in list(aliases.items()):
+            if target == absorbed_id:
+                self._uow._new_aliases[old] = kept_id
+        self._uow._new_aliases[absorbed_id] = kept_id
 
     def by_phone(self, phone: str) -> Customer | None:
         found = self._find(lambda c: c.phone == phone)
@@ -205,6 +231,9 @@ class MemoryPurchaseRepository(MemoryRepository[Purchase]):
         rows = [row for row in self._rows() if row.customer_id == customer_id]
         return figures_from(customer_id, rows, currency)
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        return self._repoint(from_id, to_id)
+
 
 class MemoryNoteRepository(MemoryRepository[Note]):
     """The notebook, in memory."""
@@ -227,6 +256,9 @@ class MemoryNoteRepository(MemoryRepository[Note]):
             )
 
         return sorted(self._find(match), key=lambda n: (n.written_at, n.id), reverse=True)[:limit]
+
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        return self._repoint(from_id, to_id)
 
     def delete_for_customer(self, customer_id: str) -> int:
         return self._delete([n.id for n in self._rows() if n.customer_id == customer_id])
@@ -264,6 +296,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._new: dict[str, set[str]] = {}
         self._read_versions: dict[tuple[str, str], int] = {}
         self._deleted: dict[str, set[str]] = {}
+        self._new_aliases: dict[str, str] = {}
         self._reset_repositories()
 
     def _reset_repositories(self) -> None:
@@ -301,6 +334,10 @@ class MemoryUnitOfWork(UnitOfWork):
 
         attach(self)
 
+    def _aliases(self) -> dict[str, str]:
+        """The tenant's aliases with this unit's new ones on top."""
+        return {**self._backend._data(self.tenant).aliases, **self._new_aliases}
+
     def _committed(self, table: str) -> dict[str, Aggregate]:
         return self._backend._data(self.tenant).table(table)
 
@@ -310,6 +347,7 @@ class MemoryUnitOfWork(UnitOfWork):
             self._new.setdefault(table, set()).add(obj.id)
 
     def _begin(self) -> None:
+        self._new_aliases.clear()
         self._staged.clear()
         self._new.clear()
         self._deleted.clear()
@@ -334,6 +372,7 @@ class MemoryUnitOfWork(UnitOfWork):
                             other.id != key and unique(other) == value for other in committed.values()
                         ):
                             raise DuplicateRecord(table.rstrip("s"), field)
+            data.aliases.update(self._new_aliases)
             for table, keys in self._deleted.items():
                 for key in keys:
                     data.table(table).pop(key, None)
@@ -358,9 +397,11 @@ class MemoryUnitOfWork(UnitOfWork):
         self._staged.clear()
         self._new.clear()
         self._deleted.clear()
+        self._new_aliases.clear()
         self.outbox._new.clear()
 
     def rollback(self) -> None:
+        self._new_aliases.clear()
         self._staged.clear()
         self._new.clear()
         self._deleted.clear()

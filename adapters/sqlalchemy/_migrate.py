@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 __all__ = ["HEAD", "VERSION_TABLE", "current_revision", "ensure_head", "upgrade"]
 
 #: The newest migration; tests check it matches the migration scripts.
-HEAD = "0006"
+HEAD = "0007"
 #: clientcare's own Alembic version table, apart from the embedder's ``alembic_version``.
 VERSION_TABLE = "clientcare_alembic_version"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -129,6 +129,8 @@ class DocumentRepository(_Tracking, Generic[A]):
 
     table: ClassVar[Table]
     aggregate: ClassVar[type[Aggregate]]
+    #: Columns whose value wins over the document's (a merge re-points them with one UPDATE).
+    authoritative: ClassVar[tuple[str, ...]] = ()
 
     def columns(self, obj: A) -> dict[str, Any]:
         """Values of the typed columns besides tenant, id, version and document."""
@@ -141,14 +143,18 @@ class DocumentRepository(_Tracking, Generic[A]):
         return and_(self.table.c.tenant == self.tenant, *conditions)
 
     def _load(self, row: Any) -> A:
-        obj: A = load_document(row.document, self.aggregate, id=row.id, tenant=self.tenant, version=row.version)  # type: ignore[assignment]
+        columns = {name: getattr(row, name) for name in self.authoritative}
+        obj: A = load_document(  # type: ignore[assignment]
+            row.document, self.aggregate, id=row.id, tenant=self.tenant, version=row.version, **columns
+        )
         return self._track(obj)
 
     def _query(
         self, *conditions: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
     ) -> list[A]:
         c = self.table.c
-        statement = select(c.id, c.version, c.document).where(self._where(*conditions)).order_by(*order_by)
+        extra = [c[name] for name in self.authoritative]
+        statement = select(c.id, c.version, c.document, *extra).where(self._where(*conditions)).order_by(*order_by)
         if limit is not None:
             statement = statement.limit(limit)
         return [self._load(row) for row in self._uow.connection.execute(statement)]
@@ -225,6 +231,31 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
 
         return import_customers(self._uow, customers)
 
+    def get(self, key: str) -> Customer:
+        """The customer with this id, or the one it was merged into; NotFound otherwise."""
+        found = self._query(self.table.c.id == key)
+        if found and found[0].erased_at is None:
+            return found[0]
+        # Only a retired (erased) record can have been merged: live ones cost no extra query.
+        kept = self.resolve(key)
+        return super().get(kept) if kept != key or not found else found[0]
+
+    def resolve(self, customer_id: str) -> str:
+        """The kept customer's id for a merged one's (aliases are kept flat, one hop)."""
+        a = t.customer_aliases.c
+        statement = select(a.customer_id).where(a.tenant == self.tenant, a.alias_id == customer_id)
+        kept = self._uow.connection.execute(statement).scalar_one_or_none()
+        return customer_id if kept is None else str(kept)
+
+    def alias(self, absorbed_id: str, kept_id: str) -> None:
+        """Alias ``absorbed_id`` to ``kept_id`` and re-point older aliases of it (one UPDATE, one INSERT)."""
+        aliases, conn = t.customer_aliases, self._uow.connection
+        a = aliases.c
+        conn.execute(
+            update(aliases).where(a.tenant == self.tenant, a.customer_id == absorbed_id).values(customer_id=kept_id)
+        )
+        conn.execute(insert(aliases).values(tenant=self.tenant, alias_id=absorbed_id, customer_id=kept_id))
+
     def by_phone(self, phone: str) -> Customer | None:
         """The customer with this E.164 phone (unique index on tenant + phone)."""
         found = self._query(self.table.c.phone == phone)
@@ -279,6 +310,7 @@ class SqlNoteRepository(DocumentRepository[Note]):
     entity = "note"
     table = t.notes
     aggregate = Note
+    authoritative = ("customer_id",)
 
     def columns(self, obj: Note) -> dict[str, Any]:
         """Customer, author, time and the folded search text."""
@@ -306,6 +338,16 @@ class SqlNoteRepository(DocumentRepository[Note]):
         if author is not None:
             conditions.append(c.author == author)
         return self._query(*conditions, order_by=(c.written_at.desc(), c.id.desc()), limit=limit)
+
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s notes to ``to_id`` with one UPDATE (the column wins over the document)."""
+        c = self.table.c
+        statement = (
+            update(self.table)
+            .where(self._where(c.customer_id == from_id))
+            .values(customer_id=to_id, version=c.version + 1)
+        )
+        return int(self._uow.connection.execute(statement).rowcount)
 
     def delete_for_customer(self, customer_id: str) -> int:
         """Delete the customer's notes (erasure); returns how many."""
@@ -509,6 +551,16 @@ class SqlPurchaseRepository(_Tracking):
             first_purchase_at=aware_utc(first) if first is not None else None,
             last_purchase_at=aware_utc(last) if last is not None else None,
         )
+
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s purchases to ``to_id`` with one UPDATE."""
+        p = t.purchases
+        statement = (
+            update(p)
+            .where(p.c.tenant == self.tenant, p.c.customer_id == from_id)
+            .values(customer_id=to_id, version=p.c.version + 1)
+        )
+        return int(self._uow.connection.execute(statement).rowcount)
 
 
 class SqlOutbox:

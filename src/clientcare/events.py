@@ -57,6 +57,7 @@ from clientcare.customers import (
     ConsentWithdrawn,
     CustomerErased,
     CustomerRegistered,
+    CustomersMerged,
     NoteAdded,
     ProfileChanged,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "CorrectiveActionOpened",
     "CustomerErased",
     "CustomerRegistered",
+    "CustomersMerged",
     "DomainEvent",
     "FollowUpStarted",
     "FollowUpStopped",

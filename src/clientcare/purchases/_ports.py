@@ -46,6 +46,10 @@ class PurchaseRepository(Protocol):
         """Spend, counts and dates for one customer, aggregated by the store."""
         ...
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s purchases to ``to_id`` (a merge), in one statement; returns how many."""
+        ...
+
 
 @runtime_checkable
 class BulkPurchaseImport(Protocol):
