@@ -138,7 +138,8 @@ class MemoryRepository(Generic[A]):
     def _find(self, predicate: Callable[[A], bool]) -> list[A]:
         return [self._track(_copy(row)) for row in self._rows() if predicate(row)]
 
-    def _repoint(self, from_id: str, to_id: str) -> int:
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s rows to ``to_id`` (a merge); returns how many."""
         # Only tables whose rows carry ``customer_id`` call this.
         moved: list[Any] = [
             attrs.evolve(row, customer_id=to_id)  # type: ignore[call-arg]
@@ -231,9 +232,6 @@ class MemoryPurchaseRepository(MemoryRepository[Purchase]):
         rows = [row for row in self._rows() if row.customer_id == customer_id]
         return figures_from(customer_id, rows, currency)
 
-    def repoint_customer(self, from_id: str, to_id: str) -> int:
-        return self._repoint(from_id, to_id)
-
 
 class MemoryNoteRepository(MemoryRepository[Note]):
     """The notebook, in memory."""
@@ -256,9 +254,6 @@ class MemoryNoteRepository(MemoryRepository[Note]):
             )
 
         return sorted(self._find(match), key=lambda n: (n.written_at, n.id), reverse=True)[:limit]
-
-    def repoint_customer(self, from_id: str, to_id: str) -> int:
-        return self._repoint(from_id, to_id)
 
     def delete_for_customer(self, customer_id: str) -> int:
         return self._delete([n.id for n in self._rows() if n.customer_id == customer_id])

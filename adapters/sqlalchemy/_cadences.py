@@ -360,6 +360,7 @@ class SqlAppointmentRepository(DocumentRepository[Appointment]):
     entity = "appointment"
     table = t.appointments
     aggregate = Appointment
+    authoritative = ("customer_id",)
 
     def columns(self, obj: Appointment) -> dict[str, Any]:
         """Customer, staff member, status and start."""
@@ -392,6 +393,7 @@ class SqlFollowUpRepository(DocumentRepository[FollowUp]):
     entity = "follow_up"
     table = t.follow_ups
     aggregate = FollowUp
+    authoritative = ("customer_id",)
 
     def columns(self, obj: FollowUp) -> dict[str, Any]:
         """Customer, status and start."""
@@ -413,6 +415,7 @@ class SqlWishRepository(DocumentRepository[Wish]):
     entity = "wish"
     table = t.wishes
     aggregate = Wish
+    authoritative = ("customer_id",)
 
     def columns(self, obj: Wish) -> dict[str, Any]:
         """Customer, style and the two moments."""
@@ -435,6 +438,7 @@ class SqlRecurringRuleRepository(DocumentRepository[RecurringRule]):
     entity = "recurring_rule"
     table = t.recurring_rules
     aggregate = RecurringRule
+    authoritative = ("customer_id",)
 
     def columns(self, obj: RecurringRule) -> dict[str, Any]:
         """Customer and the validity dates."""
@@ -452,6 +456,7 @@ class SqlSaleCreditRepository(DocumentRepository[SaleCredit]):
     entity = "sale_credit"
     table = t.sale_credits
     aggregate = SaleCredit
+    authoritative = ("customer_id",)
 
     def columns(self, obj: SaleCredit) -> dict[str, Any]:
         """Customer and the moment of the sale."""

@@ -183,6 +183,20 @@ class DocumentRepository(_Tracking, Generic[A]):
     def _after_write(self, obj: A, *, new: bool) -> None:
         """Hook for side tables (tags); runs in the same transaction."""
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s rows to ``to_id`` with one UPDATE (a merge); returns how many.
+
+        For tables whose ``customer_id`` column is :attr:`authoritative`, so the
+        documents need no rewriting.
+        """
+        c = self.table.c
+        statement = (
+            update(self.table)
+            .where(self._where(c.customer_id == from_id))
+            .values(customer_id=to_id, version=c.version + 1)
+        )
+        return int(self._uow.connection.execute(statement).rowcount)
+
 
 class SqlCustomerRepository(DocumentRepository[Customer]):
     """Customers of one tenant; tags also live in a side table for indexed search."""
@@ -338,16 +352,6 @@ class SqlNoteRepository(DocumentRepository[Note]):
         if author is not None:
             conditions.append(c.author == author)
         return self._query(*conditions, order_by=(c.written_at.desc(), c.id.desc()), limit=limit)
-
-    def repoint_customer(self, from_id: str, to_id: str) -> int:
-        """Give ``from_id``'s notes to ``to_id`` with one UPDATE (the column wins over the document)."""
-        c = self.table.c
-        statement = (
-            update(self.table)
-            .where(self._where(c.customer_id == from_id))
-            .values(customer_id=to_id, version=c.version + 1)
-        )
-        return int(self._uow.connection.execute(statement).rowcount)
 
     def delete_for_customer(self, customer_id: str) -> int:
         """Delete the customer's notes (erasure); returns how many."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import attrs
@@ -51,10 +52,11 @@ from clientcare.loyalty import (
     ReferralsService,
     TiersService,
     after_purchase,
+    loyalty_on_merge,
     opening_from_import,
 )
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage
+from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage, UnitOfWork
 from clientcare.purchases import PurchasesService
 
 __all__ = ["Clientcare", "EventsService"]
@@ -64,6 +66,22 @@ log = logging.getLogger("clientcare")
 T = TypeVar("T")
 E = TypeVar("E", bound=DomainEvent)
 Handler = Callable[[DomainEvent], None]
+
+
+def _repoint_areas(ctx: _Context, uow: UnitOfWork, kept_id: str, absorbed_id: str, at: datetime) -> None:
+    """A merge gives the absorbed customer's complaints, assessments and cadence records to the kept one."""
+    for repository in (
+        uow.complaints,
+        uow.assessments,
+        uow.improvement_plans,
+        uow.surveys,
+        uow.appointments,
+        uow.follow_ups,
+        uow.wishes,
+        uow.recurring,
+        uow.sale_credits,
+    ):
+        repository.repoint_customer(absorbed_id, kept_id)
 
 
 class _Service:
@@ -130,7 +148,10 @@ class Clientcare:
         self._given_sources = assessment_sources
         self._given_ports = cadence_ports
         # P14/P15: an imported customer's member level and opening points, in the same pass.
-        self.customers = CustomersService(self._ctx, import_hooks=(opening_from_import,))
+        # A merge moves every area's rows in its one transaction.
+        self.customers = CustomersService(
+            self._ctx, import_hooks=(opening_from_import,), merge_hooks=(_repoint_areas, loyalty_on_merge)
+        )
         self.privacy = PrivacyService(self._ctx)
         # P20/P35/P21 (touches, sale credit, end of sequences) and P10-P17, P33
         # (points, level, referral credit) follow a sale in its own transaction.

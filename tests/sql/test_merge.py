@@ -62,6 +62,25 @@ def test_merge_moves_the_archive_and_the_absorbed_id_follows(care: clientcare.Cl
     assert care.customers.duplicates() == []
 
 
+def test_merge_brings_points_level_and_complaints_over(care: clientcare.Clientcare) -> None:
+    """Points end in one ledger with both balances, the higher member level wins, complaints follow."""
+    keep = care.customers.register("王芳", "13800138000")
+    absorb = care.customers.register("王 芳", "13900139000")
+    care.points.import_opening_balance(keep.id, 100)
+    care.points.import_opening_balance(absorb.id, 250)
+    care.membership.enrol(keep.id, level="vip", by="staff")
+    care.membership.enrol(absorb.id, level="gold", by="staff")
+    complaint = care.complaints.file(absorb.id, channel="phone", category="delivery", description="late", by="li")
+
+    care.customers.merge(keep.id, absorb.id, by="manager")
+
+    assert care.points.balance(keep.id) == 350
+    assert care.membership.level(keep.id) is not None
+    assert care.membership.level(keep.id).name == "gold"  # type: ignore[union-attr]
+    assert [c.id for c in care.complaints.for_customer(keep.id)] == [complaint.id]
+    assert care.complaints.get(complaint.id).customer_id == keep.id
+
+
 def test_merge_refuses_one_customer_twice_and_erased_ones(care: clientcare.Clientcare) -> None:
     """Merging a customer into itself, or again after a merge, is refused and changes nothing."""
     keep = care.customers.register("李娜", "13800138001")

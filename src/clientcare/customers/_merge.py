@@ -18,12 +18,13 @@ from clientcare.customers._model import Consent, Customer
 from clientcare.errors import RuleViolation
 
 if TYPE_CHECKING:
+    from clientcare.kernel._context import Context
     from clientcare.ports import UnitOfWork
 
 __all__ = ["CustomerMergeHook", "MergeReport", "merge_records"]
 
-#: ``hook(uow, kept_id, absorbed_id, at)``: an area moves its rows for a merge, in the merge's unit of work.
-CustomerMergeHook = Callable[["UnitOfWork", str, str, datetime], None]
+#: ``hook(ctx, uow, kept_id, absorbed_id, at)``: an area moves its rows for a merge, in the merge's unit of work.
+CustomerMergeHook = Callable[["Context", "UnitOfWork", str, str, datetime], None]
 
 
 @attrs.frozen(kw_only=True)

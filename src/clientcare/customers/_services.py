@@ -98,7 +98,7 @@ class CustomersService(_Service):
             purchases = uow.purchases.repoint_customer(absorbed.id, kept.id)
             notes = uow.notes.repoint_customer(absorbed.id, kept.id)
             for hook in self._merge_hooks:
-                hook(uow, kept.id, absorbed.id, now)
+                hook(ctx, uow, kept.id, absorbed.id, now)
             uow.customers.save(absorbed)
             uow.customers.save(kept)
             uow.customers.alias(absorbed.id, kept.id)
