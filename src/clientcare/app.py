@@ -37,6 +37,7 @@ from clientcare.cadences import (
     TouchesService,
     TouchResponsiveness,
     cadences_after_purchase,
+    cadences_on_merge,
 )
 from clientcare.campaigns import CampaignsService
 from clientcare.complaints import ComplaintsService
@@ -150,7 +151,9 @@ class Clientcare:
         # P14/P15: an imported customer's member level and opening points, in the same pass.
         # A merge moves every area's rows in its one transaction.
         self.customers = CustomersService(
-            self._ctx, import_hooks=(opening_from_import,), merge_hooks=(_repoint_areas, loyalty_on_merge)
+            self._ctx,
+            import_hooks=(opening_from_import,),
+            merge_hooks=(_repoint_areas, cadences_on_merge, loyalty_on_merge),
         )
         self.privacy = PrivacyService(self._ctx)
         # P20/P35/P21 (touches, sale credit, end of sequences) and P10-P17, P33

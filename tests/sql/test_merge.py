@@ -81,6 +81,24 @@ def test_merge_brings_points_level_and_complaints_over(care: clientcare.Clientca
     assert care.complaints.get(complaint.id).customer_id == keep.id
 
 
+def test_merge_moves_touches_without_duplicate_keys(care: clientcare.Clientcare) -> None:
+    """An absorbed touch whose key the kept customer holds is cancelled; the others move with the kept key."""
+    keep = care.customers.register("王芳", "13800138000")
+    absorb = care.customers.register("王 芳", "13900139000")
+    for who in (keep, absorb):
+        care.privacy.give_consent(who.id, "service", "phone", method="verbal", source="in_store")
+    kept_touch = care.touches.plan(keep.id, information="回访", reference="visit")
+    twin = care.touches.plan(absorb.id, information="回访", reference="visit")
+    moving = care.touches.plan(absorb.id, information="新品", reference="new-style")
+
+    care.customers.merge(keep.id, absorb.id, by="manager")
+
+    touches = {t.id: t for t in care.touches.for_customer(keep.id)}
+    assert set(touches) == {kept_touch.id, moving.id}
+    assert touches[moving.id].key.startswith(f"{keep.id}|")
+    assert care.touches.get(twin.id).status.value == "cancelled"
+
+
 def test_merge_refuses_one_customer_twice_and_erased_ones(care: clientcare.Clientcare) -> None:
     """Merging a customer into itself, or again after a merge, is refused and changes nothing."""
     keep = care.customers.register("李娜", "13800138001")

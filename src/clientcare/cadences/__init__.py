@@ -37,6 +37,7 @@ from clientcare.cadences._events import (
     WantedItemRegistered,
 )
 from clientcare.cadences._explain import DAILY_RULES, DailyExplanation, RuleCheck
+from clientcare.cadences._merge import cadences_on_merge
 from clientcare.cadences._ports import (
     AppointmentRepository,
     CadencePorts,
@@ -150,6 +151,7 @@ __all__ = [
     "WishRepository",
     "board_items",
     "cadences_after_purchase",
+    "cadences_on_merge",
     "choose_channel",
     "holidays_between",
     "schedule_after_purchase",
