@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, o
 
 from clientcare import serialization
 from clientcare.adapters.sqlalchemy import _tables as t
+from clientcare.adapters.sqlalchemy._aliases import add_alias, repoint, resolve_alias
 from clientcare.adapters.sqlalchemy._convert import (
     aware_utc,
     dump_document,
@@ -184,18 +185,8 @@ class DocumentRepository(_Tracking, Generic[A]):
         """Hook for side tables (tags); runs in the same transaction."""
 
     def repoint_customer(self, from_id: str, to_id: str) -> int:
-        """Give ``from_id``'s rows to ``to_id`` with one UPDATE (a merge); returns how many.
-
-        For tables whose ``customer_id`` column is :attr:`authoritative`, so the
-        documents need no rewriting.
-        """
-        c = self.table.c
-        statement = (
-            update(self.table)
-            .where(self._where(c.customer_id == from_id))
-            .values(customer_id=to_id, version=c.version + 1)
-        )
-        return int(self._uow.connection.execute(statement).rowcount)
+        """Give ``from_id``'s rows to ``to_id`` with one UPDATE (a merge; ``customer_id`` is authoritative)."""
+        return repoint(self._uow.connection, self.table, self.tenant, from_id, to_id)
 
 
 class SqlCustomerRepository(DocumentRepository[Customer]):
@@ -250,25 +241,16 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         found = self._query(self.table.c.id == key)
         if found and found[0].erased_at is None:
             return found[0]
-        # Only a retired (erased) record can have been merged: live ones cost no extra query.
         kept = self.resolve(key)
         return super().get(kept) if kept != key or not found else found[0]
 
     def resolve(self, customer_id: str) -> str:
-        """The kept customer's id for a merged one's (aliases are kept flat, one hop)."""
-        a = t.customer_aliases.c
-        statement = select(a.customer_id).where(a.tenant == self.tenant, a.alias_id == customer_id)
-        kept = self._uow.connection.execute(statement).scalar_one_or_none()
-        return customer_id if kept is None else str(kept)
+        """The kept customer's id for a merged one's."""
+        return resolve_alias(self._uow.connection, self.tenant, customer_id)
 
     def alias(self, absorbed_id: str, kept_id: str) -> None:
-        """Alias ``absorbed_id`` to ``kept_id`` and re-point older aliases of it (one UPDATE, one INSERT)."""
-        aliases, conn = t.customer_aliases, self._uow.connection
-        a = aliases.c
-        conn.execute(
-            update(aliases).where(a.tenant == self.tenant, a.customer_id == absorbed_id).values(customer_id=kept_id)
-        )
-        conn.execute(insert(aliases).values(tenant=self.tenant, alias_id=absorbed_id, customer_id=kept_id))
+        """Alias ``absorbed_id`` to ``kept_id``; older aliases of it follow."""
+        add_alias(self._uow.connection, self.tenant, absorbed_id, kept_id)
 
     def by_phone(self, phone: str) -> Customer | None:
         """The customer with this E.164 phone (unique index on tenant + phone)."""
@@ -558,13 +540,7 @@ class SqlPurchaseRepository(_Tracking):
 
     def repoint_customer(self, from_id: str, to_id: str) -> int:
         """Give ``from_id``'s purchases to ``to_id`` with one UPDATE."""
-        p = t.purchases
-        statement = (
-            update(p)
-            .where(p.c.tenant == self.tenant, p.c.customer_id == from_id)
-            .values(customer_id=to_id, version=p.c.version + 1)
-        )
-        return int(self._uow.connection.execute(statement).rowcount)
+        return repoint(self._uow.connection, t.purchases, self.tenant, from_id, to_id)
 
 
 class SqlOutbox:

@@ -85,6 +85,10 @@ def _repoint_areas(ctx: _Context, uow: UnitOfWork, kept_id: str, absorbed_id: st
         repository.repoint_customer(absorbed_id, kept_id)
 
 
+#: A merge moves every area's rows in its one transaction.
+_MERGE_HOOKS = (_repoint_areas, cadences_on_merge, loyalty_on_merge)
+
+
 class _Service:
     def __init__(self, ctx: _Context) -> None:
         self._ctx = ctx
@@ -149,12 +153,7 @@ class Clientcare:
         self._given_sources = assessment_sources
         self._given_ports = cadence_ports
         # P14/P15: an imported customer's member level and opening points, in the same pass.
-        # A merge moves every area's rows in its one transaction.
-        self.customers = CustomersService(
-            self._ctx,
-            import_hooks=(opening_from_import,),
-            merge_hooks=(_repoint_areas, cadences_on_merge, loyalty_on_merge),
-        )
+        self.customers = CustomersService(self._ctx, import_hooks=(opening_from_import,), merge_hooks=_MERGE_HOOKS)
         self.privacy = PrivacyService(self._ctx)
         # P20/P35/P21 (touches, sale credit, end of sequences) and P10-P17, P33
         # (points, level, referral credit) follow a sale in its own transaction.
