@@ -43,6 +43,8 @@ class _TenantData:
         self.tables: dict[str, dict[str, Aggregate]] = {}
         self.outbox: list[OutboxMessage] = []
         self.reactions: dict[int, ReactionJob] = {}
+        #: A merged customer's id -> the kept customer's id.
+        self.aliases: dict[str, str] = {}
 
     def table(self, name: str) -> dict[str, Aggregate]:
         return self.tables.setdefault(name, {})
@@ -147,6 +149,18 @@ class MemoryRepository(Generic[A]):
     def _find(self, predicate: Callable[[A], bool]) -> list[A]:
         return [self._track(_copy(row)) for row in self._rows() if predicate(row)]
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s rows to ``to_id`` (a merge); returns how many."""
+        # Only tables whose rows carry ``customer_id`` call this.
+        moved: list[Any] = [
+            attrs.evolve(row, customer_id=to_id)  # type: ignore[call-arg]
+            for row in self._rows()
+            if getattr(row, "customer_id", None) == from_id
+        ]
+        for row in moved:
+            self._uow._stage(self._table, row, new=False)
+        return len(moved)
+
     def _delete(self, keys: Iterable[str]) -> int:
         count = 0
         for key in keys:
@@ -165,6 +179,7 @@ class MemoryCustomerRepository(MemoryRepository[Customer]):
         Every write about a customer reads her first, so a note written while
         she is erased conflicts with the erasure instead of outliving it.
         """
+        key = self.resolve(key)  # a merged customer's id gives the kept customer
         customer = super().get(key)
         self._uow._read_versions.setdefault(("customers", key), customer.version)
         return customer
@@ -174,6 +189,16 @@ class MemoryCustomerRepository(MemoryRepository[Customer]):
         return self.get(key)
 
     entity = "customer"
+
+    def resolve(self, customer_id: str) -> str:
+        return self._uow._aliases().get(customer_id, customer_id)
+
+    def alias(self, absorbed_id: str, kept_id: str) -> None:
+        aliases = self._uow._aliases()
+        for old, target in list(aliases.items()):
+            if target == absorbed_id:
+                self._uow._new_aliases[old] = kept_id
+        self._uow._new_aliases[absorbed_id] = kept_id
 
     def by_phone(self, phone: str) -> Customer | None:
         found = self._find(lambda c: c.phone == phone)
@@ -294,6 +319,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._new: dict[str, set[str]] = {}
         self._read_versions: dict[tuple[str, str], int] = {}
         self._deleted: dict[str, set[str]] = {}
+        self._new_aliases: dict[str, str] = {}
         self._reset_repositories()
 
     def _reset_repositories(self) -> None:
@@ -337,6 +363,10 @@ class MemoryUnitOfWork(UnitOfWork):
 
         attach_analytics(self)
 
+    def _aliases(self) -> dict[str, str]:
+        """The tenant's aliases with this unit's new ones on top."""
+        return {**self._backend._data(self.tenant).aliases, **self._new_aliases}
+
     def _committed(self, table: str) -> dict[str, Aggregate]:
         return self._backend._data(self.tenant).table(table)
 
@@ -346,6 +376,7 @@ class MemoryUnitOfWork(UnitOfWork):
             self._new.setdefault(table, set()).add(obj.id)
 
     def _begin(self) -> None:
+        self._new_aliases.clear()
         self._staged.clear()
         self._new.clear()
         self._deleted.clear()
@@ -419,6 +450,7 @@ class MemoryUnitOfWork(UnitOfWork):
                         ):
                             raise DuplicateRecord(table.rstrip("s"), field)
             self.reactions.check()
+            data.aliases.update(self._new_aliases)
             for table, keys in self._deleted.items():
                 for key in keys:
                     data.table(table).pop(key, None)
@@ -444,10 +476,12 @@ class MemoryUnitOfWork(UnitOfWork):
         self._new.clear()
         self._deleted.clear()
         self._read_versions.clear()
+        self._new_aliases.clear()
         self.outbox._new.clear()
         self.outbox._rewritten.clear()
 
     def rollback(self) -> None:
+        self._new_aliases.clear()
         self._staged.clear()
         self._new.clear()
         self._deleted.clear()

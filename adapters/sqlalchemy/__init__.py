@@ -13,11 +13,11 @@ See docs/sql.md.
 """
 
 from clientcare.adapters.sqlalchemy._migrate import HEAD, current_revision, upgrade, verify_head
+from clientcare.adapters.sqlalchemy._notes import SqlNoteRepository
 from clientcare.adapters.sqlalchemy._outbox import SqlOutbox
 from clientcare.adapters.sqlalchemy._repos import (
     DocumentRepository,
     SqlCustomerRepository,
-    SqlNoteRepository,
     SqlPurchaseRepository,
 )
 from clientcare.adapters.sqlalchemy._tables import document_table, key_string, metadata

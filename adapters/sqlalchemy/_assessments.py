@@ -100,6 +100,7 @@ class SqlAssessmentRepository(DocumentRepository[Assessment]):
     entity = "assessment"
     table = assessments
     aggregate = Assessment
+    authoritative = ("customer_id",)
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         super().__init__(uow)
@@ -165,6 +166,7 @@ class SqlImprovementPlanRepository(DocumentRepository[ImprovementPlan]):
     entity = "improvement_plan"
     table = improvement_plans
     aggregate = ImprovementPlan
+    authoritative = ("customer_id",)
 
     def columns(self, obj: ImprovementPlan) -> dict[str, Any]:
         """Customer, opening and closing moments."""
@@ -197,6 +199,7 @@ class SqlSurveyRepository(DocumentRepository[SurveyResponse]):
     entity = "survey_response"
     table = survey_responses
     aggregate = SurveyResponse
+    authoritative = ("customer_id",)
 
     def columns(self, obj: SurveyResponse) -> dict[str, Any]:
         """Customer, segment and moment of the answer."""

@@ -365,6 +365,7 @@ class SqlAppointmentRepository(DocumentRepository[Appointment]):
     entity = "appointment"
     table = t.appointments
     aggregate = Appointment
+    authoritative = ("customer_id",)
 
     def columns(self, obj: Appointment) -> dict[str, Any]:
         """Customer, staff member, status and start."""
@@ -397,6 +398,7 @@ class SqlFollowUpRepository(DocumentRepository[FollowUp]):
     entity = "follow_up"
     table = t.follow_ups
     aggregate = FollowUp
+    authoritative = ("customer_id",)
 
     def columns(self, obj: FollowUp) -> dict[str, Any]:
         """Customer, status and start."""
@@ -418,6 +420,7 @@ class SqlWishRepository(DocumentRepository[Wish]):
     entity = "wish"
     table = t.wishes
     aggregate = Wish
+    authoritative = ("customer_id",)
 
     def columns(self, obj: Wish) -> dict[str, Any]:
         """Customer, style and the two moments."""
@@ -440,6 +443,7 @@ class SqlRecurringRuleRepository(DocumentRepository[RecurringRule]):
     entity = "recurring_rule"
     table = t.recurring_rules
     aggregate = RecurringRule
+    authoritative = ("customer_id",)
 
     def columns(self, obj: RecurringRule) -> dict[str, Any]:
         """Customer and the validity dates."""
@@ -457,6 +461,7 @@ class SqlSaleCreditRepository(DocumentRepository[SaleCredit]):
     entity = "sale_credit"
     table = t.sale_credits
     aggregate = SaleCredit
+    authoritative = ("customer_id",)
 
     def columns(self, obj: SaleCredit) -> dict[str, Any]:
         """Customer and the moment of the sale."""

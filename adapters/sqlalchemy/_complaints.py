@@ -74,6 +74,7 @@ class SqlComplaintRepository(DocumentRepository[Complaint]):
     entity = "complaint"
     table = complaints
     aggregate = Complaint
+    authoritative = ("customer_id",)
 
     def columns(self, obj: Complaint) -> dict[str, Any]:
         """The key columns the lookups filter and sort on."""

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, o
 
 from clientcare import serialization
 from clientcare.adapters.sqlalchemy import _tables as t
+from clientcare.adapters.sqlalchemy._aliases import add_alias, repoint, resolve_alias
 from clientcare.adapters.sqlalchemy._convert import (
     aware_utc,
     dump_document,
@@ -32,7 +33,7 @@ from clientcare.adapters.sqlalchemy._convert import (
 )
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._summaries import buying_summaries
-from clientcare.customers import Customer, Note
+from clientcare.customers import Customer
 from clientcare.errors import ConcurrencyConflict, NotFound, StorageUnavailable
 from clientcare.kernel import Aggregate, Money
 from clientcare.purchases import (
@@ -54,7 +55,6 @@ log = logging.getLogger("clientcare")
 __all__ = [
     "DocumentRepository",
     "SqlCustomerRepository",
-    "SqlNoteRepository",
     "SqlPurchaseRepository",
 ]
 
@@ -131,6 +131,8 @@ class DocumentRepository(_Tracking, Generic[A]):
 
     table: ClassVar[Table]
     aggregate: ClassVar[type[Aggregate]]
+    #: Columns whose value wins over the document's (a merge re-points them with one UPDATE).
+    authoritative: ClassVar[tuple[str, ...]] = ()
 
     def columns(self, obj: A) -> dict[str, Any]:
         """Values of the typed columns besides tenant, id, version and document."""
@@ -146,7 +148,10 @@ class DocumentRepository(_Tracking, Generic[A]):
         return and_(self.table.c.tenant == self.tenant, *conditions)
 
     def _load(self, row: Any) -> A:
-        obj: A = load_document(row.document, self.aggregate, id=row.id, tenant=self.tenant, version=row.version)  # type: ignore[assignment]
+        columns = {name: getattr(row, name) for name in self.authoritative}
+        obj: A = load_document(  # type: ignore[assignment]
+            row.document, self.aggregate, id=row.id, tenant=self.tenant, version=row.version, **columns
+        )
         return self._track(obj)
 
     def _query(
@@ -164,7 +169,8 @@ class DocumentRepository(_Tracking, Generic[A]):
         for tenant-wide jobs (``skip_unreadable``) log its id and skip it.
         """
         c = self.table.c
-        statement = select(c.id, c.version, c.document).where(self._where(*conditions)).order_by(*order_by)
+        extra = [c[name] for name in self.authoritative]
+        statement = select(c.id, c.version, c.document, *extra).where(self._where(*conditions)).order_by(*order_by)
         if limit is not None:
             statement = statement.limit(limit)
         found: list[A] = []
@@ -205,6 +211,10 @@ class DocumentRepository(_Tracking, Generic[A]):
     def _after_write(self, obj: A, *, new: bool) -> None:
         """Hook for side tables (tags); runs in the same transaction."""
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s rows to ``to_id`` with one UPDATE (a merge; ``customer_id`` is authoritative)."""
+        return repoint(self._uow.connection, self.table, self.tenant, from_id, to_id)
+
 
 class SqlCustomerRepository(DocumentRepository[Customer]):
     """Customers of one tenant; tags also live in a side table for indexed search."""
@@ -226,9 +236,20 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         lands first and is erased, or sees her erased and is refused. A key
         share does not block ordinary updates, so two writers of one customer
         still meet only at the version check. SQLite units of work take the
-        write lock at BEGIN, which serialises them anyway.
+        write lock at BEGIN, which serialises them anyway. The id of a customer
+        merged into another gives the kept customer.
         """
-        return self._locked(key, exclusive=False)
+        try:
+            found = self._locked(key, exclusive=False)
+        except NotFound:
+            found = None
+        if found is None or found.erased_at is not None:
+            kept = self.resolve(key)
+            if kept != key:
+                return self._locked(kept, exclusive=False)
+            if found is None:
+                raise NotFound("customer", key)
+        return found
 
     def lock(self, key: str) -> Customer:
         """The customer, her row locked for update until the unit of work ends (erasure)."""
@@ -283,6 +304,14 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
 
         return import_customers(self._uow, customers)
 
+    def resolve(self, customer_id: str) -> str:
+        """The kept customer's id for a merged one's."""
+        return resolve_alias(self._uow.connection, self.tenant, customer_id)
+
+    def alias(self, absorbed_id: str, kept_id: str) -> None:
+        """Alias ``absorbed_id`` to ``kept_id``; older aliases of it follow."""
+        add_alias(self._uow.connection, self.tenant, absorbed_id, kept_id)
+
     def by_phone(self, phone: str) -> Customer | None:
         """The customer with this E.164 phone (unique index on tenant + phone)."""
         found = self._query(self.table.c.phone == phone)
@@ -334,47 +363,6 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         """How many customers the tenant has."""
         statement = select(func.count()).select_from(self.table).where(self.table.c.tenant == self.tenant)
         return int(self._uow.connection.execute(statement).scalar_one())
-
-
-class SqlNoteRepository(DocumentRepository[Note]):
-    """The notebook; ``search_fold`` holds the case-folded text and tags for LIKE."""
-
-    entity = "note"
-    table = t.notes
-    aggregate = Note
-
-    def columns(self, obj: Note) -> dict[str, Any]:
-        """Customer, author, time and the folded search text."""
-        fold = "\n".join([obj.text.casefold(), *(tag.casefold() for tag in sorted(obj.tags))])
-        return {
-            "customer_id": obj.customer_id,
-            "author": obj.author,
-            "written_at": utc_naive(obj.written_at),
-            "search_fold": fold,
-        }
-
-    def for_customer(self, customer_id: str) -> list[Note]:
-        """The customer's notes, newest first."""
-        c = self.table.c
-        return self._query(c.customer_id == customer_id, order_by=(c.written_at.desc(), c.id.desc()))
-
-    def search(
-        self, fragment: str, *, customer_id: str | None = None, author: str | None = None, limit: int = 50
-    ) -> list[Note]:
-        """Notes whose text or a tag contains ``fragment`` (case-folded), newest first."""
-        c = self.table.c
-        conditions = [c.search_fold.contains(fragment.casefold(), autoescape=True)]
-        if customer_id is not None:
-            conditions.append(c.customer_id == customer_id)
-        if author is not None:
-            conditions.append(c.author == author)
-        return self._query(*conditions, order_by=(c.written_at.desc(), c.id.desc()), limit=limit)
-
-    def delete_for_customer(self, customer_id: str) -> int:
-        """Delete the customer's notes (erasure); returns how many."""
-        c = self.table.c
-        result = self._uow.connection.execute(delete(self.table).where(self._where(c.customer_id == customer_id)))
-        return int(result.rowcount)
 
 
 _CONDITIONS = tuple[ConditionReport, ...]
@@ -576,3 +564,7 @@ class SqlPurchaseRepository(_Tracking):
     def buying_summaries(self, end: datetime, currency: str) -> list[BuyingSummary]:
         """Purchase days and repeat spend per customer, in one aggregate statement."""
         return buying_summaries(self._uow, end, currency)
+
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s purchases to ``to_id`` with one UPDATE."""
+        return repoint(self._uow.connection, t.purchases, self.tenant, from_id, to_id)

@@ -37,6 +37,7 @@ __all__ = [
     "TENANT_LENGTH",
     "TOUCH_KEY_LENGTH",
     "appointments",
+    "customer_aliases",
     "customer_tags",
     "customers",
     "document_column",
@@ -134,6 +135,17 @@ customers = Table(
     PrimaryKeyConstraint("tenant", "id"),
     UniqueConstraint("tenant", "phone"),
     Index("ix_cc_customers_tenant_name", "tenant", "name", "id"),
+)
+
+#: A merged customer's id and the kept customer's id it resolves to (migration 0007).
+customer_aliases = Table(
+    "cc_customer_aliases",
+    metadata,
+    _tenant(),
+    _id("alias_id"),
+    _id("customer_id"),
+    PrimaryKeyConstraint("tenant", "alias_id"),
+    Index("ix_cc_customer_aliases_customer", "tenant", "customer_id"),
 )
 
 customer_tags = Table(

@@ -19,11 +19,11 @@ from clientcare.adapters.sqlalchemy._cadences import attach_cadences
 from clientcare.adapters.sqlalchemy._complaints import attach as attach_complaints
 from clientcare.adapters.sqlalchemy._errors import translate, translated
 from clientcare.adapters.sqlalchemy._loyalty import attach as attach_loyalty
+from clientcare.adapters.sqlalchemy._notes import SqlNoteRepository
 from clientcare.adapters.sqlalchemy._outbox import SqlOutbox
 from clientcare.adapters.sqlalchemy._reactions import SqlReactions
 from clientcare.adapters.sqlalchemy._repos import (
     SqlCustomerRepository,
-    SqlNoteRepository,
     SqlPurchaseRepository,
 )
 from clientcare.errors import ConfigurationError

@@ -6,7 +6,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
@@ -40,6 +40,7 @@ from clientcare.cadences import (
     TouchesService,
     TouchResponsiveness,
     cadences_after_purchase,
+    cadences_on_merge,
     cancel_for_erased,
     plan_after_care,
 )
@@ -64,10 +65,11 @@ from clientcare.loyalty import (
     ReferralsService,
     TiersService,
     after_purchase,
+    loyalty_on_merge,
     opening_from_import,
 )
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage, ReactionJob, RoleSource
+from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage, ReactionJob, RoleSource, UnitOfWork
 from clientcare.purchases import PurchasesService
 from clientcare.reports import ReportsService
 
@@ -85,6 +87,26 @@ log = logging.getLogger("clientcare")
 T = TypeVar("T")
 E = TypeVar("E", bound=DomainEvent)
 Handler = Callable[[DomainEvent], None]
+
+
+def _repoint_areas(ctx: _Context, uow: UnitOfWork, kept_id: str, absorbed_id: str, at: datetime) -> None:
+    """A merge gives the absorbed customer's complaints, assessments and cadence records to the kept one."""
+    for repository in (
+        uow.complaints,
+        uow.assessments,
+        uow.improvement_plans,
+        uow.surveys,
+        uow.appointments,
+        uow.follow_ups,
+        uow.wishes,
+        uow.recurring,
+        uow.sale_credits,
+    ):
+        repository.repoint_customer(absorbed_id, kept_id)
+
+
+#: A merge moves every area's rows in its one transaction.
+_MERGE_HOOKS = (_repoint_areas, cadences_on_merge, loyalty_on_merge)
 
 
 class _Service:
@@ -228,7 +250,7 @@ class Clientcare:
         self._given_sources = assessment_sources
         self._given_ports = cadence_ports
         # P14/P15: an imported customer's member level and opening points, in the same pass.
-        self.customers = CustomersService(self._ctx, import_hooks=(opening_from_import,))
+        self.customers = CustomersService(self._ctx, import_hooks=(opening_from_import,), merge_hooks=_MERGE_HOOKS)
         # Erasure (P04) also ends what the cadences planned for her, in the same unit of work.
         self.privacy = PrivacyService(self._ctx, erasers=(cancel_for_erased,))
         # P20/P35/P21 (touches, sale credit, end of sequences) and P10-P17, P33

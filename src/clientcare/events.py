@@ -58,6 +58,7 @@ from clientcare.customers import (
     ConsentWithdrawn,
     CustomerErased,
     CustomerRegistered,
+    CustomersMerged,
     NoteAdded,
     ProfileChanged,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "CorrectiveActionOpened",
     "CustomerErased",
     "CustomerRegistered",
+    "CustomersMerged",
     "DomainEvent",
     "FollowUpStarted",
     "FollowUpStopped",

@@ -110,7 +110,8 @@ def test_cli_imports_a_csv_file(tmp_path: Path) -> None:
 # -- from every earlier revision, rows and all ---------------------------------------------
 
 #: Where each table's rows lived before head: in that table from the revision that made it;
-#: complaints, assessments and the cadences' aggregates in the document bridge from 0002.
+#: complaints, assessments and the cadences' aggregates in the document bridge from 0002;
+#: merged customers' aliases from 0008.
 _SINCE = {
     **dict.fromkeys(
         ("cc_customers", "cc_customer_tags", "cc_purchases", "cc_purchase_lines", "cc_notes", "cc_outbox"), "0001"
@@ -147,6 +148,7 @@ _SINCE = {
         "0003",
     ),
     "cc_reactions": "0007",
+    "cc_customer_aliases": "0008",
 }
 
 
@@ -192,6 +194,7 @@ def _fill(engine: Engine) -> None:
     with backend.unit_of_work(TENANT) as uow:
         uow.customers.add(ann)
         uow.customers.add(bob)
+        uow.customers.alias("merged-into-bob", bob.id)
         uow.purchases.add(sale)
         uow.notes.add(Note.write(tenant=TENANT, customer_id=ann.id, author="s1", text="Likes silk", at=T0))
         uow.complaints.add(complaint)

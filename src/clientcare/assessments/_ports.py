@@ -37,6 +37,10 @@ class AssessmentRepository(Protocol):
         """Assessments routed to ``role`` and not yet answered by it, oldest first."""
         ...
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s assessments to ``to_id`` (a merge), in one statement; returns how many."""
+        ...
+
 
 class ImprovementPlanRepository(Protocol):
     """Improvement plans and their tasks (P60 "improve", P61 measures)."""
@@ -59,6 +63,10 @@ class ImprovementPlanRepository(Protocol):
         """Every plan of the customer, newest first."""
         ...
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s improvement plans to ``to_id`` (a merge), in one statement; returns how many."""
+        ...
+
 
 class SurveyRepository(Protocol):
     """Loyalty survey answers (P62, P65)."""
@@ -78,3 +86,7 @@ class SurveyRepository(Protocol):
         self, since: datetime | None = None, until: datetime | None = None, *, segment: str | None = None
     ) -> list[SurveyResponse]:
         """Answers given in ``[since, until)`` (open ends when None), of ``segment`` when given."""
+
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s survey answers to ``to_id`` (a merge), in one statement; returns how many."""
+        ...

@@ -44,6 +44,7 @@ from clientcare.cadences._events import (
 )
 from clientcare.cadences._explain import DAILY_RULES, DailyExplanation, RuleCheck
 from clientcare.cadences._holidays import holidays_between
+from clientcare.cadences._merge import cadences_on_merge
 from clientcare.cadences._messages import MessageRenderer, RenderedMessage
 from clientcare.cadences._planner import Planner
 from clientcare.cadences._ports import (
@@ -167,6 +168,7 @@ __all__ = [
     "backoff",
     "board_items",
     "cadences_after_purchase",
+    "cadences_on_merge",
     "cancel_for_erased",
     "choose_channel",
     "delivery_key",

@@ -146,6 +146,10 @@ class AppointmentRepository(Protocol):
         """Appointments starting in ``[start, end)``."""
         ...
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s appointments to ``to_id`` (a merge), in one statement; returns how many."""
+        ...
+
 
 class FollowUpRepository(Protocol):
     """Follow-up sequences of one tenant (P21)."""
@@ -164,6 +168,10 @@ class FollowUpRepository(Protocol):
         """The customer's running sequences."""
         ...
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s follow-ups to ``to_id`` (a merge), in one statement; returns how many."""
+        ...
+
 
 class WishRepository(Protocol):
     """Wanted items of one tenant (P28)."""
@@ -176,6 +184,10 @@ class WishRepository(Protocol):
 
     def open_for(self, style_no: str) -> list[Wish]:
         """Wishes still waiting for ``style_no``, oldest first."""
+        ...
+
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s wishes to ``to_id`` (a merge), in one statement; returns how many."""
         ...
 
 
@@ -196,6 +208,10 @@ class RecurringRuleRepository(Protocol):
         """Rules that have started and not ended on ``day``."""
         ...
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s recurring rules to ``to_id`` (a merge), in one statement; returns how many."""
+        ...
+
 
 class SaleCreditRepository(Protocol):
     """Which touch preceded each sale (P21, P31); one credit per purchase."""
@@ -205,6 +221,10 @@ class SaleCreditRepository(Protocol):
 
     def between(self, start: datetime, end: datetime) -> list[SaleCredit]:
         """Credits for sales in ``[start, end)``."""
+        ...
+
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s sale credits to ``to_id`` (a merge), in one statement; returns how many."""
         ...
 
 

@@ -118,6 +118,30 @@ def customers_duplicates(*, url: Url, tenant: Tenant, as_json: Json = False) -> 
     print_table(f"{len(pairs)} likely duplicate pair(s)", ("customer", "customer", "why"), rows)
 
 
+@customers_app.command("merge")
+@handled
+def customers_merge(
+    *,
+    url: Url,
+    tenant: Tenant,
+    keep: Annotated[str, typer.Argument(help="The customer id that stays.", show_default=False)],
+    absorb: Annotated[str, typer.Argument(help="The customer id merged into KEEP.", show_default=False)],
+    by: Annotated[str, typer.Option("--by", help="Who merges (staff id or name).", show_default=False)],
+    as_json: Json = False,
+) -> None:
+    """Merge one person's two archives into KEEP in one transaction; ABSORB's id resolves to KEEP afterwards."""
+    with opened(url, tenant) as care:
+        report = care.customers.merge(keep, absorb, by=by)
+    if as_json:
+        print_json(to_json(report))
+        return
+    print_table(
+        f"customer {report.absorbed_id} merged into {report.kept_id}",
+        ("purchases", "notes", "consents"),
+        [(report.purchases, report.notes, report.consents)],
+    )
+
+
 @customers_app.command("export")
 @handled
 def customers_export(url: Url, tenant: Tenant, customer_id: CustomerId) -> None:

@@ -59,6 +59,10 @@ class ComplaintRepository(Protocol):
         """Complaints that carry at least one corrective action (P46)."""
         ...
 
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s complaints to ``to_id`` (a merge), in one statement; returns how many."""
+        ...
+
 
 class StandardAnswerRepository(Protocol):
     """The Q&A base of standard answers (P46)."""

@@ -7,6 +7,7 @@ from clientcare.customers._events import (
     ConsentWithdrawn,
     CustomerErased,
     CustomerRegistered,
+    CustomersMerged,
     NoteAdded,
     ProfileChanged,
 )
@@ -18,6 +19,7 @@ from clientcare.customers._imports import (
     ImportedCustomer,
     customer_id_for,
 )
+from clientcare.customers._merge import CustomerMergeHook, MergeReport
 from clientcare.customers._model import (
     Channel,
     Consent,
@@ -52,9 +54,11 @@ __all__ = [
     "CustomerErased",
     "CustomerImportHook",
     "CustomerImportReport",
+    "CustomerMergeHook",
     "CustomerRegistered",
     "CustomerRepository",
     "CustomerSummary",
+    "CustomersMerged",
     "CustomersService",
     "DataSource",
     "DateKind",
@@ -64,6 +68,7 @@ __all__ = [
     "HardProfile",
     "ImportantDate",
     "ImportedCustomer",
+    "MergeReport",
     "Note",
     "NoteAdded",
     "NoteRepository",

@@ -15,6 +15,7 @@ __all__ = [
     "ConsentWithdrawn",
     "CustomerErased",
     "CustomerRegistered",
+    "CustomersMerged",
     "NoteAdded",
     "ProfileChanged",
 ]
@@ -79,3 +80,12 @@ class NoteAdded(DomainEvent):
     customer_id: str
     note_id: str
     author: str
+
+
+@attrs.frozen(kw_only=True)
+class CustomersMerged(DomainEvent):
+    """One person registered twice is one customer again: ``absorbed_id`` now resolves to ``kept_id``."""
+
+    kept_id: str
+    absorbed_id: str
+    by: str

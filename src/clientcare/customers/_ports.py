@@ -20,6 +20,7 @@ class CustomerRepository(Protocol):
     def get(self, customer_id: str) -> Customer:
         """The customer, or NotFound (also for another tenant's customer).
 
+        The id of a customer merged into another gives the kept customer.
         Writes about her conflict with a concurrent :meth:`lock` (an erasure):
         a server backend reads her under a key-share lock, memory checks at
         commit that she did not change since.
@@ -29,6 +30,13 @@ class CustomerRepository(Protocol):
     def lock(self, customer_id: str) -> Customer:
         """The customer, locked against every other unit reading her with :meth:`get` until this unit ends."""
         ...
+
+    def resolve(self, customer_id: str) -> str:
+        """The id a merged customer's id stands for now (``customer_id`` itself when not merged)."""
+        ...
+
+    def alias(self, absorbed_id: str, kept_id: str) -> None:
+        """Record that ``absorbed_id`` now means ``kept_id``; ids that meant ``absorbed_id`` follow."""
 
     def save(self, customer: Customer) -> None:
         """Store changes; ConcurrencyConflict if someone saved in between."""
@@ -68,6 +76,10 @@ class NoteRepository(Protocol):
         self, fragment: str, *, customer_id: str | None = None, author: str | None = None, limit: int = 50
     ) -> list[Note]:
         """Notes whose text or tags contain ``fragment`` (case-insensitive), newest first."""
+        ...
+
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s notes to ``to_id`` (a merge), in one statement; returns how many."""
         ...
 
     def delete_for_customer(self, customer_id: str) -> int:

@@ -20,6 +20,7 @@ from clientcare.customers._imports import (
     CustomerImportReport,
     run_import,
 )
+from clientcare.customers._merge import CustomerMergeHook, MergeReport, merge_records
 from clientcare.customers._model import (
     Channel,
     ConsentMethod,
@@ -80,9 +81,42 @@ class _Service:
 class CustomersService(_Service):
     """The customer archive and relationship card (P01–P03, P06, P07)."""
 
-    def __init__(self, ctx: _Context, *, import_hooks: Sequence[CustomerImportHook] = ()) -> None:
+    def __init__(
+        self,
+        ctx: _Context,
+        *,
+        import_hooks: Sequence[CustomerImportHook] = (),
+        merge_hooks: Sequence[CustomerMergeHook] = (),
+    ) -> None:
         super().__init__(ctx)
         self._import_hooks = tuple(import_hooks)
+        self._merge_hooks = tuple(merge_hooks)
+
+    def merge(self, keep: str, absorb: str, *, by: str) -> MergeReport:
+        """One person registered twice becomes one customer, in one transaction (docs/customers-import.md).
+
+        ``absorb``'s purchases, notes, consents (the stricter wins: a withdrawal
+        stays), tags, contacts and dates go to ``keep``, and every area hooked
+        in moves its rows too; ``absorb`` is retired (its personal data erased)
+        and its id resolves to ``keep`` from then on. Records ``CustomersMerged``.
+        """
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            kept = uow.customers.get(keep)
+            absorbed = uow.customers.get(absorb)
+            now = ctx.now()
+            consents = merge_records(kept, absorbed, by=by, at=now)
+            purchases = uow.purchases.repoint_customer(absorbed.id, kept.id)
+            notes = uow.notes.repoint_customer(absorbed.id, kept.id)
+            for hook in self._merge_hooks:
+                hook(ctx, uow, kept.id, absorbed.id, now)
+            uow.customers.save(absorbed)
+            uow.customers.save(kept)
+            uow.customers.alias(absorbed.id, kept.id)
+        log.info("customers merged", extra={"kept_id": kept.id, "absorbed_id": absorbed.id})
+        return MergeReport(
+            kept_id=kept.id, absorbed_id=absorbed.id, purchases=purchases, notes=notes, consents=consents
+        )
 
     def duplicates(self) -> list[DuplicatePair]:
         """Likely pairs of one person registered twice, with the reasons: the same normalised

@@ -35,6 +35,7 @@ from clientcare.loyalty._membership import (
     window_start,
 )
 from clientcare.loyalty._membership_service import MembershipService, Reminders
+from clientcare.loyalty._merge import loyalty_on_merge
 from clientcare.loyalty._opening import opening_from_import
 from clientcare.loyalty._points import EntryKind, Lot, PointsAccount, PointsEntry, points_for, sale_keeps
 from clientcare.loyalty._points_service import PointsService
@@ -130,6 +131,7 @@ __all__ = [
     "benefits_for",
     "diff_labels",
     "level_named",
+    "loyalty_on_merge",
     "opening_from_import",
     "points_for",
     "priority_of",

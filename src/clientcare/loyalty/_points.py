@@ -33,11 +33,13 @@ class EntryKind(enum.StrEnum):
     REDEEM = "redeem"
     EXPIRE = "expire"
     REVERSE = "reverse"  # a return or cancellation takes back its share
+    MERGED_IN = "merged_in"  # a lot carried over from a customer merged into this one
+    MERGED_OUT = "merged_out"  # the balance handed to the customer this one was merged into
 
     @property
     def credit(self) -> bool:
         """Whether entries of this kind add points (and open a lot that can expire)."""
-        return self in (EntryKind.OPENING, EntryKind.EARN, EntryKind.REFERRAL)
+        return self in (EntryKind.OPENING, EntryKind.EARN, EntryKind.REFERRAL, EntryKind.MERGED_IN)
 
 
 def sale_keeps(
@@ -217,6 +219,23 @@ class PointsAccount(Aggregate):
             reference=referral_id,
             expires_at=at + timedelta(days=rules.expiry_days),
         )
+
+    def take_over(self, other: PointsAccount, *, at: datetime) -> int:
+        """A merge: ``other``'s remaining lots come over with their expiry, so one ledger holds
+        both balances; ``other`` ends at zero. Returns the points moved."""
+        moved = other.balance
+        carried = 0
+        for lot in other.lots():
+            self._append(
+                EntryKind.MERGED_IN, lot.remaining, at, reference=f"merged:{other.id}", expires_at=lot.expires_at
+            )
+            carried += lot.remaining
+        if moved != carried:
+            # A balance below zero (a return after spending) comes over as what is owed.
+            self._append(EntryKind.MERGED_OUT, moved - carried, at, reference=f"merged:{other.id}")
+        if moved:
+            other._append(EntryKind.MERGED_OUT, -moved, at, reference=f"merged:{self.id}")
+        return moved
 
     def import_opening(self, points: int, *, at: datetime, reference: str, expires_at: datetime) -> bool:
         """A balance carried over from a previous system, once per ``reference``;

@@ -51,6 +51,9 @@ class PurchaseRepository(Protocol):
         repeat spend, as :func:`clientcare.purchases.summaries_from` computes them,
         ordered by customer id. Computed by the store, set-based: no purchase is
         loaded as a domain object."""
+
+    def repoint_customer(self, from_id: str, to_id: str) -> int:
+        """Give ``from_id``'s purchases to ``to_id`` (a merge), in one statement; returns how many."""
         ...
 
 
