@@ -138,8 +138,8 @@ def test_a_webhook_needs_a_secret() -> None:
         from_url("https://gateway.example/sms")
 
 
-def test_dispatch_skips_a_refused_message_and_retries_a_failed_one(gateway: _Gateway) -> None:
-    """Through dispatch, a 4xx skips the touch (never resent) and a 5xx leaves it planned for the lease's end."""
+def test_dispatch_dead_letters_a_refused_message_and_retries_a_failed_one(gateway: _Gateway) -> None:
+    """Through dispatch, a 4xx dead-letters the touch (never resent) and a 5xx leaves it planned for a retry."""
     clock = FixedClock(datetime.fromisoformat("2026-01-05T10:00:00+08:00"))
     care = clientcare.connect("memory://", tenant="shop", clock=clock)
     notifier = WebhookNotifier(gateway.url, secret=SECRET)
@@ -151,7 +151,7 @@ def test_dispatch_skips_a_refused_message_and_retries_a_failed_one(gateway: _Gat
     gateway.statuses = [400, 503]
     assert care.touches.dispatch(notifier, lease_seconds=60).failed == 2
     statuses = {t.id: care.touches.get(t.id).status for t in touches}
-    assert sorted(statuses.values()) == sorted([TouchStatus.SKIPPED, TouchStatus.PLANNED])
+    assert sorted(statuses.values()) == sorted([TouchStatus.FAILED, TouchStatus.PLANNED])
     clock.advance(minutes=2)
     assert care.touches.dispatch(notifier).sent == 1
     assert len(gateway.requests) == 3
