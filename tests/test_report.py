@@ -17,7 +17,7 @@ import pytest
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
-from clientcare.analytics import report_pareto
+from clientcare.analytics import RfmSegment
 from clientcare.errors import ValidationError
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
@@ -95,9 +95,35 @@ def test_figures_in_the_page_are_the_analytics_figures(shop: clientcare.Clientca
     assert overview["Retention rate"] == str(figures.retention_rate)
     stores = {row.key: str(row.sales.amount) for row in shop.analytics.composition(start, end, by="store")}
     assert {key: sales for key, sales, _ in _cells(html, "composition")} == stores
-    assert report_pareto([]) == []
-    pareto = _cells(html, "pareto")
-    assert pareto[-1][1:] == ["1.0000", "1.0000"] and len(pareto) > 2
+
+
+def test_archive_figures_in_the_page_are_the_analytics_port_calls(shop: clientcare.Clientcare) -> None:
+    """Pareto, cohort and RFM cells read the port's calls over the twelve months ending with March 2026."""
+    html = shop.reports.monthly("2026-03", language="en").html()
+    year = datetime.fromisoformat("2025-04-01T00:00:00+08:00")
+    end = datetime.fromisoformat("2026-04-01T00:00:00+08:00")
+    curve = shop.analytics.pareto(year, end)
+    assert _cells(html, "pareto") == [[str(p.customers), str(p.customer_share), str(p.spend_share)] for p in curve]
+    assert curve[-1].spend_share == Decimal(1) and len(curve) > 2
+    cohorts = _cells(html, "cohorts")
+    months = [f"2025-{m:02d}" for m in range(4, 13)] + [f"2026-{m:02d}" for m in range(1, 4)]
+    assert [row[0] for row in cohorts] == months
+    page = {(row[0], k): (row[1], share) for row in cohorts for k, share in enumerate(row[2:])}
+    cells = shop.analytics.cohorts(date(2025, 4, 1), date(2026, 3, 1))
+    assert cells and all(page[(c.cohort, c.months_since)][1] == str(c.share) for c in cells)
+    assert all(page[(c.cohort, 0)][0] == str(c.customers) for c in cells if c.months_since == 0)
+    port_cells = {(c.cohort, c.months_since) for c in cells}
+    assert all(share == "0" for key, (_, share) in page.items() if key not in port_cells)
+    words = {"Champions": "champions", "Loyal": "loyal", "New": "new", "Potential loyalists": "potential_loyalists"}
+    words |= {"Can't lose": "cant_lose", "At risk": "at_risk", "Lost": "lost", "Hibernating": "hibernating"}
+    rfm = {RfmSegment(words[name]): (customers, spend) for name, customers, spend in _cells(html, "rfm")}
+    segments = shop.analytics.rfm_segments(year, end)
+    assert {s: v for s, v in rfm.items() if v[0] != "0"} == {
+        row.segment: (str(row.customers), str(row.spend)) for row in segments
+    }
+    assert list(rfm) == list(RfmSegment)
+    notes = re.findall(r'<p class="note">(.*?)</p>', html)
+    assert sum("2025-04 to 2026-03" in unescape(note) for note in notes) == 3
 
 
 def test_sections_cover_the_owners_questions(shop: clientcare.Clientcare) -> None:
@@ -195,7 +221,7 @@ def test_page_draws_every_chart_in_chromium(shop: clientcare.Clientcare) -> None
 
 
 def test_cli_writes_the_report(tmp_path: Path) -> None:
-    """`clientcare report URL YYYY-MM --tenant T` writes the HTML page and, asked, the workbook."""
+    """`clientcare report --url URL --month YYYY-MM --tenant T --out F` writes the page and, asked, the workbook."""
     typer_testing = pytest.importorskip("typer.testing", reason="needs the cli extra")
     from clientcare.cli import app  # noqa: PLC0415  (the cli extra is optional)
 
@@ -205,7 +231,7 @@ def test_cli_writes_the_report(tmp_path: Path) -> None:
         care.purchases.record(customer.id, [care.purchases.line("DY-1", "880")])
     out = tmp_path / "march.html"
     result = typer_testing.CliRunner().invoke(
-        app, ["report", url, "2026-03", "--tenant", "shop", "--out", str(out), "--language", "en",
+        app, ["report", "--url", url, "--month", "2026-03", "--tenant", "shop", "--out", str(out), "--language", "en",
               "--xlsx", str(tmp_path / "march.xlsx")],
     )  # fmt: skip
     assert result.exit_code == 0, result.output

@@ -46,15 +46,6 @@ from clientcare.analytics._reference import (
     staff_sales_of,
     store_buyers_of,
 )
-from clientcare.analytics._report_figures import (
-    RFM_SEGMENTS,
-    ReportCohort,
-    ReportParetoPoint,
-    ReportRfmSegment,
-    report_cohorts,
-    report_pareto,
-    report_rfm,
-)
 from clientcare.analytics._results import (
     CohortCell,
     ParetoPoint,
@@ -71,7 +62,6 @@ from clientcare.analytics._results import (
 from clientcare.analytics._service import AnalyticsService
 
 __all__ = [
-    "RFM_SEGMENTS",
     "AnalyticsRepository",
     "AnalyticsService",
     "BgNbdParameters",
@@ -87,9 +77,6 @@ __all__ = [
     "ParetoPoint",
     "RelationshipCounts",
     "RelationshipFigures",
-    "ReportCohort",
-    "ReportParetoPoint",
-    "ReportRfmSegment",
     "RfmScore",
     "RfmSegment",
     "RfmSegmentRow",
@@ -114,9 +101,6 @@ __all__ = [
     "pareto_curve",
     "quintile",
     "relationship_counts",
-    "report_cohorts",
-    "report_pareto",
-    "report_rfm",
     "retention_rate",
     "rfm_scores",
     "rfm_segment_rows",

@@ -2,8 +2,9 @@
 
 The report reads through the areas' services (analytics, lifetime, touches,
 staff, complaints, tiers) and, for the assessments' standings, the unit of
-work; the Pareto curve, cohorts and RFM segments come from
-:mod:`clientcare.analytics` (``report_pareto``, ``report_cohorts``, ``report_rfm``).
+work. The Pareto curve, cohorts and RFM segments are the analytics port's
+set-based calls (``pareto``, ``cohorts``, ``rfm_segments``) over the twelve
+months ending with the report month; no purchase is loaded as a domain object.
 No phone, address or free text about a customer enters the report.
 """
 
@@ -13,13 +14,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from clientcare.analytics import (
-    AnalyticsService,
-    LifetimeService,
-    report_cohorts,
-    report_pareto,
-    report_rfm,
-)
+from clientcare.analytics import AnalyticsService, CohortCell, LifetimeService, RfmSegment
 from clientcare.cadences import StaffService, TouchesService
 from clientcare.complaints import ComplaintsService
 from clientcare.errors import ClientcareError, ValidationError
@@ -34,6 +29,9 @@ __all__ = ["DOCUMENT_TOUCH_SHARES", "ReportsService"]
 #: The documents' table: shares of sales after the 1st, 2nd, 3rd, 4th and 5th-or-later touch.
 DOCUMENT_TOUCH_SHARES = (Decimal("0.02"), Decimal("0.03"), Decimal("0.05"), Decimal("0.10"), Decimal("0.80"))
 _PCT = Decimal("0.0001")
+#: The Pareto curve, cohorts and RFM segments look back this many months, the report month included:
+#: a year evens out the seasons, and one month alone holds too few buyers to rank.
+WINDOW_MONTHS = 12
 
 
 def _month(value: date | str) -> date:
@@ -45,6 +43,12 @@ def _month(value: date | str) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise ValidationError("month", "must be a date or YYYY-MM")
     return value.replace(day=1)
+
+
+def _months_before(first: date, months: int) -> date:
+    """The first day of the month ``months`` before the month of ``first``."""
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 class ReportsService:
@@ -129,52 +133,67 @@ class ReportsService:
         return sections
 
     def _archive_figures(self, w: Words, first: date, end: datetime) -> list[ReportSection]:
-        with self._ctx.unit() as uow:
-            purchases = list(uow.purchases.between(None, end))
-        curve = report_pareto(purchases)
+        since = _months_before(first, WINDOW_MONTHS - 1)
+        start = datetime.combine(since, time(), tzinfo=self._ctx.playbook.locale.zone)
+        window = {"since": since.strftime("%Y-%m"), "until": first.strftime("%Y-%m"), "months": WINDOW_MONTHS}
+        curve = self._analytics.pareto(start, end)
         pareto = ReportSection(
             key="pareto",
             title=w("pareto"),
-            note=w("pareto_note"),
+            note=w("pareto_note", **window),
             table=table(
                 [w("customers"), w("customer_share"), w("spend_share")],
                 [(p.customers, p.customer_share, p.spend_share) for p in curve],
             ),
+            # The line starts at the origin (no buyers, no spend) like every Pareto curve.
             chart=line_chart(
                 w("pareto"),
-                [f"{p.customer_share:.0%}" for p in curve],
-                [(w("spend_share"), [float(p.spend_share) for p in curve])],
+                ["0%", *(f"{p.customer_share:.0%}" for p in curve)],
+                [(w("spend_share"), [0.0, *(float(p.spend_share) for p in curve)])],
             ),
         )
-        cohorts = report_cohorts(purchases, until=first)
-        width = max((len(c.retention) for c in cohorts), default=0)
-        columns = [w("months_since", k=k) for k in range(width)]
-        cohort_section = ReportSection(
-            key="cohorts",
-            title=w("cohorts"),
-            table=table(
-                [w("cohort"), w("customers"), *columns],
-                [(c.month, c.customers, *c.retention) for c in cohorts],
-            ),
-            chart=heatmap(
-                w("cohorts"),
-                [c.month for c in cohorts],
-                [str(k) for k in range(width)],
-                [[float(v) if c.customers else None for v in c.retention] for c in cohorts],
-            ),
-        )
-        segments = report_rfm(purchases, at=end)
+        cohorts = self._cohort_section(w, since, first, window)
+        segments = {row.segment: row for row in self._analytics.rfm_segments(start, end)}
+        # Every segment is listed, empty ones too, so the bars stand in the same place every month.
+        rows = [
+            (w(s.value), segments[s].customers, segments[s].spend) if s in segments else (w(s.value), 0, Decimal(0))
+            for s in RfmSegment
+        ]
         rfm = ReportSection(
             key="rfm",
             title=w("rfm"),
-            table=table(
-                [w("segment"), w("customers"), w("spend")], [(w(s.segment), s.customers, s.spend) for s in segments]
-            ),
-            chart=bar_chart(
-                w("rfm"), [w(s.segment) for s in segments], [(w("customers"), [s.customers for s in segments])]
+            note=w("rfm_note", **window),
+            table=table([w("segment"), w("customers"), w("spend")], rows),
+            chart=bar_chart(w("rfm"), [r[0] for r in rows], [(w("customers"), [r[1] for r in rows])]),
+        )
+        return [pareto, cohorts, rfm]
+
+    def _cohort_section(self, w: Words, since: date, first: date, window: dict[str, object]) -> ReportSection:
+        cells: dict[tuple[str, int], CohortCell] = {
+            (c.cohort, c.months_since): c for c in self._analytics.cohorts(since, first)
+        }
+        months = [_months_before(first, back).strftime("%Y-%m") for back in range(WINDOW_MONTHS - 1, -1, -1)]
+        rows: list[tuple[str, int, list[Decimal]]] = []
+        for position, month in enumerate(months):
+            size = cells[(month, 0)].customers if (month, 0) in cells else 0
+            # The port leaves out cells nobody bought in; within the cohort's reach they are 0 %.
+            shares = [
+                cells[(month, k)].share if (month, k) in cells else Decimal(0) for k in range(WINDOW_MONTHS - position)
+            ]
+            rows.append((month, size, shares))
+        columns = [w("months_since", k=k) for k in range(WINDOW_MONTHS)]
+        return ReportSection(
+            key="cohorts",
+            title=w("cohorts"),
+            note=w("cohorts_note", **window),
+            table=table([w("cohort"), w("customers"), *columns], [(m, n, *shares) for m, n, shares in rows]),
+            chart=heatmap(
+                w("cohorts"),
+                months,
+                [str(k) for k in range(WINDOW_MONTHS)],
+                [[float(v) if n else None for v in shares] for _, n, shares in rows],
             ),
         )
-        return [pareto, cohort_section, rfm]
 
     def _touch_numbers(self, w: Words, first: date, after: date) -> ReportSection:
         result = self._touches.sales_by_touch_number(first, after - timedelta(days=1))

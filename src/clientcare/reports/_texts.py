@@ -27,8 +27,19 @@ _WORDS: dict[str, tuple[str, str]] = {
     "share": ("占比", "Share"),
     "pareto": ("ABC 帕累托曲线", "ABC Pareto curve"),
     "pareto_note": (
-        "横轴：按消费排序的顾客占比；纵轴：累计消费占比",
+        "{since} 至 {until}（截至本月的 {months} 个月）的净消费；横轴：按消费排序的顾客占比；纵轴：累计消费占比",
+        "Net spend {since} to {until} (the {months} months ending with this one); "
         "x: share of buyers, biggest first; y: cumulative share of spend",
+    ),
+    "cohorts_note": (
+        "{since} 至 {until} 首次购买的顾客（截至本月的 {months} 个月）；每格为该群在第 k 月再次购买的占比",
+        "Customers whose first purchase fell in {since} to {until} (the {months} months up to this one); "
+        "each cell is the share of the cohort buying k months later",
+    ),
+    "rfm_note": (
+        "{since} 至 {until}（截至本月的 {months} 个月）有购买的顾客；最近购买、次数与净消费按排名打 1–5 分",
+        "Customers with a sale {since} to {until} (the {months} months ending with this one); "
+        "recency, frequency and net spend scored 1–5 by rank among them",
     ),
     "customer_share": ("顾客占比", "Share of buyers"),
     "spend_share": ("累计消费占比", "Cumulative share of spend"),
@@ -41,7 +52,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "spend": ("消费额", "Spend"),
     "champions": ("核心顾客", "Champions"),
     "loyal": ("忠诚顾客", "Loyal"),
-    "promising": ("潜力顾客", "Promising"),
+    "new": ("新顾客", "New"),
+    "potential_loyalists": ("潜力顾客", "Potential loyalists"),
+    "cant_lose": ("重点挽回", "Can't lose"),
     "at_risk": ("流失风险", "At risk"),
     "hibernating": ("沉睡顾客", "Hibernating"),
     "lost": ("已流失", "Lost"),
