@@ -138,7 +138,7 @@ class SqlAssessmentRepository(DocumentRepository[Assessment]):
     def for_customer(self, customer_id: str) -> list[Assessment]:
         """The customer's assessments, newest first."""
         c = self.table.c
-        return self._query(c.customer_id == customer_id, order_by=(c.assessed_at.desc(), c.number.desc(), c.id.desc()))
+        return self._list(c.customer_id == customer_id, order_by=(c.assessed_at.desc(), c.number.desc(), c.id.desc()))
 
     def latest_per_customer(self) -> dict[str, Assessment]:
         """Each assessed customer's newest assessment (a window function picks it in SQL)."""
@@ -150,14 +150,14 @@ class SqlAssessmentRepository(DocumentRepository[Assessment]):
         )
         ranked = select(c.id, rank).where(self._where()).subquery()
         newest = select(ranked.c.id).where(ranked.c.rank == 1)
-        found = self._query(c.id.in_(newest), order_by=(c.customer_id,))
+        found = self._list(c.id.in_(newest), order_by=(c.customer_id,))
         return {a.customer_id: a for a in found}
 
     def awaiting_review(self, role: str) -> list[Assessment]:
         """Assessments routed to ``role`` and not answered by it yet, oldest first (indexed side table)."""
         c, r = self.table.c, assessment_reviews.c
         waiting: ColumnElement[bool] = c.id.in_(select(r.assessment_id).where(r.tenant == self.tenant, r.role == role))
-        return self._query(waiting, order_by=(c.assessed_at, c.id))
+        return self._list(waiting, order_by=(c.assessed_at, c.id))
 
 
 class SqlImprovementPlanRepository(DocumentRepository[ImprovementPlan]):
@@ -190,7 +190,7 @@ class SqlImprovementPlanRepository(DocumentRepository[ImprovementPlan]):
     def for_customer(self, customer_id: str) -> list[ImprovementPlan]:
         """Every plan of the customer, newest first."""
         c = self.table.c
-        return self._query(c.customer_id == customer_id, order_by=(c.opened_at.desc(), c.id.desc()))
+        return self._list(c.customer_id == customer_id, order_by=(c.opened_at.desc(), c.id.desc()))
 
 
 class SqlSurveyRepository(DocumentRepository[SurveyResponse]):
@@ -208,7 +208,7 @@ class SqlSurveyRepository(DocumentRepository[SurveyResponse]):
     def for_customer(self, customer_id: str) -> list[SurveyResponse]:
         """The customer's answers, newest first."""
         c = self.table.c
-        return self._query(c.customer_id == customer_id, order_by=(c.answered_at.desc(), c.id.desc()))
+        return self._list(c.customer_id == customer_id, order_by=(c.answered_at.desc(), c.id.desc()))
 
     def answered_between(
         self, since: datetime | None = None, until: datetime | None = None, *, segment: str | None = None
@@ -222,7 +222,7 @@ class SqlSurveyRepository(DocumentRepository[SurveyResponse]):
             conditions.append(c.answered_at < utc_naive(until))
         if segment is not None:
             conditions.append(c.segment == segment)
-        return self._query(*conditions, order_by=(c.answered_at, c.id))
+        return self._list(*conditions, order_by=(c.answered_at, c.id))
 
 
 def attach(uow: SqlUnitOfWork) -> None:

@@ -46,7 +46,7 @@ from clientcare.cadences import (
     TouchStatus,
     Wish,
 )
-from clientcare.errors import DuplicateRecord
+from clientcare.errors import DuplicateRecord, StorageUnavailable
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
@@ -221,12 +221,12 @@ class SqlTouchRepository(DocumentRepository[Touch]):
         conditions: list[ColumnElement[bool]] = [c.customer_id == customer_id]
         if open_only:
             conditions.append(c.status.in_(_OPEN_STATUSES))
-        return self._query(*conditions, order_by=self._order())
+        return self._list(*conditions, order_by=self._order())
 
     def for_sequence(self, sequence_id: str) -> list[Touch]:
         """The touches of one follow-up sequence, by number."""
         c = self.table.c
-        return self._query(c.sequence_id == sequence_id, order_by=(c.sequence_no, c.id))
+        return self._list(c.sequence_id == sequence_id, order_by=(c.sequence_no, c.id))
 
     def _scope(self, owner: str | None, store_id: str | None) -> list[ColumnElement[bool]]:
         c = self.table.c
@@ -249,7 +249,7 @@ class SqlTouchRepository(DocumentRepository[Touch]):
         """Touches due from ``first`` to ``last`` (inclusive); index on (owner or store, status, due)."""
         c = self.table.c
         statuses = _OPEN_STATUSES if open_only else _ALL_STATUSES
-        return self._query(
+        return self._list(
             *self._scope(owner, store_id),
             c.status.in_(statuses),
             c.due.between(first, last),
@@ -259,7 +259,7 @@ class SqlTouchRepository(DocumentRepository[Touch]):
     def overdue(self, before: date, *, owner: str | None = None, store_id: str | None = None) -> list[Touch]:
         """Open touches due before ``before`` (same indexes: only open rows are read)."""
         c = self.table.c
-        return self._query(
+        return self._list(
             *self._scope(owner, store_id), c.status.in_(_OPEN_STATUSES), c.due < before, order_by=self._order()
         )
 
@@ -269,17 +269,17 @@ class SqlTouchRepository(DocumentRepository[Touch]):
         conditions: list[ColumnElement[bool]] = [c.closed_at >= utc_naive(start), c.closed_at < utc_naive(end)]
         if owner is not None:
             conditions.append(or_(c.owner == owner, c.closed_by == owner))
-        return self._query(*conditions, order_by=(c.closed_at, c.id))
+        return self._list(*conditions, order_by=(c.closed_at, c.id))
 
     def held(self) -> list[Touch]:
         """Touches on hold (index on status)."""
         c = self.table.c
-        return self._query(c.status == TouchStatus.HELD.value, order_by=self._order())
+        return self._list(c.status == TouchStatus.HELD.value, order_by=self._order())
 
     def failed(self) -> list[Touch]:
         """Dead-lettered touches (index on status)."""
         c = self.table.c
-        return self._query(c.status == TouchStatus.FAILED.value, order_by=self._order())
+        return self._list(c.status == TouchStatus.FAILED.value, order_by=self._order())
 
     def count_due(self, day: date, reason: TouchReason, owner: str | None) -> int:
         """Touches of ``reason`` due on ``day`` for ``owner`` (None: unassigned), any status."""
@@ -341,7 +341,11 @@ class SqlTouchRepository(DocumentRepository[Touch]):
             rows = list(uow.connection.execute(statement))
         taken: list[Touch] = []
         for row in rows:
-            touch = self._load(row)
+            try:
+                touch = self._read(row)
+            except StorageUnavailable:  # the dispatch goes on without it
+                self._unreadable(row.id)
+                continue
             touch.lease_owner, touch.lease_until = worker, until
             self.save(touch)
             taken.append(touch)
@@ -379,7 +383,7 @@ class SqlAppointmentRepository(DocumentRepository[Appointment]):
     def booked_before(self, moment: datetime) -> list[Appointment]:
         """Appointments still booked that started before ``moment`` (index on status, start)."""
         c = self.table.c
-        return self._query(
+        return self._list(
             c.status == AppointmentStatus.BOOKED.value, c.starts_at < utc_naive(moment), order_by=(c.starts_at, c.id)
         )
 
@@ -389,7 +393,7 @@ class SqlAppointmentRepository(DocumentRepository[Appointment]):
         conditions: list[ColumnElement[bool]] = [c.starts_at >= utc_naive(start), c.starts_at < utc_naive(end)]
         if staff_id is not None:
             conditions.append(c.staff_id == staff_id)
-        return self._query(*conditions, order_by=(c.starts_at, c.id))
+        return self._list(*conditions, order_by=(c.starts_at, c.id))
 
 
 class SqlFollowUpRepository(DocumentRepository[FollowUp]):
@@ -407,7 +411,7 @@ class SqlFollowUpRepository(DocumentRepository[FollowUp]):
     def active_for(self, customer_id: str) -> list[FollowUp]:
         """The customer's running sequences, oldest first."""
         c = self.table.c
-        return self._query(
+        return self._list(
             c.customer_id == customer_id,
             c.status == FollowUpStatus.ACTIVE.value,
             order_by=(c.started_at, c.id),
@@ -434,7 +438,7 @@ class SqlWishRepository(DocumentRepository[Wish]):
     def open_for(self, style_no: str) -> list[Wish]:
         """Wishes still waiting for ``style_no``, oldest first (index on style, arrival)."""
         c = self.table.c
-        return self._query(c.style_no == style_no, c.arrived_at.is_(None), order_by=(c.registered_at, c.id))
+        return self._list(c.style_no == style_no, c.arrived_at.is_(None), order_by=(c.registered_at, c.id))
 
 
 class SqlRecurringRuleRepository(DocumentRepository[RecurringRule]):
@@ -452,7 +456,7 @@ class SqlRecurringRuleRepository(DocumentRepository[RecurringRule]):
     def active_on(self, day: date) -> list[RecurringRule]:
         """Rules started and not ended on ``day`` (index on end: ended rules are not read)."""
         c = self.table.c
-        return self._query(or_(c.ends_on.is_(None), c.ends_on >= day), c.starts_on <= day, order_by=(c.id,))
+        return self._list(or_(c.ends_on.is_(None), c.ends_on >= day), c.starts_on <= day, order_by=(c.id,))
 
 
 class SqlSaleCreditRepository(DocumentRepository[SaleCredit]):
@@ -470,7 +474,7 @@ class SqlSaleCreditRepository(DocumentRepository[SaleCredit]):
     def between(self, start: datetime, end: datetime) -> list[SaleCredit]:
         """Credits for sales in ``[start, end)``."""
         c = self.table.c
-        return self._query(
+        return self._list(
             c.occurred_at >= utc_naive(start), c.occurred_at < utc_naive(end), order_by=(c.occurred_at, c.id)
         )
 

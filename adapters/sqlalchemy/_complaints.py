@@ -111,7 +111,7 @@ class SqlComplaintRepository(DocumentRepository[Complaint]):
     def open_complaints(self) -> list[Complaint]:
         """Every complaint not closed yet, oldest first."""
         c = self.table.c
-        return self._query(c.is_open == true(), order_by=(c.received_at, c.id))
+        return self._list(c.is_open == true(), order_by=(c.received_at, c.id))
 
     def for_customer(self, customer_id: str, *, open_only: bool = False) -> list[Complaint]:
         """The customer's complaints, newest first (only open ones with ``open_only``)."""
@@ -119,7 +119,7 @@ class SqlComplaintRepository(DocumentRepository[Complaint]):
         conditions = [c.customer_id == customer_id]
         if open_only:
             conditions.append(c.is_open == true())
-        return self._query(*conditions, order_by=(c.received_at.desc(), c.id.desc()))
+        return self._list(*conditions, order_by=(c.received_at.desc(), c.id.desc()))
 
     def has_open(self, customer_id: str) -> bool:
         """Whether the customer has a complaint that is not closed (reads no document)."""
@@ -136,7 +136,7 @@ class SqlComplaintRepository(DocumentRepository[Complaint]):
     def received_between(self, start: datetime, end: datetime) -> list[Complaint]:
         """Complaints received in ``[start, end)``, oldest first."""
         c = self.table.c
-        return self._query(
+        return self._list(
             c.received_at >= utc_naive(start), c.received_at < utc_naive(end), order_by=(c.received_at, c.id)
         )
 
@@ -151,7 +151,7 @@ class SqlComplaintRepository(DocumentRepository[Complaint]):
     def with_corrective_actions(self) -> list[Complaint]:
         """Complaints carrying at least one corrective action (P46), oldest first."""
         c = self.table.c
-        return self._query(c.corrective_actions > 0, order_by=(c.received_at, c.id))
+        return self._list(c.corrective_actions > 0, order_by=(c.received_at, c.id))
 
 
 class SqlStandardAnswerRepository(DocumentRepository[StandardAnswer]):
@@ -168,7 +168,7 @@ class SqlStandardAnswerRepository(DocumentRepository[StandardAnswer]):
     def for_category(self, category: Category) -> list[StandardAnswer]:
         """The answers of one category, oldest change first."""
         c = self.table.c
-        return self._query(c.category == Category(category).value, order_by=(c.updated_at, c.id))
+        return self._list(c.category == Category(category).value, order_by=(c.updated_at, c.id))
 
 
 def attach(uow: SqlUnitOfWork) -> None:

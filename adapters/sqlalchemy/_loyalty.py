@@ -195,7 +195,7 @@ class SqlTierRepository(_Tracking):
 
     def active_overrides(self) -> dict[str, AttitudeOverride]:
         """Overrides in force, by customer id."""
-        found = self._overrides._query(attitude_overrides.c.segment.is_not(None))
+        found = self._overrides._list(attitude_overrides.c.segment.is_not(None))
         return {o.id: o for o in found}
 
     def add_run(self, run: TierRun) -> None:
@@ -205,7 +205,7 @@ class SqlTierRepository(_Tracking):
     def runs(self, *, limit: int = 50) -> list[TierRun]:
         """Runs, newest first."""
         r = tier_runs.c
-        return self._runs._query(order_by=(r.at.desc(), r.id.desc()), limit=limit)
+        return self._runs._list(order_by=(r.at.desc(), r.id.desc()), limit=limit)
 
 
 class _OverrideRepository(DocumentRepository[AttitudeOverride]):
@@ -261,7 +261,7 @@ class SqlContractRepository(DocumentRepository[Contract]):
     def for_customer(self, customer_id: str) -> list[Contract]:
         """The customer's contracts, newest first."""
         c = self.table.c
-        return self._query(c.customer_id == customer_id, order_by=(c.starts_at.desc(), c.id.desc()))
+        return self._list(c.customer_id == customer_id, order_by=(c.starts_at.desc(), c.id.desc()))
 
     def iter_all(self, *, batch: int = 500) -> Iterator[Contract]:
         """Every contract by id, keyset-paged."""
@@ -292,12 +292,12 @@ class SqlReferralRepository(DocumentRepository[ReferralRecord]):
     def by_referrer(self, customer_id: str) -> list[ReferralRecord]:
         """Referrals made by this customer, oldest first."""
         c = self.table.c
-        return self._query(c.referrer_id == customer_id, order_by=(c.recorded_at, c.id))
+        return self._list(c.referrer_id == customer_id, order_by=(c.recorded_at, c.id))
 
     def open_leads(self) -> list[ReferralRecord]:
         """Referrals not yet credited, oldest first."""
         c = self.table.c
-        return self._query(c.credited_at.is_(None), order_by=(c.recorded_at, c.id))
+        return self._list(c.credited_at.is_(None), order_by=(c.recorded_at, c.id))
 
 
 def _pages(repository: DocumentRepository[Any], batch: int) -> Iterator[Any]:
@@ -305,11 +305,11 @@ def _pages(repository: DocumentRepository[Any], batch: int) -> Iterator[Any]:
     last: str | None = None
     while True:
         conditions: list[ColumnElement[bool]] = [c.id > last] if last is not None else []
-        page = repository._query(*conditions, order_by=(c.id,), limit=batch)
+        page = repository._list(*conditions, order_by=(c.id,), limit=batch)
+        rows, last = repository._seen  # counted before skipping, so an unreadable row does not end the paging
         yield from page
-        if len(page) < batch:
+        if rows < batch:
             return
-        last = page[-1].id
 
 
 class SqlPointsRepository(_Tracking):

@@ -178,14 +178,31 @@ class DocumentRepository(_Tracking, Generic[A]):
         for count, row in enumerate(self._uow.connection.execute(statement), start=1):
             self._seen = (count, row.id)
             try:
-                found.append(self._load(row))
-            except Exception:  # any failure to read one stored document
+                found.append(self._read(row))
+            except StorageUnavailable:
                 if not skip_unreadable:
-                    unreadable = StorageUnavailable(f"{self.entity} record")
-                    unreadable.retryable = False
-                    raise unreadable from None
-                log.warning("skipped an unreadable %s record (id %s)", self.entity, row.id)
+                    raise
+                self._unreadable(row.id)
         return found
+
+    def _read(self, row: Any) -> A:
+        """The aggregate stored in ``row``; ``StorageUnavailable`` (not retryable) if it cannot be read."""
+        try:
+            return self._load(row)
+        except Exception:  # any failure to read one stored document
+            unreadable = StorageUnavailable(f"{self.entity} record")
+            unreadable.retryable = False
+            raise unreadable from None
+
+    def _list(
+        self, *conditions: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
+    ) -> list[A]:
+        """A listing: :meth:`_query` skipping (and logging the id of) unreadable records."""
+        return self._query(*conditions, order_by=order_by, limit=limit, skip_unreadable=True)
+
+    def _unreadable(self, row_id: str) -> None:
+        """Log that the stored ``row_id`` could not be read (its id only: the document may hold personal data)."""
+        log.warning("skipped an unreadable %s record (id %s)", self.entity, row_id)
 
     def add(self, obj: A) -> None:
         """Insert a new aggregate (DuplicateRecord on a taken id or unique key)."""
@@ -266,7 +283,7 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
             rows = list(self._uow.connection.execute(statement))
         if not rows:
             raise NotFound(self.entity, key)
-        return self._load(rows[0])
+        return self._read(rows[0])
 
     def columns(self, obj: Customer) -> dict[str, Any]:
         """Name (for order and search), phone (unique), dates and the key flag."""
@@ -354,8 +371,8 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         while True:
             conditions = [c.id > last] if last is not None else []
             page = self._query(*conditions, order_by=(c.id,), limit=batch, skip_unreadable=True)
+            rows, last = self._seen  # counted before skipping (and before the caller queries again)
             yield from page
-            rows, last = self._seen  # counted before skipping, so an unreadable row does not end the paging
             if rows < batch:
                 return
 
