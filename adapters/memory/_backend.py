@@ -443,10 +443,14 @@ class MemoryUnitOfWork(UnitOfWork):
                             raise DuplicateRecord(table, "id")
                     elif current is None or current.version != obj.version:
                         raise ConcurrencyConflict(table.rstrip("s"), key)
+                    # A row this unit deletes no longer holds its unique value (a merge
+                    # drops one referral and hands its referred id to another).
+                    gone = self._deleted.get(table, set())
                     for field, unique in backend.unique_keys.get(table, {}).items():
                         value = unique(obj)
                         if value is not None and any(
-                            other.id != key and unique(other) == value for other in committed.values()
+                            other.id != key and other.id not in gone and unique(other) == value
+                            for other in committed.values()
                         ):
                             raise DuplicateRecord(table.rstrip("s"), field)
             self.reactions.check()
