@@ -179,9 +179,7 @@ class SqlTierRepository(_Tracking):
         h, c = tier_history.c, customer_tiers.c
         with translated(self.entity):
             moved = conn.execute(
-                update(tier_history)
-                .where(h.tenant == tenant, h.customer_id == absorbed_id)
-                .values(customer_id=kept_id)
+                update(tier_history).where(h.tenant == tenant, h.customer_id == absorbed_id).values(customer_id=kept_id)
             ).rowcount
             labelled = conn.execute(select(c.id).where(c.tenant == tenant, c.id == kept_id)).first()
             absorbed = and_(c.tenant == tenant, c.id == absorbed_id)
