@@ -420,6 +420,18 @@ class MemoryUnitOfWork(UnitOfWork):
         if rewritten:
             data.outbox[:] = [attrs.evolve(m, payload=rewritten[m.id]) if m.id in rewritten else m for m in data.outbox]
 
+    def _check_unique_keys(self, table: str, obj: Aggregate, committed: dict[str, Aggregate]) -> None:
+        """DuplicateRecord if another committed row holds one of ``obj``'s unique values."""
+        # A row this unit deletes no longer holds its value (a merge drops one referral
+        # and hands its referred id to another).
+        gone = self._deleted.get(table, set())
+        for field, unique in self._backend.unique_keys.get(table, {}).items():
+            value = unique(obj)
+            if value is not None and any(
+                other.id != obj.id and other.id not in gone and unique(other) == value for other in committed.values()
+            ):
+                raise DuplicateRecord(table.rstrip("s"), field)
+
     def _commit(self) -> None:
         backend = self._backend
         # Everything that can fail runs before the first row changes, so a
@@ -443,12 +455,7 @@ class MemoryUnitOfWork(UnitOfWork):
                             raise DuplicateRecord(table, "id")
                     elif current is None or current.version != obj.version:
                         raise ConcurrencyConflict(table.rstrip("s"), key)
-                    for field, unique in backend.unique_keys.get(table, {}).items():
-                        value = unique(obj)
-                        if value is not None and any(
-                            other.id != key and unique(other) == value for other in committed.values()
-                        ):
-                            raise DuplicateRecord(table.rstrip("s"), field)
+                    self._check_unique_keys(table, obj, committed)
             self.reactions.check()
             data.aliases.update(self._new_aliases)
             for table, keys in self._deleted.items():

@@ -12,6 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import attrs
+
 from clientcare.adapters.memory._backend import MemoryRepository, _copy
 from clientcare.customers import Customer
 from clientcare.kernel import Aggregate
@@ -120,6 +122,28 @@ class MemoryTierRepository:
                 return list(row.history)
         return []
 
+    def take_over_history(self, kept_id: str, absorbed_id: str) -> int:
+        both = {
+            row.id: row
+            for row in self._tiers.rows()
+            if isinstance(row, CustomerTier) and row.id in (kept_id, absorbed_id)
+        }
+        absorbed = both.get(absorbed_id)
+        if absorbed is None:
+            return 0
+        moved = [attrs.evolve(change, customer_id=kept_id) for change in absorbed.history]
+        found = both.get(kept_id)
+        kept = (
+            CustomerTier(id=kept_id, tenant=self._tenant, label=absorbed.label, since=absorbed.since)
+            if found is None
+            else _copy(found)
+        )
+        # Stable sort: same-moment changes keep the order they were stored in.
+        kept.history = tuple(sorted((*kept.history, *moved), key=lambda change: change.at))
+        self._tiers._delete([absorbed_id])
+        self._tiers.stage_many([kept], new=found is None)
+        return len(moved)
+
     def attitude_facts(
         self, *, start: datetime, end: datetime, rules: SegmentRules, customer_ids: Collection[str] | None = None
     ) -> dict[str, AttitudeFacts]:
@@ -204,6 +228,9 @@ class MemoryReferralRepository(MemoryRepository[ReferralRecord]):
 
     def open_leads(self) -> list[ReferralRecord]:
         return sorted(self._find(lambda r: r.credited_at is None), key=lambda r: (r.recorded_at, r.id))
+
+    def remove(self, referral: ReferralRecord) -> None:
+        self._delete([referral.id])
 
 
 class MemoryContractRepository(MemoryRepository[Contract]):

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, select, update
 
 from clientcare.adapters.sqlalchemy._convert import offset_minutes, utc_naive, with_offset
 from clientcare.adapters.sqlalchemy._errors import translated
@@ -172,6 +172,23 @@ class SqlTierRepository(_Tracking):
             for row in rows
         ]
 
+    def take_over_history(self, kept_id: str, absorbed_id: str) -> int:
+        """Set-based: history rows re-pointed (their sequence keeps them in order), the
+        absorbed label deleted, or renamed when the kept customer has none."""
+        conn, tenant = self._uow.connection, self.tenant
+        h, c = tier_history.c, customer_tiers.c
+        with translated(self.entity):
+            moved = conn.execute(
+                update(tier_history).where(h.tenant == tenant, h.customer_id == absorbed_id).values(customer_id=kept_id)
+            ).rowcount
+            labelled = conn.execute(select(c.id).where(c.tenant == tenant, c.id == kept_id)).first()
+            absorbed = and_(c.tenant == tenant, c.id == absorbed_id)
+            if labelled is None:
+                conn.execute(update(customer_tiers).where(absorbed).values(id=kept_id))
+            else:
+                conn.execute(delete(customer_tiers).where(absorbed))
+        return int(moved)
+
     def attitude_facts(
         self, *, start: datetime, end: datetime, rules: SegmentRules, customer_ids: Collection[str] | None = None
     ) -> dict[str, AttitudeFacts]:
@@ -298,6 +315,13 @@ class SqlReferralRepository(DocumentRepository[ReferralRecord]):
         """Referrals not yet credited, oldest first."""
         c = self.table.c
         return self._list(c.credited_at.is_(None), order_by=(c.recorded_at, c.id))
+
+    def remove(self, referral: ReferralRecord) -> None:
+        """Delete the referral's row."""
+        self._own(referral)
+        c = self.table.c
+        with translated(self.entity, referral.id):
+            self._uow.connection.execute(delete(self.table).where(c.tenant == self.tenant, c.id == referral.id))
 
 
 def _pages(repository: DocumentRepository[Any], batch: int) -> Iterator[Any]:

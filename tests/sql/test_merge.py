@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -132,3 +132,55 @@ def test_the_cli_merges(sql_url: str) -> None:
     assert "赵" not in result.stdout
     with clientcare.connect(any_url, tenant="shop", clock=FixedClock(T0)) as care:
         assert care.customers.get(absorb.id).id == keep.id
+
+
+def test_merge_moves_tier_history_and_keeps_the_kept_label(care: clientcare.Clientcare) -> None:
+    """The absorbed customer's label changes join the kept history; the kept label is unchanged until a recompute."""
+    keep = care.customers.register("王芳", "13800138000")
+    absorb = care.customers.register("王 芳", "13900139000")
+    care.customers.register("刘洋", "13700137000")
+    care.purchases.record(absorb.id, [care.purchases.line("ST-1", "900", 1)], receipt_id="R-big")
+    care.tiers.recompute()
+    kept_label = care.tiers.label(keep.id)
+    absorbed_changes = care.tiers.history(absorb.id)
+    assert absorbed_changes and kept_label is not None
+
+    care.customers.merge(keep.id, absorb.id, by="manager")
+
+    history = care.tiers.history(keep.id)
+    assert len(history) == 1 + len(absorbed_changes)
+    assert {change.customer_id for change in history} == {keep.id}
+    assert [change.at for change in history] == sorted(change.at for change in history)
+    assert care.tiers.label(keep.id) is kept_label
+
+
+def test_merge_moves_referrals_keeping_the_earlier_one(care: clientcare.Clientcare) -> None:
+    """Referrals made by the absorbed id move; of two referrals bringing her, the earlier stays."""
+    keep = care.customers.register("王芳", "13800138000")
+    absorb = care.customers.register("王 芳", "13900139000")
+    friend, early, late = (care.customers.register("陈静", f"1360013600{i}") for i in range(3))
+    made = care.referrals.record(absorb.id, friend.id, by="staff")
+    earlier = care.referrals.record_lead(early.id, absorb.id, by="staff", at=T0 - timedelta(days=2))
+    care.referrals.record_lead(late.id, keep.id, by="staff", at=T0 - timedelta(days=1))
+
+    care.customers.merge(keep.id, absorb.id, by="manager")
+
+    assert [(r.id, r.referred_id) for r in care.referrals.made_by(keep.id)] == [(made.id, friend.id)]
+    assert care.referrals.made_by(absorb.id) == []
+    assert [(r.id, r.referred_id) for r in care.referrals.made_by(early.id)] == [(earlier.id, keep.id)]
+    assert care.referrals.made_by(late.id) == []
+
+
+def test_merge_drops_a_referral_between_the_two(care: clientcare.Clientcare) -> None:
+    """A referral from one merged customer to the other would refer her to herself, so it goes."""
+    keep = care.customers.register("王芳", "13800138000")
+    absorb = care.customers.register("王 芳", "13900139000")
+    friend = care.customers.register("陈静", "13600136000")
+    care.referrals.record(keep.id, absorb.id, by="staff")
+    moved = care.referrals.record(absorb.id, friend.id, by="staff")
+
+    care.customers.merge(keep.id, absorb.id, by="manager")
+
+    assert [r.id for r in care.referrals.made_by(keep.id)] == [moved.id]
+    assert all(r.referrer_id != r.referred_id for r in care.referrals.leads())
+    assert {r.referred_id for r in care.referrals.leads()} == {friend.id}

@@ -44,6 +44,13 @@ class TierRepository(Protocol):
         """The customer's label changes, oldest first."""
         ...
 
+    def take_over_history(self, kept_id: str, absorbed_id: str) -> int:
+        """A merge: the absorbed customer's label changes join the kept one's history
+        (oldest first) and the absorbed label is dropped; the kept label stays, and a
+        kept customer without one takes the absorbed label until the next recompute.
+        Returns how many changes moved."""
+        ...
+
     def attitude_facts(
         self, *, start: datetime, end: datetime, rules: SegmentRules, customer_ids: Collection[str] | None = None
     ) -> dict[str, AttitudeFacts]:
@@ -128,6 +135,9 @@ class ReferralRepository(Protocol):
 
     def save(self, referral: ReferralRecord) -> None:
         """Store changes; ConcurrencyConflict on a race."""
+
+    def remove(self, referral: ReferralRecord) -> None:
+        """Delete a referral a merge made redundant or self-referring."""
 
     def by_referred(self, customer_id: str) -> ReferralRecord | None:
         """The referral that brought this customer, if any."""

@@ -51,6 +51,13 @@ class ReferralRecord(Aggregate):
         )
         return referral
 
+    def pass_to(self, *, absorbed_id: str, kept_id: str) -> None:
+        """A merge: the absorbed customer's side of the referral becomes the kept one's."""
+        if self.referrer_id == absorbed_id:
+            self.referrer_id = kept_id
+        if self.referred_id == absorbed_id:
+            self.referred_id = kept_id
+
     @property
     def converted(self) -> bool:
         """Whether the referred customer has bought."""

@@ -133,6 +133,27 @@ class LoyaltyContract(ContractBase):
             assert uow.tiers.label_of(b.id) is AbcLabel.A
             assert uow.tiers.label_of("nobody") is None
 
+    def test_take_over_history_joins_histories_and_keeps_the_kept_label(self, backend: Backend) -> None:
+        """A merge moves the absorbed label changes to the kept customer, whose label stays; the absorbed label goes."""
+        a, b, c = self._customers(backend, 3)
+        self._sales(backend, [(a.id, "900", T0 - timedelta(days=1)), (b.id, "100", T0 - timedelta(days=1))])
+        start = T0 - timedelta(days=365)
+        with backend.unit_of_work(self.tenant) as uow:
+            uow.tiers.recompute_abc(start=start, end=T0, rules=AbcRules(), at=T0)
+            uow.commit()
+        with backend.unit_of_work(self.tenant) as uow:
+            assert uow.tiers.take_over_history(b.id, a.id) == 1
+            assert uow.tiers.take_over_history(b.id, "nobody") == 0
+            uow.commit()
+        with backend.unit_of_work(self.tenant) as uow:
+            # Both changes share one moment, so their order is the backend's; compare as a set.
+            moved = sorted((ch.customer_id, ch.after.value) for ch in uow.tiers.history(b.id))
+            assert moved == [(b.id, "A"), (b.id, "B")]
+            assert uow.tiers.label_of(b.id) is AbcLabel.B
+            assert uow.tiers.label_of(a.id) is None
+            assert uow.tiers.history(a.id) == []
+            assert c.id in uow.tiers.labels()
+
     def test_recompute_period_excludes_start_includes_end(self, backend: Backend) -> None:
         """Spend counts in (start, end]: a sale at the end counts, one at the start does not."""
         a, b = self._customers(backend, 2)
@@ -285,7 +306,7 @@ class LoyaltyContract(ContractBase):
             assert [a.id for a in uow.points.iter_all()] == [customer.id]
 
     def test_a_customer_is_referred_once(self, backend: Backend) -> None:
-        """Referrals are unique per referred customer, listed by referrer and as open leads."""
+        """Referrals are unique per referred customer, listed by referrer and as open leads, and removable."""
         a, b, c = self._customers(backend, 3)
         referral = ReferralRecord.made(tenant=self.tenant, referrer_id=a.id, referred_id=b.id, by="s", at=T0)
         with backend.unit_of_work(self.tenant) as uow:
@@ -306,6 +327,14 @@ class LoyaltyContract(ContractBase):
         with backend.unit_of_work(self.tenant) as uow:
             assert uow.referrals.open_leads() == []
             assert [r.points for r in uow.referrals.by_referrer(a.id)] == [200]
+        with backend.unit_of_work(self.tenant) as uow:
+            found = uow.referrals.by_referred(b.id)
+            assert found is not None
+            uow.referrals.remove(found)
+            uow.commit()
+        with backend.unit_of_work(self.tenant) as uow:
+            assert uow.referrals.by_referred(b.id) is None
+            assert uow.referrals.by_referrer(a.id) == []
 
     def test_contracts_round_trip(self, backend: Backend) -> None:
         """Contracts are stored, listed per customer and saved with changes."""
