@@ -27,6 +27,7 @@ __all__ = [
     "DeliveryFailed",
     "DuplicateRecord",
     "ErasedCustomer",
+    "FileUnreadable",
     "InvalidToken",
     "InvalidTransition",
     "NotFound",
@@ -199,3 +200,15 @@ class DeliveryFailed(ClientcareError):
         self.permanent = permanent
         self.retryable = not permanent
         super().__init__(f"{channel}: {reason} ({'permanent' if permanent else 'retry later'})")
+
+
+class FileUnreadable(ValidationError):
+    """An import file cannot be read: missing, a directory, or not permitted.
+
+    ``rule`` says which; the path is the caller's and is not repeated.
+    """
+
+    code: ClassVar[str] = "file_unreadable"
+
+    def __init__(self, rule: str) -> None:
+        super().__init__("file", rule)

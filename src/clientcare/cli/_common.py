@@ -28,6 +28,7 @@ from clientcare.errors import (
     ConcurrencyConflict,
     ConfigurationError,
     DuplicateRecord,
+    FileUnreadable,
     NotFound,
     RuleViolation,
     ValidationError,
@@ -152,6 +153,8 @@ def describe(exc: BaseException) -> tuple[int, str]:
     kind = type(exc)
     if isinstance(exc, UnicodeDecodeError):
         return EXIT_INPUT, f"file: not valid {exc.encoding} text at byte {exc.start} (give --encoding)"
+    if isinstance(exc, FileUnreadable):
+        return EXIT_FILE, _escape(str(exc))
     if isinstance(exc, ValidationError):
         return EXIT_INPUT, _escape(str(exc))
     if isinstance(exc, NotFound):

@@ -17,7 +17,7 @@ from typing import IO, Any
 import attrs
 import charset_normalizer
 
-from clientcare.errors import ValidationError
+from clientcare.errors import FileUnreadable, ValidationError
 
 __all__ = [
     "BadRow",
@@ -126,6 +126,26 @@ def _reads_as_chinese(sample: bytes) -> bool:
     return bool(wide) and chinese >= 0.9 * len(wide)
 
 
+def _unreadable(exc: OSError) -> FileUnreadable:
+    if isinstance(exc, FileNotFoundError):
+        return FileUnreadable("does not exist")
+    if isinstance(exc, IsADirectoryError):
+        return FileUnreadable("is a directory")
+    if isinstance(exc, PermissionError):
+        return FileUnreadable("not readable (permission denied)")
+    return FileUnreadable("cannot be read")
+
+
+def _file_size(path: Path) -> int:
+    """The file's size in bytes, for progress; a clientcare error when it cannot be read at all."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(path.name)
+        return path.stat().st_size
+    except OSError as exc:
+        raise _unreadable(exc) from None
+
+
 def check_decodes(path: Path, encoding: str) -> None:
     """Decode the whole file once, so an undecodable byte stops the import before
     anything is written (never a half import)."""
@@ -204,8 +224,7 @@ class TableFile:
         self._counter: _Counter | None = None
         self.total_bytes: int | None = None
         if isinstance(source, str | Path):
-            path = Path(source)
-            self.total_bytes = path.stat().st_size
+            self.total_bytes = _file_size(Path(source))
 
     @property
     def bytes_read(self) -> int | None:
@@ -220,7 +239,12 @@ class TableFile:
             stream = csv.reader(source)
             yield from self._rows(iter(stream), lambda: stream.line_num)
             return
-        path = Path(source)
+        try:
+            yield from self._file(Path(source))
+        except OSError as exc:
+            raise _unreadable(exc) from None
+
+    def _file(self, path: Path) -> Iterator[tuple[int, Row | BadRow]]:
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
             yield from self._workbook(path)
             return
