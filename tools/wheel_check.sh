@@ -25,6 +25,6 @@ cd "${work}"
 "${work}/venv/bin/python" -c "import clientcare, sys; assert 'site-packages' in clientcare.__file__, clientcare.__file__"
 "${work}/venv/bin/python" demo.py "sqlite:///${work}/demo.db" >"${work}/demo.out"
 "${work}/venv/bin/python" demo.py "sqlite:///${work}/demo.db" >>"${work}/demo.out"
-"${work}/venv/bin/clientcare" db current "sqlite:///${work}/demo.db" >/dev/null
+"${work}/venv/bin/clientcare" db current --url "sqlite:///${work}/demo.db" >/dev/null
 test -f "$("${work}/venv/bin/python" -c 'import clientcare, pathlib; print(pathlib.Path(clientcare.__file__).parent / "locales" / "en.toml")')"
 echo "wheel_check: built, installed into a fresh venv, demo ran twice outside the repository"
