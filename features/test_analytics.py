@@ -202,7 +202,9 @@ def categories(datatable: list[list[str]]) -> dict[str, str]:
 
 
 @then(parsers.parse("sales by category in {period} are:"))
-def by_category(care: clientcare.Clientcare, categories: dict[str, str], period: str, datatable: list[list[str]]) -> None:
+def by_category(
+    care: clientcare.Clientcare, categories: dict[str, str], period: str, datatable: list[list[str]]
+) -> None:
     found = care.analytics.composition(*month(period), by="category", categories=categories)
     shown = [(r.key, r.sales.amount, r.share, r.units, r.units_share) for r in found]
     assert shown == [(k, Decimal(s), Decimal(sh), int(u), Decimal(us)) for k, s, sh, u, us in datatable[1:]]

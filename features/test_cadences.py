@@ -683,7 +683,8 @@ def leaderboard(care: clientcare.Clientcare, names: str) -> None:
 
 @then(
     parsers.parse(
-        'the figures of "{staff}" for January 2026 count {old:d} contact with old customers among {reached:d} customers reached'
+        'the figures of "{staff}" for January 2026 count {old:d} contact with old customers'
+        " among {reached:d} customers reached"
     )
 )
 def old_contacts(care: clientcare.Clientcare, staff: str, old: int, reached: int) -> None:
