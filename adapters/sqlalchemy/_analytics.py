@@ -205,18 +205,26 @@ class SqlAnalyticsRepository:
         self, *, start: datetime, end: datetime, stores: Collection[str] | None = None
     ) -> list[StoreBuyers]:
         p = t.purchases.c
-        sale = and_(p.tenant == self._uow.tenant, p.kind == _SALE, p.customer_id.is_not(None))
         first = (
             select(p.customer_id.label("who"), func.min(p.occurred_at).label("first_sale"))
-            .where(sale, p.occurred_at < utc_naive(end))
+            .where(
+                p.tenant == self._uow.tenant,
+                p.kind == _SALE,
+                p.customer_id.is_not(None),
+                p.occurred_at < utc_naive(end),
+            )
             .group_by(p.customer_id)
             .subquery("first")
         )
         is_new = first.c.first_sale >= utc_naive(start)
-        conditions = [sale, self._in(start, end), p.store_id.is_not(None)]
-        if stores is not None:
-            if not stores:
-                return []
+        # The join to ``first`` already drops walk-ins; saying so again here would steer
+        # SQLite onto the customer index and a table lookup per purchase.
+        conditions = [self._in(start, end), p.kind == _SALE]
+        if stores is None:
+            conditions.append(p.store_id.is_not(None))
+        elif not stores:
+            return []
+        else:
             conditions.append(p.store_id.in_(sorted(stores)))
         query = (
             select(
