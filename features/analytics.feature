@@ -87,3 +87,55 @@ Feature: Assessing the relationship in figures
       | staff | receipts | net sales | customers | new customers |
       | 小李  | 2        | 1817.00   | 2         | 2             |
       | 小王  | 1        | 459.00    | 1         | 0             |
+
+  @P63
+  Scenario: Each product category's share of the sales and of the units sold
+    # seed 003: 通過分析企業商品總銷售量中各類商品所占比重,以確定對不同客戶的商品銷售重點和對策
+    Given these sales in January 2026:
+      | customer | store  | style   | price  | quantity |
+      | 王芳     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 张伟     | 静安店 | KZ-1102 | 459.00 | 2        |
+      | 李娜     | 静安店 | KZ-1103 | 300.00 | 1        |
+    And the styles fall in these categories:
+      | style   | category |
+      | QY-2301 | 外套     |
+      | KZ-1102 | 裤装     |
+      | KZ-1103 | 裤装     |
+    Then sales by category in January 2026 are:
+      | category | sales   | share  | units | units share |
+      | 裤装     | 1218.00 | 0.5753 | 3     | 0.7500      |
+      | 外套     | 899.00  | 0.4247 | 1     | 0.2500      |
+
+  @P64
+  Scenario: Lifetime value on a yearly retention, lifetime profit and share of wallet
+    # seed 004: 他們還應該計算並評估客戶終生價值或客戶終生利潤率。而客戶佔有率表明了公司的業務構成
+    Given these sales in December 2025:
+      | customer | store  | style   | price  | quantity |
+      | 王芳     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 张伟     | 静安店 | QY-2301 | 899.00 | 1        |
+    And these sales in January 2026:
+      | customer | store  | style   | price  | quantity |
+      | 王芳     | 静安店 | KZ-1102 | 459.00 | 1        |
+    When the January 2026 figures are taken
+    Then retention is 0.5000 and churn is 0.5000
+    And a month's retention of 0.5000 is 0.0003 a year, giving a lifetime value of 2162.33 and a lifetime profit of 2162.33
+    And "王芳" who spent 1000.00 on clothes in January 2026 gave us a share of wallet of 0.4590
+
+  @P27
+  Scenario: Lost old customers are seen without consent to be asked, and why they left is counted
+    # seed 002: 第五模块 及时分析老顾客流失的原因
+    # seed 004: 丟失客戶訪談——確定客戶為什麼會流失,是否有辦法可以挽回。也可以發現客戶轉向了哪家競爭對手
+    Given these sales in December 2025:
+      | customer | store  | style   | price  | quantity |
+      | 王芳     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 王芳     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 王芳     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 张伟     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 张伟     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 张伟     | 静安店 | QY-2301 | 899.00 | 1        |
+      | 刘洋     | 静安店 | QY-2301 | 899.00 | 1        |
+    And "张伟" may be asked by phone for surveys
+    When 200 days pass and the daily run plans the day
+    And staff interview "张伟": gone for "价格太高" to "优衣库", may come back
+    Then the lost old customers are "王芳, 张伟", and "王芳" was never interviewed
+    And the interviews found "价格太高" once and "优衣库" once, and 1 may come back

@@ -67,3 +67,19 @@ Feature: Appointments, boards and staff figures
     Then the figures of "alice" for January 2026 show 1 touch, 1 customer reached, 1 visit and 1 sale after touches worth 500
     And the figures of "bob" for January 2026 show 1 touch, 0 customer reached, 0 visit and 0 sale after touches worth 0
     And the January 2026 leaderboard ranks "alice, bob"
+
+  @P31
+  Scenario: Contacts with old customers are counted apart, and a month of few visits is flagged
+    # seed 002: 可以将每个员工对老顾客的回访、感情联络次数做一个明细的统计,作为店铺员工升降级考评的一个依据
+    # seed 003: 總體計算銷售人員一個月拜訪的客戶量平均為9個。從上面的數字上看我們基本的客戶拜訪工作沒有做好
+    Given a customer "王芳" with phone "13800138000"
+    And "王芳" agrees to service by phone
+    And "王芳" bought on "2025-10-01, 2025-11-01"
+    And a customer "陈静" with phone "13500135000"
+    And "陈静" agrees to service by phone
+    When "王芳" buys "R-100" for 1999 from "alice"
+    And "陈静" buys "R-200" for 2999 from "alice"
+    And the return visit of "王芳" ends with "reached"
+    And the return visit of "陈静" ends with "reached"
+    Then the figures of "alice" for January 2026 count 1 contact with old customers among 2 customers reached
+    And the figures of "alice" flag January 2026 for too few visits

@@ -191,3 +191,67 @@ def staff_sales(care: clientcare.Clientcare, period: str, datatable: list[list[s
         (r["staff"], int(r["receipts"]), Decimal(r["net sales"]), int(r["customers"]), int(r["new customers"]))
         for r in rows(datatable)
     ]
+
+
+# -- P63 categories, P64 lifetime and wallet, P27 lost customers --------------------------
+
+
+@given("the styles fall in these categories:", target_fixture="categories")
+def categories(datatable: list[list[str]]) -> dict[str, str]:
+    return {r["style"]: r["category"] for r in rows(datatable)}
+
+
+@then(parsers.parse("sales by category in {period} are:"))
+def by_category(
+    care: clientcare.Clientcare, categories: dict[str, str], period: str, datatable: list[list[str]]
+) -> None:
+    found = care.analytics.composition(*month(period), by="category", categories=categories)
+    shown = [(r.key, r.sales.amount, r.share, r.units, r.units_share) for r in found]
+    assert shown == [(k, Decimal(s), Decimal(sh), int(u), Decimal(us)) for k, s, sh, u, us in datatable[1:]]
+
+
+@then(
+    parsers.parse(
+        "a month's retention of {monthly} is {yearly} a year, giving a lifetime value of {value} "
+        "and a lifetime profit of {profit}"
+    )
+)
+def lifetime(current: clientcare.RelationshipFigures, monthly: str, yearly: str, value: str, profit: str) -> None:
+    found = (current.retention_rate, current.yearly_retention, current.lifetime_value, current.lifetime_profit)
+    assert found == (Decimal(monthly), Decimal(yearly), clientcare.Money.of(value), clientcare.Money.of(profit))
+
+
+@then(parsers.parse('"{name}" who spent {spend} on clothes in {period} gave us a share of wallet of {share}'))
+def wallet(care: clientcare.Clientcare, name: str, spend: str, period: str, share: str) -> None:
+    found = care.analytics.share_of_wallet(customer_id(care, name), clientcare.Money.of(spend), *month(period))
+    assert found == Decimal(share)
+
+
+@given(parsers.parse('"{name}" may be asked by phone for surveys'))
+def survey_consent(care: clientcare.Clientcare, name: str) -> None:
+    care.privacy.give_consent(customer_id(care, name), "surveys", "phone", method="verbal", source="in_store")
+
+
+@when(parsers.parse("{days:d} days pass and the daily run plans the day"))
+def daily_after(care: clientcare.Clientcare, clock: FixedClock, days: int) -> None:
+    clock.advance(days=days)
+    care.daily.run()
+
+
+@when(parsers.parse('staff interview "{name}": gone for "{reason}" to "{rival}", may come back'))
+def interview(care: clientcare.Clientcare, name: str, reason: str, rival: str) -> None:
+    touch = next(t for t in care.touches.for_customer(customer_id(care, name)) if t.reason == "lost_interview")
+    care.touches.interview(touch.id, by="小李", reason=reason, competitor=rival, win_back=True)
+
+
+@then(parsers.parse('the lost old customers are "{names}", and "{silent}" was never interviewed'))
+def lost_list(care: clientcare.Clientcare, names: str, silent: str) -> None:
+    lost = care.analytics.lost_customers()
+    assert sorted(c.customer_id for c in lost.customers) == sorted(customer_id(care, n) for n in names.split(", "))
+    assert [c.customer_id for c in lost.customers if not c.interviewed] == [customer_id(care, silent)]
+
+
+@then(parsers.parse('the interviews found "{reason}" once and "{rival}" once, and {back:d} may come back'))
+def lost_reasons(care: clientcare.Clientcare, reason: str, rival: str, back: int) -> None:
+    lost = care.analytics.lost_customers()
+    assert (lost.reasons, lost.competitors, lost.win_back) == (((reason, 1),), ((rival, 1),), back)

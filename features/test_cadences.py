@@ -679,3 +679,19 @@ def figures(
 def leaderboard(care: clientcare.Clientcare, names: str) -> None:
     rows = care.staff.leaderboard(date(2026, 1, 1), date(2026, 1, 31))
     assert [r.staff for r in rows] == _names(names)
+
+
+@then(
+    parsers.parse(
+        'the figures of "{staff}" for January 2026 count {old:d} contact with old customers'
+        " among {reached:d} customers reached"
+    )
+)
+def old_contacts(care: clientcare.Clientcare, staff: str, old: int, reached: int) -> None:
+    f = care.staff.figures(staff, date(2026, 1, 1), date(2026, 1, 31))
+    assert (f.old_customer_contacts, f.customers_reached) == (old, reached)
+
+
+@then(parsers.parse('the figures of "{staff}" flag January 2026 for too few visits'))
+def too_few(care: clientcare.Clientcare, staff: str) -> None:
+    assert care.staff.figures(staff, date(2026, 1, 1), date(2026, 1, 31)).months_too_few == ("2026-01",)

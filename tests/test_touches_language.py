@@ -93,6 +93,7 @@ def _figures(staff: str, *, reached: int, amount: str) -> StaffFigures:
         sales_after_touches=1,
         sales_amount=Decimal(amount),
         currency="CNY",
+        old_customer_contacts=reached - 1,
     )
 
 
@@ -101,6 +102,7 @@ def test_a_leaderboard_figure_reads_its_own_number() -> None:
     figures = _figures("alice", reached=3, amount="99.50")
     assert {f.value: f.of(figures) for f in LeaderboardFigure} == {
         "customers_reached": 3,
+        "old_customer_contacts": 2,
         "touches_done": 7,
         "visits": 6,
         "sales_after_touches": 1,

@@ -6,8 +6,11 @@ from collections.abc import Collection, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from clientcare.adapters._interviews import interview_of
 from clientcare.analytics import (
+    BuyerSpan,
     CohortCell,
+    LostInterview,
     ParetoPoint,
     RelationshipCounts,
     RfmScore,
@@ -16,6 +19,7 @@ from clientcare.analytics import (
     SliceTotal,
     StaffSales,
     StoreBuyers,
+    buyer_spans_of,
     cohort_cells,
     composition_totals,
     pareto_curve,
@@ -25,6 +29,7 @@ from clientcare.analytics import (
     staff_sales_of,
     store_buyers_of,
 )
+from clientcare.cadences import TouchReason
 from clientcare.purchases import Purchase
 
 if TYPE_CHECKING:
@@ -45,10 +50,18 @@ class MemoryAnalyticsRepository:
         return self._uow.purchases.between(None, _END_OF_TIME)
 
     def composition(
-        self, *, start: datetime, end: datetime, by: Slice, regions: Mapping[str, str] | None = None
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        by: Slice,
+        regions: Mapping[str, str] | None = None,
+        categories: Mapping[str, str] | None = None,
     ) -> list[SliceTotal]:
         labels = {k: v.value for k, v in self._uow.tiers.labels().items()} if by == "grade" else None
-        return composition_totals(self._purchases(), start=start, end=end, by=by, regions=regions, labels=labels)
+        return composition_totals(
+            self._purchases(), start=start, end=end, by=by, regions=regions, labels=labels, categories=categories
+        )
 
     def relationship(self, *, start: datetime, end: datetime) -> RelationshipCounts:
         return relationship_counts(self._purchases(), start=start, end=end)
@@ -72,6 +85,31 @@ class MemoryAnalyticsRepository:
 
     def staff(self, *, start: datetime, end: datetime) -> list[StaffSales]:
         return staff_sales_of(self._purchases(), start=start, end=end)
+
+    def buyer_spans(self, *, end: datetime, silent_since: datetime, poor_tag: str) -> list[BuyerSpan]:
+        uow = self._uow
+        customers = list(uow.customers.iter_all())
+        referrals: dict[str, int] = {}
+        for customer in customers:
+            given = len(uow.referrals.by_referrer(customer.id))
+            if given:
+                referrals[customer.id] = given
+        return buyer_spans_of(
+            self._purchases(),
+            end=end,
+            silent_since=silent_since,
+            referrals=referrals,
+            poor={c.id for c in customers if poor_tag in c.tags},
+            labels={k: v.value for k, v in uow.tiers.labels().items()},
+        )
+
+    def lost_interviews(self, *, start: datetime, end: datetime) -> list[LostInterview]:
+        rows = [
+            interview_of(touch)
+            for touch in self._uow.touches.closed_between(start, end)
+            if touch.reason is TouchReason.LOST_INTERVIEW and touch.detail("reason") is not None
+        ]
+        return sorted(rows, key=lambda row: (row.at, row.customer_id))
 
 
 def attach(uow: MemoryUnitOfWork) -> None:

@@ -14,18 +14,21 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Integer as IntegerType
 
+from clientcare.adapters._interviews import interview_of
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import aware_utc, utc_naive
-from clientcare.adapters.sqlalchemy._loyalty_tables import customer_tiers
+from clientcare.adapters.sqlalchemy._loyalty_tables import customer_tiers, referrals
 from clientcare.analytics import (
+    BuyerSpan,
     CohortCell,
+    LostInterview,
     ParetoPoint,
     RelationshipCounts,
     RfmScore,
@@ -38,10 +41,12 @@ from clientcare.analytics import (
     month_index,
 )
 from clientcare.analytics._results import cohort_cell
+from clientcare.cadences import TouchReason
 from clientcare.errors import ValidationError
 from clientcare.purchases import PurchaseKind
 
 if TYPE_CHECKING:
+    from clientcare.adapters.sqlalchemy._cadences import SqlTouchRepository
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
 
 __all__ = ["SqlAnalyticsRepository", "attach", "local_month"]
@@ -117,13 +122,22 @@ class SqlAnalyticsRepository:
         return and_(p.tenant == self._uow.tenant, p.occurred_at >= utc_naive(start), p.occurred_at < utc_naive(end))
 
     def composition(
-        self, *, start: datetime, end: datetime, by: Slice, regions: Mapping[str, str] | None = None
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        by: Slice,
+        regions: Mapping[str, str] | None = None,
+        categories: Mapping[str, str] | None = None,
     ) -> list[SliceTotal]:
         p, line = t.purchases.c, t.purchase_lines.c
         joined = t.purchases.join(t.purchase_lines, and_(line.tenant == p.tenant, line.purchase_id == p.id))
         key: Any
         if by == "product":
             key = line.style_no
+        elif by == "category":
+            kinds = [(line.style_no == style, literal(kind)) for style, kind in sorted((categories or {}).items())]
+            key = case(*kinds, else_=literal("unknown")) if kinds else literal("unknown")
         elif by == "store":
             key = func.coalesce(p.store_id, literal("unknown"))
         elif by == "region":
@@ -136,7 +150,7 @@ class SqlAnalyticsRepository:
                 (p.customer_id.is_(None), literal("walk-in")), else_=func.coalesce(tier.label, literal("unknown"))
             )
         else:
-            raise ValidationError("by", "must be one of product, store, region, grade")
+            raise ValidationError("by", "must be one of product, category, store, region, grade")
         sign = case((p.kind == _SALE, 1), else_=-1)
         query = (
             select(
@@ -191,18 +205,26 @@ class SqlAnalyticsRepository:
         self, *, start: datetime, end: datetime, stores: Collection[str] | None = None
     ) -> list[StoreBuyers]:
         p = t.purchases.c
-        sale = and_(p.tenant == self._uow.tenant, p.kind == _SALE, p.customer_id.is_not(None))
         first = (
             select(p.customer_id.label("who"), func.min(p.occurred_at).label("first_sale"))
-            .where(sale, p.occurred_at < utc_naive(end))
+            .where(
+                p.tenant == self._uow.tenant,
+                p.kind == _SALE,
+                p.customer_id.is_not(None),
+                p.occurred_at < utc_naive(end),
+            )
             .group_by(p.customer_id)
             .subquery("first")
         )
         is_new = first.c.first_sale >= utc_naive(start)
-        conditions = [sale, self._in(start, end), p.store_id.is_not(None)]
-        if stores is not None:
-            if not stores:
-                return []
+        # The join to ``first`` already drops walk-ins; saying so again here would steer
+        # SQLite onto the customer index and a table lookup per purchase.
+        conditions = [self._in(start, end), p.kind == _SALE]
+        if stores is None:
+            conditions.append(p.store_id.is_not(None))
+        elif not stores:
+            return []
+        else:
             conditions.append(p.store_id.in_(sorted(stores)))
         query = (
             select(
@@ -385,6 +407,66 @@ class SqlAnalyticsRepository:
             for staff, sales, returns, net, customers, new in self._uow.connection.execute(query)
         ]
         return sorted(rows, key=lambda row: row.staff)
+
+    def buyer_spans(self, *, end: datetime, silent_since: datetime, poor_tag: str) -> list[BuyerSpan]:
+        """One statement: each customer's sales span, cut to the silent ones in the database."""
+        p, tenant = t.purchases.c, self._uow.tenant
+        spans = (
+            select(
+                p.customer_id.label("who"),
+                func.min(p.occurred_at).label("first_sale"),
+                func.max(p.occurred_at).label("last_sale"),
+                func.count().label("sales"),
+            )
+            .where(p.tenant == tenant, p.kind == _SALE, p.customer_id.is_not(None), p.occurred_at < utc_naive(end))
+            .group_by(p.customer_id)
+            .having(func.max(p.occurred_at) < utc_naive(silent_since))
+            .subquery("spans")
+        )
+        r = referrals.c
+        given = (
+            select(r.referrer_id.label("who"), func.count().label("given"))
+            .where(r.tenant == tenant)
+            .group_by(r.referrer_id)
+            .subquery("given")
+        )
+        tag, tier = t.customer_tags.c, customer_tiers.c
+        poor = exists().where(tag.tenant == tenant, tag.customer_id == spans.c.who, tag.tag == poor_tag)
+        query = select(
+            spans.c.who, spans.c.first_sale, spans.c.last_sale, spans.c.sales, given.c.given, poor, tier.label
+        ).select_from(
+            spans.outerjoin(given, given.c.who == spans.c.who).outerjoin(
+                customer_tiers, and_(tier.tenant == tenant, tier.id == spans.c.who)
+            )
+        )
+        rows = [
+            BuyerSpan(
+                customer_id=who,
+                first_sale=aware_utc(first),
+                last_sale=aware_utc(last),
+                sales=int(sales),
+                referrals=int(count or 0),
+                poor_relationship=bool(tagged),
+                grade=label,
+            )
+            for who, first, last, sales, count, tagged, label in self._uow.connection.execute(query)
+        ]
+        return sorted(rows, key=lambda row: row.customer_id)
+
+    def lost_interviews(self, *, start: datetime, end: datetime) -> list[LostInterview]:
+        """The done interviews of the window, read by the touch table's reason and close indexes."""
+        c = t.touches.c
+        # The touch repository decodes the documents (and skips unreadable ones); only the
+        # interviews of the window are read, never every closed touch.
+        touches = cast("SqlTouchRepository", self._uow.touches)
+        found = touches._list(
+            c.reason == TouchReason.LOST_INTERVIEW.value,
+            c.closed_at >= utc_naive(start),
+            c.closed_at < utc_naive(end),
+            order_by=(c.closed_at, c.customer_id),
+        )
+        rows = [interview_of(touch) for touch in found if touch.detail("reason") is not None]
+        return sorted(rows, key=lambda row: (row.at, row.customer_id))
 
 
 def attach(uow: SqlUnitOfWork) -> None:

@@ -36,6 +36,7 @@ from clientcare.analytics._predict import (
     histories_from,
 )
 from clientcare.analytics._reference import (
+    buyer_spans_of,
     cohort_cells,
     composition_totals,
     month_index,
@@ -47,7 +48,11 @@ from clientcare.analytics._reference import (
     store_buyers_of,
 )
 from clientcare.analytics._results import (
+    BuyerSpan,
     CohortCell,
+    LostCustomer,
+    LostCustomers,
+    LostInterview,
     ParetoPoint,
     RelationshipCounts,
     RfmScore,
@@ -65,6 +70,7 @@ __all__ = [
     "AnalyticsRepository",
     "AnalyticsService",
     "BgNbdParameters",
+    "BuyerSpan",
     "CohortCell",
     "CompositionRow",
     "CustomerHistory",
@@ -74,6 +80,9 @@ __all__ = [
     "LifetimeForecast",
     "LifetimeModel",
     "LifetimeService",
+    "LostCustomer",
+    "LostCustomers",
+    "LostInterview",
     "ParetoPoint",
     "RelationshipCounts",
     "RelationshipFigures",
@@ -87,6 +96,7 @@ __all__ = [
     "StoreComparison",
     "StoreGap",
     "StoreTraffic",
+    "buyer_spans_of",
     "cohort_cells",
     "compare_stores",
     "composition",

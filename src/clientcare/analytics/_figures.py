@@ -155,6 +155,8 @@ class CompositionRow:
     share: Decimal
     units: int
     customers: int
+    #: The slice's share of the units sold (seed 003: 商品總銷售量中各類商品所占比重).
+    units_share: Decimal = Decimal(0)
 
 
 def composition(
@@ -198,6 +200,7 @@ def composition_rows(totals: Iterable[SliceTotal], currency: str) -> list[Compos
     """P63: the port's slice totals as rows with their share of the whole, largest first."""
     totals = list(totals)
     whole = sum((x.net_sales for x in totals), Decimal(0))
+    volume = sum(x.units for x in totals)
     rows = [
         CompositionRow(
             key=x.key,
@@ -205,6 +208,7 @@ def composition_rows(totals: Iterable[SliceTotal], currency: str) -> list[Compos
             share=_rate(x.net_sales / whole) if whole else Decimal(0),
             units=x.units,
             customers=x.customers,
+            units_share=_rate(Decimal(x.units) / volume) if volume else Decimal(0),
         )
         for x in totals
     ]
@@ -252,6 +256,8 @@ class RelationshipFigures:
     buyers: int
     previous_buyers: int
     retention_rate: Decimal
+    #: The period's retention carried to a year (kept period after period), which lifetime value uses.
+    yearly_retention: Decimal
     churn_rate: Decimal
     net_sales: Money
     sales_per_buyer: Money

@@ -15,7 +15,9 @@ from datetime import date, datetime
 from typing import Protocol
 
 from clientcare.analytics._results import (
+    BuyerSpan,
     CohortCell,
+    LostInterview,
     ParetoPoint,
     RelationshipCounts,
     RfmScore,
@@ -37,9 +39,17 @@ class AnalyticsRepository(Protocol):
     """
 
     def composition(
-        self, *, start: datetime, end: datetime, by: Slice, regions: Mapping[str, str] | None = None
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        by: Slice,
+        regions: Mapping[str, str] | None = None,
+        categories: Mapping[str, str] | None = None,
     ) -> list[SliceTotal]:
         """P63: net sales, units and customers per slice, by key; equal to :func:`composition_totals`.
+
+        ``by="category"`` maps style numbers through ``categories`` (``unknown`` if absent).
 
         ``by="grade"`` reads each customer's current ABC label from the tiers
         (``walk-in`` without a customer, ``unknown`` without a label);
@@ -82,4 +92,14 @@ class AnalyticsRepository(Protocol):
     def staff(self, *, start: datetime, end: datetime) -> list[StaffSales]:
         """P31: receipts, net sales and customers per staff member with a receipt in the
         period, by staff id; equal to :func:`staff_sales_of`."""
+        ...
+
+    def buyer_spans(self, *, end: datetime, silent_since: datetime, poor_tag: str) -> list[BuyerSpan]:
+        """P27: every customer with a sale before ``end`` whose last one came before
+        ``silent_since``, by customer id, with referrals given, whether tagged ``poor_tag``
+        and the tier label; equal to :func:`buyer_spans_of`."""
+        ...
+
+    def lost_interviews(self, *, start: datetime, end: datetime) -> list[LostInterview]:
+        """P27: the lost-customer interviews done in ``[start, end)``, by time then customer."""
         ...

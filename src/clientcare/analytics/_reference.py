@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from clientcare.analytics._results import (
+    BuyerSpan,
     CohortCell,
     ParetoPoint,
     RelationshipCounts,
@@ -30,6 +31,7 @@ from clientcare.errors import ValidationError
 from clientcare.purchases._model import Purchase, PurchaseKind
 
 __all__ = [
+    "buyer_spans_of",
     "cohort_cells",
     "composition_totals",
     "month_index",
@@ -58,12 +60,15 @@ def composition_totals(
     by: Slice,
     regions: Mapping[str, str] | None = None,
     labels: Mapping[str, str] | None = None,
+    categories: Mapping[str, str] | None = None,
 ) -> list[SliceTotal]:
     """P63: net sales (line totals, returns negative), units and distinct customers per slice, by key."""
 
     def key(purchase: Purchase, style_no: str) -> str:
         if by == "product":
             return style_no
+        if by == "category":
+            return (categories or {}).get(style_no, "unknown")
         if by == "store":
             return purchase.store_id or "unknown"
         if by == "region":
@@ -305,4 +310,37 @@ def staff_sales_of(purchases: Iterable[Purchase], *, start: datetime, end: datet
             new_customers=len(new[staff]),
         )
         for staff in sorted(net)
+    ]
+
+
+def buyer_spans_of(
+    purchases: Iterable[Purchase],
+    *,
+    end: datetime,
+    silent_since: datetime,
+    referrals: Mapping[str, int],
+    poor: Collection[str],
+    labels: Mapping[str, str],
+) -> list[BuyerSpan]:
+    """P27: every known customer whose last sale before ``end`` came before ``silent_since``, by id."""
+    spans: dict[str, tuple[datetime, datetime, int]] = {}
+    for purchase in purchases:
+        who = purchase.customer_id
+        if who is None or not _sale(purchase) or purchase.occurred_at >= end:
+            continue
+        at = purchase.occurred_at
+        first, last, count = spans.get(who, (at, at, 0))
+        spans[who] = (min(first, at), max(last, at), count + 1)
+    return [
+        BuyerSpan(
+            customer_id=who,
+            first_sale=first,
+            last_sale=last,
+            sales=count,
+            referrals=referrals.get(who, 0),
+            poor_relationship=who in poor,
+            grade=labels.get(who),
+        )
+        for who, (first, last, count) in sorted(spans.items())
+        if last < silent_since
     ]

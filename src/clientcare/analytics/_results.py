@@ -11,14 +11,18 @@ addresses ever appear here.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 import attrs
 
 __all__ = [
+    "BuyerSpan",
     "CohortCell",
+    "LostCustomer",
+    "LostCustomers",
+    "LostInterview",
     "ParetoPoint",
     "RelationshipCounts",
     "RfmScore",
@@ -33,7 +37,7 @@ __all__ = [
 ]
 
 #: P63: how composition slices sales.
-Slice = Literal["product", "store", "region", "grade"]
+Slice = Literal["product", "category", "store", "region", "grade"]
 
 _SHARE = Decimal("0.0001")
 
@@ -68,6 +72,74 @@ class RelationshipCounts:
     retained: int
     net_sales: Decimal
     repeat_sales: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class BuyerSpan:
+    """P27: one customer's buying span, with what the one "old customer" rule (P13) needs.
+
+    ``first_sale`` and ``last_sale`` are the first and last sale ever before
+    the query's end; ``sales`` counts them; ``referrals`` counts the people
+    the customer referred; ``poor_relationship`` says whether the customer
+    carries the playbook's poor-relationship tag; ``grade`` is the tier label.
+    """
+
+    customer_id: str
+    first_sale: datetime
+    last_sale: datetime
+    sales: int
+    referrals: int
+    poor_relationship: bool
+    grade: str | None
+
+
+@attrs.frozen(kw_only=True)
+class LostInterview:
+    """P27: what a lost-customer interview found (seed 004, 丟失客戶訪談).
+
+    The reason and the competitor are staff's words about a customer, so
+    they stay out of ``repr``.
+    """
+
+    customer_id: str
+    at: datetime
+    reason: str = attrs.field(repr=False)
+    competitor: str | None = attrs.field(repr=False)
+    win_back: bool
+
+
+@attrs.frozen(kw_only=True)
+class LostCustomer:
+    """P27: a customer who stopped buying, measured against their own rhythm (``cadences.lost``)."""
+
+    customer_id: str
+    grade: str | None
+    old: bool
+    sales: int
+    last_sale: date
+    silent_days: int
+    lost_after_days: int
+    interviewed: bool
+    win_back: bool | None
+
+
+@attrs.frozen(kw_only=True)
+class LostCustomers:
+    """P27: who was lost by ``day`` and why (seed 002, 及时分析老顾客流失的原因).
+
+    ``customers`` are the lost ones (old customers only unless asked for
+    all), longest silent first; the counts come from the interviews held
+    with them: the reasons they gave, the competitors they went to, how many
+    may be won back, and how many were never interviewed.
+    """
+
+    day: date
+    customers: tuple[LostCustomer, ...]
+    interviewed: int
+    not_interviewed: int
+    win_back: int
+    reasons: tuple[tuple[str, int], ...] = attrs.field(repr=False)
+    competitors: tuple[tuple[str, int], ...] = attrs.field(repr=False)
 
 
 @attrs.frozen(kw_only=True)

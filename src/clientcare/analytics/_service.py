@@ -6,7 +6,7 @@ The port aggregates in storage; this adds the currency, rates and lifetime value
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from clientcare.analytics._figures import (
@@ -19,9 +19,12 @@ from clientcare.analytics._figures import (
     composition_rows,
     effect,
     lifetime_value,
+    share_of_wallet,
 )
+from clientcare.analytics._lost import lost_customers
 from clientcare.analytics._results import (
     CohortCell,
+    LostCustomers,
     ParetoPoint,
     RfmScore,
     RfmSegmentRow,
@@ -44,6 +47,17 @@ def _rate(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.0001"), ROUND_HALF_UP)
 
 
+def _check_mapping(field: str, mapping: Mapping[str, str] | None) -> None:
+    """A slice map holds short texts only: it goes into a storage query as literals."""
+    if mapping is None:
+        return
+    if not isinstance(mapping, Mapping):
+        raise ValidationError(field, "must be a mapping of texts to texts")
+    for key, value in mapping.items():
+        if not (isinstance(key, str) and isinstance(value, str)) or not (0 < len(key) <= 64 and 0 < len(value) <= 64):
+            raise ValidationError(field, "every key and value must be a text of 1 to 64 characters")
+
+
 class AnalyticsService:
     """How the relationships are doing, from the deal archive."""
 
@@ -63,22 +77,29 @@ class AnalyticsService:
         *,
         by: Slice,
         regions: Mapping[str, str] | None = None,
+        categories: Mapping[str, str] | None = None,
     ) -> list[CompositionRow]:
-        """P63: net sales in ``[start, end)`` by product, store, region or customer grade, largest first.
+        """P63: net sales in ``[start, end)`` by product, product category, store, region or
+        customer grade, largest first, each with its share (比重) of the sales and of the units.
 
-        ``regions`` maps store ids to regions (unknown ones fall under
-        "unknown"). Grades are the customers' current ABC labels from the tiers
-        (``care.tiers.recompute``): "unknown" for a customer never labelled,
-        "walk-in" for sales without a customer. Returns subtract.
+        ``regions`` maps store ids to regions and ``categories`` style numbers
+        to categories (unmapped ones fall under "unknown"). Grades are the
+        customers' current ABC labels from the tiers (``care.tiers.recompute``):
+        "unknown" for a customer never labelled, "walk-in" for sales without a
+        customer. Returns subtract.
         """
         self._period(start, end)
-        if by not in ("product", "store", "region", "grade"):
-            raise ValidationError("by", "must be one of product, store, region, grade")
+        if by not in ("product", "category", "store", "region", "grade"):
+            raise ValidationError("by", "must be one of product, category, store, region, grade")
         if by == "region" and regions is None:
             raise ValidationError("regions", "required to slice by region")
+        if by == "category" and categories is None:
+            raise ValidationError("categories", "required to slice by category")
+        for field, mapping in (("regions", regions), ("categories", categories)):
+            _check_mapping(field, mapping)
         currency = self._ctx.playbook.locale.currency
         with self._ctx.unit() as uow:
-            totals = uow.analytics.composition(start=start, end=end, by=by, regions=regions)
+            totals = uow.analytics.composition(start=start, end=end, by=by, regions=regions, categories=categories)
         return composition_rows(totals, currency)
 
     def figures(self, start: datetime, end: datetime) -> RelationshipFigures:
@@ -97,7 +118,10 @@ class AnalyticsService:
         per_buyer = Money(net / counts.buyers, currency).quantize() if counts.buyers else Money.zero(currency)
         years = Decimal(length.total_seconds()) / Decimal(365 * 24 * 3600)
         yearly_spend = per_buyer * (1 / years) if years else per_buyer
-        capped = min(retention, _MAX_RETENTION)
+        # The lifetime formula needs a yearly retention: a quarter's 0.60 kept
+        # four quarters running is about 0.13 a year, not 0.60.
+        yearly = _rate(retention ** (1 / years)) if retention and years else retention
+        capped = min(yearly, _MAX_RETENTION)
         clv = lifetime_value(yearly_spend * rules.gross_margin, capped, rules.discount_rate)
         cost = lifetime_value(Money(rules.yearly_service_cost, currency), capped, rules.discount_rate)
         return RelationshipFigures(
@@ -106,6 +130,7 @@ class AnalyticsService:
             buyers=counts.buyers,
             previous_buyers=counts.previous_buyers,
             retention_rate=retention,
+            yearly_retention=yearly,
             churn_rate=Decimal(1) - retention if counts.previous_buyers else Decimal(0),
             net_sales=Money(net, currency),
             sales_per_buyer=per_buyer,
@@ -113,6 +138,48 @@ class AnalyticsService:
             lifetime_value=clv,
             lifetime_profit=(clv - cost).quantize(),
         )
+
+    def lost_customers(self, day: date | None = None, *, old_only: bool = True) -> LostCustomers:
+        """P27: the customers lost by ``day`` (today by default), by the daily run's own rule
+        (``cadences.lost``), seen whether or not anyone may contact them, with what the
+        lost-customer interviews found: reasons, competitors, who may come back.
+
+        Old customers only by default (seed 002: 及时分析老顾客流失的原因); ``old_only=False``
+        lists every lost buyer. The storage cuts the silent buyers in one query.
+        """
+        playbook = self._ctx.playbook
+        zone, rules = playbook.locale.zone, playbook.cadences.lost
+        today = day or self._ctx.now().astimezone(zone).date()
+        end = datetime.combine(today + timedelta(days=1), time.min, zone)
+        silent_since = datetime.combine(today - timedelta(days=rules.shortest_lost_after() - 1), time.min, zone)
+        with self._ctx.unit() as uow:
+            spans = uow.analytics.buyer_spans(
+                end=end, silent_since=silent_since, poor_tag=playbook.segments.poor_relationship_tag
+            )
+            since = min((s.last_sale for s in spans), default=end)
+            interviews = uow.analytics.lost_interviews(start=since, end=end)
+        return lost_customers(
+            spans, interviews, day=today, zone=zone, rules=rules, segments=playbook.segments, old_only=old_only
+        )
+
+    def share_of_wallet(self, customer_id: str, category_spend: Money, start: datetime, end: datetime) -> Decimal:
+        """P64: our share of what the customer spent in the category over ``[start, end)``;
+        ``category_spend`` is what the customer says they spent in all (a survey answer)."""
+        self._period(start, end)
+        if not isinstance(category_spend, Money):
+            raise ValidationError("category_spend", "must be Money")
+        if category_spend.currency != self._ctx.playbook.locale.currency:
+            raise ValidationError("category_spend", "must be in the tenant's currency")
+        with self._ctx.unit() as uow:
+            uow.customers.get(customer_id)
+            ours = sum(
+                (p.amount.amount for p in uow.purchases.for_customer(customer_id) if start <= p.occurred_at < end),
+                Decimal(0),
+            )
+        spent = Money(max(ours, Decimal(0)), category_spend.currency)
+        if spent > category_spend:
+            raise ValidationError("category_spend", "must not be below what the customer spent with us")
+        return share_of_wallet(spent, category_spend)
 
     def effect(self, baseline: RelationshipFigures, current: RelationshipFigures) -> list[EffectRow]:
         """P64: the change of every figure since the baseline."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import date, tzinfo
 from decimal import Decimal
 
@@ -20,7 +20,7 @@ from clientcare.cadences._appointments import Appointment
 from clientcare.cadences._sequences import SaleCredit
 from clientcare.cadences._touches import Touch, TouchReason
 from clientcare.customers._model import Customer
-from clientcare.playbook import AbcLabel, TouchBenchmark
+from clientcare.playbook import AbcLabel, StaffRules, TouchBenchmark
 
 __all__ = [
     "AppointmentItem",
@@ -229,12 +229,18 @@ class StaffFigures:
     sales_after_touches: int
     sales_amount: Decimal
     currency: str
+    #: P31 (seed 002, 对老顾客的回访、感情联络次数): done contacts with old customers (P13).
+    old_customer_contacts: int = 0
+    old_customers_reached: int = 0
+    #: Months of the period (``YYYY-MM``) whose visits fall short (``cadences.staff``).
+    months_too_few: tuple[str, ...] = ()
 
 
 class LeaderboardFigure(enum.StrEnum):
     """P31: the figure a "maintenance month" contest ranks staff by."""
 
     CUSTOMERS_REACHED = "customers_reached"
+    OLD_CUSTOMER_CONTACTS = "old_customer_contacts"
     TOUCHES_DONE = "touches_done"
     VISITS = "visits"
     SALES_AFTER_TOUCHES = "sales_after_touches"
@@ -245,6 +251,8 @@ class LeaderboardFigure(enum.StrEnum):
         match self:
             case LeaderboardFigure.CUSTOMERS_REACHED:
                 return figures.customers_reached
+            case LeaderboardFigure.OLD_CUSTOMER_CONTACTS:
+                return figures.old_customer_contacts
             case LeaderboardFigure.TOUCHES_DONE:
                 return figures.touches_done
             case LeaderboardFigure.VISITS:
@@ -262,6 +270,7 @@ class LeaderboardRow:
     rank: int
     staff: str
     customers_reached: int
+    old_customer_contacts: int
     touches_done: int
     visits: int
     sales_after_touches: int
@@ -371,13 +380,17 @@ def staff_figures(
     done: Iterable[Touch],
     credits: Iterable[SaleCredit],
     currency: str,
+    old: Set[str] = frozenset(),
+    rules: StaffRules | None = None,
 ) -> StaffFigures:
-    """Count one staff member's done touches and the sales credited to them."""
+    """Count one staff member's done touches and the sales credited to them;
+    ``old`` holds the ids of old customers (P13), ``rules`` flags short months."""
     # Credit goes to whoever did the touch, which may not be its planned owner.
     mine = [t for t in done if t.outcome is not None and t.closed_by == staff and not t.automated]
     reached = [t for t in mine if t.outcome is not None and t.outcome.reached]
     visits = [t for t in reached if t.reason in VISIT_REASONS or t.precision.channel.value == "in_person"]
     sales = [c for c in credits if c.owner == staff and c.touch_id is not None]
+    per_month = _counts(t.closed_at.strftime("%Y-%m") for t in visits if t.closed_at is not None)
     return StaffFigures(
         staff=staff,
         start=start,
@@ -387,11 +400,26 @@ def staff_figures(
         by_outcome=_counts(t.outcome.value for t in mine if t.outcome is not None),
         customers_reached=len({t.customer_id for t in reached}),
         visits=len(visits),
-        visits_per_month=_counts(t.closed_at.strftime("%Y-%m") for t in visits if t.closed_at is not None),
+        visits_per_month=per_month,
         sales_after_touches=len(sales),
         sales_amount=sum((c.amount for c in sales if c.currency == currency), Decimal(0)),
         currency=currency,
+        old_customer_contacts=sum(1 for t in reached if t.customer_id in old),
+        old_customers_reached=len({t.customer_id for t in reached if t.customer_id in old}),
+        months_too_few=_short_months(start, end, dict(per_month), rules or StaffRules()),
     )
+
+
+def _short_months(start: date, end: date, visits: Mapping[str, int], rules: StaffRules) -> tuple[str, ...]:
+    """Every month the period touches whose visits fall short, a month without any included."""
+    months: list[str] = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        key = f"{year:04d}-{month:02d}"
+        if rules.too_few(visits.get(key, 0)):
+            months.append(key)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)
 
 
 def sales_by_touch_number(start: date, end: date, credits: Iterable[SaleCredit]) -> SalesByTouchNumber:

@@ -296,12 +296,11 @@ class Planner:
         silent = (day - last).days
         rules = self.rules.lost
         repeat_after: Decimal | None
+        lost_after = rules.lost_after(sales=figures.purchase_count, first=first, last=last)
         if figures.purchase_count >= 2:
             rhythm = Decimal((last - first).days) / Decimal(figures.purchase_count - 1)
-            lost_after = max(Decimal(rules.floor_days), rules.lost_factor * rhythm)
             repeat_after = rules.repeat_factor * rhythm if rhythm > 0 else None
         else:
-            lost_after = Decimal(rules.single_purchase_days)
             # P13: a referrer is old after one purchase, which gives no rhythm; the
             # ask comes at the same share of the way to "lost" as with one.
             repeat_after = lost_after * rules.repeat_factor / rules.lost_factor

@@ -15,6 +15,7 @@ from clientcare.playbook._cadences import (
     GreetingRules,
     LostRules,
     RotationRules,
+    StaffRules,
     TouchBenchmark,
 )
 from clientcare.playbook._complaints import BusinessHours, ComplaintRules
@@ -66,6 +67,7 @@ __all__ = [
     "RotationRules",
     "SegmentRules",
     "ShopSettings",
+    "StaffRules",
     "Standing",
     "SurveyRules",
     "TouchBenchmark",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ __all__ = [
     "GreetingRules",
     "LostRules",
     "RotationRules",
+    "StaffRules",
     "TouchBenchmark",
 ]
 
@@ -174,6 +176,17 @@ class LostRules:
         if not Decimal(0) < self.repeat_factor < self.lost_factor:
             raise PlaybookError("repeat_factor", "must be above 0 and below lost_factor")
 
+    def lost_after(self, *, sales: int, first: date, last: date) -> Decimal:
+        """Days of silence after the last purchase (dates in the shop's zone) that make a customer lost."""
+        if sales >= 2:
+            rhythm = Decimal((last - first).days) / Decimal(sales - 1)
+            return max(Decimal(self.floor_days), self.lost_factor * rhythm)
+        return Decimal(self.single_purchase_days)
+
+    def shortest_lost_after(self) -> int:
+        """The fewest days of silence that can make anyone lost: a lower bound for a storage query."""
+        return min(self.floor_days, self.single_purchase_days)
+
 
 @attrs.frozen
 class ContactRules:
@@ -211,6 +224,47 @@ class ContactRules:
 
 
 @attrs.frozen
+class StaffRules:
+    """P31: what staff figures hold a salesperson's month of visits against.
+
+    Seed 003 counted 9 customer visits a salesperson a month and called it
+    too few; it names no target, so the target is the shop's own choice.
+    """
+
+    #: A month with this many visits or fewer is flagged: the document's "too few".
+    visits_too_few: int = attrs.field(
+        default=9,
+        validator=_not_negative,
+        metadata={
+            "provenance": {
+                "source": "documents",
+                "seed": "003",
+                "passage": "總體計算銷售人員一個月拜訪的客戶量平均為9個",
+            }
+        },
+    )
+    #: The shop's own monthly visit target per salesperson; ``None``: only the document's floor.
+    visits_target: int | None = attrs.field(
+        default=None,
+        metadata={
+            "provenance": {
+                "source": "assumption",
+                "why": "the documents say 9 a month is too few but set no target; each shop sets its own",
+            }
+        },
+    )
+
+    @visits_target.validator
+    def _check_target(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None and value <= self.visits_too_few:
+            raise PlaybookError(attribute.name, "must be above visits_too_few")
+
+    def too_few(self, visits: int) -> bool:
+        """Whether a month's visits fall short: at or below the document's count, or below the target."""
+        return visits <= self.visits_too_few or (self.visits_target is not None and visits < self.visits_target)
+
+
+@attrs.frozen
 class CadenceRules:
     """Section C of the procedures: every follow-up cadence (docs/cadences.md)."""
 
@@ -220,5 +274,6 @@ class CadenceRules:
     rotation: RotationRules = attrs.field(factory=RotationRules)
     lost: LostRules = attrs.field(factory=LostRules)
     contact: ContactRules = attrs.field(factory=ContactRules)
+    staff: StaffRules = attrs.field(factory=StaffRules)
     #: Tenant texts over the shipped ones: ``{locale: {template: {subject, body}}}``.
     templates: dict[str, dict[str, dict[str, str]]] = attrs.field(factory=dict, hash=False)

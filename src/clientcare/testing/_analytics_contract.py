@@ -20,8 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clientcare.analytics import (
+    LostInterview,
     ParetoPoint,
     RfmSegment,
+    buyer_spans_of,
     cohort_cells,
     composition_totals,
     pareto_curve,
@@ -31,7 +33,8 @@ from clientcare.analytics import (
     staff_sales_of,
     store_buyers_of,
 )
-from clientcare.customers import Customer
+from clientcare.cadences import Precision, Touch, TouchReason
+from clientcare.customers import Channel, Customer
 from clientcare.errors import ValidationError
 from clientcare.kernel import Money
 from clientcare.playbook import AbcRules
@@ -46,6 +49,8 @@ ZONES = (UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5)))
 STAFF = ("小李", "小王", None)
 STORES = ("静安店", "徐汇店", "杭州店", None)
 REGIONS = {"静安店": "上海", "徐汇店": "上海"}
+CATEGORIES = {"ST-0": "外套", "ST-1": "外套", "ST-2": "裤装"}
+POOR = "relationship-poor"
 
 
 @attrs.frozen
@@ -106,6 +111,8 @@ class AnalyticsContract(ContractBase):
                 purchases.append(
                     bought.make_return(lines=lines[:1], at=bought.occurred_at + timedelta(days=3), staff_id=STAFF[0])
                 )
+        # The first customer's relationship is poor (P13): never an old customer.
+        customers[0].tag(POOR, by="contract", at=T0)
         with backend.unit_of_work(tenant) as uow:
             for customer in customers:
                 uow.customers.add(customer)
@@ -141,9 +148,12 @@ class AnalyticsContract(ContractBase):
         with backend.unit_of_work(tenant) as uow:
             labels = {k: v.value for k, v in uow.tiers.labels().items()}
             port = uow.analytics
-            for by in ("product", "store", "region", "grade"):
-                expected = composition_totals(purchases, start=start, end=end, by=by, regions=REGIONS, labels=labels)
-                assert port.composition(start=start, end=end, by=by, regions=REGIONS) == expected, by
+            for by in ("product", "category", "store", "region", "grade"):
+                expected = composition_totals(
+                    purchases, start=start, end=end, by=by, regions=REGIONS, labels=labels, categories=CATEGORIES
+                )
+                found = port.composition(start=start, end=end, by=by, regions=REGIONS, categories=CATEGORIES)
+                assert found == expected, by
             assert port.relationship(start=start, end=end) == relationship_counts(purchases, start=start, end=end)
             assert port.store_buyers(start=start, end=end) == store_buyers_of(purchases, start=start, end=end)
             some = ["静安店", "nowhere"]
@@ -161,6 +171,50 @@ class AnalyticsContract(ContractBase):
             for points in (1, 4, 20):
                 expected_curve = pareto_curve(purchases, start=start, end=end, points=points)
                 assert port.pareto(start=start, end=end, points=points) == expected_curve
+            poor = {c.id for c in uow.customers.iter_all() if POOR in c.tags}
+            assert port.buyer_spans(end=end, silent_since=start, poor_tag=POOR) == buyer_spans_of(
+                purchases, end=end, silent_since=start, referrals={}, poor=poor, labels=labels
+            )
+
+    def test_lost_interviews_are_what_staff_heard(self, backend: Backend) -> None:
+        """P27: done lost-customer interviews of the window come back with reason, competitor
+        and win-back; other touches and interviews outside the window do not."""
+        tenant = f"an-{uuid.uuid4().hex[:12]}"
+        customer = Customer.register(tenant=tenant, name="客户", phone="13800138000", at=T0)
+        precision = Precision(information="访谈", channel=Channel.PHONE)
+        touches = []
+        for n, (reason, days) in enumerate(
+            [(TouchReason.LOST_INTERVIEW, 3), (TouchReason.LOST_INTERVIEW, 40), (TouchReason.THANK_YOU, 5)]
+        ):
+            touch = Touch.plan(
+                tenant=tenant,
+                customer_id=customer.id,
+                reason=reason,
+                occasion=T0.date() + timedelta(days=n),
+                due=T0.date() + timedelta(days=days),
+                precision=precision,
+                at=T0,
+            )
+            details = {"reason": f"价格{n}", "win_back": "yes", **({"competitor": "对手店"} if n == 0 else {})}
+            heard = details if reason is TouchReason.LOST_INTERVIEW else None
+            touch.complete("interviewed", by="小李", at=T0 + timedelta(days=days), details=heard)
+            touches.append(touch)
+        with backend.unit_of_work(tenant) as uow:
+            uow.customers.add(customer)
+            for touch in touches:
+                uow.touches.add(touch)
+            uow.commit()
+        with backend.unit_of_work(tenant) as uow:
+            found = uow.analytics.lost_interviews(start=T0, end=T0 + timedelta(days=30))
+        assert found == [
+            LostInterview(
+                customer_id=customer.id,
+                at=T0 + timedelta(days=3),
+                reason="价格0",
+                competitor="对手店",
+                win_back=True,
+            )
+        ]
 
     def test_the_pareto_curve_ends_at_everyone_and_all_spend(self, backend: Backend) -> None:
         """The last point of the curve is every spender and the whole spend; shares never fall."""
