@@ -27,6 +27,7 @@ from clientcare.complaints._ports import ComplaintRepository, StandardAnswerRepo
 from clientcare.complaints._review import ComplaintReview, QueueEntry, queue_of, review_of
 from clientcare.complaints._service import ComplaintsService
 from clientcare.complaints._targets import PromiseStatus, Target, TargetKind, TargetState, TargetStatus
+from clientcare.complaints._view import ComplaintStepView, ComplaintView
 from clientcare.complaints._values import (
     Answer,
     Category,
@@ -47,6 +48,8 @@ from clientcare.complaints._values import (
 )
 
 __all__ = [
+    "ComplaintStepView",
+    "ComplaintView",
     "Answer",
     "Category",
     "Complaint",
