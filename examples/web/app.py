@@ -190,6 +190,7 @@ def create_app(url: str, tenant: str, **options: Any) -> FastAPI:
         care.close()
 
     app = FastAPI(title=f"clientcare ({tenant})", lifespan=lifespan, responses=_PROBLEMS)
+    app.state.care = care  # for an embedder's own routes and for seeding in tests
     app.add_exception_handler(ClientcareError, _clientcare_error)
     app.add_exception_handler(RequestValidationError, _request_invalid)
     _customer_routes(app, care)
