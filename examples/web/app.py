@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from decimal import Decimal
+from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -23,6 +24,7 @@ import pydantic
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import clientcare
 from clientcare import read_models, serialization
@@ -149,7 +151,7 @@ _PROBLEM_JSON = "application/problem+json"
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": category.value, "content": {_PROBLEM_JSON: {}}}
     for category, status in STATUS.items()
-}
+} | {400: {"model": Problem, "description": "not JSON", "content": {_PROBLEM_JSON: {}}}}
 
 
 def _problem(status: int, title: str, detail: str, code: str) -> JSONResponse:
@@ -173,6 +175,12 @@ async def _request_invalid(_: Request, exc: Exception) -> JSONResponse:
     return _problem(422, "validation", "; ".join(rules), "request_invalid")
 
 
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    # The framework's own refusals (a body that is not JSON, an unknown route) in the same shape.
+    assert isinstance(exc, StarletteHTTPException)
+    return _problem(exc.status_code, HTTPStatus(exc.status_code).phrase, str(exc.detail), f"http_{exc.status_code}")
+
+
 # -- the app -----------------------------------------------------------------------
 
 _TEMPLATES = jinja2.Environment(
@@ -193,6 +201,7 @@ def create_app(url: str, tenant: str, **options: Any) -> FastAPI:
     app.state.care = care  # for an embedder's own routes and for seeding in tests
     app.add_exception_handler(ClientcareError, _clientcare_error)
     app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     _customer_routes(app, care)
     _board_routes(app, care)
     _complaint_routes(app, care)
