@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi", reason="needs the dev extra (fastapi)")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from clientcare import read_models, serialization  # noqa: E402
-from clientcare.adapters.clock import FixedClock  # noqa: E402
-from clientcare.kernel import UnsubscribeToken  # noqa: E402
+from clientcare import read_models, serialization
+from clientcare.adapters.clock import FixedClock
+from clientcare.kernel import UnsubscribeToken
 
 APP = Path(__file__).resolve().parents[1] / "examples" / "web" / "app.py"
 NOW = datetime.fromisoformat("2026-03-02T10:00:00+08:00")
@@ -89,12 +89,16 @@ def test_page_through_customers_with_a_cursor(client: TestClient) -> None:
 
 def test_problem_details_for_validation_not_found_and_conflict(client: TestClient) -> None:
     """Each ClientcareError category has its status; the detail names field and rule, never the value."""
-    bad = _problem(client.post("/customers", json={"name": "王芳", "phone": "12345", "by": "x"}), 422, "validation_error")
+    bad = _problem(
+        client.post("/customers", json={"name": "王芳", "phone": "12345", "by": "x"}), 422, "validation_error"
+    )
     assert bad["detail"].startswith("phone:") and "12345" not in str(bad)
     missing = _problem(client.get("/customers/no-such-id"), 404, "not_found")
     assert "no-such-id" not in str(missing)
     _register(client)
-    duplicate = _problem(client.post("/customers", json={"name": "王芳", "phone": PHONE, "by": "x"}), 409, "duplicate_record")
+    duplicate = _problem(
+        client.post("/customers", json={"name": "王芳", "phone": PHONE, "by": "x"}), 409, "duplicate_record"
+    )
     assert PHONE not in str(duplicate)
     cursor = _problem(client.get("/customers", params={"cursor": "garbage"}), 422, "validation_error")
     assert cursor["detail"].startswith("cursor:")
@@ -131,7 +135,11 @@ def test_board_as_json_and_html_and_a_touch_marked_done(client: TestClient) -> N
     assert page.headers["content-type"].startswith("text/html") and visit["id"] in page.text
     done = client.post(f"/touches/{visit['id']}/done", json={"outcome": "reached", "by": "小李"})
     assert done.status_code == 200 and done.json()["status"] == "done" and done.json()["outcome"] == "reached"
-    _problem(client.post(f"/touches/{visit['id']}/done", json={"outcome": "reached", "by": "小李"}), 409, "invalid_transition")
+    _problem(
+        client.post(f"/touches/{visit['id']}/done", json={"outcome": "reached", "by": "小李"}),
+        409,
+        "invalid_transition",
+    )
 
 
 def test_board_page_escapes_what_staff_typed(client: TestClient) -> None:
@@ -146,8 +154,14 @@ def test_file_and_walk_a_complaint_to_its_close(client: TestClient) -> None:
     customer = _register(client)
     filed = client.post(
         "/complaints",
-        json={"customer_id": customer["id"], "channel": "phone", "category": "delivery", "description": "没按时送到", "by": "小李"},
-    )  # fmt: skip
+        json={
+            "customer_id": customer["id"],
+            "channel": "phone",
+            "category": "delivery",
+            "description": "没按时送到",
+            "by": "小李",
+        },
+    )
     assert filed.status_code == 201
     complaint = filed.json()
     assert complaint["status"] == "received" and "description" not in complaint
@@ -177,7 +191,11 @@ def test_unsubscribe_by_token(client: TestClient) -> None:
     care = load_example_care(client.app)
     care.privacy.give_consent(customer["id"], "marketing", "sms", method="written", source="in_store")
     token = UnsubscribeToken.issue(
-        tenant="acme", customer_id=customer["id"], purpose="marketing", channel="sms", expires_at=NOW + timedelta(days=9)
+        tenant="acme",
+        customer_id=customer["id"],
+        purpose="marketing",
+        channel="sms",
+        expires_at=NOW + timedelta(days=9),
     ).sign(SECRET)
     assert client.post("/unsubscribe", json={"token": token}).json() == {"ended": 1}
     assert client.post("/unsubscribe", json={"token": token}).json() == {"ended": 0}

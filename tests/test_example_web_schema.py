@@ -14,9 +14,9 @@ from schemathesis.checks import (  # noqa: E402
     response_schema_conformance,
     status_code_conformance,
 )
+from test_example_web import SECRET, load_example  # noqa: E402
 
 from clientcare.adapters.clock import FixedClock  # noqa: E402
-from test_example_web import SECRET, load_example  # noqa: E402
 
 NOW = datetime.fromisoformat("2026-03-02T10:00:00+08:00")
 

@@ -21,7 +21,6 @@ from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, o
 from clientcare import serialization
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._aliases import add_alias, repoint, resolve_alias
-from clientcare.adapters.sqlalchemy._customer_filters import codepoint, listing_conditions, resume_after
 from clientcare.adapters.sqlalchemy._convert import (
     aware_utc,
     dump_document,
@@ -32,6 +31,7 @@ from clientcare.adapters.sqlalchemy._convert import (
     utc_naive,
     with_offset,
 )
+from clientcare.adapters.sqlalchemy._customer_filters import codepoint, listing_conditions, resume_after
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._summaries import buying_summaries
 from clientcare.customers import Customer

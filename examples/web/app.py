@@ -28,9 +28,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import clientcare
 from clientcare import read_models, serialization
+from clientcare.cadences import Outcome
 from clientcare.complaints import Answer, Category, ComplaintChannel, Severity
 from clientcare.errors import ClientcareError, ErrorCategory
-from clientcare.cadences import Outcome
 
 __all__ = ["create_app"]
 
@@ -184,7 +184,9 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 # -- the app -----------------------------------------------------------------------
 
 _TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
 )
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import attrs
 
 from clientcare.cadences._touches import Outcome, Touch, TouchReason, TouchStatus
-from clientcare.customers._values import Channel, Purpose
+from clientcare.customers._model import Channel, Purpose
 
 __all__ = ["TouchView"]
 

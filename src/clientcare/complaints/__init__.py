@@ -27,7 +27,6 @@ from clientcare.complaints._ports import ComplaintRepository, StandardAnswerRepo
 from clientcare.complaints._review import ComplaintReview, QueueEntry, queue_of, review_of
 from clientcare.complaints._service import ComplaintsService
 from clientcare.complaints._targets import PromiseStatus, Target, TargetKind, TargetState, TargetStatus
-from clientcare.complaints._view import ComplaintStepView, ComplaintView
 from clientcare.complaints._values import (
     Answer,
     Category,
@@ -46,10 +45,9 @@ from clientcare.complaints._values import (
     TimelineEntry,
     TimelineStep,
 )
+from clientcare.complaints._view import ComplaintStepView, ComplaintView
 
 __all__ = [
-    "ComplaintStepView",
-    "ComplaintView",
     "Answer",
     "Category",
     "Complaint",
@@ -69,7 +67,9 @@ __all__ = [
     "ComplaintReview",
     "ComplaintStatus",
     "ComplaintStepTaken",
+    "ComplaintStepView",
     "ComplaintTargetBreached",
+    "ComplaintView",
     "ComplaintsService",
     "CorrectiveAction",
     "CorrectiveActionClosed",

@@ -38,8 +38,8 @@ from clientcare.customers._model import (
 )
 from clientcare.customers._notebook import Note
 from clientcare.customers._paging import CustomerPage
-from clientcare.customers._read_models import CustomerList, CustomerListItem, CustomerView
 from clientcare.customers._ports import CustomerRepository, NoteRepository
+from clientcare.customers._read_models import CustomerList, CustomerListItem, CustomerView
 from clientcare.customers._services import CustomersService, CustomerSummary, Eraser, NotebookService, PrivacyService
 
 __all__ = [

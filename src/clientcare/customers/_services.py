@@ -33,8 +33,8 @@ from clientcare.customers._model import (
     RelationshipCard,
 )
 from clientcare.customers._notebook import Note
-from clientcare.customers._read_models import CustomerView
 from clientcare.customers._paging import MAX_PAGE, CustomerPage, decode_cursor, encode_cursor
+from clientcare.customers._read_models import CustomerView
 from clientcare.errors import ConfigurationError, DuplicateRecord, RuleViolation, ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context as _Context
@@ -243,9 +243,7 @@ class CustomersService(_Service):
         wanted_tag = clean_text(tag, "tag", limit=50) if tag is not None else None
         wanted_phone = self._ctx.phone(phone) if phone is not None else None
         with self._ctx.unit() as uow:
-            found = uow.customers.page(
-                after=after, limit=limit + 1, name=fragment, tag=wanted_tag, phone=wanted_phone
-            )
+            found = uow.customers.page(after=after, limit=limit + 1, name=fragment, tag=wanted_tag, phone=wanted_phone)
         shown = tuple(found[:limit])
         more = len(found) > limit
         return CustomerPage(customers=shown, next_cursor=encode_cursor(shown[-1].id) if more else None)
