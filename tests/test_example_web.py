@@ -11,8 +11,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-
-pytest.importorskip("fastapi", reason="needs the dev extra (fastapi)")
 from fastapi.testclient import TestClient
 
 from clientcare import read_models, serialization

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
+from test_example_web import SECRET, load_example
 
-uvicorn = pytest.importorskip("uvicorn", reason="needs the dev extra (uvicorn)")
-from test_example_web import SECRET, load_example  # noqa: E402
-
-from clientcare.adapters.clock import FixedClock  # noqa: E402
+from clientcare.adapters.clock import FixedClock
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 CHROMIUM = "/usr/bin/chromium"

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
-
-schemathesis = pytest.importorskip("schemathesis", reason="needs the dev extra (schemathesis)")
-from hypothesis import HealthCheck, settings  # noqa: E402
-from schemathesis.checks import (  # noqa: E402
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
 )
-from test_example_web import SECRET, load_example  # noqa: E402
+from test_example_web import SECRET, load_example
 
-from clientcare.adapters.clock import FixedClock  # noqa: E402
+from clientcare.adapters.clock import FixedClock
 
 NOW = datetime.fromisoformat("2026-03-02T10:00:00+08:00")
 
