@@ -46,7 +46,10 @@ def resume_after(tenant: str, after: str, dialect: str) -> ColumnElement[bool]:
     anchor = t.customers.alias("anchor")
     anchor_name = select(anchor.c.name).where(anchor.c.tenant == tenant, anchor.c.id == after).scalar_subquery()
     after_id = literal(after, c.id.type)
-    return or_(
-        codepoint(c.name, dialect) > codepoint(anchor_name, dialect),
-        and_(c.name == anchor_name, codepoint(c.id, dialect) > codepoint(after_id, dialect)),
+    name, last_name = codepoint(c.name, dialect), codepoint(anchor_name, dialect)
+    # The redundant ``name >= last`` gives every database a range on the index
+    # to start from, instead of scanning the pages before this one.
+    return and_(
+        name >= last_name,
+        or_(name > last_name, and_(c.name == anchor_name, codepoint(c.id, dialect) > codepoint(after_id, dialect))),
     )
