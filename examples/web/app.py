@@ -8,6 +8,7 @@ from them, so OpenAPI names every field and cannot drift from the library.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import typing
 from collections.abc import AsyncIterator
@@ -313,7 +314,26 @@ def _other_routes(app: FastAPI, care: clientcare.Clientcare) -> None:
         return {"status": "ok"}
 
 
-if __name__ == "__main__":
-    import uvicorn
+def main(argv: list[str]) -> None:
+    """``app.py URL [TENANT] [--port N] [--check]``: serve, or with ``--check`` start, ask /health and stop."""
+    parser = argparse.ArgumentParser(description="clientcare's FastAPI example")
+    parser.add_argument("url")
+    parser.add_argument("tenant", nargs="?", default="acme")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--check", action="store_true", help="a deploy's smoke test: answer /health once, then stop")
+    args = parser.parse_args(argv)
+    app = create_app(args.url, args.tenant)
+    if args.check:
+        from fastapi.testclient import TestClient  # noqa: PLC0415 - only the smoke test needs it
 
-    uvicorn.run(create_app(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "acme"), host="127.0.0.1", port=8000)
+        with TestClient(app) as client:
+            health = client.get("/health")
+        print(health.status_code, health.json())
+        sys.exit(0 if health.status_code == 200 else 1)
+    import uvicorn  # noqa: PLC0415 - serving needs it, importing the app does not
+
+    uvicorn.run(app, host="127.0.0.1", port=args.port)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
