@@ -101,7 +101,8 @@ class ComplaintFiling(pydantic.BaseModel):
 
 class ComplaintStep(pydantic.BaseModel):
     """One of P42's six steps. ``text`` is what the step records: what was heard, the root cause,
-    the story for the customer, a note, the lesson."""
+    the story for the customer, a note, the lesson. ``cause`` (diagnose) defaults to other,
+    ``answer`` (decide) to explain."""
 
     action: Literal["listen", "apologise", "diagnose", "decide", "resolve", "after_care", "close"]
     by: str
