@@ -4,12 +4,19 @@ import pytest
 
 from clientcare.adapters.memory import MemoryBackend
 from clientcare.errors import DuplicateRecord
-from clientcare.testing import BackendContract, UnitOfWorkContract
+from clientcare.testing import BackendContract, CustomerPagingContract, UnitOfWorkContract
 from clientcare.testing._complaints_contract import _complaint
 
 
 class TestMemoryBackend(BackendContract):
     """The in-memory backend honours the repository contract."""
+
+    def make_backend(self) -> MemoryBackend:
+        return MemoryBackend()
+
+
+class TestMemoryCustomerPaging(CustomerPagingContract):
+    """The in-memory backend pages through customers as every backend does."""
 
     def make_backend(self) -> MemoryBackend:
         return MemoryBackend()

@@ -1,4 +1,4 @@
-"""The Python blocks of the lifetime and report documentation run as written."""
+"""The Python blocks of the lifetime, report and web-layer documentation run as written."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("doc", ["docs/reports.md", "docs/analytics.md"])
+@pytest.mark.parametrize("doc", ["docs/reports.md", "docs/analytics.md", "docs/api.md"])
 def test_python_blocks_run(doc: str) -> None:
     """Every ```python block of the page executes without error."""
     pytest.importorskip("scipy", reason="needs the predict extra")

@@ -31,3 +31,15 @@ def test_example_runs_twice_on_one_sqlite_file(script: Path, tmp_path: Path) -> 
         # A tenant of its own per run: the story starts over rather than meeting the last run's customers
         # (later lines may differ, as random ids decide e.g. the rotation's order).
         assert second.stdout.splitlines()[0] == first.stdout.splitlines()[0]
+
+
+def test_web_example_starts_twice_on_one_sqlite_file(tmp_path: Path) -> None:
+    """examples/web/app.py --check opens the file, answers /health and stops, twice on the same file."""
+    url = f"sqlite:///{tmp_path / 'care.db'}"
+    app = EXAMPLES / "web" / "app.py"
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, str(app), url, "acme", "--check"], capture_output=True, text=True, check=False, timeout=300
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.strip() == "200 {'status': 'ok'}"

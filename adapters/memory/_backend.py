@@ -220,6 +220,34 @@ class MemoryCustomerRepository(MemoryRepository[Customer]):
 
         return sorted(self._find(match), key=lambda c: (c.name, c.id))[:limit]
 
+    def page(
+        self,
+        *,
+        after: str | None = None,
+        limit: int = 50,
+        name: str | None = None,
+        tag: str | None = None,
+        phone: str | None = None,
+    ) -> list[Customer]:
+        start: tuple[str, str] | None = None
+        if after is not None:
+            anchor = [c for c in self._rows() if c.id == after]
+            if not anchor:
+                return []
+            start = (anchor[0].name, anchor[0].id)
+        needle = name.casefold() if name else None
+
+        def match(c: Customer) -> bool:
+            return (
+                c.erased_at is None
+                and (needle is None or needle in c.name.casefold())
+                and (tag is None or tag in c.tags)
+                and (phone is None or c.phone == phone)
+                and (start is None or (c.name, c.id) > start)
+            )
+
+        return sorted(self._find(match), key=lambda c: (c.name, c.id))[:limit]
+
     def iter_all(self, *, batch: int = 500) -> Iterator[Customer]:
         for row in sorted(self._rows(), key=lambda c: c.id):
             yield self._track(_copy(row))

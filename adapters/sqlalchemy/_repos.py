@@ -31,6 +31,7 @@ from clientcare.adapters.sqlalchemy._convert import (
     utc_naive,
     with_offset,
 )
+from clientcare.adapters.sqlalchemy._customer_filters import codepoint, listing_conditions, resume_after
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._summaries import buying_summaries
 from clientcare.customers import Customer
@@ -344,25 +345,24 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
 
     def search(self, *, name: str | None = None, tag: str | None = None, limit: int = 50) -> list[Customer]:
         """Not erased, name containing ``name`` (case-folded), carrying ``tag``; by name."""
-        c = self.table.c
-        conditions: list[ColumnElement[bool]] = [c.erased_at.is_(None)]
-        if name:
-            conditions.append(c.name_fold.contains(name.casefold(), autoescape=True))
-        if tag is not None:
-            tags = t.customer_tags
-            conditions.append(
-                c.id.in_(select(tags.c.customer_id).where(tags.c.tenant == self.tenant, tags.c.tag == tag))
-            )
-        return self._query(
-            *conditions,
-            order_by=(self._codepoint(c.name), self._codepoint(c.id)),
-            limit=limit,
-            skip_unreadable=True,
-        )
+        return self.page(limit=limit, name=name, tag=tag)
 
-    def _codepoint(self, column: Any) -> Any:
-        """``column`` sorted by code point (as in Python) on PostgreSQL too."""
-        return column.collate("C") if self._uow.dialect == "postgresql" else column
+    def page(
+        self,
+        *,
+        after: str | None = None,
+        limit: int = 50,
+        name: str | None = None,
+        tag: str | None = None,
+        phone: str | None = None,
+    ) -> list[Customer]:
+        """One keyset page by (name, id) in code point order; ``ix_cc_customers_tenant_name`` serves it."""
+        c, dialect = self.table.c, self._uow.dialect
+        conditions = listing_conditions(self.tenant, name=name, tag=tag, phone=phone)
+        if after is not None:
+            conditions.append(resume_after(self.tenant, after, dialect))
+        order = (codepoint(c.name, dialect), codepoint(c.id, dialect))
+        return self._query(*conditions, order_by=order, limit=limit, skip_unreadable=True)
 
     def iter_all(self, *, batch: int = 500) -> Iterator[Customer]:
         """Every customer in id order, fetched ``batch`` at a time (keyset paging)."""

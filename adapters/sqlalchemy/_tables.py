@@ -136,6 +136,10 @@ customers = Table(
     UniqueConstraint("tenant", "phone"),
     Index("ix_cc_customers_tenant_name", "tenant", "name", "id"),
 )
+#: PostgreSQL only, made by migration 0014 and not declared here: an index on
+#: (tenant, name COLLATE "C", id COLLATE "C") for customer pages in code point
+#: order. Alembic cannot compare expression indexes, so the drift tests skip it.
+CODEPOINT_NAME_INDEX = "ix_cc_customers_tenant_name_c"
 
 #: A merged customer's id and the kept customer's id it resolves to (migration 0007).
 customer_aliases = Table(

@@ -17,9 +17,13 @@ repeat the key they were given (ids may be phones in an embedder's system).
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import ClassVar
 
 __all__ = [
+    "CATEGORIES",
     "ClientcareError",
     "ConcurrencyConflict",
     "ConfigurationError",
@@ -27,6 +31,7 @@ __all__ = [
     "DeliveryFailed",
     "DuplicateRecord",
     "ErasedCustomer",
+    "ErrorCategory",
     "FileUnreadable",
     "InvalidToken",
     "InvalidTransition",
@@ -38,14 +43,32 @@ __all__ = [
 ]
 
 
+class ErrorCategory(enum.StrEnum):
+    """What kind of failure an error code is, for a caller that answers a request.
+
+    A web layer maps each category to one status (docs/api.md suggests
+    validation 422, not_found 404, conflict 409, forbidden 403, unavailable
+    503, configuration 500); :data:`CATEGORIES` gives the category of every code.
+    """
+
+    VALIDATION = "validation"  # the input broke a rule: fix the request
+    NOT_FOUND = "not_found"  # nothing with that id for this tenant
+    CONFLICT = "conflict"  # the current state forbids it (a duplicate, a step out of order, a lost race)
+    FORBIDDEN = "forbidden"  # not allowed for this customer or token (consent, a forged link)
+    UNAVAILABLE = "unavailable"  # storage or a channel could not serve it now: try again later
+    CONFIGURATION = "configuration"  # clientcare is wired up wrongly: the operator's problem
+
+
 class ClientcareError(Exception):
     """Root of every error raised by clientcare.
 
-    ``code`` is stable across releases; ``retryable`` says whether the same
-    call may succeed if run again unchanged (see :func:`clientcare.retrying`).
+    ``code`` is stable across releases; ``category`` says what kind of failure
+    it is (:class:`ErrorCategory`); ``retryable`` says whether the same call
+    may succeed if run again unchanged (see :func:`clientcare.retrying`).
     """
 
     code: ClassVar[str] = "clientcare_error"
+    category: ClassVar[ErrorCategory] = ErrorCategory.CONFIGURATION
     retryable: bool = False
 
 
@@ -53,6 +76,7 @@ class ValidationError(ClientcareError, ValueError):
     """A value broke a rule. ``field`` names the input, ``rule`` the rule."""
 
     code: ClassVar[str] = "validation_error"
+    category: ClassVar[ErrorCategory] = ErrorCategory.VALIDATION
 
     def __init__(self, field: str, rule: str, detail: str = "") -> None:
         self.field = field
@@ -68,12 +92,14 @@ class PlaybookError(ValidationError):
     """A playbook value is missing, of the wrong type or out of range."""
 
     code: ClassVar[str] = "playbook_error"
+    category: ClassVar[ErrorCategory] = ErrorCategory.CONFIGURATION
 
 
 class RuleViolation(ClientcareError, ValueError):
     """A business rule forbids the requested change (``rule`` names it)."""
 
     code: ClassVar[str] = "rule_violation"
+    category: ClassVar[ErrorCategory] = ErrorCategory.CONFLICT
 
     def __init__(self, rule: str, detail: str = "") -> None:
         self.rule = rule
@@ -85,6 +111,7 @@ class InvalidTransition(RuleViolation):
     """A state machine was asked for a step that is not allowed from its state."""
 
     code: ClassVar[str] = "invalid_transition"
+    category: ClassVar[ErrorCategory] = ErrorCategory.CONFLICT
 
     def __init__(self, entity: str, state: str, action: str) -> None:
         self.entity = entity
@@ -100,6 +127,7 @@ class ErasedCustomer(RuleViolation):
     """The customer's personal data was erased (P04): nothing new may be recorded about them."""
 
     code: ClassVar[str] = "customer_erased"
+    category: ClassVar[ErrorCategory] = ErrorCategory.CONFLICT
 
     def __init__(self) -> None:
         super().__init__("customer.erased", "customer was erased")
@@ -109,12 +137,14 @@ class ConsentRequired(RuleViolation):
     """The customer has not consented to this purpose on this channel."""
 
     code: ClassVar[str] = "consent_required"
+    category: ClassVar[ErrorCategory] = ErrorCategory.FORBIDDEN
 
 
 class DuplicateRecord(ClientcareError, ValueError):
     """A record with the same unique key exists already (``field`` names the key)."""
 
     code: ClassVar[str] = "duplicate_record"
+    category: ClassVar[ErrorCategory] = ErrorCategory.CONFLICT
 
     def __init__(self, entity: str, field: str) -> None:
         self.entity = entity
@@ -129,6 +159,7 @@ class NotFound(ClientcareError, LookupError):
     """
 
     code: ClassVar[str] = "not_found"
+    category: ClassVar[ErrorCategory] = ErrorCategory.NOT_FOUND
 
     def __init__(self, entity: str, key: object = None) -> None:
         del key  # accepted for the callers' convenience, never kept: it may be personal data
@@ -141,6 +172,7 @@ class ConcurrencyConflict(ClientcareError):
     transaction as a deadlock victim; run the use case again."""
 
     code: ClassVar[str] = "concurrency_conflict"
+    category: ClassVar[ErrorCategory] = ErrorCategory.CONFLICT
     retryable = True
 
     def __init__(self, entity: str, key: object = None) -> None:
@@ -157,6 +189,7 @@ class StorageUnavailable(ClientcareError):
     """
 
     code: ClassVar[str] = "storage_unavailable"
+    category: ClassVar[ErrorCategory] = ErrorCategory.UNAVAILABLE
     retryable = True
 
     def __init__(self, operation: str, reason: str = "") -> None:
@@ -169,6 +202,7 @@ class ConfigurationError(ClientcareError, ValueError):
     """clientcare was wired up wrongly (unknown URL scheme, missing extra, unreachable database)."""
 
     code: ClassVar[str] = "configuration_error"
+    category: ClassVar[ErrorCategory] = ErrorCategory.CONFIGURATION
 
 
 class InvalidToken(ValidationError):
@@ -178,6 +212,7 @@ class InvalidToken(ValidationError):
     """
 
     code: ClassVar[str] = "invalid_token"
+    category: ClassVar[ErrorCategory] = ErrorCategory.FORBIDDEN
 
     def __init__(self, rule: str) -> None:
         super().__init__("token", rule)
@@ -193,6 +228,7 @@ class DeliveryFailed(ClientcareError):
     """
 
     code: ClassVar[str] = "delivery_failed"
+    category: ClassVar[ErrorCategory] = ErrorCategory.UNAVAILABLE
 
     def __init__(self, channel: str, reason: str, *, permanent: bool) -> None:
         self.channel = channel
@@ -209,6 +245,21 @@ class FileUnreadable(ValidationError):
     """
 
     code: ClassVar[str] = "file_unreadable"
+    category: ClassVar[ErrorCategory] = ErrorCategory.VALIDATION
 
     def __init__(self, rule: str) -> None:
         super().__init__("file", rule)
+
+
+def _categories() -> Mapping[str, ErrorCategory]:
+    table: dict[str, ErrorCategory] = {}
+    pending: list[type[ClientcareError]] = [ClientcareError]
+    while pending:
+        cls = pending.pop()
+        table[cls.code] = cls.category
+        pending.extend(cls.__subclasses__())
+    return MappingProxyType(dict(sorted(table.items())))
+
+
+#: Every error code and its category, one table for a web layer's status mapping.
+CATEGORIES: Mapping[str, ErrorCategory] = _categories()

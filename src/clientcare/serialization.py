@@ -3,10 +3,15 @@
 Web layers call :func:`unstructure` to answer with JSON and :func:`structure`
 to read it back. Decimals and money travel as strings (no float rounding),
 datetimes as ISO 8601 with their offset, sets as sorted lists.
+:func:`json_schema` describes that JSON shape for an attrs class (the read
+models of :mod:`clientcare.read_models`), for OpenAPI documents and contract tests.
 """
 
 from __future__ import annotations
 
+import enum
+import types
+import typing
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -18,7 +23,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from clientcare.errors import ValidationError
 from clientcare.kernel._aggregate import Aggregate
 
-__all__ = ["converter", "structure", "unstructure"]
+__all__ = ["converter", "json_schema", "structure", "unstructure"]
 
 T = TypeVar("T")
 
@@ -84,3 +89,65 @@ def unstructure(obj: object) -> Any:
 def structure(data: object, cls: type[T]) -> T:
     """Rebuild a ``cls`` from what :func:`unstructure` produced."""
     return _converter.structure(data, cls)
+
+
+_SCALARS: dict[object, dict[str, Any]] = {
+    str: {"type": "string"},
+    bool: {"type": "boolean"},
+    int: {"type": "integer"},
+    Decimal: {"type": "string", "format": "decimal"},
+    datetime: {"type": "string", "format": "date-time"},
+    date: {"type": "string", "format": "date"},
+}
+
+
+def json_schema(cls: type[Any]) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of what :func:`unstructure` makes of a ``cls`` instance.
+
+    ``cls`` is an attrs class made of strings, numbers, booleans, decimals,
+    dates, datetimes, string enums, optionals, tuples, frozensets and other
+    such attrs classes; nested classes go to ``$defs``, referenced by name.
+    Every field is required (optional ones are nullable). Any other type is
+    a ``ValidationError`` naming it: the schema never guesses.
+    """
+    defs: dict[str, Any] = {}
+    root = _schema_of(cls, defs)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **root, "$defs": defs}
+
+
+def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    if tp in _SCALARS:
+        return dict(_SCALARS[tp])
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"type": "string", "enum": [member.value for member in tp]}
+    if isinstance(tp, type) and attrs.has(tp):
+        return _object_schema(tp, defs)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (types.UnionType, typing.Union):
+        options = [_schema_of(arg, defs) for arg in args if arg is not type(None)]
+        nullable = type(None) in args
+        if len(options) == 1 and not nullable:
+            return options[0]
+        return {"anyOf": options + ([{"type": "null"}] if nullable else [])}
+    if origin in (tuple, frozenset, list) and args:
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return {"type": "array", "prefixItems": [_schema_of(a, defs) for a in args], "items": False}
+        return {"type": "array", "items": _schema_of(args[0], defs)}
+    raise ValidationError("json_schema", f"no JSON schema for {tp!r}")
+
+
+def _object_schema(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
+    name = cls.__name__
+    if name not in defs:
+        defs[name] = {}  # placeholder: a class that refers to itself terminates
+        hints = typing.get_type_hints(cls)
+        fields = [field.name for field in attrs.fields(cls) if not field.name.startswith("_")]
+        defs[name] = {
+            "title": name,
+            "description": (cls.__doc__ or "").strip().split("\n\n")[0],
+            "type": "object",
+            "properties": {field: _schema_of(hints[field], defs) for field in fields},
+            "required": fields,
+            "additionalProperties": False,
+        }
+    return {"$ref": f"#/$defs/{name}"}

@@ -14,6 +14,7 @@ from clientcare.testing import (
     AssessmentsContract,
     BackendContract,
     ComplaintRepositoryContract,
+    CustomerPagingContract,
     LoyaltyContract,
     TouchesContract,
     UnitOfWorkContract,
@@ -63,6 +64,24 @@ class TestPostgresBackend(_OnServer, BackendContract):
 @pytest.mark.mariadb
 class TestMariadbBackend(_OnServer, BackendContract):
     """The customers, purchases, notes and the outbox on MariaDB honour the contract."""
+
+    kind = "mariadb"
+
+
+class TestSqliteCustomerPaging(_OnSqlite, CustomerPagingContract):
+    """Customer pages on SQLite: (name, id) by code point, keyset resumption."""
+
+
+@pytest.mark.postgres
+class TestPostgresCustomerPaging(_OnServer, CustomerPagingContract):
+    """Customer pages on PostgreSQL: code point order whatever the database collation."""
+
+    kind = "postgresql"
+
+
+@pytest.mark.mariadb
+class TestMariadbCustomerPaging(_OnServer, CustomerPagingContract):
+    """Customer pages on MariaDB: binary collation gives code point order."""
 
     kind = "mariadb"
 

@@ -81,6 +81,7 @@ from clientcare.cadences._sequences import (
     slot_due,
 )
 from clientcare.cadences._staff import StaffService
+from clientcare.cadences._touch_view import TouchView
 from clientcare.cadences._touches import PURPOSE_OF, Outcome, Precision, Touch, TouchReason, TouchStatus, touch_key
 from clientcare.cadences._touches_service import Referral, TouchesService
 
@@ -158,6 +159,7 @@ __all__ = [
     "TouchResponsiveness",
     "TouchSkipped",
     "TouchStatus",
+    "TouchView",
     "TouchesService",
     "WantedItemArrived",
     "WantedItemRegistered",

@@ -45,6 +45,7 @@ from clientcare.complaints._values import (
     TimelineEntry,
     TimelineStep,
 )
+from clientcare.complaints._view import ComplaintStepView, ComplaintView
 
 __all__ = [
     "Answer",
@@ -66,7 +67,9 @@ __all__ = [
     "ComplaintReview",
     "ComplaintStatus",
     "ComplaintStepTaken",
+    "ComplaintStepView",
     "ComplaintTargetBreached",
+    "ComplaintView",
     "ComplaintsService",
     "CorrectiveAction",
     "CorrectiveActionClosed",

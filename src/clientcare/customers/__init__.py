@@ -37,7 +37,9 @@ from clientcare.customers._model import (
     SoftProfile,
 )
 from clientcare.customers._notebook import Note
+from clientcare.customers._paging import CustomerPage
 from clientcare.customers._ports import CustomerRepository, NoteRepository
+from clientcare.customers._read_models import CustomerList, CustomerListItem, CustomerView
 from clientcare.customers._services import CustomersService, CustomerSummary, Eraser, NotebookService, PrivacyService
 
 __all__ = [
@@ -54,10 +56,14 @@ __all__ = [
     "CustomerErased",
     "CustomerImportHook",
     "CustomerImportReport",
+    "CustomerList",
+    "CustomerListItem",
     "CustomerMergeHook",
+    "CustomerPage",
     "CustomerRegistered",
     "CustomerRepository",
     "CustomerSummary",
+    "CustomerView",
     "CustomersMerged",
     "CustomersService",
     "DataSource",

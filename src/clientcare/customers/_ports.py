@@ -53,6 +53,25 @@ class CustomerRepository(Protocol):
         """Customers whose name contains ``name`` and/or who carry ``tag``, by name."""
         ...
 
+    def page(
+        self,
+        *,
+        after: str | None = None,
+        limit: int = 50,
+        name: str | None = None,
+        tag: str | None = None,
+        phone: str | None = None,
+    ) -> list[Customer]:
+        """Up to ``limit`` customers who are not erased, by name then id (code point order),
+        starting after the customer whose id is ``after`` (keyset paging).
+
+        ``name`` is a case-folded fragment of the name, ``tag`` a tag she
+        carries, ``phone`` her E.164 phone. The page resumes at ``after``'s
+        current name, so paging never skips or repeats a customer who is not
+        renamed meanwhile; an unknown ``after`` gives an empty page.
+        """
+        ...
+
     def iter_all(self, *, batch: int = 500) -> Iterator[Customer]:
         """Every customer of the tenant, in id order, fetched in batches."""
         ...

@@ -33,6 +33,8 @@ from clientcare.customers._model import (
     RelationshipCard,
 )
 from clientcare.customers._notebook import Note
+from clientcare.customers._paging import MAX_PAGE, CustomerPage, decode_cursor, encode_cursor
+from clientcare.customers._read_models import CustomerView
 from clientcare.errors import ConfigurationError, DuplicateRecord, RuleViolation, ValidationError
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context as _Context
@@ -217,6 +219,35 @@ class CustomersService(_Service):
         with self._ctx.unit() as uow:
             return uow.customers.search(name=name, tag=tag, limit=limit)
 
+    def page(
+        self,
+        *,
+        cursor: str | None = None,
+        limit: int = 50,
+        name: str | None = None,
+        tag: str | None = None,
+        phone: str | None = None,
+    ) -> CustomerPage:
+        """Page through the archive by name (keyset paging; docs/api.md).
+
+        Pass the page's ``next_cursor`` back as ``cursor`` for the next page;
+        it is opaque and holds no personal data. ``name`` (a fragment), ``tag``
+        and ``phone`` (any common format) narrow the listing; erased customers
+        are left out. A customer registered meanwhile shows up on the page her
+        name falls on; none is skipped or repeated unless renamed meanwhile.
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise ValidationError("limit", f"must be 1 to {MAX_PAGE}")
+        after = decode_cursor(cursor) if cursor is not None else None
+        fragment = clean_text(name, "name", limit=100) if name is not None else None
+        wanted_tag = clean_text(tag, "tag", limit=50) if tag is not None else None
+        wanted_phone = self._ctx.phone(phone) if phone is not None else None
+        with self._ctx.unit() as uow:
+            found = uow.customers.page(after=after, limit=limit + 1, name=fragment, tag=wanted_tag, phone=wanted_phone)
+        shown = tuple(found[:limit])
+        more = len(found) > limit
+        return CustomerPage(customers=shown, next_cursor=encode_cursor(shown[-1].id) if more else None)
+
     def _change(self, customer_id: str, action: Callable[[Customer, datetime], T]) -> T:
         with self._ctx.unit() as uow:
             customer = uow.customers.get(customer_id)
@@ -303,6 +334,15 @@ class CustomersService(_Service):
             customer = uow.customers.get(customer_id)
             label = uow.tiers.label_of(customer_id)
         return customer.card(now=now, playbook=playbook, key=_is_key(customer, label, playbook))
+
+    def view(self, customer_id: str) -> CustomerView:
+        """P06/P03: the card, tags and completeness as one read model, read in one unit of work."""
+        now, playbook = self._ctx.now(), self._ctx.playbook
+        with self._ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            label = uow.tiers.label_of(customer.id)
+        card = customer.card(now=now, playbook=playbook, key=_is_key(customer, label, playbook))
+        return CustomerView.of(customer, card, customer.completeness(playbook))
 
     def stale_cards(self, *, key: bool | None = None) -> list[RelationshipCard]:
         """P06: cards not reviewed within the playbook's period; key ones (P17: A ones too) first."""

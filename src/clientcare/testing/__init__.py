@@ -26,6 +26,9 @@ across areas: the events of every aggregate it touched reach the outbox on
 commit in the order recorded, a rollback leaves no rows and no messages, and
 a commit clears its tracking.
 
+:class:`CustomerPagingContract` holds ``CustomerRepository.page`` to one order
+(name, then id, by code point) and one keyset resumption on every backend.
+
 :class:`AnalyticsContract` holds the analytics port to the core's reference
 functions (composition, relationship figures, store buyers, RFM, cohorts,
 Pareto) on random archives drawn with Hypothesis.
@@ -38,6 +41,7 @@ from clientcare.testing._assessments_contract import AssessmentsContract
 from clientcare.testing._complaints_contract import ComplaintRepositoryContract
 from clientcare.testing._contract import BackendContract
 from clientcare.testing._loyalty_contract import LoyaltyContract
+from clientcare.testing._paging_contract import CustomerPagingContract
 from clientcare.testing._touches_contract import TouchesContract
 from clientcare.testing._uow_contract import ContractProbe, UnitOfWorkContract
 
@@ -47,6 +51,7 @@ __all__ = [
     "BackendContract",
     "ComplaintRepositoryContract",
     "ContractProbe",
+    "CustomerPagingContract",
     "LoyaltyContract",
     "TouchesContract",
     "UnitOfWorkContract",
