@@ -13,6 +13,7 @@ from clientcare.complaints._events import (
     ComplaintPromiseMade,
     ComplaintRecurrenceFlagged,
     ComplaintStepTaken,
+    ComplaintStoryFlagged,
     ComplaintTargetBreached,
     CorrectiveActionClosed,
     CorrectiveActionOpened,
@@ -24,7 +25,7 @@ from clientcare.complaints._events import (
 from clientcare.complaints._machine import ComplaintAction, choose_answer
 from clientcare.complaints._model import Complaint
 from clientcare.complaints._ports import ComplaintRepository, StandardAnswerRepository
-from clientcare.complaints._review import ComplaintReview, QueueEntry, queue_of, review_of
+from clientcare.complaints._review import ComplaintReview, QueueEntry, StoryHistory, queue_of, review_of
 from clientcare.complaints._service import ComplaintsService
 from clientcare.complaints._targets import PromiseStatus, Target, TargetKind, TargetState, TargetStatus
 from clientcare.complaints._values import (
@@ -42,6 +43,7 @@ from clientcare.complaints._values import (
     Promise,
     Remedy,
     RemedyKind,
+    StoryVersion,
     TimelineEntry,
     TimelineStep,
 )
@@ -66,6 +68,7 @@ __all__ = [
     "ComplaintReview",
     "ComplaintStatus",
     "ComplaintStepTaken",
+    "ComplaintStoryFlagged",
     "ComplaintTargetBreached",
     "ComplaintsService",
     "CorrectiveAction",
@@ -88,6 +91,8 @@ __all__ = [
     "StandardAnswerNeeded",
     "StandardAnswerRepository",
     "StandardAnswerSaved",
+    "StoryHistory",
+    "StoryVersion",
     "Target",
     "TargetKind",
     "TargetState",

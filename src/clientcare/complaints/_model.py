@@ -27,6 +27,7 @@ from clientcare.complaints._events import (
     ComplaintPromiseKept,
     ComplaintPromiseMade,
     ComplaintRecurrenceFlagged,
+    ComplaintStoryFlagged,
     ComplaintTargetBreached,
     CorrectiveActionClosed,
     CorrectiveActionOpened,
@@ -51,6 +52,7 @@ from clientcare.complaints._values import (
     PriceCheckItem,
     Promise,
     RemedyKind,
+    StoryVersion,
     TimelineStep,
     _by,
 )
@@ -175,17 +177,35 @@ class Complaint(ComplaintRecord):
         chosen = _enum(Answer, answer, "answer")
         if chosen is Answer.COMMIT_TO_DATE and promised_by is None:
             raise ValidationError("promised_by", "required when committing to a date")
-        self.story = clean_text(story, "story", limit=1000)
+        self._tell(story, by=by, at=at)
         self.answer = chosen
         self._step(at, by, Step.ANSWER_DECIDED, ComplaintStatus.ANSWER_DECIDED, chosen.value)
         if promised_by is not None:
             self.promise(what=promise or "resolution as committed", due=promised_by, by=by, at=at)
 
-    def tell_story(self, *, story: str, by: str, at: datetime) -> None:
-        """P49: change the one customer-facing reason (everybody tells the same)."""
+    def tell_story(self, *, story: str, by: str, at: datetime, rules: ComplaintRules) -> None:
+        """P49: change the one customer-facing reason (everybody tells the same).
+
+        Every version is kept; when the reason has changed
+        ``rules.story_changes_flag_at`` times the complaint is flagged
+        (``ComplaintStoryFlagged``): purchasing and sales are not telling one story.
+        """
         self._require(A.TELL_STORY)
-        self.story = clean_text(story, "story", limit=1000)
-        self._side_step(at, by, Step.STORY_TOLD)
+        self._tell(story, by=by, at=at)
+        self._side_step(at, by, Step.STORY_TOLD, f"change {self.story_changes}")
+        if self.story_flagged_at is None and self.story_changes >= rules.story_changes_flag_at:
+            self.story_flagged_at = at
+            self.record(ComplaintStoryFlagged(**self._header(at, by), changes=self.story_changes))
+
+    def _tell(self, story: str, *, by: str, at: datetime) -> None:
+        text = clean_text(story, "story", limit=1000)
+        if not self.stories and self.story:
+            # Kept before the history existed: its version dates from the decided answer.
+            decided = next((e for e in self.timeline if e.step is Step.ANSWER_DECIDED), None)
+            since = (decided.at, decided.by) if decided else (self.received_at, self.received_by)
+            self.stories = (StoryVersion(story=self.story, by=since[1], at=since[0]),)
+        self.story = text
+        self.stories = (*self.stories, StoryVersion(story=text, by=_by(by), at=aware(at, "at")))
 
     def offer_options(self, options: Sequence[Option], *, by: str, at: datetime) -> None:
         """P43: take the customer's side and offer choices."""

@@ -16,7 +16,7 @@ from clientcare.complaints._answers import StandardAnswer
 from clientcare.complaints._events import Severity, SilentComplaintSignal
 from clientcare.complaints._machine import choose_answer
 from clientcare.complaints._model import Complaint
-from clientcare.complaints._review import ComplaintReview, QueueEntry, queue_of, review_of
+from clientcare.complaints._review import ComplaintReview, QueueEntry, StoryHistory, queue_of, review_of
 from clientcare.complaints._targets import PromiseStatus
 from clientcare.complaints._values import (
     Answer,
@@ -297,7 +297,8 @@ class ComplaintsService:
 
     def tell_story(self, complaint_id: str, *, story: str, by: str) -> None:
         """P49: change the one customer-facing reason."""
-        self._change(complaint_id, lambda c, now: c.tell_story(story=story, by=by, at=now))
+        rules = self.rules
+        self._change(complaint_id, lambda c, now: c.tell_story(story=story, by=by, at=now, rules=rules))
 
     def offer_options(self, complaint_id: str, options: Sequence[Option], *, by: str) -> None:
         """P43: offer the customer choices."""
@@ -525,6 +526,10 @@ class ComplaintsService:
     def story(self, complaint_id: str) -> str:
         """P49: the one reason every department gives the customer."""
         return self.get(complaint_id).story
+
+    def story_history(self, complaint_id: str) -> StoryHistory:
+        """P49: every reason the customer was given, and whether it keeps changing (flagged)."""
+        return StoryHistory.of(self.get(complaint_id))
 
     def queue(self) -> list[QueueEntry]:
         """P40: open complaints, key customers and the most severe first, then by deadline.

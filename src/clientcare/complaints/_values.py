@@ -35,6 +35,7 @@ __all__ = [
     "Promise",
     "Remedy",
     "RemedyKind",
+    "StoryVersion",
     "TimelineEntry",
     "TimelineStep",
 ]
@@ -139,6 +140,7 @@ class TimelineStep(enum.StrEnum):
     RESUMED = "resumed"
     CUSTOMER_LINKED = "customer_linked"
     PRICE_CHECKED = "price_checked"
+    PRICE_QUOTED = "price_quoted"  # P52
     STORY_TOLD = "story_told"
     PROMISED = "promised"
     PROMISE_KEPT = "promise_kept"
@@ -159,6 +161,15 @@ def _by(value: object) -> str:
 
 def _step(value: object) -> TimelineStep:
     return _enum(TimelineStep, value, "step")
+
+
+@attrs.frozen(kw_only=True)
+class StoryVersion:
+    """P49: one version of the reason the customer hears: who gave it and when."""
+
+    story: str = attrs.field(repr=False)
+    by: str
+    at: datetime
 
 
 @attrs.frozen(kw_only=True)

@@ -213,6 +213,11 @@ class ComplaintRules:
     recurrence_window_days: int = assumed(
         30, why="no window in the documents; a month, the longer review period of seed 003", validator=positive
     )
+    story_changes_flag_at: int = assumed(
+        2,
+        why="seed 003 forbids 三番四次的理由 (a reason changed again and again) without a count; a third reason",
+        validator=positive,
+    )
     gift_for_major: bool = documented(
         True, seed="003", passage="針對重大投訴及重要顧客,在處理客戶投訴之后,適當贈送庫存機子"
     )
