@@ -25,6 +25,7 @@ from clientcare.complaints._events import (
 from clientcare.complaints._machine import ComplaintAction, choose_answer
 from clientcare.complaints._model import Complaint
 from clientcare.complaints._ports import ComplaintRepository, StandardAnswerRepository
+from clientcare.complaints._pricing import PriceQuote
 from clientcare.complaints._review import ComplaintReview, QueueEntry, StoryHistory, queue_of, review_of
 from clientcare.complaints._service import ComplaintsService
 from clientcare.complaints._targets import PromiseStatus, Target, TargetKind, TargetState, TargetStatus
@@ -80,6 +81,7 @@ __all__ = [
     "Pause",
     "PriceCheck",
     "PriceCheckItem",
+    "PriceQuote",
     "Promise",
     "PromiseStatus",
     "QueueEntry",

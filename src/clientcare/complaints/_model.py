@@ -35,10 +35,12 @@ from clientcare.complaints._events import (
     StandardAnswerNeeded,
 )
 from clientcare.complaints._machine import ComplaintAction
+from clientcare.complaints._pricing import PriceQuote
 from clientcare.complaints._record import ComplaintRecord
 from clientcare.complaints._targets import Target, TargetKind
 from clientcare.complaints._values import (
     BY_LIMIT,
+    MONEY_BACK,
     Answer,
     Category,
     ComplaintChannel,
@@ -231,11 +233,10 @@ class Complaint(ComplaintRecord):
         if not 0 <= index < len(self.options):
             raise ValidationError("option", "not one of the options offered")
         option = self.options[index]
-        if any(r.kind is RemedyKind.PRICE_CONCESSION for r in option.remedies) and not self.price_checklist_done():
-            raise RuleViolation(
-                "complaint.price_check", "check market, competitor quote and after-sales problems before a concession"
-            )
-        reasons = approval_reasons(option, role=role, rules=rules, currency=currency)
+        self._check_money_back(option)
+        reasons = approval_reasons(
+            option, role=role, rules=rules, currency=currency, price_objection=self.price_objection
+        )
         self.chosen = index
         if not reasons:
             self.approval_reason = None
@@ -256,6 +257,29 @@ class Complaint(ComplaintRecord):
             )
         )
         return True
+
+    def _check_money_back(self, option: Option) -> None:
+        """P52: a concession, and on a price complaint a refund or gift too, waits for the three-point check."""
+        kinds = MONEY_BACK if self.price_objection else {RemedyKind.PRICE_CONCESSION}
+        given = [r for r in option.remedies if r.kind in kinds and r.value is not None]
+        if given and not self.price_checklist_done():
+            raise RuleViolation(
+                "complaint.price_check", "check market, competitor quote and after-sales problems before a concession"
+            )
+        if any(r.list_price is None or r.list_price.amount <= 0 for r in given):
+            # The cap is a share of the price: without the price there is nothing to hold it to.
+            raise ValidationError("list_price", "a refund or gift on a price complaint needs the list price")
+
+    def quoted(self, quote: PriceQuote, *, by: str, at: datetime) -> None:
+        """P52: a price was quoted from cost, volume and potential, after the three-point check."""
+        if not self.price_objection:
+            raise RuleViolation("complaint.quote", "a quote answers a price complaint")
+        if not self.price_checklist_done():
+            raise RuleViolation(
+                "complaint.price_check", "check market, competitor quote and after-sales problems before a quote"
+            )
+        self._require(A.CHECK_PRICE)
+        self._side_step(at, by, Step.PRICE_QUOTED, f"{quote.price.amount} ({quote.concession_share} off)")
 
     def approve(
         self, *, by: str, role: str, at: datetime, rules: ComplaintRules, currency: str, note: str = ""

@@ -197,6 +197,11 @@ class ComplaintRecord(Aggregate):
             1 for before, after in zip(self.stories, self.stories[1:], strict=False) if before.story != after.story
         )
 
+    @property
+    def price_objection(self) -> bool:
+        """P52: filed or diagnosed as a price complaint (价格高)."""
+        return Category.PRICE in (self.category, self.cause)
+
     def price_checklist_done(self) -> bool:
         """P52: market, competitor quote and after-sales problems all checked."""
         return {c.item for c in self.price_checks} >= set(PriceCheckItem)

@@ -21,6 +21,7 @@ from clientcare.kernel._values import Money
 
 __all__ = [
     "BY_LIMIT",
+    "MONEY_BACK",
     "Answer",
     "Category",
     "ComplaintChannel",
@@ -110,6 +111,10 @@ class RemedyKind(enum.StrEnum):
     WARRANTY_SERVICE = "warranty_service"
     PRICE_CONCESSION = "price_concession"  # P52
     EXPLANATION = "explanation"
+
+
+#: P52: remedies that give money back; on a price complaint each is a concession by another name.
+MONEY_BACK = frozenset({RemedyKind.REFUND, RemedyKind.GIFT, RemedyKind.PRICE_CONCESSION})
 
 
 class PriceCheckItem(enum.StrEnum):
@@ -211,6 +216,13 @@ class Remedy:
             self.value is None or self.list_price is None or self.list_price.amount <= 0
         ):
             raise ValidationError("list_price", "a price concession needs its value and a positive list price")
+
+    @property
+    def share_of_price(self) -> Decimal:
+        """The value as a share of the list price, whatever the kind (0 without both)."""
+        if self.value is None or self.list_price is None or self.list_price.amount <= 0:
+            return Decimal(0)
+        return self.value.amount / self.list_price.amount
 
     @property
     def concession_share(self) -> Decimal:

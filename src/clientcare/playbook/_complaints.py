@@ -133,6 +133,23 @@ def _limits(value: object) -> dict[str, Decimal]:
     return result
 
 
+def _tier_shares(value: object) -> dict[str, Decimal]:
+    if not isinstance(value, dict):
+        raise PlaybookError("quote_allowance_by_tier", "must be a table of tier = share")
+    result: dict[str, Decimal] = {}
+    for tier, share in value.items():
+        if str(tier) not in ("A", "B", "C") or isinstance(share, (bool, float)):
+            raise PlaybookError("quote_allowance_by_tier", "tiers A, B or C, shares as integers or decimal strings")
+        result[str(tier)] = Decimal(str(share))
+        if not Decimal(0) <= result[str(tier)] <= 1:
+            raise PlaybookError("quote_allowance_by_tier", "shares from 0 to 1")
+    return result
+
+
+def _default_tier_shares() -> dict[str, Decimal]:
+    return {"A": Decimal(1), "B": Decimal("0.5"), "C": Decimal(0)}
+
+
 def _default_sla_first() -> SeverityHours:
     return SeverityHours(minor=Decimal(8), normal=Decimal(4), major=Decimal(1))
 
@@ -204,6 +221,20 @@ class ComplaintRules:
         Decimal("0.05"),
         why="seed 003 warns against a big cut (一次的大幅度降價) but gives no figure; 5% of the price",
         validator=fraction,
+    )
+    #: P52: a quote never goes below the full unit cost plus this margin (核算所有的成本, seed 003).
+    quote_min_margin: Decimal = assumed(
+        Decimal("0.10"),
+        why="seed 003 says cost everything (核算所有的成本) but names no margin; 10%",
+        validator=fraction,
+    )
+    #: P52: the share of ``price_concession_cap`` an old customer's volume (tier) earns in a quote;
+    #: potential moves a customer one tier up. New customers earn none.
+    quote_allowance_by_tier: dict[str, Decimal] = assumed(
+        why="seed 003 quotes by volume and potential (針對客戶的量和潛力) without figures; A all, B half, C none",
+        factory=_default_tier_shares,
+        converter=_tier_shares,
+        hash=False,
     )
     recurrence_threshold: int = assumed(
         3,
