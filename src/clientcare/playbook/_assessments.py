@@ -147,6 +147,25 @@ class AssessmentRules:
         seed="003",
         passage="市場營銷部經理以及相關部門進行審閱",
     )
+    #: P61: roles whose answer must be in before an ending is confirmed (routing is required).
+    termination_reviewed_by: tuple[str, ...] = assumed(
+        ("marketing_manager",),
+        why="seed 003 routes every assessment to review (送…進行審閱) but names no role an ending waits for; "
+        "marketing, which drafts the measures",
+        converter=tuple,
+    )
+    #: Who may act on an assessment, lowest first: an actor's role ranks by its place here.
+    authority_chain: tuple[str, ...] = assumed(
+        ("customer_service", "marketing_manager", "marketing_director"),
+        why="seed 003 names 客戶服務部, 市場營銷部經理 and 營銷總監 but not who may decide what",
+        converter=tuple,
+    )
+    #: P60: the lowest role that may replace the form's standing.
+    override_from: str = assumed("marketing_manager", why="the documents do not say who may overrule the form")
+    #: P61: the lowest role that may confirm an ending (it stops all marketing).
+    confirm_termination_from: str = assumed(
+        "marketing_director", why="the documents do not say who confirms an ending; the highest role they name"
+    )
     #: Complaint severities weighted for the complaints indicator; others count as "normal".
     severity_weights: dict[str, Decimal] = assumed(
         why="the documents do not weigh complaints; a major one counts as four minor ones",
@@ -166,6 +185,11 @@ class AssessmentRules:
             raise PlaybookError("every_days_by_tier", "must be greater than zero")
         if not self.review_roles:
             raise PlaybookError("review_roles", "at least one role")
+        if not self.authority_chain or len(set(self.authority_chain)) != len(self.authority_chain):
+            raise PlaybookError("authority_chain", "at least one role, each once")
+        for name in ("override_from", "confirm_termination_from"):
+            if getattr(self, name) not in self.authority_chain:
+                raise PlaybookError(name, "must be a role of authority_chain")
         if "normal" not in self.severity_weights or any(w < 0 for w in self.severity_weights.values()):
             raise PlaybookError("severity_weights", "needs a 'normal' weight and no negative ones")
 
