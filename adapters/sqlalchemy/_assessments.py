@@ -153,6 +153,12 @@ class SqlAssessmentRepository(DocumentRepository[Assessment]):
         found = self._list(c.id.in_(newest), order_by=(c.customer_id,))
         return {a.customer_id: a for a in found}
 
+    def assessed_between(self, since: datetime, until: datetime) -> list[Assessment]:
+        """P61: one statement over the tenant's assessments in ``[since, until)``, oldest first."""
+        c = self.table.c
+        in_period = (c.assessed_at >= utc_naive(since), c.assessed_at < utc_naive(until))
+        return self._list(*in_period, order_by=(c.assessed_at, c.number, c.id))
+
     def awaiting_review(self, role: str) -> list[Assessment]:
         """Assessments routed to ``role`` and not answered by it yet, oldest first (indexed side table)."""
         c, r = self.table.c, assessment_reviews.c

@@ -4,14 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from clientcare.assessments._assessment import Assessment
 from clientcare.assessments._authority import acting_role
 from clientcare.assessments._plans import ImprovementPlan, Measure
-from clientcare.assessments._read_models import AssessmentDue, AssessmentSummary, ScoreTrend, trend_of
+from clientcare.assessments._read_models import (
+    AssessmentDue,
+    AssessmentSummary,
+    PeriodSummary,
+    ScoreTrend,
+    period_bounds,
+    trend_of,
+)
 from clientcare.assessments._scoring import IndicatorEntry, Reading
 from clientcare.assessments._sources import AssessmentSources
 from clientcare.assessments._surveys import (
@@ -311,6 +318,18 @@ class AssessmentsService(_AreaService):
     def summary(self, assessment_id: str) -> AssessmentSummary:
         """What reviewers see: score, standing, change, weakest rows, answers so far."""
         return AssessmentSummary.of(self.get(assessment_id))
+
+    def summarise(self, period: str = "quarter", *, day: date | None = None) -> PeriodSummary:
+        """P61: customer service's roll-up (汇总) of every customer's assessments in the
+        week, month, quarter or year holding ``day`` (today by default), for the reviewers."""
+        ctx = self._ctx
+        zone = ctx.playbook.locale.zone
+        start, end = period_bounds(period, day or ctx.now().astimezone(zone).date())
+        with ctx.unit() as uow:
+            found = uow.assessments.assessed_between(
+                datetime.combine(start, time(0), tzinfo=zone), datetime.combine(end, time(0), tzinfo=zone)
+            )
+        return PeriodSummary.of(found, period=period, start=start, end=end)
 
     def route(self, assessment_id: str, *, roles: Sequence[str] | None = None) -> AssessmentSummary:
         """P61: send the summary to reviewer roles (the playbook's by default)."""
