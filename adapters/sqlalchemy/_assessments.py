@@ -59,6 +59,8 @@ assessments = document_table(
     Column("number", Integer, nullable=False),
     Column("assessed_at", timestamp(), nullable=False),
     Index("ix_cc_assessments_customer", "tenant", "customer_id", "assessed_at", "number"),
+    # P61: a period's assessments of every customer (``assessed_between``), one range scan.
+    Index("ix_cc_assessments_assessed", "tenant", "assessed_at"),
 )
 
 assessment_reviews = Table(
