@@ -227,7 +227,7 @@ class Complaint(ComplaintRecord):
         ``role`` is the acting person's (``by``'s): a remedy costing more than
         their authority, not the complaint owner's, or a price
         concession above the playbook's cap (P52), waits for a role above.
-        A price concession needs the P52 checklist done first.
+        A price concession, and on a price complaint a refund or gift, needs the P52 checklist first.
         """
         self._require(A.CHOOSE)
         if not 0 <= index < len(self.options):
