@@ -84,7 +84,7 @@ def main(url: str, tenant: str = TENANT) -> None:
             ("marketing_manager", "可给予新品试用"),
             ("related_departments", "物流准时率需提升"),
         ):
-            care.assessments.answer_review(weak.id, role, answer=text, by=role)
+            care.assessments.answer_review(weak.id, actor=clientcare.Actor(f"{role}_1", role), answer=text)
         measure = clientcare.Measure(
             title="每两周上门拜访一次", owner="sales_li", due_on=clock.now().date() + timedelta(days=30)
         )

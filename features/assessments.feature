@@ -52,7 +52,9 @@ Feature: Relationship assessments
     When customer service assesses "孙强" with cooperation 2 because "多次拒绝沟通"
     Then the final score is 16.00 and the standing is "terminate"
     And marketing is not stopped for "孙强"
-    When the marketing director confirms the termination
+    When customer service routes the assessment to review
+    And "marketing_manager" answers "同意终止合作"
+    And the marketing director confirms the termination
     Then marketing is stopped for "孙强"
     And the outbox holds a "MarketingStopped" event for "孙强"
     And "孙强" is no longer due for assessment within 400 days

@@ -54,3 +54,14 @@ Feature: The documents' rules for complaints, all the way (issue 17, part B)
     When handler "李" records the customer's choice of a refund of 150
     And "李" resolves the complaint
     Then "王芳" has an after-care touch by "phone" for "李" due on the complaint's after-care day
+
+  @P49
+  Scenario: A reason that keeps changing shows in the complaint's story history and is flagged
+    # seed 003: 采購部一定要和業(yè)務部門統(tǒng)一口徑,不能出現三番四次的理由,這個之前一直有問題。
+    # Purchasing and sales give one reason; a reason changed again and again is what the document forbids.
+    When purchasing "采购" tells "王芳" the reason is a supplier's batch
+    Then the complaint's story history holds 2 reasons and 1 change, not flagged
+    When sales "销售" tells "王芳" the reason is damage in transport
+    Then the complaint's story history holds 3 reasons and 2 changes, flagged
+    And the complaints queue shows the complaint's story flagged after 2 changes
+    And the outbox holds a story flag with 2 changes and no story text

@@ -100,12 +100,16 @@ def assess(care: clientcare.Clientcare, name: str, score: int, basis: str) -> cl
     return care.assessments.assess(customer_named(care, name).id, by="cs_wang", entries={"cooperation": entry})
 
 
+_MANAGER = clientcare.Actor("manager", "marketing_manager")
+_DIRECTOR = clientcare.Actor("director", "marketing_director")
+
+
 @when(
     parsers.parse('the sales manager overrides the standing to "{standing}" because "{reason}"'),
     target_fixture="assessment",
 )
 def override(care: clientcare.Clientcare, assessment: clientcare.Assessment, standing: str, reason: str) -> object:
-    return care.assessments.override(assessment.id, standing, reason=reason, by="manager")
+    return care.assessments.override(assessment.id, standing, reason=reason, actor=_MANAGER)
 
 
 @when(
@@ -115,17 +119,17 @@ def override(care: clientcare.Clientcare, assessment: clientcare.Assessment, sta
 def override_without_reason(
     care: clientcare.Clientcare, assessment: clientcare.Assessment, standing: str
 ) -> ClientcareError | None:
-    return capture(lambda: care.assessments.override(assessment.id, standing, reason=" ", by="manager"))
+    return capture(lambda: care.assessments.override(assessment.id, standing, reason=" ", actor=_MANAGER))
 
 
 @when("the marketing director confirms the termination", target_fixture="assessment")
 def confirm(care: clientcare.Clientcare, assessment: clientcare.Assessment) -> clientcare.Assessment:
-    return care.assessments.confirm_termination(assessment.id, by="director")
+    return care.assessments.confirm_termination(assessment.id, actor=_DIRECTOR)
 
 
 @when("the marketing director tries to confirm the termination", target_fixture="error")
 def try_confirm(care: clientcare.Clientcare, assessment: clientcare.Assessment) -> ClientcareError | None:
-    return capture(lambda: care.assessments.confirm_termination(assessment.id, by="director"))
+    return capture(lambda: care.assessments.confirm_termination(assessment.id, actor=_DIRECTOR))
 
 
 @when(parsers.parse("a playbook is loaded whose only indicator weighs {weight:d}%"), target_fixture="error")
@@ -148,7 +152,7 @@ def route(care: clientcare.Clientcare, assessment: clientcare.Assessment) -> cli
 
 @when(parsers.parse('"{role}" answers "{answer}"'), target_fixture="summary")
 def answer(care: clientcare.Clientcare, assessment: clientcare.Assessment, role: str, answer: str) -> object:
-    return care.assessments.answer_review(assessment.id, role, answer=answer, by=f"{role}_1")
+    return care.assessments.answer_review(assessment.id, actor=clientcare.Actor(f"{role}_1", role), answer=answer)
 
 
 @when(

@@ -219,7 +219,9 @@ def reached_n(care: clientcare.Clientcare, clock: FixedClock, name: str, count: 
 def end_relationship(care: clientcare.Clientcare, name: str) -> None:
     entry = clientcare.IndicatorEntry(score=2, basis="多次拒绝沟通")
     assessment = care.assessments.assess(customer_named(care, name).id, by="cs", entries={"cooperation": entry})
-    care.assessments.confirm_termination(assessment.id, by="director")
+    care.assessments.route(assessment.id)
+    care.assessments.answer_review(assessment.id, actor=clientcare.Actor("mm", "marketing_manager"), answer="同意终止")
+    care.assessments.confirm_termination(assessment.id, actor=clientcare.Actor("director", "marketing_director"))
 
 
 @when(parsers.parse('the next follow-up touch of "{name}" ends with "{outcome}"'))

@@ -154,3 +154,34 @@ def after_care_touch(care: clientcare.Clientcare, complaint_id: str, name: str, 
     assert touch.precision.channel.value == channel and touch.owner == owner
     assert touch.due == complaint.after_care_due.astimezone(care.playbook.locale.zone).date()
     assert touch.reference == complaint_id
+
+
+# -- P49 -----------------------------------------------------------------------------------
+
+_REASONS = {"a supplier's batch": "供应商批次问题", "damage in transport": "运输途中损坏"}
+
+
+@when(parsers.parse('purchasing "{who}" tells "{name}" the reason is {reason}'))
+@when(parsers.parse('sales "{who}" tells "{name}" the reason is {reason}'))
+def tells_story(care: clientcare.Clientcare, complaint_id: str, who: str, name: str, reason: str) -> None:
+    care.complaints.tell_story(complaint_id, story=_REASONS[reason], by=who)
+
+
+@then(parsers.parse("the complaint's story history holds {count:d} reasons and {changes:d} change, not flagged"))
+@then(parsers.parse("the complaint's story history holds {count:d} reasons and {changes:d} changes, flagged"))
+def story_history(care: clientcare.Clientcare, complaint_id: str, count: int, changes: int) -> None:
+    history = care.complaints.story_history(complaint_id)
+    assert (len(history.versions), history.changes, history.flagged) == (count, changes, changes >= 2)
+    assert history.versions[0].story == "拉链质量问题" and "拉链" not in repr(history)
+
+
+@then(parsers.parse("the complaints queue shows the complaint's story flagged after {changes:d} changes"))
+def queue_flag(care: clientcare.Clientcare, complaint_id: str, changes: int) -> None:
+    (entry,) = [e for e in care.complaints.queue() if e.complaint_id == complaint_id]
+    assert (entry.story_changes, entry.story_flagged) == (changes, True)
+
+
+@then(parsers.parse("the outbox holds a story flag with {changes:d} changes and no story text"))
+def story_flag_event(care: clientcare.Clientcare, changes: int) -> None:
+    (flag,) = [m for m in care.events.pending() if m.name == "ComplaintStoryFlagged"]
+    assert flag.payload["changes"] == changes and "运输" not in str(flag.payload)

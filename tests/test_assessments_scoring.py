@@ -197,6 +197,9 @@ def test_a_form_without_any_data_is_refused() -> None:
     assert caught.value.rule == "assessment.no_data"
 
 
+_MANAGER = clientcare.Actor("m", "marketing_manager")
+
+
 def test_reviews_follow_their_rules(care: clientcare.Clientcare) -> None:
     """Measures need routing first; a role not asked cannot answer; nobody answers twice."""
     customer = care.customers.register("王芳", "13800138000")
@@ -206,10 +209,11 @@ def test_reviews_follow_their_rules(care: clientcare.Clientcare) -> None:
         care.assessments.draft_measures(assessment.id, [measure], by="marketing")
     care.assessments.route(assessment.id, roles=["marketing_director"])
     with pytest.raises(RuleViolation):
-        care.assessments.answer_review(assessment.id, "finance", answer="ok", by="f")
-    care.assessments.answer_review(assessment.id, "marketing_director", answer="ok", by="d")
+        care.assessments.answer_review(assessment.id, actor=clientcare.Actor("f", "finance"), answer="ok")
+    director = clientcare.Actor("d", "marketing_director")
+    care.assessments.answer_review(assessment.id, actor=director, answer="ok")
     with pytest.raises(InvalidTransition):
-        care.assessments.answer_review(assessment.id, "marketing_director", answer="again", by="d")
+        care.assessments.answer_review(assessment.id, actor=director, answer="again")
     plan = care.assessments.draft_measures(assessment.id, [measure], by="marketing")
     task = plan.tasks[0]
     done = care.assessments.complete_task(plan.id, task.id, by="li")
@@ -221,9 +225,11 @@ def test_override_after_a_confirmed_termination_is_refused(care: clientcare.Clie
     customer = care.customers.register("孙强", "13600136000")
     assessment = care.assessments.assess(customer.id, by="cs", entries={"cooperation": 1})
     assert assessment.standing is Standing.TERMINATE
-    care.assessments.confirm_termination(assessment.id, by="director")
+    care.assessments.route(assessment.id)
+    care.assessments.answer_review(assessment.id, actor=clientcare.Actor("mm", "marketing_manager"), answer="同意")
+    care.assessments.confirm_termination(assessment.id, actor=clientcare.Actor("d", "marketing_director"))
     with pytest.raises(InvalidTransition):
-        care.assessments.override(assessment.id, "maintain", reason="误判", by="m")
+        care.assessments.override(assessment.id, "maintain", reason="误判", actor=_MANAGER)
     assert care.assessments.for_customer(customer.id)[0].terminated
 
 
@@ -231,7 +237,7 @@ def test_override_to_improve_opens_a_plan(care: clientcare.Clientcare) -> None:
     """Overriding to "improve" carries the same consequence as the form's own "improve"."""
     customer = care.customers.register("孙强", "13600136000")
     assessment = care.assessments.assess(customer.id, by="cs", entries={"cooperation": 1})
-    care.assessments.override(assessment.id, Standing.IMPROVE, reason="新店开业，给一次机会", by="m")
+    care.assessments.override(assessment.id, Standing.IMPROVE, reason="新店开业，给一次机会", actor=_MANAGER)
     plan = care.assessments.plan(customer.id)
     assert plan is not None and plan.assessment_id == assessment.id and plan.visit_every_days == 14
 
@@ -240,7 +246,7 @@ def test_assessment_and_plan_round_trip_through_json(care: clientcare.Clientcare
     """Assessments and plans survive unstructure -> JSON -> structure unchanged."""
     customer = care.customers.register("王芳", "13800138000")
     first = care.assessments.assess(customer.id, by="cs", entries={"cooperation": IndicatorEntry(score=5)})
-    assessment = care.assessments.override(first.id, "improve", reason="新客户", by="m")
+    assessment = care.assessments.override(first.id, "improve", reason="新客户", actor=_MANAGER)
     plan = care.assessments.plan(customer.id)
     for obj, cls in ((assessment, clientcare.Assessment), (plan, clientcare.ImprovementPlan)):
         data = json.loads(json.dumps(serialization.unstructure(obj)))

@@ -227,7 +227,7 @@ class ComplaintMachine(RuleBasedStateMachine):
 
     def diagnose(self) -> None:
         outcome = self._move("diagnose", "diagnosed")
-        self._run(outcome, lambda: self.c.diagnose(self.complaint_id, root_cause="root", cause="price", by="li"))
+        self._run(outcome, lambda: self.c.diagnose(self.complaint_id, root_cause="root", cause="delivery", by="li"))
 
     def decide(self, answer: clientcare.Answer) -> None:
         committed = answer == "commit_to_date"  # P45: a date is promised, and tracked

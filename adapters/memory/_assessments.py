@@ -31,6 +31,11 @@ class MemoryAssessmentRepository(MemoryRepository[Assessment]):
         wanted = {row.id for row in latest.values()}
         return {row.customer_id: row for row in self._find(lambda a: a.id in wanted)}
 
+    def assessed_between(self, since: datetime, until: datetime) -> list[Assessment]:
+        return sorted(
+            self._find(lambda a: since <= a.assessed_at < until), key=lambda a: (a.assessed_at, a.number, a.id)
+        )
+
     def awaiting_review(self, role: str) -> list[Assessment]:
         return sorted(
             self._find(lambda a: role in a.pending_roles()),

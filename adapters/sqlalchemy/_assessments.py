@@ -59,6 +59,8 @@ assessments = document_table(
     Column("number", Integer, nullable=False),
     Column("assessed_at", timestamp(), nullable=False),
     Index("ix_cc_assessments_customer", "tenant", "customer_id", "assessed_at", "number"),
+    # P61: a period's assessments of every customer (``assessed_between``), one range scan.
+    Index("ix_cc_assessments_assessed", "tenant", "assessed_at"),
 )
 
 assessment_reviews = Table(
@@ -152,6 +154,12 @@ class SqlAssessmentRepository(DocumentRepository[Assessment]):
         newest = select(ranked.c.id).where(ranked.c.rank == 1)
         found = self._list(c.id.in_(newest), order_by=(c.customer_id,))
         return {a.customer_id: a for a in found}
+
+    def assessed_between(self, since: datetime, until: datetime) -> list[Assessment]:
+        """P61: one statement over the tenant's assessments in ``[since, until)``, oldest first."""
+        c = self.table.c
+        in_period = (c.assessed_at >= utc_naive(since), c.assessed_at < utc_naive(until))
+        return self._list(*in_period, order_by=(c.assessed_at, c.number, c.id))
 
     def awaiting_review(self, role: str) -> list[Assessment]:
         """Assessments routed to ``role`` and not answered by it yet, oldest first (indexed side table)."""

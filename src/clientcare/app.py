@@ -274,7 +274,7 @@ class Clientcare:
             tiers=self.tiers,
             responsiveness=TouchResponsiveness(self._ctx),
         )
-        self.assessments = AssessmentsService(self._ctx, sources)
+        self.assessments = AssessmentsService(self._ctx, sources, roles=roles)
         self.surveys = SurveysService(self._ctx, sources)
         #: Tiers, complaints, membership and roster as the cadences see them:
         #: the embedder's ports where given, this facade's own areas otherwise.

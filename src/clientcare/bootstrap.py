@@ -86,7 +86,8 @@ def connect(
     payment punctuality from the ERP); the objects given are never changed.
     ``ids`` gives new aggregates their ids (random by default). ``roles`` is
     the embedder's record of who holds which role: where given, the role on
-    every :class:`clientcare.Actor` that grants or approves is checked against it.
+    every :class:`clientcare.Actor` that grants, approves or confirms (complaints,
+    assessments) is checked against it.
     ``unsubscribe_secret`` signs unsubscribe links (else the playbook's ``[shop]`` one).
 
     ``migrate`` says what happens to a SQL schema: ``"auto"`` upgrades it to

@@ -14,7 +14,14 @@ from clientcare.assessments._events import (
 )
 from clientcare.assessments._plans import ImprovementPlan, Measure, PlanTask
 from clientcare.assessments._ports import AssessmentRepository, ImprovementPlanRepository, SurveyRepository
-from clientcare.assessments._read_models import AssessmentDue, AssessmentSummary, ScorePoint, ScoreTrend, trend_of
+from clientcare.assessments._read_models import (
+    AssessmentDue,
+    AssessmentSummary,
+    PeriodSummary,
+    ScorePoint,
+    ScoreTrend,
+    trend_of,
+)
 from clientcare.assessments._scoring import IndicatorEntry, IndicatorResult, Reading, score_form
 from clientcare.assessments._service import AssessmentsService, SurveysService
 from clientcare.assessments._sources import (
@@ -62,6 +69,7 @@ __all__ = [
     "Measure",
     "NoData",
     "NpsResult",
+    "PeriodSummary",
     "PlanTask",
     "Reading",
     "ReferralHistory",

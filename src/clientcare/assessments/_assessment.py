@@ -50,6 +50,8 @@ class StandingOverride:
     reason: str = attrs.field(repr=False)
     by: str
     at: datetime
+    #: The acting person's role (from the embedder's authentication); None before issue 17.
+    role: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -96,6 +98,7 @@ class Assessment(Aggregate):
     measures_drafted_at: datetime | None = None
     termination_confirmed_at: datetime | None = None
     termination_confirmed_by: str | None = None
+    termination_confirmed_role: str | None = None
 
     @classmethod
     def complete(
@@ -169,15 +172,17 @@ class Assessment(Aggregate):
         return tuple(r.role for r in self.reviews if not r.answered)
 
     # -- changes -------------------------------------------------------------
-    def override_standing(self, standing: Standing, *, reason: str, by: str, at: datetime) -> None:
-        """P60: staff know better than the form; the reason is required and kept."""
+    def override_standing(
+        self, standing: Standing, *, reason: str, by: str, at: datetime, role: str | None = None
+    ) -> None:
+        """P60: staff know better than the form; the reason (and the acting person's role) is kept."""
         if self.terminated:
             raise InvalidTransition("assessment", "terminated", "override")
         why = clean_text(reason, "reason", limit=1000)
         if standing is self.standing:
             return
         self.override = StandingOverride(
-            from_standing=self.computed_standing, to_standing=standing, reason=why, by=by, at=aware(at, "at")
+            from_standing=self.computed_standing, to_standing=standing, reason=why, by=by, at=aware(at, "at"), role=role
         )
         before, self.standing = self.standing, standing
         self.record(
@@ -192,14 +197,24 @@ class Assessment(Aggregate):
             )
         )
 
-    def confirm_termination(self, *, by: str, at: datetime) -> None:
-        """P61: a "terminate" takes effect only when someone confirms it."""
+    def confirm_termination(
+        self, *, by: str, at: datetime, role: str | None = None, reviewed_by: Iterable[str] = ()
+    ) -> None:
+        """P61: a "terminate" takes effect only when confirmed, after the required review.
+
+        Every role of ``reviewed_by`` must have been asked and have answered
+        (routing is required: an ending stops all marketing).
+        """
         if self.standing is not Standing.TERMINATE:
             raise RuleViolation("assessment.terminate", "only a terminate standing can be confirmed")
         if self.terminated:
             return
+        answered = {r.role for r in self.reviews if r.answered}
+        if any(role_ not in answered for role_ in reviewed_by):
+            raise RuleViolation("assessment.review", "an ending is confirmed only after the required review")
         self.termination_confirmed_at = aware(at, "at")
         self.termination_confirmed_by = clean_text(by, "by", limit=64)
+        self.termination_confirmed_role = role
         self.record(
             MarketingStopped(
                 tenant=self.tenant, occurred_at=at, customer_id=self.customer_id, assessment_id=self.id, by=by

@@ -33,6 +33,10 @@ class AssessmentRepository(Protocol):
         """Each assessed customer's newest assessment, by customer id."""
         ...
 
+    def assessed_between(self, since: datetime, until: datetime) -> list[Assessment]:
+        """P61: every customer's assessments made in ``[since, until)``, oldest first."""
+        ...
+
     def awaiting_review(self, role: str) -> list[Assessment]:
         """Assessments routed to ``role`` and not yet answered by it, oldest first."""
         ...

@@ -1,18 +1,28 @@
 """Read models of assessments: the score line over time, the assessments due for
-the boards, and the summary reviewers see (P60, P61)."""
+the boards, the summary reviewers see and the period's roll-up (P60, P61)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import attrs
 
 from clientcare.assessments._assessment import Assessment, AssessmentStatus, Review
+from clientcare.errors import ValidationError
 from clientcare.playbook import AbcLabel, Standing
 
-__all__ = ["AssessmentDue", "AssessmentSummary", "ScorePoint", "ScoreTrend", "trend_of"]
+__all__ = [
+    "AssessmentDue",
+    "AssessmentSummary",
+    "PeriodSummary",
+    "ScorePoint",
+    "ScoreTrend",
+    "period_bounds",
+    "trend_of",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -104,4 +114,78 @@ class AssessmentSummary:
             status=assessment.status,
             pending_roles=assessment.pending_roles(),
             reviews=assessment.reviews,
+        )
+
+
+_PERIODS = ("week", "month", "quarter", "year")
+
+
+def period_bounds(period: str, day: date) -> tuple[date, date]:
+    """The week (Monday first), month, quarter or year holding ``day``: (start, end exclusive)."""
+    if period == "week":
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=7)
+    if period == "year":
+        return day.replace(month=1, day=1), day.replace(year=day.year + 1, month=1, day=1)
+    months = {"month": 1, "quarter": 3}.get(period)
+    if months is None:
+        raise ValidationError("period", f"must be one of {', '.join(_PERIODS)}")
+    first = (day.month - 1) // months * months + 1
+    start = day.replace(month=first, day=1)
+    after = first + months
+    end = start.replace(year=start.year + 1, month=1) if after > 12 else start.replace(month=after)
+    return start, end
+
+
+@attrs.frozen(kw_only=True)
+class PeriodSummary:
+    """P61: customer service's roll-up (汇总) of a period's assessments, for the reviewers.
+
+    Each customer counts once, by their latest assessment in the period;
+    ``customers`` lists those summaries, lowest score first (the ones to
+    look at). ``awaiting_review`` counts routed assessments some role has
+    not answered; ``ending_unconfirmed`` "terminate" standings nobody
+    confirmed yet. JSON-ready through ``clientcare.serialization``.
+    """
+
+    period: str
+    start: date
+    end: date  # exclusive
+    assessed: int
+    by_standing: dict[str, int]
+    average_score: Decimal | None
+    improved: int
+    declined: int
+    not_routed: int
+    awaiting_review: int
+    endings_confirmed: int
+    ending_unconfirmed: int
+    customers: tuple[AssessmentSummary, ...]
+
+    @classmethod
+    def of(cls, assessments: Iterable[Assessment], *, period: str, start: date, end: date) -> PeriodSummary:
+        """Roll up ``assessments`` (oldest first) of the period: each customer's latest counts."""
+        latest: dict[str, Assessment] = {}
+        for assessment in assessments:
+            latest[assessment.customer_id] = assessment
+        chosen = list(latest.values())
+        scores = [a.final_score for a in chosen]
+        changes = [a.change_since_last for a in chosen if a.change_since_last is not None]
+        standings = Counter(a.standing.value for a in chosen)
+        return cls(
+            period=period,
+            start=start,
+            end=end,
+            assessed=len(chosen),
+            by_standing={s.value: standings.get(s.value, 0) for s in Standing},
+            average_score=(sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None,
+            improved=sum(1 for c in changes if c > 0),
+            declined=sum(1 for c in changes if c < 0),
+            not_routed=sum(1 for a in chosen if a.status is AssessmentStatus.SUBMITTED),
+            awaiting_review=sum(1 for a in chosen if a.pending_roles()),
+            endings_confirmed=sum(1 for a in chosen if a.terminated),
+            ending_unconfirmed=sum(1 for a in chosen if a.standing is Standing.TERMINATE and not a.terminated),
+            customers=tuple(
+                AssessmentSummary.of(a) for a in sorted(chosen, key=lambda a: (a.final_score, a.customer_id))
+            ),
         )

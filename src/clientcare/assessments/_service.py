@@ -4,13 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from clientcare.assessments._assessment import Assessment
+from clientcare.assessments._authority import acting_role
 from clientcare.assessments._plans import ImprovementPlan, Measure
-from clientcare.assessments._read_models import AssessmentDue, AssessmentSummary, ScoreTrend, trend_of
+from clientcare.assessments._read_models import (
+    AssessmentDue,
+    AssessmentSummary,
+    PeriodSummary,
+    ScoreTrend,
+    period_bounds,
+    trend_of,
+)
 from clientcare.assessments._scoring import IndicatorEntry, Reading
 from clientcare.assessments._sources import AssessmentSources
 from clientcare.assessments._surveys import (
@@ -23,6 +31,7 @@ from clientcare.assessments._surveys import (
 )
 from clientcare.customers._model import Customer
 from clientcare.errors import ValidationError
+from clientcare.kernel._actor import Actor, RoleSource
 from clientcare.kernel._checks import clean_text, one_of
 from clientcare.kernel._context import Context
 from clientcare.playbook import AbcLabel, FormTemplate, IndicatorKind, IndicatorTemplate, Standing
@@ -67,7 +76,20 @@ class _AreaService:
 
 
 class AssessmentsService(_AreaService):
-    """P60/P61: assess relationships, route them to review, act on them."""
+    """P60/P61: assess relationships, route them to review, act on them.
+
+    Overruling the form, answering a review and confirming an ending take an
+    :class:`~clientcare.Actor` from the embedder's authentication; ``roles``
+    (``connect(roles=…)``) is the embedder's record of who holds which role.
+    """
+
+    def __init__(self, ctx: Context, sources: AssessmentSources, *, roles: RoleSource | None = None) -> None:
+        super().__init__(ctx, sources)
+        self._roles = roles
+
+    def _acting(self, actor: Actor, at_least: str | None = None) -> str:
+        rules = self._ctx.playbook.assessment
+        return acting_role(actor, self._roles, self._ctx.tenant, rules=rules, at_least=at_least)
 
     def form(self, key: str | None = None) -> FormTemplate:
         """The playbook's form template (the default form when ``key`` is None)."""
@@ -191,25 +213,37 @@ class AssessmentsService(_AreaService):
             uow.improvement_plans.add(plan)
         assessment.attach_plan(plan.id)
 
-    def override(self, assessment_id: str, standing: Standing | str, *, reason: str, by: str) -> Assessment:
-        """P60: replace the form's standing, with a reason; "improve" opens a plan."""
+    def override(self, assessment_id: str, standing: Standing | str, *, reason: str, actor: Actor) -> Assessment:
+        """P60: ``actor`` replaces the form's standing, with a reason; "improve" opens a plan.
+
+        The actor's role must rank at or above ``assessment.override_from``.
+        """
         chosen = one_of(Standing, standing, "standing")
         ctx = self._ctx
+        role = self._acting(actor, ctx.playbook.assessment.override_from)
         with ctx.unit() as uow:
             assessment = uow.assessments.get(assessment_id)
             now = ctx.now()
-            assessment.override_standing(chosen, reason=reason, by=by, at=now)
-            self._consequences(uow, assessment, by=by, at=now)
+            assessment.override_standing(chosen, reason=reason, by=actor.id, at=now, role=role)
+            self._consequences(uow, assessment, by=actor.id, at=now)
             uow.assessments.save(assessment)
         return assessment
 
-    def confirm_termination(self, assessment_id: str, *, by: str) -> Assessment:
-        """P61: confirm a "terminate": marketing touches stop, the history stays."""
+    def confirm_termination(self, assessment_id: str, *, actor: Actor) -> Assessment:
+        """P61: ``actor`` confirms a "terminate": marketing touches stop, the history stays.
+
+        Routing is required: the roles of ``assessment.termination_reviewed_by``
+        must have answered first (RuleViolation ``assessment.review``), and the
+        actor's role must rank at or above ``assessment.confirm_termination_from``
+        (``assessment.authority``).
+        """
         ctx = self._ctx
+        rules = ctx.playbook.assessment
+        role = self._acting(actor, rules.confirm_termination_from)
         with ctx.unit() as uow:
             assessment = uow.assessments.get(assessment_id)
             now = ctx.now()
-            assessment.confirm_termination(by=by, at=now)
+            assessment.confirm_termination(by=actor.id, at=now, role=role, reviewed_by=rules.termination_reviewed_by)
             plan = uow.improvement_plans.open_for_customer(assessment.customer_id)
             if plan is not None:
                 plan.close(at=now)
@@ -285,6 +319,18 @@ class AssessmentsService(_AreaService):
         """What reviewers see: score, standing, change, weakest rows, answers so far."""
         return AssessmentSummary.of(self.get(assessment_id))
 
+    def summarise(self, period: str = "quarter", *, day: date | None = None) -> PeriodSummary:
+        """P61: customer service's roll-up (汇总) of every customer's assessments in the
+        week, month, quarter or year holding ``day`` (today by default), for the reviewers."""
+        ctx = self._ctx
+        zone = ctx.playbook.locale.zone
+        start, end = period_bounds(period, day or ctx.now().astimezone(zone).date())
+        with ctx.unit() as uow:
+            found = uow.assessments.assessed_between(
+                datetime.combine(start, time(0), tzinfo=zone), datetime.combine(end, time(0), tzinfo=zone)
+            )
+        return PeriodSummary.of(found, period=period, start=start, end=end)
+
     def route(self, assessment_id: str, *, roles: Sequence[str] | None = None) -> AssessmentSummary:
         """P61: send the summary to reviewer roles (the playbook's by default)."""
         ctx = self._ctx
@@ -299,12 +345,13 @@ class AssessmentsService(_AreaService):
         with self._ctx.unit() as uow:
             return [AssessmentSummary.of(a) for a in uow.assessments.awaiting_review(role)]
 
-    def answer_review(self, assessment_id: str, role: str, *, answer: str, by: str) -> AssessmentSummary:
-        """P61: one reviewer role's feedback on the assessment."""
+    def answer_review(self, assessment_id: str, *, actor: Actor, answer: str) -> AssessmentSummary:
+        """P61: the feedback of ``actor``'s role (a role the assessment was routed to)."""
         ctx = self._ctx
+        role = self._acting(actor)
         with ctx.unit() as uow:
             assessment = uow.assessments.get(assessment_id)
-            assessment.answer(role, answer=answer, by=by, at=ctx.now())
+            assessment.answer(role, answer=answer, by=actor.id, at=ctx.now())
             uow.assessments.save(assessment)
         return AssessmentSummary.of(assessment)
 

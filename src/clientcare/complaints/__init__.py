@@ -13,6 +13,7 @@ from clientcare.complaints._events import (
     ComplaintPromiseMade,
     ComplaintRecurrenceFlagged,
     ComplaintStepTaken,
+    ComplaintStoryFlagged,
     ComplaintTargetBreached,
     CorrectiveActionClosed,
     CorrectiveActionOpened,
@@ -24,7 +25,8 @@ from clientcare.complaints._events import (
 from clientcare.complaints._machine import ComplaintAction, choose_answer
 from clientcare.complaints._model import Complaint
 from clientcare.complaints._ports import ComplaintRepository, StandardAnswerRepository
-from clientcare.complaints._review import ComplaintReview, QueueEntry, queue_of, review_of
+from clientcare.complaints._pricing import PriceQuote
+from clientcare.complaints._review import ComplaintReview, QueueEntry, StoryHistory, queue_of, review_of
 from clientcare.complaints._service import ComplaintsService
 from clientcare.complaints._targets import PromiseStatus, Target, TargetKind, TargetState, TargetStatus
 from clientcare.complaints._values import (
@@ -42,6 +44,7 @@ from clientcare.complaints._values import (
     Promise,
     Remedy,
     RemedyKind,
+    StoryVersion,
     TimelineEntry,
     TimelineStep,
 )
@@ -68,6 +71,7 @@ __all__ = [
     "ComplaintStatus",
     "ComplaintStepTaken",
     "ComplaintStepView",
+    "ComplaintStoryFlagged",
     "ComplaintTargetBreached",
     "ComplaintView",
     "ComplaintsService",
@@ -80,6 +84,7 @@ __all__ = [
     "Pause",
     "PriceCheck",
     "PriceCheckItem",
+    "PriceQuote",
     "Promise",
     "PromiseStatus",
     "QueueEntry",
@@ -91,6 +96,8 @@ __all__ = [
     "StandardAnswerNeeded",
     "StandardAnswerRepository",
     "StandardAnswerSaved",
+    "StoryHistory",
+    "StoryVersion",
     "Target",
     "TargetKind",
     "TargetState",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from clientcare.complaints._values import Option
+from clientcare.complaints._values import MONEY_BACK, Option
 from clientcare.errors import RuleViolation, ValidationError
 from clientcare.kernel._values import Money
 from clientcare.playbook import ComplaintRules
@@ -17,18 +17,25 @@ from clientcare.playbook import ComplaintRules
 __all__ = ["approval_reasons", "check_approver", "check_known_role"]
 
 
-def approval_reasons(option: Option, *, role: str, rules: ComplaintRules, currency: str) -> list[str]:
+def approval_reasons(
+    option: Option, *, role: str, rules: ComplaintRules, currency: str, price_objection: bool = False
+) -> list[str]:
     """Why ``option`` needs an approval from above ``role``; empty when it does not.
 
     ``role`` is the acting person's, not the complaint owner's: the limit is
     the authority of whoever grants (issue 17). A remedy costing more than
     that authority (P43), or a price
-    concession above the playbook's cap ("no big cut", P52).
+    concession above the playbook's cap ("no big cut", P52). On a price
+    complaint refunds and gifts count as concessions too, all of them together.
     """
     reasons = []
     if option.cost(currency).amount > (rules.limit_of(role) or Decimal(0)):
         reasons.append("above authority")
-    if any(r.concession_share > rules.price_concession_cap for r in option.remedies):
+    if price_objection:
+        given = sum((r.share_of_price for r in option.remedies if r.kind in MONEY_BACK), Decimal(0))
+        if given > rules.price_concession_cap:
+            reasons.append("concession above cap")
+    elif any(r.concession_share > rules.price_concession_cap for r in option.remedies):
         reasons.append("concession above cap")
     return reasons
 

@@ -26,6 +26,7 @@ __all__ = [
     "ComplaintPromiseMade",
     "ComplaintRecurrenceFlagged",
     "ComplaintStepTaken",
+    "ComplaintStoryFlagged",
     "ComplaintTargetBreached",
     "CorrectiveActionClosed",
     "CorrectiveActionOpened",
@@ -179,6 +180,13 @@ class ComplaintGiftSuggested(ComplaintEvent):
     """P47: a major complaint or a key customer: give a gift after handling."""
 
     reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintStoryFlagged(ComplaintEvent):
+    """P49: the reason the customer hears changed ``changes`` times: departments are not telling one story."""
+
+    changes: int
 
 
 @attrs.frozen(kw_only=True)

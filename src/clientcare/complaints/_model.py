@@ -27,6 +27,7 @@ from clientcare.complaints._events import (
     ComplaintPromiseKept,
     ComplaintPromiseMade,
     ComplaintRecurrenceFlagged,
+    ComplaintStoryFlagged,
     ComplaintTargetBreached,
     CorrectiveActionClosed,
     CorrectiveActionOpened,
@@ -34,10 +35,12 @@ from clientcare.complaints._events import (
     StandardAnswerNeeded,
 )
 from clientcare.complaints._machine import ComplaintAction
+from clientcare.complaints._pricing import PriceQuote
 from clientcare.complaints._record import ComplaintRecord
 from clientcare.complaints._targets import Target, TargetKind
 from clientcare.complaints._values import (
     BY_LIMIT,
+    MONEY_BACK,
     Answer,
     Category,
     ComplaintChannel,
@@ -51,6 +54,7 @@ from clientcare.complaints._values import (
     PriceCheckItem,
     Promise,
     RemedyKind,
+    StoryVersion,
     TimelineStep,
     _by,
 )
@@ -175,17 +179,35 @@ class Complaint(ComplaintRecord):
         chosen = _enum(Answer, answer, "answer")
         if chosen is Answer.COMMIT_TO_DATE and promised_by is None:
             raise ValidationError("promised_by", "required when committing to a date")
-        self.story = clean_text(story, "story", limit=1000)
+        self._tell(story, by=by, at=at)
         self.answer = chosen
         self._step(at, by, Step.ANSWER_DECIDED, ComplaintStatus.ANSWER_DECIDED, chosen.value)
         if promised_by is not None:
             self.promise(what=promise or "resolution as committed", due=promised_by, by=by, at=at)
 
-    def tell_story(self, *, story: str, by: str, at: datetime) -> None:
-        """P49: change the one customer-facing reason (everybody tells the same)."""
+    def tell_story(self, *, story: str, by: str, at: datetime, rules: ComplaintRules) -> None:
+        """P49: change the one customer-facing reason (everybody tells the same).
+
+        Every version is kept; when the reason has changed
+        ``rules.story_changes_flag_at`` times the complaint is flagged
+        (``ComplaintStoryFlagged``): purchasing and sales are not telling one story.
+        """
         self._require(A.TELL_STORY)
-        self.story = clean_text(story, "story", limit=1000)
-        self._side_step(at, by, Step.STORY_TOLD)
+        self._tell(story, by=by, at=at)
+        self._side_step(at, by, Step.STORY_TOLD, f"change {self.story_changes}")
+        if self.story_flagged_at is None and self.story_changes >= rules.story_changes_flag_at:
+            self.story_flagged_at = at
+            self.record(ComplaintStoryFlagged(**self._header(at, by), changes=self.story_changes))
+
+    def _tell(self, story: str, *, by: str, at: datetime) -> None:
+        text = clean_text(story, "story", limit=1000)
+        if not self.stories and self.story:
+            # Kept before the history existed: its version dates from the decided answer.
+            decided = next((e for e in self.timeline if e.step is Step.ANSWER_DECIDED), None)
+            since = (decided.at, decided.by) if decided else (self.received_at, self.received_by)
+            self.stories = (StoryVersion(story=self.story, by=since[1], at=since[0]),)
+        self.story = text
+        self.stories = (*self.stories, StoryVersion(story=text, by=_by(by), at=aware(at, "at")))
 
     def offer_options(self, options: Sequence[Option], *, by: str, at: datetime) -> None:
         """P43: take the customer's side and offer choices."""
@@ -205,17 +227,16 @@ class Complaint(ComplaintRecord):
         ``role`` is the acting person's (``by``'s): a remedy costing more than
         their authority, not the complaint owner's, or a price
         concession above the playbook's cap (P52), waits for a role above.
-        A price concession needs the P52 checklist done first.
+        A price concession, and on a price complaint a refund or gift, needs the P52 checklist first.
         """
         self._require(A.CHOOSE)
         if not 0 <= index < len(self.options):
             raise ValidationError("option", "not one of the options offered")
         option = self.options[index]
-        if any(r.kind is RemedyKind.PRICE_CONCESSION for r in option.remedies) and not self.price_checklist_done():
-            raise RuleViolation(
-                "complaint.price_check", "check market, competitor quote and after-sales problems before a concession"
-            )
-        reasons = approval_reasons(option, role=role, rules=rules, currency=currency)
+        self._check_money_back(option)
+        reasons = approval_reasons(
+            option, role=role, rules=rules, currency=currency, price_objection=self.price_objection
+        )
         self.chosen = index
         if not reasons:
             self.approval_reason = None
@@ -236,6 +257,29 @@ class Complaint(ComplaintRecord):
             )
         )
         return True
+
+    def _check_money_back(self, option: Option) -> None:
+        """P52: a concession, and on a price complaint a refund or gift too, waits for the three-point check."""
+        kinds = MONEY_BACK if self.price_objection else {RemedyKind.PRICE_CONCESSION}
+        given = [r for r in option.remedies if r.kind in kinds and r.value is not None]
+        if given and not self.price_checklist_done():
+            raise RuleViolation(
+                "complaint.price_check", "check market, competitor quote and after-sales problems before a concession"
+            )
+        if any(r.list_price is None or r.list_price.amount <= 0 for r in given):
+            # The cap is a share of the price: without the price there is nothing to hold it to.
+            raise ValidationError("list_price", "a refund or gift on a price complaint needs the list price")
+
+    def quoted(self, quote: PriceQuote, *, by: str, at: datetime) -> None:
+        """P52: a price was quoted from cost, volume and potential, after the three-point check."""
+        if not self.price_objection:
+            raise RuleViolation("complaint.quote", "a quote answers a price complaint")
+        if not self.price_checklist_done():
+            raise RuleViolation(
+                "complaint.price_check", "check market, competitor quote and after-sales problems before a quote"
+            )
+        self._require(A.CHECK_PRICE)
+        self._side_step(at, by, Step.PRICE_QUOTED, f"{quote.price.amount} ({quote.concession_share} off)")
 
     def approve(
         self, *, by: str, role: str, at: datetime, rules: ComplaintRules, currency: str, note: str = ""

@@ -31,6 +31,7 @@ from clientcare.complaints._values import (
     PriceCheck,
     PriceCheckItem,
     Promise,
+    StoryVersion,
     TimelineEntry,
     TimelineStep,
     _by,
@@ -77,6 +78,10 @@ class ComplaintRecord(Aggregate):
     root_cause: str = attrs.field(default="", repr=False)
     answer: Answer | None = None
     story: str = attrs.field(default="", repr=False)
+    #: P49: every reason the customer was given, oldest first (三番四次的理由 show here).
+    stories: tuple[StoryVersion, ...] = attrs.field(default=(), repr=False)
+    #: P49: when the story had changed ``complaints.story_changes_flag_at`` times.
+    story_flagged_at: datetime | None = None
     options: tuple[Option, ...] = attrs.field(default=(), repr=False)
     chosen: int | None = None
     approval_reason: str | None = None
@@ -184,6 +189,18 @@ class ComplaintRecord(Aggregate):
     def overdue(self, at: datetime) -> bool:
         """Whether any open target is past its due time at ``at``."""
         return any(s.state is TargetState.OVERDUE for s in self.promise_status(at).targets)
+
+    @property
+    def story_changes(self) -> int:
+        """P49: how many times the reason the customer hears was replaced by another one."""
+        return sum(
+            1 for before, after in zip(self.stories, self.stories[1:], strict=False) if before.story != after.story
+        )
+
+    @property
+    def price_objection(self) -> bool:
+        """P52: filed or diagnosed as a price complaint (价格高)."""
+        return Category.PRICE in (self.category, self.cause)
 
     def price_checklist_done(self) -> bool:
         """P52: market, competitor quote and after-sales problems all checked."""

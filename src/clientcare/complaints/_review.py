@@ -1,4 +1,4 @@
-"""P40/P48: read models over many complaints: the queue and the periodic review."""
+"""P40/P48/P49: read models: the queue, the periodic review, a complaint's story history."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import attrs
 
 from clientcare.complaints._events import Severity
 from clientcare.complaints._model import Complaint
-from clientcare.complaints._values import ComplaintStatus
+from clientcare.complaints._values import ComplaintStatus, StoryVersion
 from clientcare.kernel._calendar import BusinessCalendar
 
-__all__ = ["ComplaintReview", "QueueEntry", "queue_of", "review_of"]
+__all__ = ["ComplaintReview", "QueueEntry", "StoryHistory", "queue_of", "review_of"]
 
 
 @attrs.frozen(kw_only=True)
@@ -31,6 +31,34 @@ class QueueEntry:
     next_due: datetime | None
     overdue: bool
     received_at: datetime
+    #: P49: how often the reason the customer hears changed, and whether that is flagged.
+    story_changes: int = 0
+    story_flagged: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class StoryHistory:
+    """P49: every reason the customer was given, oldest first, and whether it keeps changing.
+
+    ``flagged`` once the reason changed ``complaints.story_changes_flag_at``
+    times (不能出現三番四次的理由, seed 003). The stories are free text and stay
+    out of the repr.
+    """
+
+    complaint_id: str
+    versions: tuple[StoryVersion, ...] = attrs.field(repr=False)
+    changes: int
+    flagged: bool
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> StoryHistory:
+        """The story history of one complaint."""
+        return cls(
+            complaint_id=complaint.id,
+            versions=complaint.stories,
+            changes=complaint.story_changes,
+            flagged=complaint.story_flagged_at is not None,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -68,6 +96,8 @@ def queue_of(complaints: Iterable[Complaint], *, at: datetime) -> list[QueueEntr
             next_due=c.next_due(),
             overdue=c.overdue(at),
             received_at=c.received_at,
+            story_changes=c.story_changes,
+            story_flagged=c.story_flagged_at is not None,
         )
         for c in complaints
         if c.is_open

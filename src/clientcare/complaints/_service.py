@@ -16,7 +16,8 @@ from clientcare.complaints._answers import StandardAnswer
 from clientcare.complaints._events import Severity, SilentComplaintSignal
 from clientcare.complaints._machine import choose_answer
 from clientcare.complaints._model import Complaint
-from clientcare.complaints._review import ComplaintReview, QueueEntry, queue_of, review_of
+from clientcare.complaints._pricing import PriceQuote, customer_standing, quote_price
+from clientcare.complaints._review import ComplaintReview, QueueEntry, StoryHistory, queue_of, review_of
 from clientcare.complaints._targets import PromiseStatus
 from clientcare.complaints._values import (
     Answer,
@@ -297,7 +298,8 @@ class ComplaintsService:
 
     def tell_story(self, complaint_id: str, *, story: str, by: str) -> None:
         """P49: change the one customer-facing reason."""
-        self._change(complaint_id, lambda c, now: c.tell_story(story=story, by=by, at=now))
+        rules = self.rules
+        self._change(complaint_id, lambda c, now: c.tell_story(story=story, by=by, at=now, rules=rules))
 
     def offer_options(self, complaint_id: str, options: Sequence[Option], *, by: str) -> None:
         """P43: offer the customer choices."""
@@ -407,6 +409,43 @@ class ComplaintsService:
     def check_price(self, complaint_id: str, item: PriceCheckItem | str, *, finding: str, by: str) -> None:
         """P52: market, competitor quote or after-sales problems checked, with the finding."""
         self._change(complaint_id, lambda c, now: c.check_price(item, finding=finding, by=by, at=now))
+
+    def quote(
+        self,
+        complaint_id: str,
+        *,
+        list_price: str | int | Decimal,
+        unit_cost: str | int | Decimal,
+        market_price: str | int | Decimal | None = None,
+        potential: bool = False,
+        by: str,
+    ) -> PriceQuote:
+        """P52: quote from cost, volume and potential (核算所有的成本…針對客戶的量和潛力再具體報價).
+
+        After the three-point check. An old customer (the playbook's one rule)
+        earns a share of the cap by tier, one tier up with ``potential``; a new
+        customer earns none. Never below full cost plus ``quote_min_margin``.
+        """
+        ctx, currency = self._ctx, self._currency
+        prices = [Money.of(p, currency) if p is not None else None for p in (list_price, unit_cost, market_price)]
+        if prices[0] is None or prices[0].amount <= 0 or prices[1] is None or prices[1].amount < 0:
+            raise ValidationError("list_price", "a positive list price and a unit cost not below zero")
+        with ctx.unit() as uow:
+            complaint = uow.complaints.get(complaint_id)
+            old, tier = customer_standing(uow, complaint.customer_id, rules=ctx.playbook.segments, currency=currency)
+            quote = quote_price(
+                complaint_id=complaint_id,
+                list_price=prices[0],
+                unit_cost=prices[1],
+                market_price=prices[2],
+                old_customer=old,
+                tier=tier,
+                potential=potential,
+                rules=self.rules,
+            )
+            complaint.quoted(quote, by=by, at=ctx.now())
+            uow.complaints.save(complaint)
+        return quote
 
     def limit_of(self, role: str) -> Money | None:
         """P43: what a role may grant alone."""
@@ -525,6 +564,10 @@ class ComplaintsService:
     def story(self, complaint_id: str) -> str:
         """P49: the one reason every department gives the customer."""
         return self.get(complaint_id).story
+
+    def story_history(self, complaint_id: str) -> StoryHistory:
+        """P49: every reason the customer was given, and whether it keeps changing (flagged)."""
+        return StoryHistory.of(self.get(complaint_id))
 
     def queue(self) -> list[QueueEntry]:
         """P40: open complaints, key customers and the most severe first, then by deadline.

@@ -21,6 +21,7 @@ from clientcare.kernel._values import Money
 
 __all__ = [
     "BY_LIMIT",
+    "MONEY_BACK",
     "Answer",
     "Category",
     "ComplaintChannel",
@@ -35,6 +36,7 @@ __all__ = [
     "Promise",
     "Remedy",
     "RemedyKind",
+    "StoryVersion",
     "TimelineEntry",
     "TimelineStep",
 ]
@@ -111,6 +113,10 @@ class RemedyKind(enum.StrEnum):
     EXPLANATION = "explanation"
 
 
+#: P52: remedies that give money back; on a price complaint each is a concession by another name.
+MONEY_BACK = frozenset({RemedyKind.REFUND, RemedyKind.GIFT, RemedyKind.PRICE_CONCESSION})
+
+
 class PriceCheckItem(enum.StrEnum):
     """P52: what to check before any price concession."""
 
@@ -139,6 +145,7 @@ class TimelineStep(enum.StrEnum):
     RESUMED = "resumed"
     CUSTOMER_LINKED = "customer_linked"
     PRICE_CHECKED = "price_checked"
+    PRICE_QUOTED = "price_quoted"  # P52
     STORY_TOLD = "story_told"
     PROMISED = "promised"
     PROMISE_KEPT = "promise_kept"
@@ -159,6 +166,15 @@ def _by(value: object) -> str:
 
 def _step(value: object) -> TimelineStep:
     return _enum(TimelineStep, value, "step")
+
+
+@attrs.frozen(kw_only=True)
+class StoryVersion:
+    """P49: one version of the reason the customer hears: who gave it and when."""
+
+    story: str = attrs.field(repr=False)
+    by: str
+    at: datetime
 
 
 @attrs.frozen(kw_only=True)
@@ -200,6 +216,13 @@ class Remedy:
             self.value is None or self.list_price is None or self.list_price.amount <= 0
         ):
             raise ValidationError("list_price", "a price concession needs its value and a positive list price")
+
+    @property
+    def share_of_price(self) -> Decimal:
+        """The value as a share of the list price, whatever the kind (0 without both)."""
+        if self.value is None or self.list_price is None or self.list_price.amount <= 0:
+            return Decimal(0)
+        return self.value.amount / self.list_price.amount
 
     @property
     def concession_share(self) -> Decimal:

@@ -1,4 +1,7 @@
-"""The playbook: every number and rule the documents give, typed, loaded from TOML.
+"""The playbook: every number and rule clientcare follows, typed, loaded from TOML.
+
+Each default is marked as from the documents (seed and passage) or an
+assumption (and why); :func:`provenance` lists them (docs/playbook.md).
 
 Each section lives in a module named for its area (``_loyalty``, ``_cadences``,
 ``_complaints``, ``_assessments`` …); :class:`Playbook` gathers them.
@@ -34,6 +37,7 @@ from clientcare.playbook._loyalty import (
     SegmentRules,
 )
 from clientcare.playbook._playbook import Playbook
+from clientcare.playbook._provenance import Setting, assumed, documented, provenance
 from clientcare.playbook._shop import ShopSettings
 
 __all__ = [
@@ -66,9 +70,13 @@ __all__ = [
     "ReferralRules",
     "RotationRules",
     "SegmentRules",
+    "Setting",
     "ShopSettings",
     "StaffRules",
     "Standing",
     "SurveyRules",
     "TouchBenchmark",
+    "assumed",
+    "documented",
+    "provenance",
 ]

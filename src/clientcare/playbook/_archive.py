@@ -8,6 +8,7 @@ import attrs
 
 from clientcare.errors import PlaybookError
 from clientcare.playbook._checks import fraction, positive
+from clientcare.playbook._provenance import assumed, documented
 
 __all__ = ["CardRules", "ProfileWeights"]
 
@@ -16,8 +17,8 @@ __all__ = ["CardRules", "ProfileWeights"]
 class ProfileWeights:
     """P03: the hard archive is worth 20% of a profile, the soft archive 80%."""
 
-    hard_weight: Decimal = attrs.field(default=Decimal("0.2"), validator=fraction)
-    soft_weight: Decimal = attrs.field(default=Decimal("0.8"), validator=fraction)
+    hard_weight: Decimal = documented(Decimal("0.2"), seed="002", passage="硬件档案(重要性20%)", validator=fraction)
+    soft_weight: Decimal = documented(Decimal("0.8"), seed="002", passage="软件档案(重要性80%)", validator=fraction)
 
     def __attrs_post_init__(self) -> None:
         if self.hard_weight + self.soft_weight != Decimal(1):
@@ -28,5 +29,11 @@ class ProfileWeights:
 class CardRules:
     """P06: a relationship card not reviewed within this many days is stale."""
 
-    stale_after_days: int = attrs.field(default=90, validator=positive)
-    key_stale_after_days: int = attrs.field(default=30, validator=positive)
+    stale_after_days: int = assumed(
+        90, why="seed 003 asks for accurate, timely cards but names no period; a quarter", validator=positive
+    )
+    key_stale_after_days: int = assumed(
+        30,
+        why="no period in the documents; key customers are reviewed monthly, matching their visits",
+        validator=positive,
+    )

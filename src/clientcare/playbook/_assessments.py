@@ -18,6 +18,7 @@ from clientcare.playbook._checks import ascii_key, positive, positive_int
 from clientcare.playbook._default_form import DEFAULT_GRADES, DEFAULT_INDICATORS
 from clientcare.playbook._indicators import GradeBand, IndicatorTemplate, Standing
 from clientcare.playbook._loyalty import AbcLabel
+from clientcare.playbook._provenance import assumed, documented
 
 __all__ = ["AssessmentRules", "FormTemplate", "SurveyRules"]
 
@@ -36,12 +37,27 @@ class FormTemplate:
     """
 
     key: str = attrs.field(validator=ascii_key)
-    title: str = "客户关系评估表"
-    indicators: tuple[IndicatorTemplate, ...] = DEFAULT_INDICATORS
-    grades: tuple[GradeBand, ...] = DEFAULT_GRADES
-    scale_max: Decimal = attrs.field(default=_HUNDRED, validator=positive)
-    terminate_below: Decimal = Decimal(40)
-    improve_below: Decimal = Decimal(70)
+    title: str = documented("客户关系评估表", seed="003", passage="填寫《客戶關系評估表》")
+    indicators: tuple[IndicatorTemplate, ...] = assumed(
+        DEFAULT_INDICATORS,
+        why="seed 003 shows the form's columns, not its rows; what a store or small B2B supplier would weigh",
+    )
+    grades: tuple[GradeBand, ...] = assumed(
+        DEFAULT_GRADES, why="seed 003 shows the form's columns but no rows, weights or ranges; A-D bands at 85/70/50%"
+    )
+    scale_max: Decimal = assumed(
+        _HUNDRED,
+        why="seed 003 shows the form's columns but no rows, weights or ranges; scored out of 100",
+        validator=positive,
+    )
+    terminate_below: Decimal = assumed(
+        Decimal(40),
+        why="seed 003 gives the three recommendations (改進/維持/終止關系) but no score ranges",
+    )
+    improve_below: Decimal = assumed(
+        Decimal(70),
+        why="seed 003 gives the three recommendations (改進/維持/終止關系) but no score ranges",
+    )
 
     def __attrs_post_init__(self) -> None:
         if not self.indicators:
@@ -103,21 +119,61 @@ def _default_severities() -> dict[str, Decimal]:
 class AssessmentRules:
     """P60/P61: forms, how often customers are assessed, what standings trigger."""
 
-    default_form: str = "relationship"
-    forms: tuple[FormTemplate, ...] = attrs.field(factory=lambda: (FormTemplate(key="relationship"),))
+    default_form: str = assumed("relationship", why="the one form of seed 003, under a key for TOML")
+    forms: tuple[FormTemplate, ...] = documented(
+        seed="003", passage="客戶關系評估表", factory=lambda: (FormTemplate(key="relationship"),)
+    )
     #: Key customers (P17) are assessed quarterly by default.
-    every_days_key: int = attrs.field(default=91, validator=positive_int)
+    every_days_key: int = assumed(
+        91,
+        why="seed 003 says 定期 (periodically) without a period; quarterly for key customers",
+        validator=positive_int,
+    )
     #: Period by tier (from the tiers area); customers without a tier use the default.
-    every_days_by_tier: dict[AbcLabel, int] = attrs.field(factory=_default_tiers, converter=_tier_periods, hash=False)
-    every_days_default: int = attrs.field(default=365, validator=positive_int)
+    every_days_by_tier: dict[AbcLabel, int] = assumed(
+        why="seed 003 says 定期 without a period; quarterly, half-yearly, yearly by tier",
+        factory=_default_tiers,
+        converter=_tier_periods,
+        hash=False,
+    )
+    every_days_default: int = assumed(365, why="seed 003 says 定期 without a period; yearly", validator=positive_int)
     #: "improve" raises the visit frequency to one visit every this many days.
-    improve_visit_every_days: int = attrs.field(default=14, validator=positive_int)
+    improve_visit_every_days: int = assumed(
+        14, why="seed 003 says marketing drafts measures (擬定…改進措施) but sets no frequency", validator=positive_int
+    )
     #: P61: who reviews a routed assessment (市场营销总监, 市场营销部经理, 相关部门).
-    review_roles: tuple[str, ...] = ("marketing_director", "marketing_manager", "related_departments")
+    review_roles: tuple[str, ...] = documented(
+        ("marketing_director", "marketing_manager", "related_departments"),
+        seed="003",
+        passage="市場營銷部經理以及相關部門進行審閱",
+    )
+    #: P61: roles whose answer must be in before an ending is confirmed (routing is required).
+    termination_reviewed_by: tuple[str, ...] = assumed(
+        ("marketing_manager",),
+        why="seed 003 routes every assessment to review (送…進行審閱) but names no role an ending waits for; "
+        "marketing, which drafts the measures",
+        converter=tuple,
+    )
+    #: Who may act on an assessment, lowest first: an actor's role ranks by its place here.
+    authority_chain: tuple[str, ...] = assumed(
+        ("customer_service", "marketing_manager", "marketing_director"),
+        why="seed 003 names 客戶服務部, 市場營銷部經理 and 營銷總監 but not who may decide what",
+        converter=tuple,
+    )
+    #: P60: the lowest role that may replace the form's standing.
+    override_from: str = assumed("marketing_manager", why="the documents do not say who may overrule the form")
+    #: P61: the lowest role that may confirm an ending (it stops all marketing).
+    confirm_termination_from: str = assumed(
+        "marketing_director", why="the documents do not say who confirms an ending; the highest role they name"
+    )
     #: Complaint severities weighted for the complaints indicator; others count as "normal".
-    severity_weights: dict[str, Decimal] = attrs.field(factory=_default_severities, hash=False)
+    severity_weights: dict[str, Decimal] = assumed(
+        why="the documents do not weigh complaints; a major one counts as four minor ones",
+        factory=_default_severities,
+        hash=False,
+    )
     #: Changes within this many points count as "flat" in the score trend.
-    trend_flat_within: Decimal = Decimal(2)
+    trend_flat_within: Decimal = assumed(Decimal(2), why="not in the documents; two points of 100 is noise")
 
     def __attrs_post_init__(self) -> None:
         keys = [f.key for f in self.forms]
@@ -129,6 +185,11 @@ class AssessmentRules:
             raise PlaybookError("every_days_by_tier", "must be greater than zero")
         if not self.review_roles:
             raise PlaybookError("review_roles", "at least one role")
+        if not self.authority_chain or len(set(self.authority_chain)) != len(self.authority_chain):
+            raise PlaybookError("authority_chain", "at least one role, each once")
+        for name in ("override_from", "confirm_termination_from"):
+            if getattr(self, name) not in self.authority_chain:
+                raise PlaybookError(name, "must be a role of authority_chain")
         if "normal" not in self.severity_weights or any(w < 0 for w in self.severity_weights.values()):
             raise PlaybookError("severity_weights", "needs a 'normal' weight and no negative ones")
 
@@ -161,16 +222,23 @@ class SurveyRules:
     ``rating_max``; willingness to recommend from 0 to 10 (NPS).
     """
 
-    rating_max: int = attrs.field(default=5, validator=positive_int)
-    attributes: tuple[str, ...] = ("product_quality", "price", "staff_service", "after_sales", "delivery")
+    rating_max: int = assumed(
+        5, why="seed 004 names the indicators, not a scale; the usual five points", validator=positive_int
+    )
+    attributes: tuple[str, ...] = assumed(
+        ("product_quality", "price", "staff_service", "after_sales", "delivery"),
+        why="seed 004 asks about each product or service attribute without a list; the causes of P41",
+    )
     #: P50: a recommendation at or below this is a silent complaint (0-6 are NPS detractors).
-    low_recommend_at_most: int = 4
+    low_recommend_at_most: int = assumed(4, why="no threshold in the documents; the lower NPS detractors")
     #: P50: a 1..rating_max answer at or below this is a silent complaint.
-    low_rating_at_most: int = 2
+    low_rating_at_most: int = assumed(2, why="no threshold in the documents; the two lowest points")
     #: P65: experienced minus expected at or below this is a silent complaint.
-    low_gap_at_most: int = -2
+    low_gap_at_most: int = assumed(-2, why="seed 001 defines satisfaction as a gap but gives no threshold")
     #: This many low answers together make the signal's severity major.
-    high_severity_from: int = attrs.field(default=2, validator=positive_int)
+    high_severity_from: int = assumed(
+        2, why="no rule in the documents; two low answers at once", validator=positive_int
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.rating_max < 2:

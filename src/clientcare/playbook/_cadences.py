@@ -11,6 +11,7 @@ import attrs
 from clientcare.errors import PlaybookError
 from clientcare.playbook._checks import positive
 from clientcare.playbook._loyalty import AbcLabel
+from clientcare.playbook._provenance import assumed, documented
 
 __all__ = [
     "AfterPurchaseRules",
@@ -49,10 +50,16 @@ class AfterPurchaseRules:
     a month and a quarter after the sale by default.
     """
 
-    return_visit_days: int = attrs.field(default=3, validator=positive)
-    after_sales_days: tuple[int, ...] = attrs.field(default=(7, 30, 90), validator=_positive_days)
+    return_visit_days: int = assumed(
+        3, why="seed 000 calls after a purchase but names no delay; three days to use the item", validator=positive
+    )
+    after_sales_days: tuple[int, ...] = assumed(
+        (7, 30, 90), why="seed 003 schedules after-sales touches but names no days", validator=_positive_days
+    )
     #: A sale within this many days of a reached touch is credited to it (P21, P31).
-    attribution_days: int = attrs.field(default=30, validator=positive)
+    attribution_days: int = assumed(
+        30, why="seed 000 counts sales after a touch without a window; a month", validator=positive
+    )
 
 
 @attrs.frozen
@@ -97,9 +104,15 @@ class FollowUpRules:
     2/3/5/10/80 table the shop's own figures are compared with.
     """
 
-    max_touches: int = attrs.field(default=11, validator=positive)
-    gaps_days: tuple[int, ...] = attrs.field(default=(2, 3, 4, 5, 7, 9, 11, 14, 18, 21), validator=_positive_days)
-    benchmark: tuple[TouchBenchmark, ...] = DOCUMENT_TABLE
+    max_touches: int = documented(11, seed="000", passage="第4至11次跟踪后完成", validator=positive)
+    gaps_days: tuple[int, ...] = assumed(
+        (2, 3, 4, 5, 7, 9, 11, 14, 18, 21),
+        why="seed 000's one example (一周后…四天后…两天) is no general rule; gaps that grow",
+        validator=_positive_days,
+    )
+    benchmark: tuple[TouchBenchmark, ...] = documented(
+        DOCUMENT_TABLE, seed="000", passage="2%的销售是在第一次接洽后完成"
+    )
 
     def __attrs_post_init__(self) -> None:
         if len(self.gaps_days) < self.max_touches - 1:
@@ -118,38 +131,54 @@ class GreetingRules:
     tenant country's public holidays; ``["*"]`` greets on every one.
     """
 
-    days_ahead: int = attrs.field(default=3, validator=_not_negative)
+    days_ahead: int = assumed(
+        3, why="the documents greet on the day without a lead time; three days", validator=_not_negative
+    )
     #: Older name of ``[shop] name``: used when that is empty (never the tenant id).
-    sender: str = ""
+    sender: str = assumed("", why="the shop's own name: the documents cannot know it")
     #: From the documents (seed 003: 國家法定假日期間向客戶表達節日的祝福): all
     #: seven statutory holidays of China, as the ``holidays`` package names them.
-    holidays: tuple[str, ...] = (
-        "New Year's Day",
-        "Chinese New Year (Spring Festival)",
-        "Tomb-Sweeping Day",
-        "Labor Day",
-        "Dragon Boat Festival",
-        "Mid-Autumn Festival",
-        "National Day",
+    holidays: tuple[str, ...] = documented(
+        (
+            "New Year's Day",
+            "Chinese New Year (Spring Festival)",
+            "Tomb-Sweeping Day",
+            "Labor Day",
+            "Dragon Boat Festival",
+            "Mid-Autumn Festival",
+            "National Day",
+        ),
+        seed="003",
+        passage="國家法定假日期間向客戶表達節",
     )
-    birthday: bool = True
-    important_dates: bool = True
-    gift_for_key_customers: bool = True
+    birthday: bool = documented(True, seed="000", passage="生日时送上充满祝福的贺卡")
+    important_dates: bool = documented(True, seed="004", passage="客戶紀念日發送簡訊祝福")
+    gift_for_key_customers: bool = documented(True, seed="003", passage="贈送帶有公司特點的小禮品")
     #: P14/P22: member card expiry reminders, this many days before.
-    card_expiry_days_ahead: tuple[int, ...] = attrs.field(default=(30, 7), validator=_positive_days)
+    card_expiry_days_ahead: tuple[int, ...] = assumed(
+        (30, 7),
+        why="seed 000 reminds before the card expires (快到期了) without a number of days",
+        validator=_positive_days,
+    )
 
 
 @attrs.frozen
 class RotationRules:
     """P23: every customer is visited within the cycle of their tier; P26 thanks."""
 
-    cycle_days_a: int = attrs.field(default=30, validator=positive)
-    cycle_days_b: int = attrs.field(default=90, validator=positive)
-    cycle_days_c: int = attrs.field(default=180, validator=positive)
+    cycle_days_a: int = assumed(
+        30, why="seed 003 sets a rotation (巡回訪問) without periods; monthly for A", validator=positive
+    )
+    cycle_days_b: int = assumed(90, why="seed 003 sets a rotation without periods; quarterly for B", validator=positive)
+    cycle_days_c: int = assumed(
+        180, why="seed 003 sets a rotation without periods; half-yearly for C", validator=positive
+    )
     #: Rotation visits one staff member (or the unassigned pool) takes per day.
-    daily_capacity: int = attrs.field(default=8, validator=positive)
+    daily_capacity: int = assumed(8, why="no capacity in the documents; a working day of calls", validator=positive)
     #: P26: tier A customers get a thank-you call this often.
-    thank_you_every_days: int = attrs.field(default=90, validator=positive)
+    thank_you_every_days: int = assumed(
+        90, why="seed 004 thanks the most valuable customers (表示感謝) without a period; quarterly", validator=positive
+    )
 
     def cycle_for(self, tier: AbcLabel) -> int:
         """The rotation cycle in days for a tier."""
@@ -166,11 +195,15 @@ class LostRules:
     customer counts as lost and gets an interview (P27).
     """
 
-    repeat_factor: Decimal = attrs.field(default=Decimal("1.0"))
-    lost_factor: Decimal = attrs.field(default=Decimal("2.0"))
-    floor_days: int = attrs.field(default=90, validator=positive)
+    repeat_factor: Decimal = assumed(
+        Decimal("1.0"), why="seed 003 asks for repeat business without a moment; one rhythm"
+    )
+    lost_factor: Decimal = assumed(
+        Decimal("2.0"), why="seeds 002/004 notice lost customers without a rule; two rhythms"
+    )
+    floor_days: int = assumed(90, why="no floor in the documents; a quarter", validator=positive)
     #: Customers with a single purchase have no rhythm: lost after this many days.
-    single_purchase_days: int = attrs.field(default=180, validator=positive)
+    single_purchase_days: int = assumed(180, why="no rule in the documents; half a year", validator=positive)
 
     def __attrs_post_init__(self) -> None:
         if not Decimal(0) < self.repeat_factor < self.lost_factor:
@@ -193,26 +226,42 @@ class ContactRules:
     """P24/P04: how touches reach people: channels, quiet hours, caps, retries."""
 
     #: P24 (seed 002: (三)成立会员俱乐部): the members' club is a channel staff use too.
-    staff_channels: tuple[str, ...] = ("phone", "messaging", "in_person", "club")
-    automated_channels: tuple[str, ...] = ("sms", "messaging", "email")
-    quiet_from_hour: int = attrs.field(default=21, validator=_hour)
-    quiet_until_hour: int = attrs.field(default=9, validator=_hour)
+    staff_channels: tuple[str, ...] = documented(
+        ("phone", "messaging", "in_person", "club"),
+        seed="002",
+        passage="(一)电话沟通 (二)定期的短信沟通 (三)成立会员俱乐部",
+    )
+    automated_channels: tuple[str, ...] = documented(
+        ("sms", "messaging", "email"), seed="003", passage="客戶量大的話可以通過郵件群發"
+    )
+    quiet_from_hour: int = assumed(21, why="the documents give no quiet hours; evenings", validator=_hour)
+    quiet_until_hour: int = assumed(9, why="the documents give no quiet hours; mornings", validator=_hour)
     #: At most this many automated messages per customer within ``cap_window_days``.
-    cap_per_window: int = attrs.field(default=2, validator=positive)
-    cap_window_days: int = attrs.field(default=7, validator=positive)
-    no_answer_retries: int = attrs.field(default=2, validator=_not_negative)
-    retry_after_days: int = attrs.field(default=1, validator=positive)
+    cap_per_window: int = assumed(
+        2, why="seed 003 warns against flooding without a cap; two a week", validator=positive
+    )
+    cap_window_days: int = assumed(
+        7, why="seed 003 warns against flooding without a cap; two a week", validator=positive
+    )
+    no_answer_retries: int = assumed(
+        2, why="seed 000 keeps calling without a count for unanswered calls", validator=_not_negative
+    )
+    retry_after_days: int = assumed(1, why="no retry delay in the documents; the next day", validator=positive)
     #: P24 (seed 003: 客戶量小的話可以很簡單打電話跟進客戶就行; 客戶量大的話可以通過
     #: 郵件群發或者是短信群發): an audience of at most this many customers is
     #: phoned, a larger one gets bulk messages. The documents give no number;
     #: 8, one staff member's day of rotation visits, is an assumption (0: never phone).
-    call_audience_up_to: int = attrs.field(default=8, validator=_not_negative)
+    call_audience_up_to: int = assumed(
+        8,
+        why="seed 003 says few customers are phoned but gives no number; one day of rotation visits",
+        validator=_not_negative,
+    )
     #: Sends of one automated message before it is dead-lettered (``care.touches.failed()``).
-    send_attempts: int = attrs.field(default=5, validator=positive)
+    send_attempts: int = assumed(5, why="delivery machinery, not in the documents", validator=positive)
     #: Backoff after the first failed send; it doubles per attempt up to ``send_backoff_max_seconds``,
     #: with up to a quarter more as jitter so failed touches do not retry in lockstep.
-    send_backoff_seconds: int = attrs.field(default=60, validator=positive)
-    send_backoff_max_seconds: int = attrs.field(default=3600, validator=positive)
+    send_backoff_seconds: int = assumed(60, why="delivery machinery, not in the documents", validator=positive)
+    send_backoff_max_seconds: int = assumed(3600, why="delivery machinery, not in the documents", validator=positive)
 
     def quiet(self, hour: int) -> bool:
         """Whether ``hour`` (tenant time) is inside quiet hours (may wrap midnight)."""
@@ -276,4 +325,6 @@ class CadenceRules:
     contact: ContactRules = attrs.field(factory=ContactRules)
     staff: StaffRules = attrs.field(factory=StaffRules)
     #: Tenant texts over the shipped ones: ``{locale: {template: {subject, body}}}``.
-    templates: dict[str, dict[str, dict[str, str]]] = attrs.field(factory=dict, hash=False)
+    templates: dict[str, dict[str, dict[str, str]]] = assumed(
+        why="the tenant's own texts; none by default", factory=dict, hash=False
+    )

@@ -12,6 +12,7 @@ import attrs
 
 from clientcare.errors import PlaybookError
 from clientcare.playbook._checks import fraction, iso_dates, positive
+from clientcare.playbook._provenance import assumed, documented
 
 __all__ = ["CN_2026_ADJUSTED_WORKDAYS", "BusinessHours", "ComplaintRules", "SeverityHours"]
 
@@ -67,10 +68,23 @@ class BusinessHours:
     every day that is not a public holiday).
     """
 
-    periods: tuple[str, ...] = attrs.field(default=("09:00-12:00", "13:30-18:00"), converter=tuple, validator=_periods)
-    weekdays: tuple[int, ...] | None = attrs.field(default=None, validator=_weekdays)
-    extra_workdays: tuple[date, ...] = attrs.field(default=CN_2026_ADJUSTED_WORKDAYS, converter=iso_dates)
-    extra_holidays: tuple[date, ...] = attrs.field(default=(), converter=iso_dates)
+    periods: tuple[str, ...] = assumed(
+        ("09:00-12:00", "13:30-18:00"),
+        why="the documents give no opening hours; a shop's day with a lunch break",
+        converter=tuple,
+        validator=_periods,
+    )
+    weekdays: tuple[int, ...] | None = assumed(
+        None, why="the documents give no working week; the country's own weekend rule", validator=_weekdays
+    )
+    extra_workdays: tuple[date, ...] = assumed(
+        CN_2026_ADJUSTED_WORKDAYS,
+        why="not in the documents: the State Council's 2026 schedule of adjusted working days",
+        converter=iso_dates,
+    )
+    extra_holidays: tuple[date, ...] = assumed(
+        (), why="the shop's own closing days: the documents cannot know them", converter=iso_dates
+    )
 
     def spans(self) -> tuple[tuple[time, time], ...]:
         """The opening periods as (start, end) times, in order."""
@@ -119,6 +133,23 @@ def _limits(value: object) -> dict[str, Decimal]:
     return result
 
 
+def _tier_shares(value: object) -> dict[str, Decimal]:
+    if not isinstance(value, dict):
+        raise PlaybookError("quote_allowance_by_tier", "must be a table of tier = share")
+    result: dict[str, Decimal] = {}
+    for tier, share in value.items():
+        if str(tier) not in ("A", "B", "C") or isinstance(share, (bool, float)):
+            raise PlaybookError("quote_allowance_by_tier", "tiers A, B or C, shares as integers or decimal strings")
+        result[str(tier)] = Decimal(str(share))
+        if not Decimal(0) <= result[str(tier)] <= 1:
+            raise PlaybookError("quote_allowance_by_tier", "shares from 0 to 1")
+    return result
+
+
+def _default_tier_shares() -> dict[str, Decimal]:
+    return {"A": Decimal(1), "B": Decimal("0.5"), "C": Decimal(0)}
+
+
 def _default_sla_first() -> SeverityHours:
     return SeverityHours(minor=Decimal(8), normal=Decimal(4), major=Decimal(1))
 
@@ -147,26 +178,83 @@ class ComplaintRules:
     missed. ``authority_limits`` are in the tenant's currency (P43).
     """
 
-    first_response_hours: SeverityHours = attrs.field(factory=_default_sla_first)
+    first_response_hours: SeverityHours = assumed(
+        why="seed 001 says 第一时间 (at once) but gives no hours; 8/4/1 business hours by severity",
+        factory=_default_sla_first,
+    )
     #: From the documents (seed 001: 第一时间处理顾客投诉): the first response is
     #: counted on the opening periods of every day, weekends and public holidays
     #: included, so a complaint filed on a closed day is not answered a week later.
     #: False counts it on working days only, like the resolution.
-    first_response_every_day: bool = True
-    resolution_hours: SeverityHours = attrs.field(factory=_default_sla_resolution)
-    key_customer_factor: Decimal = attrs.field(default=Decimal("0.5"), validator=fraction)
-    after_care_hours: Decimal = attrs.field(default=Decimal(16), validator=_hours)
-    escalation_chain: tuple[str, ...] = attrs.field(
-        default=("handler", "supervisor", "store_manager", "regional_manager"), converter=tuple, validator=_chain
+    first_response_every_day: bool = documented(True, seed="001", passage="處理顧客投訴。一定要重視顧客的投訴")
+    resolution_hours: SeverityHours = assumed(
+        why="the documents set no resolution time; five, three and one working days by severity",
+        factory=_default_sla_resolution,
     )
-    escalate_every_hours: Decimal = attrs.field(default=Decimal(4), validator=_hours)
+    key_customer_factor: Decimal = assumed(
+        Decimal("0.5"),
+        why="seeds 001/003 put key customers first but give no factor; half the time",
+        validator=fraction,
+    )
+    after_care_hours: Decimal = assumed(
+        Decimal(16),
+        why="seed 001 asks for the after-care contact (step 5) but gives no delay; two working days",
+        validator=_hours,
+    )
+    escalation_chain: tuple[str, ...] = assumed(
+        ("handler", "supervisor", "store_manager", "regional_manager"),
+        why="the documents say larger amounts are approved above (seed 001) but name no roles; a chain store's",
+        converter=tuple,
+        validator=_chain,
+    )
+    escalate_every_hours: Decimal = assumed(
+        Decimal(4), why="no escalation period in the documents; half a working day", validator=_hours
+    )
     # hash=False: a dict is unhashable, and the playbook must stay hashable.
-    authority_limits: dict[str, Decimal] = attrs.field(factory=_default_limits, converter=_limits, hash=False)
-    price_concession_cap: Decimal = attrs.field(default=Decimal("0.05"), validator=fraction)
-    recurrence_threshold: int = attrs.field(default=3, validator=positive)
-    recurrence_window_days: int = attrs.field(default=30, validator=positive)
-    gift_for_major: bool = True
-    gift_for_key_customers: bool = True
+    authority_limits: dict[str, Decimal] = assumed(
+        why="seed 001 (在允許的職責…範圍內) names no amounts; limits a small chain might set",
+        factory=_default_limits,
+        converter=_limits,
+        hash=False,
+    )
+    price_concession_cap: Decimal = assumed(
+        Decimal("0.05"),
+        why="seed 003 warns against a big cut (一次的大幅度降價) but gives no figure; 5% of the price",
+        validator=fraction,
+    )
+    #: P52: a quote never goes below the full unit cost plus this margin (核算所有的成本, seed 003).
+    quote_min_margin: Decimal = assumed(
+        Decimal("0.10"),
+        why="seed 003 says cost everything (核算所有的成本) but names no margin; 10%",
+        validator=fraction,
+    )
+    #: P52: the share of ``price_concession_cap`` an old customer's volume (tier) earns in a quote;
+    #: potential moves a customer one tier up. New customers earn none.
+    quote_allowance_by_tier: dict[str, Decimal] = assumed(
+        why="seed 003 quotes by volume and potential (針對客戶的量和潛力) without figures; A all, B half, C none",
+        factory=_default_tier_shares,
+        converter=_tier_shares,
+        hash=False,
+    )
+    recurrence_threshold: int = assumed(
+        3,
+        why="seed 003 asks for standard answers to frequent complaints (常被投訴) without a count",
+        validator=positive,
+    )
+    recurrence_window_days: int = assumed(
+        30, why="no window in the documents; a month, the longer review period of seed 003", validator=positive
+    )
+    story_changes_flag_at: int = assumed(
+        2,
+        why="seed 003 forbids 三番四次的理由 (a reason changed again and again) without a count; a third reason",
+        validator=positive,
+    )
+    gift_for_major: bool = documented(
+        True, seed="003", passage="針對重大投訴及重要顧客,在處理客戶投訴之后,適當贈送庫存機子"
+    )
+    gift_for_key_customers: bool = documented(
+        True, seed="003", passage="針對重大投訴及重要顧客,在處理客戶投訴之后,適當贈送庫存機子"
+    )
     hours: BusinessHours = attrs.field(factory=BusinessHours)
 
     def __attrs_post_init__(self) -> None:

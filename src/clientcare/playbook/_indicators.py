@@ -12,6 +12,7 @@ import attrs
 
 from clientcare.errors import PlaybookError
 from clientcare.playbook._checks import ascii_key, positive, positive_int
+from clientcare.playbook._provenance import assumed, documented
 
 __all__ = ["GradeBand", "IndicatorKind", "IndicatorTemplate", "Standing"]
 
@@ -74,11 +75,13 @@ class IndicatorTemplate:
     key: str = attrs.field(validator=ascii_key)
     label: str
     weight: Decimal = attrs.field(validator=positive)
-    source: IndicatorKind = IndicatorKind.STAFF
-    scale_max: Decimal = attrs.field(default=Decimal(10), validator=positive)
-    window_days: int = attrs.field(default=365, validator=positive_int)
-    zero_at: Decimal | None = None
-    full_at: Decimal | None = None
+    source: IndicatorKind = documented(
+        IndicatorKind.STAFF, seed="003", passage="分析指標 指標權重 指標得分 客戶等級 得分依據 備注"
+    )
+    scale_max: Decimal = assumed(Decimal(10), why="seed 003 gives no scale for a row; ten points", validator=positive)
+    window_days: int = assumed(365, why="seed 003 says 定期 without a period; a year of data", validator=positive_int)
+    zero_at: Decimal | None = assumed(None, why="a staff row has no mapping from data")
+    full_at: Decimal | None = assumed(None, why="a staff row has no mapping from data")
 
     def __attrs_post_init__(self) -> None:
         if self.source is IndicatorKind.STAFF:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from clientcare.errors import PlaybookError
+from clientcare.playbook._provenance import assumed
 
 __all__ = ["LocaleSettings"]
 
@@ -33,10 +34,24 @@ def _country(instance: object, attribute: attrs.Attribute[Any], value: str) -> N
 class LocaleSettings:
     """Where the tenant trades: currency, time zone, country, language."""
 
-    currency: str = attrs.field(default="CNY", validator=_currency)
-    timezone: str = attrs.field(default="Asia/Shanghai", validator=_timezone)
-    country: str = attrs.field(default="CN", validator=_country)
-    language: str = "zh_CN"
+    currency: str = assumed(
+        "CNY",
+        why="the documents are written for shops in mainland China, which price in yuan; they name no setting",
+        validator=_currency,
+    )
+    timezone: str = assumed(
+        "Asia/Shanghai",
+        why="the documents are written for shops in mainland China; they name no setting for it",
+        validator=_timezone,
+    )
+    country: str = assumed(
+        "CN",
+        why="the documents are written for shops in mainland China; they name no setting for it",
+        validator=_country,
+    )
+    language: str = assumed(
+        "zh_CN", why="the documents are in Chinese; customers of the shops they describe read Chinese"
+    )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -15,6 +15,7 @@ import attrs
 
 from clientcare.errors import PlaybookError
 from clientcare.playbook._checks import at_least_zero, choice, fraction, positive
+from clientcare.playbook._provenance import assumed, documented
 
 __all__ = [
     "AbcLabel",
@@ -55,12 +56,22 @@ class AbcRules:
     A, the next 30% B). See docs/tiers.md for ties and zero spend.
     """
 
-    basis: str = attrs.field(default="spend", validator=choice("spend", "customers"))
-    a_spend_share: Decimal = attrs.field(default=Decimal("0.80"), validator=fraction)
-    b_spend_share: Decimal = attrs.field(default=Decimal("0.15"), validator=fraction)
-    a_customer_share: Decimal = attrs.field(default=Decimal("0.20"), validator=fraction)
-    b_customer_share: Decimal = attrs.field(default=Decimal("0.30"), validator=fraction)
-    period_days: int = attrs.field(default=365, validator=positive)
+    basis: str = documented(
+        "spend", seed="002", passage="80%的销售业绩来自与20%的顾客", validator=choice("spend", "customers")
+    )
+    a_spend_share: Decimal = documented(
+        Decimal("0.80"), seed="002", passage="80%的销售业绩来自与20%的顾客", validator=fraction
+    )
+    b_spend_share: Decimal = assumed(
+        Decimal("0.15"), why="the documents say B is between A and C without a cut; the next 15%", validator=fraction
+    )
+    a_customer_share: Decimal = documented(
+        Decimal("0.20"), seed="002", passage="80%的销售业绩来自与20%的顾客", validator=fraction
+    )
+    b_customer_share: Decimal = assumed(
+        Decimal("0.30"), why="the documents say B is between A and C without a cut; the next 30%", validator=fraction
+    )
+    period_days: int = assumed(365, why="no period in the documents; a year of sales", validator=positive)
 
     def __attrs_post_init__(self) -> None:
         if self.a_spend_share + self.b_spend_share > 1:
@@ -73,16 +84,24 @@ class AbcRules:
 class SegmentRules:
     """P11 attitude segments, P13 new/returning/old, P17 key accounts."""
 
-    window_days: int = attrs.field(default=365, validator=positive)
-    loyal_min_purchases: int = attrs.field(default=3, validator=positive)
-    loyal_recency_days: int = attrs.field(default=180, validator=positive)
-    early_adopter_days: int = attrs.field(default=30, validator=positive)
-    switcher_lapse_days: int = attrs.field(default=180, validator=positive)
-    switcher_tag: str = "bought-competitor"
-    discount_share: Decimal = attrs.field(default=Decimal("0.5"), validator=fraction)
-    old_min_purchases: int = attrs.field(default=3, validator=positive)
-    poor_relationship_tag: str = "relationship-poor"
-    a_customers_are_key: bool = True
+    window_days: int = assumed(365, why="seed 001 names the segments but no window; a year", validator=positive)
+    loyal_min_purchases: int = assumed(
+        3, why="seed 001 gives no count for a loyal customer; three sales", validator=positive
+    )
+    loyal_recency_days: int = assumed(180, why="no recency in the documents; half a year", validator=positive)
+    early_adopter_days: int = assumed(
+        30, why="seed 001 names early adopters of new products without a period; a month", validator=positive
+    )
+    switcher_lapse_days: int = assumed(180, why="no lapse in the documents; half a year", validator=positive)
+    switcher_tag: str = assumed("bought-competitor", why="a tag name staff set; the documents have none")
+    discount_share: Decimal = assumed(
+        Decimal("0.5"), why="seed 001 names customers with no brand loyalty, not a share; half", validator=fraction
+    )
+    old_min_purchases: int = assumed(
+        3, why="seed 002 says 有连续购买欲望和行为 (keeps buying) without a count; three sales", validator=positive
+    )
+    poor_relationship_tag: str = assumed("relationship-poor", why="a tag name staff set; the documents have none")
+    a_customers_are_key: bool = documented(True, seed="001", passage="劃分為ABC三類。A類,大客戶")
 
     def is_old(self, *, sales: int, referrals: int, poor_relationship: bool) -> bool:
         """P13, the one rule for "old customer" (tiers, cadences, membership alike):
@@ -101,13 +120,15 @@ class MemberLevel:
     """
 
     name: str
-    threshold: Decimal = attrs.field(default=Decimal(0), validator=at_least_zero)
-    by_invitation: bool = False
-    discount: Decimal = attrs.field(default=Decimal("0.12"), validator=fraction)
-    points_multiplier: Decimal = attrs.field(default=Decimal(1), validator=at_least_zero)
-    birthday_gift: bool = True
-    catalogue: bool = True
-    free_services: tuple[str, ...] = ()
+    threshold: Decimal = assumed(
+        Decimal(0), why="a level open to all unless the tenant sets a threshold", validator=at_least_zero
+    )
+    by_invitation: bool = assumed(False, why="a level anyone qualifying enters unless the tenant says otherwise")
+    discount: Decimal = documented(Decimal("0.12"), seed="002", passage="正价商品8.8折", validator=fraction)
+    points_multiplier: Decimal = assumed(Decimal(1), why="the documents give no multiplier", validator=at_least_zero)
+    birthday_gift: bool = documented(True, seed="002", passage="生日时,可获赠生日礼品")
+    catalogue: bool = documented(True, seed="002", passage="每季的新品画册")
+    free_services: tuple[str, ...] = assumed((), why="the tenant's own services; the documents list none")
 
 
 def _default_levels() -> tuple[MemberLevel, ...]:
@@ -125,21 +146,43 @@ def _default_levels() -> tuple[MemberLevel, ...]:
 class MembershipRules:
     """P14–P16: the membership programme as a policy, lowest level first."""
 
-    levels: tuple[MemberLevel, ...] = attrs.field(factory=_default_levels)
-    measure: str = attrs.field(default="spend", validator=choice("spend", "points_earned", "purchases"))
-    window: str = attrs.field(default="rolling", validator=choice("rolling", "calendar"))
-    window_days: int = attrs.field(default=365, validator=positive)
-    validity_days: int = attrs.field(default=365, validator=positive)
-    grace_days: int = attrs.field(default=30, validator=at_least_zero)
-    downgrade: str = attrs.field(
-        default="at_review",
+    levels: tuple[MemberLevel, ...] = assumed(
+        why="no document gives 3,000 or 10,000: seed 002 invites old customers (建议老顾客申请办理…VIP)",
+        factory=_default_levels,
+    )
+    measure: str = assumed(
+        "spend",
+        why="the documents name no measure for a level",
+        validator=choice("spend", "points_earned", "purchases"),
+    )
+    window: str = assumed("rolling", why="no window in the documents", validator=choice("rolling", "calendar"))
+    window_days: int = assumed(365, why="no window in the documents; a year", validator=positive)
+    validity_days: int = assumed(
+        365, why="seed 000 speaks of a card expiring (快到期) but not its validity; a year", validator=positive
+    )
+    grace_days: int = assumed(30, why="no grace period in the documents; a month", validator=at_least_zero)
+    downgrade: str = assumed(
+        "at_review",
+        why="the documents do not say when a member goes down",
         validator=choice("never", "at_review", "anniversary", "fixed_dates", "months_after_promotion"),
     )
-    downgrade_step: str = attrs.field(default="one_step", validator=choice("one_step", "recalculate"))
-    fixed_dates: tuple[str, ...] = attrs.field(default=("01-01",), validator=_month_day)
-    months_after_promotion: int = attrs.field(default=12, validator=positive)
-    expiry_reminder_days: int = attrs.field(default=30, validator=positive)
-    invite_old_customers_only: bool = True
+    downgrade_step: str = assumed(
+        "one_step",
+        why="the documents do not say how far a member goes down",
+        validator=choice("one_step", "recalculate"),
+    )
+    fixed_dates: tuple[str, ...] = assumed(
+        ("01-01",), why="only read with downgrade = fixed_dates; New Year", validator=_month_day
+    )
+    months_after_promotion: int = assumed(
+        12, why="only read with downgrade = months_after_promotion; a year", validator=positive
+    )
+    expiry_reminder_days: int = assumed(
+        30,
+        why="seed 000 reminds before the card expires (快到期了) without a number of days; a month",
+        validator=positive,
+    )
+    invite_old_customers_only: bool = documented(True, seed="002", passage="建议老顾客申请办理")
 
     def __attrs_post_init__(self) -> None:
         names = [level.name for level in self.levels]
@@ -174,36 +217,50 @@ class PointsRules:
     than one point) or ``half_up``.
     """
 
-    rate: Decimal = attrs.field(default=Decimal(1), validator=at_least_zero)
-    rounding: str = attrs.field(default="down", validator=choice("down", "half_up"))
-    expiry_days: int = attrs.field(default=365, validator=positive)
-    expiry_warning_days: int = attrs.field(default=30, validator=positive)
-    min_redeem: int = attrs.field(default=100, validator=positive)
-    point_value: Decimal = attrs.field(default=Decimal("0.01"), validator=at_least_zero)
-    members_only: bool = True
-    gifts: tuple[Gift, ...] = attrs.field(factory=_default_gifts)
+    rate: Decimal = assumed(
+        Decimal(1), why="seed 002 gives points (积分兑换礼品) but no rate; a point a yuan", validator=at_least_zero
+    )
+    rounding: str = assumed("down", why="no rounding in the documents", validator=choice("down", "half_up"))
+    expiry_days: int = assumed(
+        365, why="seed 004's points cycle (消費循環積分) without an expiry; a year", validator=positive
+    )
+    expiry_warning_days: int = assumed(30, why="no warning period in the documents; a month", validator=positive)
+    min_redeem: int = assumed(100, why="no minimum in the documents", validator=positive)
+    point_value: Decimal = assumed(Decimal("0.01"), why="no value in the documents; 1% back", validator=at_least_zero)
+    members_only: bool = documented(True, seed="002", passage="积分兑换礼品")
+    gifts: tuple[Gift, ...] = assumed(
+        why="seed 002 names gifts for points but no catalogue; two examples", factory=_default_gifts
+    )
 
 
 @attrs.frozen
 class ReferralRules:
     """P33: what a referrer gets when the referred customer first buys."""
 
-    credit_points: int = attrs.field(default=200, validator=at_least_zero)
+    credit_points: int = assumed(
+        200, why="seed 003 asks for referrals (轉介紹) and thanks but gives no reward", validator=at_least_zero
+    )
 
 
 @attrs.frozen
 class BenefitRules:
     """P15/P16: benefits at the till beyond the member discount."""
 
-    frequency_every: int = attrs.field(default=10, validator=positive)
-    frequency_discount: Decimal = attrs.field(default=Decimal("0.10"), validator=fraction)
-    bundle_categories: tuple[str, ...] = ("top", "bottom", "outerwear")
-    bundle_discount: Decimal = attrs.field(default=Decimal("0.05"), validator=fraction)
-    birthday_treat: str = "birthday gift"
+    frequency_every: int = assumed(10, why="seed 003 names frequency marketing without numbers", validator=positive)
+    frequency_discount: Decimal = assumed(
+        Decimal("0.10"), why="seed 003 names frequency marketing without numbers", validator=fraction
+    )
+    bundle_categories: tuple[str, ...] = assumed(
+        ("top", "bottom", "outerwear"), why="seed 003 names bundles of the full line; a clothing shop's categories"
+    )
+    bundle_discount: Decimal = assumed(Decimal("0.05"), why="no bundle discount in the documents", validator=fraction)
+    birthday_treat: str = documented("birthday gift", seed="004", passage="在會員生日當月會免費贈送生日餐")
 
 
 @attrs.frozen
 class ContractRules:
     """P16: B2B contracts that lock in terms; renewal is prepared in advance."""
 
-    renewal_notice_days: int = attrs.field(default=60, validator=positive)
+    renewal_notice_days: int = assumed(
+        60, why="seed 003 names contracts that lock in terms, not their renewal; two months", validator=positive
+    )

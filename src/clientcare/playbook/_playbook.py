@@ -1,7 +1,10 @@
-"""The playbook: every number the source documents give, as one typed object.
+"""The playbook: every number clientcare follows, as one typed object.
 
-Defaults come from the documents (the 20/80 weighting of hard and soft
-profile, China as the first market). A tenant may load its own playbook from
+Some defaults come from the documents (the 20/80 weighting of hard and soft
+profile, the 2/3/5/10/80 follow-up table); where the documents are silent the
+default is an assumption, and says so: every setting is marked with its seed
+and passage or with why it was assumed (``clientcare.playbook.provenance``).
+A tenant may load its own playbook from
 TOML; a wrong value is a :class:`~clientcare.errors.PlaybookError` naming the
 key (``profile.hard_weight``) and the rule it broke.
 """
@@ -42,7 +45,7 @@ __all__ = ["Playbook"]
 
 @attrs.frozen
 class Playbook:
-    """Every tunable number of clientcare, with the documents' defaults."""
+    """Every tunable number of clientcare; each default marked as from the documents or assumed."""
 
     locale: LocaleSettings = attrs.field(factory=LocaleSettings)
     shop: ShopSettings = attrs.field(factory=ShopSettings)
@@ -63,7 +66,7 @@ class Playbook:
 
     @classmethod
     def default(cls) -> Playbook:
-        """The documents' defaults: China, CNY, Asia/Shanghai, 20/80 profile."""
+        """The defaults: the documents' where they give one, marked assumptions elsewhere."""
         return cls()
 
     @classmethod

@@ -8,6 +8,7 @@ import attrs
 
 from clientcare.errors import PlaybookError
 from clientcare.playbook._checks import positive_int
+from clientcare.playbook._provenance import assumed
 
 __all__ = ["ShopSettings"]
 
@@ -34,9 +35,13 @@ class ShopSettings:
     takes ``?token=`` and calls ``care.privacy.unsubscribe``.
     """
 
-    name: str = ""
-    signature: str = ""
-    unsubscribe_url: str = attrs.field(default="", validator=_link_base)
-    unsubscribe_secret: str = attrs.field(default="", validator=_secret, repr=False)
+    name: str = assumed("", why="the shop's own: the documents cannot know it")
+    signature: str = assumed("", why="the shop's own: the documents cannot know it")
+    unsubscribe_url: str = assumed("", why="the shop's own: the documents cannot know it", validator=_link_base)
+    unsubscribe_secret: str = assumed(
+        "", why="the shop's own: the documents cannot know it", validator=_secret, repr=False
+    )
     #: How long a link in a sent message keeps working.
-    unsubscribe_days: int = attrs.field(default=90, validator=positive_int)
+    unsubscribe_days: int = assumed(
+        90, why="the documents do not speak of unsubscribing; a season of mailings", validator=positive_int
+    )

@@ -78,6 +78,19 @@ class AssessmentsContract(ContractBase):
             latest = uow.assessments.latest_per_customer()
         assert {k: v.id for k, v in latest.items()} == {"c1": new.id, "c2": other.id}
 
+    def test_assessed_between_lists_the_period_oldest_first(self, backend: Backend) -> None:
+        """P61: the period's assessments of every customer, ``[since, until)``, oldest first."""
+        early = _assessment(self.tenant, "c1", "4", at=T0)
+        inside = _assessment(self.tenant, "c2", "6", at=T0 + timedelta(days=10))
+        edge = _assessment(self.tenant, "c1", "8", at=T0 + timedelta(days=30))
+        with backend.unit_of_work(self.tenant) as uow:
+            for a in (inside, early, edge):
+                uow.assessments.add(a)
+            uow.commit()
+        with backend.unit_of_work(self.tenant) as uow:
+            found = uow.assessments.assessed_between(T0, T0 + timedelta(days=30))
+        assert [a.id for a in found] == [early.id, inside.id]
+
     def test_awaiting_review_lists_unanswered_roles_only(self, backend: Backend) -> None:
         """A role's queue holds routed assessments it has not answered yet."""
         first, second = _assessment(self.tenant, "c1"), _assessment(self.tenant, "c2")
