@@ -121,6 +121,10 @@ class MemoryTouchRepository(MemoryRepository[Touch]):
             and t.closed_at >= since
         )
 
+    def save_all(self, touches: Sequence[Touch]) -> None:
+        for touch in touches:
+            self.save(touch)
+
     def sent_counts_since(self, customer_ids: Sequence[str], since: datetime) -> dict[str, int]:
         wanted = set(customer_ids)
         counts: dict[str, int] = {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from typing import Literal
@@ -25,7 +27,8 @@ class SmtpNotifier:
     ``security`` is ``"starttls"`` (port 587), ``"tls"`` (implicit TLS, port
     465) or ``"none"`` (a relay on a trusted network). The ``Message-ID``
     is derived from the touch, so a resend of the same touch carries the
-    same id; marketing messages carry ``List-Unsubscribe``. The password
+    same id; marketing messages carry ``List-Unsubscribe``. Outside a
+    :meth:`session` each send opens and closes its own connection. The password
     is never shown, and smtplib's debug output (which would print the
     message) stays off.
     """
@@ -56,13 +59,29 @@ class SmtpNotifier:
         self._username = username
         self._password = password
         self._ssl_context = ssl_context
+        self._in_session = False
+        self._held: smtplib.SMTP | None = None
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Send every message of the block over one connection (one login), closed when it ends.
+
+        Dispatch enters this around each batch. A connection that failed is
+        dropped and the next send opens a new one; a reused connection the
+        server closed meanwhile is reopened once for the same message.
+        """
+        self._in_session = True
+        try:
+            yield
+        finally:
+            self._in_session = False
+            self._drop(polite=True)
 
     def send(self, notification: Notification) -> None:
         """Deliver one e-mail; a refused recipient is a permanent :class:`DeliveryFailed`."""
         message = self.message(notification)
         try:
-            with self._connect() as smtp:
-                smtp.send_message(message)
+            self._deliver(message)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             raise DeliveryFailed("email", f"smtp {max(codes)} recipient refused", permanent=min(codes) >= 500) from None
@@ -77,6 +96,48 @@ class SmtpNotifier:
             raise DeliveryFailed("email", f"smtp {exc.smtp_code}", permanent=False) from None
         except (smtplib.SMTPException, OSError) as exc:  # lost connection, timeout, TLS handshake
             raise DeliveryFailed("email", type(exc).__name__, permanent=False) from None
+
+    def _deliver(self, message: EmailMessage) -> None:
+        if not self._in_session:
+            with self._connect() as smtp:
+                smtp.send_message(message)
+            return
+        reused = self._held is not None
+        try:
+            self._send_on_session(message)
+        except smtplib.SMTPServerDisconnected:
+            if not reused:
+                raise
+            # The server closed an idle connection between sends: once more on a new one.
+            self._send_on_session(message)
+
+    def _send_on_session(self, message: EmailMessage) -> None:
+        """Send on the session's connection; a failed connection is dropped, a refused message is not."""
+        try:
+            self._session_connection().send_message(message)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError):
+            raise  # this message was refused; smtplib reset the transaction, the connection serves the next
+        except BaseException:
+            self._drop(polite=False)
+            raise
+
+    def _session_connection(self) -> smtplib.SMTP:
+        if self._held is None:
+            self._held = self._connect()
+        return self._held
+
+    def _drop(self, *, polite: bool) -> None:
+        """Close the session's connection: QUIT when it is healthy, just the socket otherwise."""
+        smtp, self._held = self._held, None
+        if smtp is None:
+            return
+        try:
+            if polite:
+                smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass  # the messages were sent; a failed goodbye changes nothing
+        finally:
+            smtp.close()
 
     def message(self, notification: Notification) -> EmailMessage:
         """The e-mail :meth:`send` would deliver (for tests and previews)."""

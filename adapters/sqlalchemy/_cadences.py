@@ -369,8 +369,8 @@ class SqlTouchRepository(DocumentRepository[Touch]):
                 self._unreadable(row.id)
                 continue
             touch.lease_owner, touch.lease_until = worker, until
-            self.save(touch)
             taken.append(touch)
+        self.save_all(taken)
         return taken
 
     def _take_sqlite_write_lock(self) -> None:

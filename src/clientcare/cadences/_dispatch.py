@@ -189,7 +189,7 @@ class Dispatcher:
                         touch.complete(Outcome.SENT, by="dispatch", at=now)
                     else:
                         touch.delivery_failed(reason=reason, at=now, retry_at=_retry_at(contact, touch, reason, now))
-                    uow.touches.save(touch)
+                uow.touches.save_all([claim.touch for claim, _ in results])
         except ConcurrencyConflict:
             for claim, reason in results:
                 if reason is None:

@@ -76,6 +76,10 @@ class TouchRepository(Protocol):
     def save(self, touch: Touch) -> None:
         """Store changes; ConcurrencyConflict if someone saved in between."""
 
+    def save_all(self, touches: Sequence[Touch]) -> None:
+        """:meth:`save` for a batch, as one statement where the store can; ConcurrencyConflict if
+        someone saved any of them in between (the unit of work then writes none)."""
+
     def by_key(self, key: str) -> Touch | None:
         """The touch with this key, if any."""
         ...
