@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
-from email import message_from_bytes, policy
 from datetime import datetime
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
