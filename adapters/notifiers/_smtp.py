@@ -8,8 +8,8 @@ import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
-from html import escape
 from email.utils import formataddr, formatdate
+from html import escape
 from typing import Literal
 
 from clientcare.errors import ConfigurationError, DeliveryFailed
