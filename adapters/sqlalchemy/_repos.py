@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, or_, select, update
 
 from clientcare import serialization
 from clientcare.adapters.sqlalchemy import _tables as t
@@ -32,6 +32,7 @@ from clientcare.adapters.sqlalchemy._convert import (
     with_offset,
 )
 from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._save_many import save_many
 from clientcare.adapters.sqlalchemy._summaries import buying_summaries
 from clientcare.customers import Customer
 from clientcare.errors import ConcurrencyConflict, NotFound, StorageUnavailable
@@ -52,11 +53,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("clientcare")
 
-__all__ = [
-    "DocumentRepository",
-    "SqlCustomerRepository",
-    "SqlPurchaseRepository",
-]
+__all__ = ["DocumentRepository", "SqlCustomerRepository", "SqlPurchaseRepository"]
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -226,53 +223,17 @@ class DocumentRepository(_Tracking, Generic[A]):
         self._track(obj)
 
     def save_all(self, objs: Sequence[A]) -> None:
-        """:meth:`save` for many aggregates in one ``UPDATE`` run over all their rows (executemany).
-
-        Each row is still version-checked: when fewer rows match than were
-        given, someone saved one of them in between and the whole call is a
-        ``ConcurrencyConflict`` (the caller's transaction rolls back). Saving
-        row by row built one statement per row, which cost more than the
-        database's own work (dispatch records a batch of touches this way).
-        """
-        uow = self._uow
-        table = self.table
-        if len(objs) < 2 or not uow.connection.dialect.supports_sane_multi_rowcount:
+        """:meth:`save` for many, in one version-checked ``UPDATE`` run over all rows (see ``save_many``)."""
+        if len(objs) < 2 or not self._uow.connection.dialect.supports_sane_multi_rowcount:
             for obj in objs:
                 self.save(obj)
             return
-        rows: list[dict[str, Any]] = []
         for obj in objs:
             self._own(obj)
-            expected = obj.version + 1 if (table.name, obj.id) in uow.written else obj.version
-            values = {f"v_{name}": value for name, value in self._values(obj).items()}
-            rows.append({"w_id": obj.id, "w_version": expected, "v_version": obj.version + 1, **values})
-        statement = (
-            update(table)
-            .where(
-                table.c.tenant == self.tenant,
-                table.c.id == bindparam("w_id"),
-                table.c.version == bindparam("w_version"),
-            )
-            .values({name[2:]: bindparam(name) for name in rows[0] if name.startswith("v_")})
-        )
-        with translated(self.entity):
-            result = uow.connection.execute(statement, rows)
-        if result.rowcount != len(rows):
-            raise ConcurrencyConflict(self.entity, self._stale(objs))
+        save_many(self._uow, self.table, self.entity, [(obj, self._values(obj)) for obj in objs])
         for obj in objs:
-            uow.wrote(table.name, obj)
             self._after_write(obj, new=False)
             self._track(obj)
-
-    def _stale(self, objs: Sequence[A]) -> str:
-        """The id of one of ``objs`` whose stored version is not the one just written (or that is gone)."""
-        c = self.table.c
-        stored = dict(
-            self._uow.connection.execute(
-                select(c.id, c.version).where(self._where(c.id.in_([obj.id for obj in objs])))
-            ).all()
-        )
-        return next((obj.id for obj in objs if stored.get(obj.id) != obj.version + 1), objs[0].id)
 
     def _after_write(self, obj: A, *, new: bool) -> None:
         """Hook for side tables (tags); runs in the same transaction."""
