@@ -12,7 +12,7 @@ against the plain loop a developer would write without clientcare, measured side
 2. **Relay to RabbitMQ.** ``OutboxRelay.drain`` publishes M outbox events
    (with publisher confirms, as the relay does) to a fresh queue, against a
    plain pika loop publishing the same envelopes with confirms on one
-   channel. Skipped when no broker answers at ``--rabbitmq``.
+   channel (opening its connection is timed on both sides). Skipped when no broker answers at ``--rabbitmq``.
 
 Run directly (``python benchmarks/bench_delivery.py --messages 300``) or
 through ``benchmarks/run.py``. Prints a table and one JSON line; target
@@ -166,10 +166,13 @@ def _rabbitmq_once(url: str, count: int, db: Path) -> tuple[float, float]:
     relayed = relay.drain(limit=count)
     ours = time.perf_counter() - start
     publisher.close()
-    channel.confirm_delivery()
+    # The publisher connects inside the timed drain, so the plain loop's connecting is timed too.
     start = time.perf_counter()
+    plain_connection = pika.BlockingConnection(pika.URLParameters(url))
+    plain_channel = plain_connection.channel()
+    plain_channel.confirm_delivery()
     for body in bodies:
-        channel.basic_publish(
+        plain_channel.basic_publish(
             exchange="",
             routing_key=queue,
             body=body,
@@ -177,6 +180,7 @@ def _rabbitmq_once(url: str, count: int, db: Path) -> tuple[float, float]:
             mandatory=True,
         )
     plain = time.perf_counter() - start
+    plain_connection.close()
     channel.queue_delete(queue)
     connection.close()
     care.close()
