@@ -12,7 +12,8 @@ against the plain loop a developer would write without clientcare, measured side
 2. **Relay to RabbitMQ.** ``OutboxRelay.drain`` publishes M outbox events
    (with publisher confirms, as the relay does) to a fresh queue, against a
    plain pika loop publishing the same envelopes with confirms on one
-   channel (opening its connection is timed on both sides). Skipped when no broker answers at ``--rabbitmq``.
+   channel (opening its connection is timed on both sides). Skipped when
+   no broker answers at ``--rabbitmq``.
 
 Run directly (``python benchmarks/bench_delivery.py --messages 300``) or
 through ``benchmarks/run.py``. Prints a table and one JSON line; target
