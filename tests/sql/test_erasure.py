@@ -56,7 +56,9 @@ def _fill(care: clientcare.Clientcare) -> tuple[str, str]:
     care.touches.want(ann.id, "QY-9", description=_token(11))
     care.touches.recurring(ann.id, every=1, unit="months", information=_token(12), owner="li")
     care.appointments.book(ann.id, T0 + timedelta(days=3), staff_id="li", topic=_token(13))
-    care.surveys.record(ann.id, repurchase_intention=4, recommend=9, trust=4, answered_in_time=4, comment=_token(14))
+    care.surveys.record(
+        ann.id, repurchase_intention=4, recommend=9, trust=4, answered_in_time=4, comment=_token(14)
+    )
     assessment = care.assessments.assess(
         ann.id, by="li", entries={"cooperation": IndicatorEntry(score=8, basis=_token(15), remarks=_token(16))}
     )
