@@ -38,3 +38,20 @@ Feature: Campaigns to past buyers
     When the store launches campaign "SALE" "年货节" for buyers of "QY-2301" by "sms" from "2026-01-10T09:00:00+08:00" to "2026-01-20T21:00:00+08:00" with link "https://shop.example/sale" and picture "https://shop.example/img/sale.jpg"
     And the store ends campaign "SALE" early
     Then 1 message was cancelled
+
+  @P70
+  Scenario: The text goes out with its pictures
+    # seed 003: 文字搭配上圖片引導客戶進入你店鋪,從而成交
+    When the store launches campaign "SPRING26" "春季新款到店" for buyers of "QY-2301" by "sms" from "2026-01-06T09:00:00+08:00" to "2026-01-12T21:00:00+08:00" with link "https://shop.example/spring26" and picture "https://shop.example/img/qy.jpg"
+    And it is "2026-01-06T10:00:00+08:00" and the messages are dispatched
+    Then the message to "王芳" carries the picture "https://shop.example/img/qy.jpg" as "image/jpeg"
+
+  @P70
+  Scenario: A small audience is simply called, a large one gets a bulk message
+    # seed 003: 二次營銷屬于維護老客戶這一塊,客戶量小的話可以很簡單打電話跟進客戶就行
+    # 客戶量大的話可以通過郵件群發(fā)或者是短信群發(fā)的方式去進行老客戶的維護及開發(fā)
+    Given "王芳" and "张伟" agreed to marketing by "phone"
+    When the store launches campaign "CALL26" "春季新款到店" for buyers of "QY-2301" by "phone" from "2026-01-06T09:00:00+08:00" to "2026-01-12T21:00:00+08:00" with link "https://shop.example/spring26" and picture "https://shop.example/img/qy.jpg"
+    Then 2 calls are planned for the staff and nothing is sent automatically
+    When the store tries to call the buyers of "QY-2301" with at most 1 call
+    Then the error is "campaign.too_many_calls"

@@ -112,3 +112,34 @@ def skipped(dispatch: object, n: int) -> None:
 @then(parsers.parse("{n:d} message was cancelled"))
 def cancelled(ended: clientcare.CampaignReport, n: int) -> None:
     assert ended.cancelled == n
+
+
+@when(
+    parsers.parse('the store tries to call the buyers of "{style}" with at most {most:d} call'), target_fixture="error"
+)
+def try_call(care: clientcare.Clientcare, style: str, most: int) -> ClientcareError | None:
+    return capture(
+        lambda: care.campaigns.launch(
+            "CALL-MORE",
+            title="t",
+            body="b",
+            starts=datetime.fromisoformat("2026-01-06T09:00:00+08:00"),
+            ends=datetime.fromisoformat("2026-01-12T21:00:00+08:00"),
+            channel="phone",
+            bought_styles=[style],
+            max_calls=most,
+        )
+    )
+
+
+@then(parsers.parse('the message to "{name}" carries the picture "{url}" as "{kind}"'))
+def carries_picture(care: clientcare.Clientcare, notifier: RecordingNotifier, name: str, url: str, kind: str) -> None:
+    (message,) = [n for n in notifier.sent if n.customer_id == customer_named(care, name).id]
+    assert [(p.url, p.content_type) for p in message.pictures] == [(url, kind)]
+
+
+@then(parsers.parse("{n:d} calls are planned for the staff and nothing is sent automatically"))
+def calls_planned(care: clientcare.Clientcare, report: clientcare.CampaignReport, n: int) -> None:
+    assert report.planned == n
+    calls = [t for name in ("王芳", "张伟") for t in care.touches.for_customer(customer_named(care, name).id)]
+    assert len(calls) == n and all(t.precision.channel.value == "phone" and not t.automated for t in calls)

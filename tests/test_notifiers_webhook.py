@@ -97,6 +97,7 @@ def test_the_gateway_gets_signed_json_with_an_idempotency_key(gateway: _Gateway)
         "subject": "新品到店",
         "text": f"{NAME}，您好！春季新款已到。",
         "unsubscribe_url": "https://shop.example/u?token=v1.a.b",
+        "pictures": [],
     }
     assert headers["X-Clientcare-Signature"] == sign(SECRET, headers["X-Clientcare-Timestamp"], body)
     assert headers["Idempotency-Key"] == again["Idempotency-Key"] == "touch-T-7"

@@ -45,6 +45,8 @@ class _TenantData:
         self.reactions: dict[int, ReactionJob] = {}
         #: A merged customer's id -> the kept customer's id.
         self.aliases: dict[str, str] = {}
+        #: Which relay holds the outbox, and until when.
+        self.relay_lease: tuple[str, datetime] | None = None
 
     def table(self, name: str) -> dict[str, Aggregate]:
         return self.tables.setdefault(name, {})
@@ -331,6 +333,17 @@ class MemoryOutbox:
 
     def mark_delivered(self, message_ids: Sequence[int]) -> None:
         self._delivered.update(message_ids)
+
+    def claim(self, holder: str, *, now: datetime, until: datetime) -> bool:
+        # Applied at once under the backend's lock: a lease coordinates relays, it is not data.
+        backend = self._uow._backend
+        with backend._lock:
+            data = backend._data(self._uow.tenant)
+            current = data.relay_lease
+            if current is not None and current[0] != holder and current[1] > now:
+                return False
+            data.relay_lease = (holder, until)
+            return True
 
 
 class MemoryUnitOfWork(UnitOfWork):

@@ -121,6 +121,24 @@ class MemoryTouchRepository(MemoryRepository[Touch]):
             and t.closed_at >= since
         )
 
+    def save_all(self, touches: Sequence[Touch]) -> None:
+        for touch in touches:
+            self.save(touch)
+
+    def sent_counts_since(self, customer_ids: Sequence[str], since: datetime) -> dict[str, int]:
+        wanted = set(customer_ids)
+        counts: dict[str, int] = {}
+        for t in self._rows():
+            if (
+                t.customer_id in wanted
+                and t.automated
+                and t.status is TouchStatus.DONE
+                and t.closed_at is not None
+                and t.closed_at >= since
+            ):
+                counts[t.customer_id] = counts.get(t.customer_id, 0) + 1
+        return counts
+
     def lease_automated(self, *, day: date, now: datetime, worker: str, until: datetime, limit: int) -> list[Touch]:
         taken: list[Touch] = []
         rows = sorted(

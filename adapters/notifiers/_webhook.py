@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from clientcare.errors import ConfigurationError, DeliveryFailed
-from clientcare.ports import Notification
+from clientcare.ports import Notification, Picture
 
 if TYPE_CHECKING:
     import httpx
@@ -27,6 +28,14 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     """The signature header's value: ``sha256=`` HMAC of ``timestamp.body`` under ``secret``."""
     digest = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256).hexdigest()
     return f"sha256={digest}"
+
+
+def _picture(picture: Picture) -> dict[str, str]:
+    """P70: a picture in the body: its URL and type, and the image itself in base64 when the notification has it."""
+    item = {"url": picture.url, "content_type": picture.content_type, "name": picture.filename}
+    if picture.data:
+        item["data_base64"] = base64.b64encode(picture.data).decode("ascii")
+    return item
 
 
 class WebhookNotifier:
@@ -75,6 +84,7 @@ class WebhookNotifier:
             "subject": notification.subject,
             "text": notification.body,
             "unsubscribe_url": notification.unsubscribe_url,
+            "pictures": [_picture(p) for p in notification.pictures],
         }
 
     def send(self, notification: Notification) -> None:

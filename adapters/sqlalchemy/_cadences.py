@@ -309,6 +309,28 @@ class SqlTouchRepository(DocumentRepository[Touch]):
         )
         return int(self._uow.connection.execute(statement).scalar_one())
 
+    def sent_counts_since(self, customer_ids: Sequence[str], since: datetime) -> dict[str, int]:
+        """:meth:`count_sent_since` for many customers: one grouped statement per chunk of ids."""
+        c = self.table.c
+        counts: dict[str, int] = {}
+        wanted = sorted(set(customer_ids))
+        for start in range(0, len(wanted), _INSERT_CHUNK):
+            statement = (
+                select(c.customer_id, func.count())
+                .where(
+                    self._where(
+                        c.customer_id.in_(wanted[start : start + _INSERT_CHUNK]),
+                        c.automated == true(),
+                        c.status == TouchStatus.DONE.value,
+                        c.closed_at >= utc_naive(since),
+                    )
+                )
+                .group_by(c.customer_id)
+            )
+            with translated(self.entity):
+                counts.update({row[0]: int(row[1]) for row in self._uow.connection.execute(statement)})
+        return counts
+
     # -- leasing -----------------------------------------------------------------
     def lease_automated(self, *, day: date, now: datetime, worker: str, until: datetime, limit: int) -> list[Touch]:
         """Take up to ``limit`` planned automated touches due by ``day`` whose lease is free or expired.
@@ -347,8 +369,8 @@ class SqlTouchRepository(DocumentRepository[Touch]):
                 self._unreadable(row.id)
                 continue
             touch.lease_owner, touch.lease_until = worker, until
-            self.save(touch)
             taken.append(touch)
+        self.save_all(taken)
         return taken
 
     def _take_sqlite_write_lock(self) -> None:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from clientcare import serialization
 from clientcare.adapters.sqlalchemy import _tables as t
@@ -75,3 +76,33 @@ class SqlOutbox:
             self._uow.connection.execute(
                 delete(t.outbox).where(o.tenant == self._uow.tenant, o.id.in_(ids[start : start + _CHUNK]))
             )
+
+    def claim(self, holder: str, *, now: datetime, until: datetime) -> bool:
+        """Take or renew the tenant's relay lease: one conditional UPDATE, or the first INSERT.
+
+        The UPDATE matches only a lease that is ``holder``'s or has run out,
+        and it locks the row (SQLite: the database), so of two relays
+        claiming at once the second re-reads the first's lease and matches
+        nothing. Two first-ever INSERTs meet the primary key: the loser waits.
+        """
+        lease = t.outbox_leases
+        c = lease.c
+        uow = self._uow
+        renewed = (
+            update(lease)
+            .where(c.tenant == uow.tenant, or_(c.holder == holder, c.lease_until <= utc_naive(now)))
+            .values(holder=holder, lease_until=utc_naive(until))
+        )
+        with translated("outbox lease"):
+            if uow.connection.execute(renewed).rowcount == 1:
+                return True
+            if uow.connection.execute(select(c.holder).where(c.tenant == uow.tenant)).first() is not None:
+                return False
+            try:
+                with uow.savepoint():
+                    uow.connection.execute(
+                        insert(lease).values(tenant=uow.tenant, holder=holder, lease_until=utc_naive(until))
+                    )
+            except IntegrityError:
+                return False  # another relay created the lease first
+        return True

@@ -33,6 +33,7 @@ from clientcare.adapters.sqlalchemy._convert import (
 )
 from clientcare.adapters.sqlalchemy._customer_filters import codepoint, listing_conditions, resume_after
 from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._save_many import save_many
 from clientcare.adapters.sqlalchemy._summaries import buying_summaries
 from clientcare.customers import Customer
 from clientcare.errors import ConcurrencyConflict, NotFound, StorageUnavailable
@@ -53,11 +54,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("clientcare")
 
-__all__ = [
-    "DocumentRepository",
-    "SqlCustomerRepository",
-    "SqlPurchaseRepository",
-]
+__all__ = ["DocumentRepository", "SqlCustomerRepository", "SqlPurchaseRepository"]
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -225,6 +222,19 @@ class DocumentRepository(_Tracking, Generic[A]):
         self._versioned_update(self.table, obj, self._values(obj))
         self._after_write(obj, new=False)
         self._track(obj)
+
+    def save_all(self, objs: Sequence[A]) -> None:
+        """:meth:`save` for many, in one version-checked ``UPDATE`` run over all rows (see ``save_many``)."""
+        if len(objs) < 2 or not self._uow.connection.dialect.supports_sane_multi_rowcount:
+            for obj in objs:
+                self.save(obj)
+            return
+        for obj in objs:
+            self._own(obj)
+        save_many(self._uow, self.table, self.entity, [(obj, self._values(obj)) for obj in objs])
+        for obj in objs:
+            self._after_write(obj, new=False)
+            self._track(obj)
 
     def _after_write(self, obj: A, *, new: bool) -> None:
         """Hook for side tables (tags); runs in the same transaction."""

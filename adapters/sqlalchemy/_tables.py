@@ -47,6 +47,7 @@ __all__ = [
     "metadata",
     "notes",
     "outbox",
+    "outbox_leases",
     "purchase_lines",
     "purchases",
     "reactions",
@@ -231,6 +232,16 @@ outbox = Table(
     Column("occurred_at", timestamp(), nullable=False),
     Column("payload", document_column(), nullable=False),
     Index("ix_cc_outbox_tenant", "tenant", "id"),
+)
+
+#: Which relay publishes a tenant's outbox, and until when (migration 0012): one row per tenant.
+outbox_leases = Table(
+    "cc_outbox_leases",
+    metadata,
+    _tenant(),
+    Column("holder", key_string(ID_LENGTH), nullable=False),
+    Column("lease_until", timestamp(), nullable=False),
+    PrimaryKeyConstraint("tenant"),
 )
 
 #: Reaction jobs (issue 12): one row per (durable handler, event), written with the event's

@@ -122,7 +122,7 @@ def test_cli_imports_a_csv_file(tmp_path: Path) -> None:
 
 #: Where each table's rows lived before head: in that table from the revision that made it;
 #: complaints, assessments and the cadences' aggregates in the document bridge from 0002;
-#: merged customers' aliases from 0008.
+#: merged customers' aliases from 0008; relay leases from 0012.
 _SINCE = {
     **dict.fromkeys(
         ("cc_customers", "cc_customer_tags", "cc_purchases", "cc_purchase_lines", "cc_notes", "cc_outbox"), "0001"
@@ -160,6 +160,7 @@ _SINCE = {
     ),
     "cc_reactions": "0007",
     "cc_customer_aliases": "0008",
+    "cc_outbox_leases": "0012",
 }
 
 
@@ -278,6 +279,10 @@ def _fill(engine: Engine) -> None:
         uow.commit()
     with backend.unit_of_work(TENANT) as uow:
         uow.tiers.recompute_abc(start=T0 - timedelta(days=365), end=T0 + timedelta(days=1), rules=AbcRules(), at=T0)
+        uow.commit()
+    with backend.unit_of_work(TENANT) as uow:
+        # A relay holds the outbox (0012).
+        assert uow.outbox.claim("relay-1", now=T0, until=T0 + timedelta(seconds=30))
         uow.commit()
 
 

@@ -9,21 +9,18 @@ import logging
 import random
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 import attrs
 
 from clientcare.cadences._messages import MessageRenderer, RenderedMessage
-from clientcare.cadences._ports import Notification, Notifier
+from clientcare.cadences._ports import Notification, Notifier, NotifierSession
 from clientcare.cadences._service_base import CadenceContext
 from clientcare.cadences._touches import Outcome, Touch, TouchStatus
 from clientcare.customers._model import Channel, Customer
 from clientcare.errors import ConcurrencyConflict
 from clientcare.playbook import ContactRules
-
-if TYPE_CHECKING:
-    from clientcare.ports import UnitOfWork
 
 __all__ = ["REFUSED", "DispatchOutcome", "DispatchReport", "Dispatcher", "backoff", "delivery_key"]
 
@@ -93,13 +90,27 @@ class DispatchReport:
                 return self.failed
 
 
+@attrs.frozen
+class _Claim:
+    """A touch leased and rendered in the claim transaction, waiting to be sent."""
+
+    touch: Touch
+    notification: Notification
+
+
 class Dispatcher:
     """Sends one tenant's due automated touches (``care.touches.dispatch``).
 
-    Each touch goes through three short steps so that no transaction is open
-    while the notifier talks to the outside world: check and render (skips and
-    deferrals commit here), send, then mark sent (retried on a conflict). A
-    crash between send and mark sends again after the lease with the same
+    A round works in three steps, and no transaction is open while the
+    notifier talks to the outside world: one transaction claims a batch
+    (leases the due touches, version-checked, checks consent, window and
+    frequency cap, commits skips and deferrals, renders the rest); the
+    batch is sent, inside the notifier's ``session()`` when it has one (one
+    SMTP connection for the batch); one transaction records every outcome
+    (sent, or failed with backoff), each save version-checked. When that
+    bulk record meets a conflict (a lease expired mid-send and another
+    worker took the touch), each touch is recorded on its own instead. A
+    crash between send and record sends again after the lease with the same
     idempotency key, which is how a sink drops the duplicate.
     """
 
@@ -111,27 +122,17 @@ class Dispatcher:
         send is retried with backoff, and dead-lettered after the playbook's attempts."""
         ctx = self._ctx
         now = ctx.now()
-        local = now.astimezone(ctx.playbook.locale.zone)
-        if ctx.playbook.cadences.contact.quiet(local.hour):
+        if ctx.playbook.cadences.contact.quiet(now.astimezone(ctx.playbook.locale.zone).hour):
             return DispatchReport.in_quiet_hours()
         try:
-            with ctx.unit() as uow:
-                leased = [
-                    t.id
-                    for t in uow.touches.lease_automated(
-                        day=local.date(),
-                        now=now,
-                        worker=worker,
-                        until=now + timedelta(seconds=lease_seconds),
-                        limit=limit,
-                    )
-                ]
+            claims, outcomes = self._claim(worker, now, limit=limit, until=now + timedelta(seconds=lease_seconds))
         except ConcurrencyConflict:
             # Another worker leased the same rows first (the SQL adapter skips
             # locked rows instead); this round sends nothing, the next one goes on.
             return DispatchReport()
-        renderer = MessageRenderer(tenant=ctx.tenant, playbook=ctx.playbook)
-        return DispatchReport.of(self._send_one(notifier, touch_id, worker, now, renderer) for touch_id in leased)
+        results = _send_all(notifier, claims)
+        outcomes.extend(self._record(results, worker, now))
+        return DispatchReport.of(outcomes)
 
     def preview(self, touch_id: str) -> RenderedMessage:
         """What the customer would receive if ``touch_id`` were sent now (the same rendering as :meth:`run`)."""
@@ -141,52 +142,61 @@ class Dispatcher:
             customer = uow.customers.get(touch.customer_id)
         return MessageRenderer(tenant=ctx.tenant, playbook=ctx.playbook).render(touch, customer, now=ctx.now())
 
-    def _send_one(
-        self, notifier: Notifier, touch_id: str, worker: str, now: datetime, renderer: MessageRenderer
-    ) -> DispatchOutcome:
-        try:
-            prepared = self._prepare(touch_id, worker, now, renderer)
-        except ConcurrencyConflict:
-            return DispatchOutcome.FAILED  # someone changed the touch meanwhile; its lease expires
-        if isinstance(prepared, DispatchOutcome):
-            return prepared
-        try:
-            notifier.send(prepared)
-        except Exception as exc:  # any notifier error: retried with backoff, never lost
-            # DeliveryFailed(permanent=True): the channel refused this message for good.
-            reason = REFUSED if getattr(exc, "permanent", False) else type(exc).__name__
-            log.warning("notifier failed for touch %s: %s", touch_id, reason)
-            self._failed(touch_id, worker, reason, permanent=reason == REFUSED, now=now)
-            return DispatchOutcome.FAILED
-        self._mark_sent(touch_id, now)
-        return DispatchOutcome.SENT
-
-    def _prepare(
-        self, touch_id: str, worker: str, now: datetime, renderer: MessageRenderer
-    ) -> Notification | DispatchOutcome:
+    def _claim(
+        self, worker: str, now: datetime, *, limit: int, until: datetime
+    ) -> tuple[list[_Claim], list[DispatchOutcome]]:
+        """One transaction: lease the batch, commit skips and deferrals, render the rest."""
         ctx = self._ctx
         contact = ctx.playbook.cadences.contact
+        renderer = MessageRenderer(tenant=ctx.tenant, playbook=ctx.playbook)
+        today = now.astimezone(ctx.playbook.locale.zone).date()
+        claims: list[_Claim] = []
+        outcomes: list[DispatchOutcome] = []
         with ctx.unit() as uow:
-            touch = uow.touches.get(touch_id)
-            if touch.lease_owner != worker or touch.status is not TouchStatus.PLANNED:
-                return DispatchOutcome.FAILED
-            customer = uow.customers.get(touch.customer_id)
-            channel = touch.precision.channel
-            if touch.precision.window_end is not None and now >= touch.precision.window_end:
-                # P71: promotions are told while they run, never after.
-                return _skip(uow, touch, "window over", now, DispatchOutcome.SKIPPED_WINDOW_OVER)
-            if not customer.has_consent(touch.purpose, channel, at=now):
-                return _skip(uow, touch, "no consent", now, DispatchOutcome.SKIPPED_NO_CONSENT)
-            sent = uow.touches.count_sent_since(customer.id, now - timedelta(days=contact.cap_window_days))
-            if sent >= contact.cap_per_window:
-                tomorrow = now.astimezone(ctx.playbook.locale.zone).date() + timedelta(days=1)
-                touch.reschedule(tomorrow, by="dispatch", at=now, why="frequency cap")
+            leased = uow.touches.lease_automated(day=today, now=now, worker=worker, until=until, limit=limit)
+            if not leased:
+                return claims, outcomes
+            ids = sorted({t.customer_id for t in leased})
+            customers = {c.id: c for c in uow.customers.by_ids(ids)}
+            # Sends of this batch count against the cap as if done, so it holds within a batch too.
+            sent = Counter(uow.touches.sent_counts_since(ids, now - timedelta(days=contact.cap_window_days)))
+            for touch in leased:
+                customer = customers.get(touch.customer_id) or uow.customers.get(touch.customer_id)
+                checked = _check(touch, customer, now, sent[customer.id] >= contact.cap_per_window)
+                if checked is DispatchOutcome.DEFERRED_CAP:
+                    touch.reschedule(today + timedelta(days=1), by="dispatch", at=now, why="frequency cap")
+                elif checked is not None:
+                    touch.skip(why=_WHY[checked], by="dispatch", at=now)
+                else:
+                    sent[customer.id] += 1
+                    notification = self._notification(renderer, touch, customer, now)
+                    claims.append(_Claim(touch, notification))
+                    continue
                 uow.touches.save(touch)
-                return DispatchOutcome.DEFERRED_CAP
-            address = _address(customer, channel)
-            if address is None:
-                return _skip(uow, touch, "no address for channel", now, DispatchOutcome.SKIPPED_NO_ADDRESS)
-            return self._notification(renderer, touch, customer, address, now)
+                outcomes.append(checked)
+        return claims, outcomes
+
+    def _record(self, results: list[tuple[_Claim, str | None]], worker: str, now: datetime) -> list[DispatchOutcome]:
+        """One transaction for the whole batch's outcomes; touch by touch after a conflict."""
+        if not results:
+            return []
+        contact = self._ctx.playbook.cadences.contact
+        try:
+            with self._ctx.unit() as uow:
+                for claim, reason in results:
+                    touch = claim.touch
+                    if reason is None:
+                        touch.complete(Outcome.SENT, by="dispatch", at=now)
+                    else:
+                        touch.delivery_failed(reason=reason, at=now, retry_at=_retry_at(contact, touch, reason, now))
+                uow.touches.save_all([claim.touch for claim, _ in results])
+        except ConcurrencyConflict:
+            for claim, reason in results:
+                if reason is None:
+                    self._mark_sent(claim.touch.id, now)
+                else:
+                    self._failed(claim.touch.id, worker, reason, now=now)
+        return [DispatchOutcome.SENT if reason is None else DispatchOutcome.FAILED for _, reason in results]
 
     def _mark_sent(self, touch_id: str, now: datetime) -> None:
         """Mark the touch done, whoever holds its lease now: the message has left.
@@ -209,38 +219,82 @@ class Dispatcher:
         # Still planned: its lease expires and it is sent again under the same key.
         log.warning("could not mark touch %s sent; it will be retried", touch_id)
 
-    def _failed(self, touch_id: str, worker: str, reason: str, *, permanent: bool, now: datetime) -> None:
+    def _failed(self, touch_id: str, worker: str, reason: str, *, now: datetime) -> None:
         contact = self._ctx.playbook.cadences.contact
         try:
             with self._ctx.unit() as uow:
                 touch = uow.touches.get(touch_id)
                 if touch.lease_owner != worker or touch.status is not TouchStatus.PLANNED:
                     return
-                attempt = touch.delivery_attempts + 1
-                retry_at = (
-                    None if permanent or attempt >= contact.send_attempts else now + backoff(contact, touch_id, attempt)
-                )
-                touch.delivery_failed(reason=reason, at=now, retry_at=retry_at)
+                touch.delivery_failed(reason=reason, at=now, retry_at=_retry_at(contact, touch, reason, now))
                 uow.touches.save(touch)
         except ConcurrencyConflict:
             return  # the lease expires and the next round retries the send
 
-    def _notification(
-        self, renderer: MessageRenderer, touch: Touch, customer: Customer, address: str, now: datetime
-    ) -> Notification:
+    def _notification(self, renderer: MessageRenderer, touch: Touch, customer: Customer, now: datetime) -> Notification:
         message = renderer.render(touch, customer, now=now)
         return Notification(
             touch_id=touch.id,
             customer_id=customer.id,
             channel=message.channel,
-            address=address,
+            address=_address(customer, touch.precision.channel) or "",
             subject=message.subject,
             body=message.text,
             html=message.html,
             unsubscribe_url=message.unsubscribe_url,
             locale=message.locale,
             idempotency_key=delivery_key(self._ctx.tenant, touch.id),
+            pictures=message.pictures,
         )
+
+
+#: The skip reason stored on the touch for each skipping outcome.
+_WHY = {
+    DispatchOutcome.SKIPPED_WINDOW_OVER: "window over",
+    DispatchOutcome.SKIPPED_NO_CONSENT: "no consent",
+    DispatchOutcome.SKIPPED_NO_ADDRESS: "no address for channel",
+}
+
+
+def _check(touch: Touch, customer: Customer, now: datetime, capped: bool) -> DispatchOutcome | None:
+    """Why ``touch`` may not be sent now (a skip or the cap's deferral), or ``None`` when it may."""
+    if touch.precision.window_end is not None and now >= touch.precision.window_end:
+        return DispatchOutcome.SKIPPED_WINDOW_OVER  # P71: promotions are told while they run, never after
+    if not customer.has_consent(touch.purpose, touch.precision.channel, at=now):
+        return DispatchOutcome.SKIPPED_NO_CONSENT
+    if capped:
+        return DispatchOutcome.DEFERRED_CAP
+    if _address(customer, touch.precision.channel) is None:
+        return DispatchOutcome.SKIPPED_NO_ADDRESS
+    return None
+
+
+def _send_all(notifier: Notifier, claims: list[_Claim]) -> list[tuple[_Claim, str | None]]:
+    """Send the batch (in one notifier session when it has one); each claim with its failure reason or ``None``."""
+    results: list[tuple[_Claim, str | None]] = []
+    if not claims:
+        return results
+    session = notifier.session() if isinstance(notifier, NotifierSession) else nullcontext()
+    with session:
+        for claim in claims:
+            try:
+                notifier.send(claim.notification)
+            except Exception as exc:  # any notifier error: retried with backoff, never lost
+                # DeliveryFailed(permanent=True): the channel refused this message for good.
+                reason = REFUSED if getattr(exc, "permanent", False) else type(exc).__name__
+                log.warning("notifier failed for touch %s: %s", claim.touch.id, reason)
+                results.append((claim, reason))
+            else:
+                results.append((claim, None))
+    return results
+
+
+def _retry_at(contact: ContactRules, touch: Touch, reason: str, now: datetime) -> datetime | None:
+    """When a failed send may be tried again, or ``None`` to dead-letter it (refused, or out of attempts)."""
+    attempt = touch.delivery_attempts + 1
+    if reason == REFUSED or attempt >= contact.send_attempts:
+        return None
+    return now + backoff(contact, touch.id, attempt)
 
 
 def delivery_key(tenant: str, touch_id: str) -> str:
@@ -259,12 +313,6 @@ def backoff(contact: ContactRules, touch_id: str, attempt: int) -> timedelta:
     delay = min(contact.send_backoff_seconds * 2 ** (attempt - 1), contact.send_backoff_max_seconds)
     spread = random.Random(f"{touch_id}:{attempt}").uniform(0.0, 0.25)  # noqa: S311 - spreading, not secrecy
     return timedelta(seconds=delay * (1 + spread))
-
-
-def _skip(uow: UnitOfWork, touch: Touch, why: str, now: datetime, outcome: DispatchOutcome) -> DispatchOutcome:
-    touch.skip(why=why, by="dispatch", at=now)
-    uow.touches.save(touch)
-    return outcome
 
 
 def _address(customer: Customer, channel: Channel) -> str | None:

@@ -10,18 +10,20 @@ tenant has an unsubscribe secret.
 
 from __future__ import annotations
 
+import mimetypes
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import attrs
 
+from clientcare.cadences._ports import Picture
 from clientcare.cadences._touches import Touch
 from clientcare.customers._model import Customer, Purpose
 from clientcare.kernel._texts import Texts
 from clientcare.kernel._tokens import UnsubscribeToken
 from clientcare.playbook import Playbook
 
-__all__ = ["MessageRenderer", "RenderedMessage"]
+__all__ = ["MessageRenderer", "RenderedMessage", "pictures_of"]
 
 #: Purposes a customer can leave with one click; service messages (after-sales,
 #: appointments, the card they paid for) are not advertising and carry no link.
@@ -40,6 +42,8 @@ class RenderedMessage:
     html: str = attrs.field(repr=False)
     #: The signed unsubscribe link, empty for service messages or without a secret.
     unsubscribe_url: str = attrs.field(default="", repr=False)
+    #: P70: the pictures the touch shows (a campaign's ``pictures``), which the HTML template places.
+    pictures: tuple[Picture, ...] = ()
 
 
 class MessageRenderer:
@@ -79,6 +83,7 @@ class MessageRenderer:
             text=part("body", html=False) + part("text", html=False, of="footer"),
             html=body_html + part("html", html=True, of="footer"),
             unsubscribe_url=link,
+            pictures=pictures_of(touch),
         )
 
     @property
@@ -104,6 +109,22 @@ class MessageRenderer:
         if not base:
             return ""
         return f"{base}{'&' if '?' in base else '?'}token={quote(token, safe='')}"
+
+
+def pictures_of(touch: Touch) -> tuple[Picture, ...]:
+    """The pictures a touch shows: the space-separated web addresses in its ``pictures`` detail.
+
+    The content type is guessed from the address's file extension (``image/jpeg``
+    when it names none); an address that is not http(s), kept by an older
+    release, is left out rather than failing the send.
+    """
+    found: list[Picture] = []
+    for url in dict(touch.details).get("pictures", "").split():
+        if not url.startswith(("https://", "http://")):
+            continue
+        guessed = mimetypes.guess_type(url.split("?", 1)[0])[0] or ""
+        found.append(Picture(url=url, content_type=guessed if guessed.startswith("image/") else "image/jpeg"))
+    return tuple(found)
 
 
 def _paragraphs(escaped: str) -> str:

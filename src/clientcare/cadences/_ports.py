@@ -16,6 +16,7 @@ default so the library works before those areas are wired:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
@@ -24,6 +25,7 @@ import attrs
 from clientcare.cadences._appointments import Appointment
 from clientcare.cadences._sequences import FollowUp, RecurringRule, SaleCredit, Wish
 from clientcare.cadences._touches import Touch, TouchReason
+from clientcare.errors import ValidationError
 from clientcare.playbook import AbcLabel
 
 __all__ = [
@@ -39,7 +41,9 @@ __all__ = [
     "NoStops",
     "Notification",
     "Notifier",
+    "NotifierSession",
     "OpenComplaints",
+    "Picture",
     "RecurringRuleRepository",
     "SaleCreditRepository",
     "SegmentLookup",
@@ -71,6 +75,10 @@ class TouchRepository(Protocol):
 
     def save(self, touch: Touch) -> None:
         """Store changes; ConcurrencyConflict if someone saved in between."""
+
+    def save_all(self, touches: Sequence[Touch]) -> None:
+        """:meth:`save` for a batch, as one statement where the store can; ConcurrencyConflict if
+        someone saved any of them in between (the unit of work then writes none)."""
 
     def by_key(self, key: str) -> Touch | None:
         """The touch with this key, if any."""
@@ -118,6 +126,10 @@ class TouchRepository(Protocol):
 
     def count_sent_since(self, customer_id: str, since: datetime) -> int:
         """Automated touches done for the customer since ``since`` (frequency cap)."""
+        ...
+
+    def sent_counts_since(self, customer_ids: Sequence[str], since: datetime) -> Mapping[str, int]:
+        """:meth:`count_sent_since` for many customers at once (dispatch's batch); absent ids sent nothing."""
         ...
 
     def lease_automated(self, *, day: date, now: datetime, worker: str, until: datetime, limit: int) -> list[Touch]:
@@ -229,6 +241,39 @@ class SaleCreditRepository(Protocol):
 
 
 @attrs.frozen(kw_only=True)
+class Picture:
+    """A picture in a message (P70: 文字搭配上图片): a web address, or the image itself.
+
+    ``url`` is where the picture lives (the HTML template shows it, an SMS
+    gateway may link it); ``data`` is the image when the embedder has it
+    (an e-mail then carries it inline). Pictures show products, not
+    customers, yet the bytes stay out of the repr (they are long).
+    """
+
+    content_type: str
+    url: str = ""
+    data: bytes = attrs.field(default=b"", repr=False)
+    #: A file name for the e-mail part (``qy-2301.jpg``); derived from the URL when empty.
+    name: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.content_type.startswith("image/"):
+            raise ValidationError("content_type", "must be an image/* type")
+        if not self.url and not self.data:
+            raise ValidationError("picture", "needs a url or the image data")
+        if self.url and not self.url.startswith(("https://", "http://")):
+            raise ValidationError("url", "must be an http(s) address")
+
+    @property
+    def filename(self) -> str:
+        """``name``, else the last part of the URL's path, else ``picture``."""
+        if self.name:
+            return self.name
+        tail = self.url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        return tail or "picture"
+
+
+@attrs.frozen(kw_only=True)
 class Notification:
     """One automated message, rendered and addressed. Address and text are personal: no repr.
 
@@ -251,6 +296,9 @@ class Notification:
     unsubscribe_url: str = attrs.field(default="", repr=False)
     #: The same on every attempt at this touch, so a sink can drop duplicates.
     idempotency_key: str
+    #: P70: pictures that go with the text (the HTML part places those with a URL); kept out of the repr,
+    #: which names the message, not its content.
+    pictures: tuple[Picture, ...] = attrs.field(default=(), repr=False)
 
 
 @runtime_checkable
@@ -269,6 +317,21 @@ class Notifier(Protocol):
         An error with a true ``permanent`` attribute (a refused address, a
         4xx answer) dead-letters the touch at once instead of retrying it.
         """
+
+
+@runtime_checkable
+class NotifierSession(Protocol):
+    """A notifier that can keep a connection open across the sends of one dispatch pass.
+
+    Dispatch enters ``session()`` around each batch it sends: an SMTP
+    notifier logs in once and sends the batch over one connection, then
+    closes it when the block ends (also on an error). Optional: a notifier
+    without ``session`` is called message by message.
+    """
+
+    def session(self) -> AbstractContextManager[object]:
+        """A block inside which sends may share one connection."""
+        ...
 
 
 # -- ports into other areas ------------------------------------------------------

@@ -5,6 +5,13 @@ A campaign is a batch of automated ``inform`` touches sharing one reference
 touch repository as every cadence, so the dispatcher applies consent, quiet
 hours and the per-customer frequency cap; the window makes sure nobody is
 told of a promotion after it ended (P71).
+
+Seed 003 gives two routes (二次营销…客户量小的话可以很简单打电话跟进客户就行，客户量大的话
+可以通过邮件群发或者是短信群发): a small audience is called by staff (``channel="phone"``:
+one staff touch per customer, on the boards, not dispatched), a large one gets
+SMS or e-mail. The document names no number for "small"; ``max_calls`` (50 by
+default, an assumption) is where a phone campaign is refused in favour of SMS
+or e-mail.
 """
 
 from __future__ import annotations
@@ -23,7 +30,9 @@ from clientcare.kernel._context import Context
 
 __all__ = ["CampaignReport", "CampaignsService", "campaign_reference"]
 
-_CHANNELS = (Channel.SMS, Channel.EMAIL, Channel.MESSAGING)
+_CHANNELS = (Channel.SMS, Channel.EMAIL, Channel.MESSAGING, Channel.PHONE)
+#: Calls one phone campaign may plan: the document says "small" without a number (an assumption).
+MAX_CALLS = 50
 
 
 def campaign_reference(code: str) -> str:
@@ -65,6 +74,7 @@ class CampaignsService:
         bought_styles: Sequence[str] | None = None,
         bought_since: datetime | None = None,
         customer_ids: Sequence[str] | None = None,
+        max_calls: int = MAX_CALLS,
     ) -> CampaignReport:
         """Plan one automated message per past buyer for the campaign's window.
 
@@ -73,12 +83,17 @@ class CampaignsService:
         exactly ``customer_ids``. Customers without marketing consent on the
         channel, or whose relationship was ended, are left out and counted.
         Launching again adds nothing: each touch's key carries the campaign.
+
+        ``channel="phone"`` is the small audience's route (seed 003): each
+        customer becomes a staff call on the boards, with the campaign's text
+        and window, instead of an automated message; more than ``max_calls``
+        calls is refused (``campaign.too_many_calls``: send by SMS or e-mail).
         """
         ctx = self._ctx
         key = clean_text(code, "code", limit=40)
         ch = one_of(Channel, channel, "channel")
         if ch not in _CHANNELS:
-            raise ValidationError("channel", "a campaign goes by sms, email or messaging")
+            raise ValidationError("channel", "a campaign goes by sms, email, messaging or phone")
         now = ctx.now()
         _check_window(starts, ends, now)
         details = _message(title, body, link, pictures)
@@ -91,6 +106,9 @@ class CampaignsService:
             day=max(starts, now).astimezone(ctx.playbook.locale.zone).date(),
             now=now,
         )
+        if ch is Channel.PHONE and len(touches) > max_calls:
+            # 客户量大的话可以通过邮件群发或者是短信群发: too many to call.
+            raise RuleViolation("campaign.too_many_calls", "too many customers to call: send by sms or email")
         with ctx.unit() as uow:
             stored = uow.touches.add_new(touches)
         return CampaignReport(
@@ -131,7 +149,8 @@ class CampaignsService:
                         precision=precision,
                         at=now,
                         store_id=customer.home_store,
-                        automated=True,
+                        # A call is made by staff (it shows on the boards); the other channels are dispatched.
+                        automated=precision.channel is not Channel.PHONE,
                         template="campaign",
                         reference=reference,
                         details=details,
@@ -189,6 +208,8 @@ def _message(title: str, body: str, link: str | None, pictures: Sequence[str]) -
     """What the ``campaign`` template fills in: title, body, link and pictures."""
     if link is not None and not link.startswith(("https://", "http://")):
         raise ValidationError("link", "must be an http(s) address")
+    if any(not p.startswith(("https://", "http://")) for p in pictures):
+        raise ValidationError("pictures", "must be http(s) addresses")
     return {
         "title": clean_text(title, "title", limit=100),
         "body": clean_text(body, "body", limit=1000),

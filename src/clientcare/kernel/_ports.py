@@ -76,6 +76,15 @@ class Outbox(Protocol):
     def mark_delivered(self, message_ids: Sequence[int]) -> None:
         """Remove delivered messages from the pending list."""
 
+    def claim(self, holder: str, *, now: datetime, until: datetime) -> bool:
+        """Take or renew the relay lease of this outbox for ``holder`` until ``until``.
+
+        True when ``holder`` holds it now (it was free, had run out at ``now``,
+        or was already ``holder``'s); False while another holder's lease runs.
+        Two relays claiming at once never both get it.
+        """
+        ...
+
 
 @attrs.frozen(kw_only=True)
 class ReactionJob:

@@ -7,7 +7,7 @@ serve that order. SQLite (BINARY) and MariaDB (utf8mb4_bin) compare by code
 point already and keep using it.
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-02
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
