@@ -34,11 +34,13 @@ from clientcare.cadences import (
     NoMembership,
     NoSegments,
     NoStops,
+    NoVisitIntervals,
     OpenComplaints,
     SegmentLookup,
     StaffService,
     TouchesService,
     TouchResponsiveness,
+    VisitIntervals,
     cadences_after_purchase,
     cadences_on_merge,
     cancel_for_erased,
@@ -284,6 +286,7 @@ class Clientcare:
             relationships=self.assessments,  # P61: no marketing once a relationship ended
             segments=CadenceSegments(self._ctx),  # P17/P23: visits by tier
             membership=CadenceMembership(self._ctx),  # P14/P22: card expiry reminders
+            visits=self.assessments,  # P60: an improvement plan's visit interval
         )
         self.touches = TouchesService(self._ctx, self.cadence_ports)
         self.campaigns = CampaignsService(self._ctx, self.cadence_ports.relationships)
@@ -433,6 +436,7 @@ def _own_cadence_ports(
     relationships: MarketingStops,
     segments: SegmentLookup,
     membership: MembershipDates,
+    visits: VisitIntervals,
 ) -> CadencePorts:
     """A new set of ports for one facade: the given ones, with defaults replaced by this tenant's areas."""
     return attrs.evolve(
@@ -441,6 +445,7 @@ def _own_cadence_ports(
         relationships=relationships if isinstance(given.relationships, NoStops) else given.relationships,
         segments=segments if isinstance(given.segments, NoSegments) else given.segments,
         membership=membership if isinstance(given.membership, NoMembership) else given.membership,
+        visits=visits if isinstance(given.visits, NoVisitIntervals) else given.visits,
     )
 
 

@@ -164,6 +164,7 @@ class DailyService(CadenceService):
         ids = [c.id for c in customers]
         tiers = ports.segments.tier_of(ids)
         expiries = ports.membership.card_expiries(ids)
+        intervals = ports.visits.visit_every(ids)
         complaints = {c.id for c in customers if ports.complaints.has_open_complaint(c.id)}
         ended = {c.id for c in customers if ports.relationships.marketing_stopped(c.id)}
         views = [
@@ -174,6 +175,7 @@ class DailyService(CadenceService):
                 card_expires=expiries.get(c.id),
                 open_complaint=c.id in complaints,
                 referrals=referrals[c.id],
+                visit_every_days=intervals.get(c.id),
             )
             for c in sorted(customers, key=lambda c: c.id)
         ]

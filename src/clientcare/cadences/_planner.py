@@ -256,8 +256,11 @@ class Planner:
 
     # -- P23/P26 -----------------------------------------------------------------
     def rotation(self, view: CustomerView, day: date) -> Touch | None:
-        """P23: the customer's rotation slot, once per tier cycle (owner assigned later)."""
+        """P23: the customer's rotation slot, once per tier cycle (owner assigned later);
+        P60: an open improvement plan's interval when it is shorter than the tier's cycle."""
         cycle = self.rules.rotation.cycle_for(view.tier)
+        if view.visit_every_days is not None and view.visit_every_days < cycle:
+            cycle = view.visit_every_days
         if not slot_due(view.customer.id, day, cycle):
             self._why_not(TouchReason.ROTATION_VISIT, f"not the customer's day in the {cycle}-day rotation")
             return None
