@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from conftest import customer_named
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -66,3 +67,47 @@ def rotation_visits(care: clientcare.Clientcare, name: str, count: int, days: in
     visits = _touches(care, name, "rotation_visit")
     assert len(visits) == count, [t.due for t in visits]
     assert all((b.due - a.due).days == days for a, b in itertools.pairwise(visits))
+
+
+# -- P02/P03 ---------------------------------------------------------------------
+
+
+@when(parsers.parse('staff fill in the hard archive of "{name}"'))
+def hard_archive(care: clientcare.Clientcare, name: str) -> None:
+    care.customers.update_profile(
+        customer_named(care, name).id,
+        by="staff",
+        gender="female",
+        ethnicity="汉族",
+        age_band="30-39",
+        email="customer@example.com",
+        address="上海市静安区南京西路1号",
+        clothing_size="M",
+    )
+
+
+@when(parsers.parse('staff note the employer, position and income band of "{name}"'))
+def b2b_fields(care: clientcare.Clientcare, name: str) -> None:
+    care.customers.update_profile(
+        customer_named(care, name).id, by="staff", employer="华润万家", position="采购经理", income_band="20-30万"
+    )
+
+
+@given(parsers.parse('"{name}" is a B2B customer'))
+def b2b(care: clientcare.Clientcare, name: str) -> None:
+    care.customers.tag(customer_named(care, name).id, care.playbook.profile.b2b_tag, by="staff")
+
+
+@when(parsers.parse('staff note the family situation "{family}" of "{name}" on the hard profile'))
+def hard_family(care: clientcare.Clientcare, name: str, family: str) -> None:
+    care.customers.update_profile(customer_named(care, name).id, by="staff", family_situation=family)
+
+
+@when(parsers.parse('staff note the family "{family}" of "{name}" on the soft profile'))
+def soft_family(care: clientcare.Clientcare, name: str, family: str) -> None:
+    care.customers.update_profile(customer_named(care, name).id, by="staff", family=family)
+
+
+@then(parsers.parse('the profile completeness of "{name}" is {score}'))
+def completeness(care: clientcare.Clientcare, name: str, score: str) -> None:
+    assert care.customers.completeness(customer_named(care, name).id) == Decimal(score)

@@ -18,6 +18,17 @@ class ProfileWeights:
 
     hard_weight: Decimal = attrs.field(default=Decimal("0.2"), validator=fraction)
     soft_weight: Decimal = attrs.field(default=Decimal("0.8"), validator=fraction)
+    #: P02: customers with this tag are B2B: employer, position and income band count.
+    b2b_tag: str = attrs.field(
+        default="b2b",
+        metadata={
+            "provenance": {
+                "source": "assumption",
+                "why": "the documents list B2B fields (seed 003's card: 工作單位、職位) but name no way "
+                "to tell a B2B customer from a retail one; a tag staff set is the lightest marker",
+            }
+        },
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.hard_weight + self.soft_weight != Decimal(1):
