@@ -219,10 +219,11 @@ class DailyService(CadenceService):
     def _due_for(
         self, planner: Planner, view: CustomerView, day: date, holidays: Holidays, *, ended: bool
     ) -> list[Touch]:
-        """One customer's greetings, thank-you call and silence touch due on ``day``."""
+        """One customer's greetings, thank-you call, silence touch and occasions due on ``day``."""
         owner = self._owner_of(view.customer)
         due = planner.greetings(view, day, owner, holidays)
-        for extra in (planner.thank_you(view, day, owner), planner.silence(view, day, owner)):
+        extras = [planner.thank_you(view, day, owner), planner.silence(view, day, owner)]
+        for extra in [*extras, *planner.occasions(view, day, owner)]:
             # P21: no selling to a customer whose complaint is open; P61: nor
             # to one whose relationship was ended.
             quiet = view.open_complaint or ended

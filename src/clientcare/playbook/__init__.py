@@ -14,6 +14,8 @@ from clientcare.playbook._cadences import (
     FollowUpRules,
     GreetingRules,
     LostRules,
+    Occasion,
+    OccasionRules,
     RotationRules,
     TouchBenchmark,
 )
@@ -32,10 +34,11 @@ from clientcare.playbook._loyalty import (
     ReferralRules,
     SegmentRules,
 )
-from clientcare.playbook._playbook import Playbook
+from clientcare.playbook._playbook import DEPRECATED_KEYS, Playbook
 from clientcare.playbook._shop import ShopSettings
 
 __all__ = [
+    "DEPRECATED_KEYS",
     "AbcLabel",
     "AbcRules",
     "AfterPurchaseRules",
@@ -59,6 +62,8 @@ __all__ = [
     "LostRules",
     "MemberLevel",
     "MembershipRules",
+    "Occasion",
+    "OccasionRules",
     "Playbook",
     "PointsRules",
     "ProfileWeights",
