@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -278,15 +278,14 @@ class Clientcare:
         )
         self.assessments = AssessmentsService(self._ctx, sources)
         self.surveys = SurveysService(self._ctx, sources)
-        #: Tiers, complaints, membership and roster as the cadences see them:
-        #: the embedder's ports where given, this facade's own areas otherwise.
+        #: Tiers, complaints, membership, visits and roster as the cadences see
+        #: them: the embedder's ports where given, this facade's areas otherwise.
         self.cadence_ports = _own_cadence_ports(
             cadence_ports or CadencePorts(),
             complaints=self.complaints,  # P21: pause sequences while a complaint is open
-            relationships=self.assessments,  # P61: no marketing once a relationship ended
+            relationships=self.assessments,  # P61: no marketing once a relationship ended; P60 visits
             segments=CadenceSegments(self._ctx),  # P17/P23: visits by tier
             membership=CadenceMembership(self._ctx),  # P14/P22: card expiry reminders
-            visits=self.assessments,  # P60: an improvement plan's visit interval
         )
         self.touches = TouchesService(self._ctx, self.cadence_ports)
         self.campaigns = CampaignsService(self._ctx, self.cadence_ports.relationships)
@@ -429,14 +428,17 @@ def _event_class(kind: type[DomainEvent], name: str) -> type[DomainEvent]:
     raise ValidationError("event_name", "names no subclass of the handler's event type")
 
 
+class _Relationships(MarketingStops, VisitIntervals, Protocol):
+    """What the assessments tell the cadences: ended relationships (P61), improved ones' visits (P60)."""
+
+
 def _own_cadence_ports(
     given: CadencePorts,
     *,
     complaints: OpenComplaints,
-    relationships: MarketingStops,
+    relationships: _Relationships,
     segments: SegmentLookup,
     membership: MembershipDates,
-    visits: VisitIntervals,
 ) -> CadencePorts:
     """A new set of ports for one facade: the given ones, with defaults replaced by this tenant's areas."""
     return attrs.evolve(
@@ -445,7 +447,8 @@ def _own_cadence_ports(
         relationships=relationships if isinstance(given.relationships, NoStops) else given.relationships,
         segments=segments if isinstance(given.segments, NoSegments) else given.segments,
         membership=membership if isinstance(given.membership, NoMembership) else given.membership,
-        visits=visits if isinstance(given.visits, NoVisitIntervals) else given.visits,
+        # P60: the assessments that end relationships also set an improved one's visit interval.
+        visits=relationships if isinstance(given.visits, NoVisitIntervals) else given.visits,
     )
 
 
