@@ -100,8 +100,8 @@ Feature: The documents' rules, all the way: archive, membership, tracking servic
 
   @P32 @P17
   Scenario: Key customers are invited to the yearly customer conference and to the award event
-    # seed 003: (6)每年召開一次客戶服務會議,邀請代表客戶參觀本企業,增強客戶對本企業的了解。
-    # seed 003: (5)邀請重要客戶參加公司舉辦的優秀客戶服務人員獎勵會,并根據情況請客戶頒獎。
+    # seed 003: (6)每年召開一次客戶服務會議,邀請代表客戶參觀本企業(yè),增強客戶對本企業(yè)的了解。
+    # seed 003: (5)邀請重要客戶參加公司舉辦的優(yōu)秀客戶服務人員獎勵會,并根據情況請客戶頒獎。
     Given a customer "陈静" with phone "13500135000"
     And "陈静" consents to marketing by phone
     And "陈静" is a key customer
@@ -115,7 +115,7 @@ Feature: The documents' rules, all the way: archive, membership, tracking servic
 
   @P32
   Scenario: The shop sets the day of its customer conference in the playbook
-    # seed 003: (6)每年召開一次客戶服務會議,邀請代表客戶參觀本企業,增強客戶對本企業的了解。
+    # seed 003: (6)每年召開一次客戶服務會議,邀請代表客戶參觀本企業(yè),增強客戶對本企業(yè)的了解。
     Given the playbook says "cadences.occasions.conference = {dates = ['05-20'], audience = 'all', personal = false, days_ahead = 14}"
     And a customer "王芳" with phone "13800138000"
     And "王芳" consents to marketing by sms

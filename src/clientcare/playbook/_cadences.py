@@ -200,7 +200,7 @@ class OccasionRules:
             "provenance": {
                 "source": "documents",
                 "seed": "003",
-                "passage": "(6)每年召開一次客戶服務會議,邀請代表客戶參觀本企業,增強客戶對本企業的了解。",
+                "passage": "(6)每年召開一次客戶服務會議,邀請代表客戶參觀本企業(yè),增強客戶對本企業(yè)的了解。",
             }
         },
     )
@@ -210,7 +210,7 @@ class OccasionRules:
             "provenance": {
                 "source": "documents",
                 "seed": "003",
-                "passage": "(5)邀請重要客戶參加公司舉辦的優秀客戶服務人員獎勵會,并根據情況請客戶頒獎。",
+                "passage": "(5)邀請重要客戶參加公司舉辦的優(yōu)秀客戶服務人員獎勵會,并根據情況請客戶頒獎。",
             }
         },
     )
