@@ -6,11 +6,12 @@ import re
 import warnings
 from pathlib import Path
 
+import attrs
 import pytest
 
 from clientcare import Playbook
 from clientcare.errors import PlaybookError
-from clientcare.playbook import DEPRECATED_KEYS
+from clientcare.playbook import DEPRECATED_KEYS, GreetingRules, MembershipRules, OccasionRules, ProfileWeights
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,10 +98,6 @@ def test_a_wrong_occasion_is_refused_naming_its_key() -> None:
 
 def test_new_defaults_carry_their_provenance() -> None:
     """The defaults issue 17 adds or changes say whether they come from the documents or are assumptions."""
-    import attrs
-
-    from clientcare.playbook import GreetingRules, MembershipRules, OccasionRules, ProfileWeights
-
     for cls, name in (
         (MembershipRules, "old_customers_only"),
         (MembershipRules, "levels"),
