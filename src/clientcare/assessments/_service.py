@@ -340,13 +340,9 @@ class AssessmentsService(_AreaService):
     def visit_every(self, customer_ids: Sequence[str]) -> dict[str, int]:
         """P60 "improve": ``{customer id: days}`` of the open improvement plans that set a
         visit interval (the cadences' ``VisitIntervals`` port; the daily run reads it)."""
-        result: dict[str, int] = {}
         with self._ctx.unit() as uow:
-            for customer_id in customer_ids:
-                plan = uow.improvement_plans.open_for_customer(customer_id)
-                if plan is not None and plan.visit_every_days is not None:
-                    result[customer_id] = plan.visit_every_days
-        return result
+            plans = uow.improvement_plans.open_for_customers(customer_ids)
+        return {cid: plan.visit_every_days for cid, plan in plans.items() if plan.visit_every_days is not None}
 
     def plan(self, customer_id: str) -> ImprovementPlan | None:
         """The customer's open improvement plan, if any."""
