@@ -1,7 +1,7 @@
 """Tiers, membership, points and referrals (P10-P17, P33), as a story.
 
 Run it with ``python examples/tiers_demo.py [URL]`` (``memory://`` by default).
-王芳 is upgraded to VIP by her spend, earns points, gets 12% off full-price
+王芳 becomes a VIP by her spend once she is an old customer, earns points, gets 12% off full-price
 goods at the till, redeems a gift, refers a friend and is thanked when the
 friend first buys; the periodic run then labels the customers A, B and C.
 """
@@ -30,13 +30,14 @@ def main(url: str, tenant: str = TENANT) -> None:
     care = clientcare.connect(url, tenant=tenant, clock=clock)
     line = care.purchases.line
 
-    say("1. 王芳 buys twice; the second sale takes her spend to 3,000 and makes her a VIP (P14)")
+    say("1. 王芳 buys three times; at the third she is an old customer and her spend makes her a VIP (P13, P14)")
     wang = care.customers.register("王芳", "13800138000", store="静安店", by="小李")
-    care.purchases.record(wang.id, [line("QY-2301", "1800")], store_id="静安店")
-    say(f"   after 1,800: member level {care.membership.get(wang.id).level}")
-    care.purchases.record(wang.id, [line("KZ-1102", "600", 2)], store_id="静安店")
+    care.purchases.record(wang.id, [line("QY-2301", "1800")], store_id="静安店", at=clock.now() - timedelta(days=40))
+    care.purchases.record(wang.id, [line("KZ-1102", "600", 2)], store_id="静安店", at=clock.now() - timedelta(days=20))
+    say(f"   after 3,000 in two sales: member level {care.membership.get(wang.id).level} (not yet an old customer)")
+    care.purchases.record(wang.id, [line("TS-0101", "1000")], store_id="静安店")
     membership = care.membership.get(wang.id)
-    say(f"   after 3,000: {membership.level} ({membership.history[-1].reason}), {care.points.balance(wang.id)} points")
+    say(f"   third sale: {membership.level} ({membership.history[-1].reason}), {care.points.balance(wang.id)} points")
 
     say("2. At the till: 12% off full-price goods, the points the sale will earn (P14, P16)")
     basket = [

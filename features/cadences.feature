@@ -94,17 +94,17 @@ Feature: Follow-up cadences
     Then "王芳" received a "sms" message "王芳，您好！祝您生日快乐，万事如意！"
 
   @P22
-  Scenario: Spring Festival greetings: messages for everyone, a call and a gift for key customers
+  Scenario: Spring Festival greetings and a small gift for everyone: a message, a call for key customers
     Given a customer "王芳" with phone "13800138000"
     And "王芳" agrees to greetings by phone and sms
     And a customer "陈静" with phone "13500135000"
     And "陈静" agrees to greetings by phone and sms
     And "陈静" is a key customer
     When the daily run plans "2026-02-14"
-    Then "王芳" has a "holiday" touch for "2026-02-17" due "2026-02-14" by "sms"
+    Then "王芳" has a "holiday" touch for "2026-02-17" due "2026-02-14" by "sms" with reward "gift"
     And "陈静" has a "holiday" touch for "2026-02-17" due "2026-02-14" by "phone" with reward "gift"
     When automated messages are sent
-    Then "王芳" received a "sms" message "王芳，您好！恭祝您春节快乐，阖家幸福！"
+    Then "王芳" received a "sms" message "王芳，您好！恭祝您春节快乐，阖家幸福！节日期间到店可领取一份小礼品。"
 
   @P22
   Scenario: Holiday greetings in English for an English-speaking tenant
@@ -113,7 +113,7 @@ Feature: Follow-up cadences
     And "Mary" agrees to greetings by sms
     When the daily run plans "2026-09-23"
     And automated messages are sent
-    Then "Mary" received a "sms" message "Dear Mary, we wish you and your family a happy Mid-Autumn Festival!"
+    Then "Mary" received a "sms" message "Dear Mary, we wish you and your family a happy Mid-Autumn Festival! A small holiday gift awaits you in the store."
 
   @P07
   Scenario: A company founding day brings a greeting

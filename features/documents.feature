@@ -78,6 +78,8 @@ Feature: The documents' rules, all the way (issue 17)
     # seed 000: 会员优惠卡快到期了打个电话提醒她
     Given a customer "王芳" with phone "13800138000"
     And "王芳" consents to service by phone
+    And "王芳" buys "R-050" for 100 from "bob"
+    And "王芳" buys "R-060" for 100 from "bob"
     And "王芳" buys "R-100" for 3000 from "bob"
     When the daily run plans "2026-12-06"
     Then "王芳" gets a call about her member card expiring on "2027-01-05"

@@ -27,6 +27,7 @@ NOW = datetime.fromisoformat("2026-01-05T10:00:00+08:00")
 
 def _with_points(care: clientcare.Clientcare) -> str:
     ann = care.customers.register("王芳", "138 0013 8000")
+    care.membership.enrol(ann.id, by="li")  # members earn points (P14: joining by spend waits for an old customer)
     care.purchases.record(ann.id, [care.purchases.line("A-1", "5000")], receipt_id="S-1")
     return ann.id
 

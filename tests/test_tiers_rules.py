@@ -267,6 +267,7 @@ def test_tiers_and_membership_feed_the_cadences() -> None:
     care = clientcare.connect("memory://", tenant="shop", clock=FixedClock(NOW))
     ann = care.customers.register("Ann", "13800138000")
     bob = care.customers.register("Bob", "13900139000")
+    care.membership.enrol(ann.id, by="staff")
     care.purchases.record(ann.id, [care.purchases.line("S1", "3000")])
     care.purchases.record(bob.id, [care.purchases.line("S1", "10")])
     care.tiers.recompute()
@@ -301,7 +302,7 @@ def test_level_by_points_earned_never_by_balance() -> None:
     """With the points_earned measure, redeeming points does not take a level away."""
     levels = (MemberLevel(name="member", threshold=Decimal(1000)),)
     playbook = Playbook(
-        membership=MembershipRules(measure="points_earned", levels=levels),
+        membership=MembershipRules(measure="points_earned", levels=levels, old_customers_only=False),
         points=PointsRules(members_only=False),
     )
     care = _care(playbook)
@@ -329,7 +330,7 @@ def test_calendar_window_starts_on_the_first_of_january() -> None:
 def test_recalculated_downgrade_can_end_the_membership() -> None:
     """With recalculate, a gold member with no spend at the review drops out entirely."""
     clock = FixedClock(NOW)
-    care = _care(Playbook(membership=MembershipRules(downgrade_step="recalculate")), clock)
+    care = _care(Playbook(membership=MembershipRules(downgrade_step="recalculate", old_customers_only=False)), clock)
     ann = care.customers.register("Ann", "13800138000")
     care.purchases.record(ann.id, [care.purchases.line("S", "12000")])
     clock.advance(days=400)
@@ -341,7 +342,7 @@ def test_recalculated_downgrade_can_end_the_membership() -> None:
 def test_a_qualifying_member_is_renewed_near_the_end_of_the_card() -> None:
     """Meeting the level's rule again within the reminder window renews the card for a year."""
     clock = FixedClock(NOW)
-    care = _care(Playbook(), clock)
+    care = _care(Playbook(membership=MembershipRules(old_customers_only=False)), clock)
     ann = care.customers.register("Ann", "13800138000")
     care.purchases.record(ann.id, [care.purchases.line("S", "3000")])
     clock.advance(days=350)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from clientcare.adapters.memory._backend import MemoryRepository
@@ -57,6 +58,13 @@ class MemoryImprovementPlanRepository(MemoryRepository[ImprovementPlan]):
             self._find(lambda p: p.customer_id == customer_id), key=lambda p: (p.opened_at, p.id), reverse=True
         )
 
+    def open_for_customers(self, customer_ids: Sequence[str]) -> dict[str, ImprovementPlan]:
+        wanted = set(customer_ids)
+        result: dict[str, ImprovementPlan] = {}
+        for plan in sorted(self._find(lambda p: p.customer_id in wanted and p.closed_at is None), key=_newest):
+            result[plan.customer_id] = plan  # the newest open one wins, as in open_for_customer
+        return result
+
 
 class MemorySurveyRepository(MemoryRepository[SurveyResponse]):
     """Survey answers, in memory."""
@@ -79,3 +87,7 @@ class MemorySurveyRepository(MemoryRepository[SurveyResponse]):
             )
 
         return sorted(self._find(match), key=lambda r: (r.answered_at, r.id))
+
+
+def _newest(plan: ImprovementPlan) -> tuple[datetime, str]:
+    return (plan.opened_at, plan.id)

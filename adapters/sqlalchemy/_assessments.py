@@ -9,6 +9,7 @@ documents. Every index leads with ``tenant``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -199,6 +200,17 @@ class SqlImprovementPlanRepository(DocumentRepository[ImprovementPlan]):
         """Every plan of the customer, newest first."""
         c = self.table.c
         return self._list(c.customer_id == customer_id, order_by=(c.opened_at.desc(), c.id.desc()))
+
+    def open_for_customers(self, customer_ids: Sequence[str]) -> dict[str, ImprovementPlan]:
+        """The open plans of the given customers in one query (the newest, should there be several)."""
+        ids = sorted(set(customer_ids))
+        if not ids:
+            return {}
+        c = self.table.c
+        result: dict[str, ImprovementPlan] = {}
+        for plan in self._query(c.customer_id.in_(ids), c.closed_at.is_(None), order_by=(c.opened_at, c.id)):
+            result[plan.customer_id] = plan
+        return result
 
 
 class SqlSurveyRepository(DocumentRepository[SurveyResponse]):

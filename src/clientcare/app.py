@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -34,11 +34,13 @@ from clientcare.cadences import (
     NoMembership,
     NoSegments,
     NoStops,
+    NoVisitIntervals,
     OpenComplaints,
     SegmentLookup,
     StaffService,
     TouchesService,
     TouchResponsiveness,
+    VisitIntervals,
     cadences_after_purchase,
     cadences_on_merge,
     cancel_for_erased,
@@ -276,12 +278,12 @@ class Clientcare:
         )
         self.assessments = AssessmentsService(self._ctx, sources, roles=roles)
         self.surveys = SurveysService(self._ctx, sources)
-        #: Tiers, complaints, membership and roster as the cadences see them:
-        #: the embedder's ports where given, this facade's own areas otherwise.
+        #: Tiers, complaints, membership, visits and roster as the cadences see
+        #: them: the embedder's ports where given, this facade's areas otherwise.
         self.cadence_ports = _own_cadence_ports(
             cadence_ports or CadencePorts(),
             complaints=self.complaints,  # P21: pause sequences while a complaint is open
-            relationships=self.assessments,  # P61: no marketing once a relationship ended
+            relationships=self.assessments,  # P61: no marketing once a relationship ended; P60 visits
             segments=CadenceSegments(self._ctx),  # P17/P23: visits by tier
             membership=CadenceMembership(self._ctx),  # P14/P22: card expiry reminders
         )
@@ -426,11 +428,15 @@ def _event_class(kind: type[DomainEvent], name: str) -> type[DomainEvent]:
     raise ValidationError("event_name", "names no subclass of the handler's event type")
 
 
+class _Relationships(MarketingStops, VisitIntervals, Protocol):
+    """What the assessments tell the cadences: ended relationships (P61), improved ones' visits (P60)."""
+
+
 def _own_cadence_ports(
     given: CadencePorts,
     *,
     complaints: OpenComplaints,
-    relationships: MarketingStops,
+    relationships: _Relationships,
     segments: SegmentLookup,
     membership: MembershipDates,
 ) -> CadencePorts:
@@ -441,6 +447,8 @@ def _own_cadence_ports(
         relationships=relationships if isinstance(given.relationships, NoStops) else given.relationships,
         segments=segments if isinstance(given.segments, NoSegments) else given.segments,
         membership=membership if isinstance(given.membership, NoMembership) else given.membership,
+        # P60: the assessments that end relationships also set an improved one's visit interval.
+        visits=relationships if isinstance(given.visits, NoVisitIntervals) else given.visits,
     )
 
 

@@ -37,6 +37,7 @@ def _fill(care: clientcare.Clientcare) -> tuple[str, str]:
         care.privacy.give_consent(ann.id, purpose, "phone", method="verbal", source="in_store")
     care.notebook.write(ann.id, _token(1), author="li")
     care.customers.add_important_date(ann.id, "anniversary", _token(2), 5, 20, by="li")
+    care.membership.enrol(ann.id, by="li")
     sale = care.purchases.record(ann.id, [care.purchases.line("A-1", "5000")], receipt_id="S-1")
     complaint = care.complaints.file(
         ann.id,

@@ -130,6 +130,7 @@ def test_redeem_at_till_is_idempotent_on_sql(sql_url: str) -> None:
     """A till retry on a SQL backend deducts once and answers the same."""
     with clientcare.connect(sql_url, tenant="shop", clock=FixedClock(T0)) as care:
         ann = care.customers.register("王芳", "138 0013 8000")
+        care.membership.enrol(ann.id, by="li")  # members earn points; joining by spend waits for an old customer
         care.purchases.record(ann.id, [care.purchases.line("A-1", "5000")], receipt_id="S-1")
         before = care.points.balance(ann.id)
         assert care.points.redeem_at_till(ann.id, 500, receipt_id="POS-1") == care.points.redeem_at_till(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -65,6 +66,11 @@ class ImprovementPlanRepository(Protocol):
 
     def for_customer(self, customer_id: str) -> list[ImprovementPlan]:
         """Every plan of the customer, newest first."""
+        ...
+
+    def open_for_customers(self, customer_ids: Sequence[str]) -> dict[str, ImprovementPlan]:
+        """``{customer id: open plan}`` for the given customers that have one (one query:
+        the daily run asks it per batch for the visit intervals, P60)."""
         ...
 
     def repoint_customer(self, from_id: str, to_id: str) -> int:

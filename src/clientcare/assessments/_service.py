@@ -384,6 +384,13 @@ class AssessmentsService(_AreaService):
             uow.assessments.save(assessment)
         return plan
 
+    def visit_every(self, customer_ids: Sequence[str]) -> dict[str, int]:
+        """P60 "improve": ``{customer id: days}`` of the open improvement plans that set a
+        visit interval (the cadences' ``VisitIntervals`` port; the daily run reads it)."""
+        with self._ctx.unit() as uow:
+            plans = uow.improvement_plans.open_for_customers(customer_ids)
+        return {cid: plan.visit_every_days for cid, plan in plans.items() if plan.visit_every_days is not None}
+
     def plan(self, customer_id: str) -> ImprovementPlan | None:
         """The customer's open improvement plan, if any."""
         with self._ctx.unit() as uow:

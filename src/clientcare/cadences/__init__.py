@@ -61,6 +61,7 @@ from clientcare.cadences._ports import (
     Notification,
     Notifier,
     NotifierSession,
+    NoVisitIntervals,
     OpenComplaints,
     Picture,
     RecurringRuleRepository,
@@ -68,6 +69,7 @@ from clientcare.cadences._ports import (
     SegmentLookup,
     StaffRoster,
     TouchRepository,
+    VisitIntervals,
     WishRepository,
 )
 from clientcare.cadences._responsiveness import TouchResponsiveness
@@ -127,6 +129,7 @@ __all__ = [
     "NoMembership",
     "NoSegments",
     "NoStops",
+    "NoVisitIntervals",
     "Notification",
     "Notifier",
     "NotifierSession",
@@ -165,6 +168,7 @@ __all__ = [
     "TouchStatus",
     "TouchView",
     "TouchesService",
+    "VisitIntervals",
     "WantedItemArrived",
     "WantedItemRegistered",
     "WeekPlan",

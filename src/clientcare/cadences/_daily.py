@@ -164,6 +164,7 @@ class DailyService(CadenceService):
         ids = [c.id for c in customers]
         tiers = ports.segments.tier_of(ids)
         expiries = ports.membership.card_expiries(ids)
+        intervals = ports.visits.visit_every(ids)
         complaints = {c.id for c in customers if ports.complaints.has_open_complaint(c.id)}
         ended = {c.id for c in customers if ports.relationships.marketing_stopped(c.id)}
         views = [
@@ -174,6 +175,7 @@ class DailyService(CadenceService):
                 card_expires=expiries.get(c.id),
                 open_complaint=c.id in complaints,
                 referrals=referrals[c.id],
+                visit_every_days=intervals.get(c.id),
             )
             for c in sorted(customers, key=lambda c: c.id)
         ]
@@ -217,10 +219,11 @@ class DailyService(CadenceService):
     def _due_for(
         self, planner: Planner, view: CustomerView, day: date, holidays: Holidays, *, ended: bool
     ) -> list[Touch]:
-        """One customer's greetings, thank-you call and silence touch due on ``day``."""
+        """One customer's greetings, thank-you call, silence touch and occasions due on ``day``."""
         owner = self._owner_of(view.customer)
         due = planner.greetings(view, day, owner, holidays)
-        for extra in (planner.thank_you(view, day, owner), planner.silence(view, day, owner)):
+        extras = [planner.thank_you(view, day, owner), planner.silence(view, day, owner)]
+        for extra in [*extras, *planner.occasions(view, day, owner)]:
             # P21: no selling to a customer whose complaint is open; P61: nor
             # to one whose relationship was ended.
             quiet = view.open_complaint or ended

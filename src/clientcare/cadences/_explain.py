@@ -16,6 +16,7 @@ DAILY_RULES = (
     TouchReason.IMPORTANT_DATE,
     TouchReason.HOLIDAY,
     TouchReason.CARD_EXPIRY,
+    TouchReason.OCCASION,
     TouchReason.THANK_YOU,
     TouchReason.LOST_INTERVIEW,
     TouchReason.REPEAT_ASK,

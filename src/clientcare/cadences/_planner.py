@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -142,33 +143,41 @@ class Planner:
         due = occasion - timedelta(days=greet.days_ahead)
         if not due <= day <= occasion:
             return None
-        gift = view.key and greet.gift_for_key_customers
         # Key customers get a personal greeting from their staff member with a
-        # small gift (P22); everyone else an automated message.
+        # small gift (P22); everyone else an automated message. On public holidays
+        # the document gives everyone a small gift (seed 003: 國家法定假日期間…贈送…小禮品):
+        # a message tells the customer it waits in the store (``holiday_gifts``).
+        personal = view.key and greet.gift_for_key_customers
+        gift = personal
+        if reason is TouchReason.HOLIDAY:
+            gift = greet.holiday_gifts == "all" or (greet.holiday_gifts == "key" and view.key)
         reference = values.pop("reference", "")
+        if gift:
+            values["gift"] = "1"
         touch = self.touch(
             view,
             reason,
             occasion=occasion,
             due=due,
             information=self._brief(reason.value, None, gift=gift, values=values),
-            automated=not gift,
+            automated=not personal,
             owner=owner,
             reward="gift" if gift else None,
             reference=reference or None,
             details=values,
         )
-        if touch is None and gift:
+        if touch is None and personal:
             # No consent for a call: fall back to a consented automated greeting.
             touch = self.touch(
                 view,
                 reason,
                 occasion=occasion,
                 due=due,
-                information=self._brief(reason.value, None, values=values),
+                information=self._brief(reason.value, None, gift=gift, values=values),
                 automated=True,
+                reward="gift" if gift and reason is TouchReason.HOLIDAY else None,
                 reference=reference or None,
-                details=values,
+                details=values if reason is TouchReason.HOLIDAY else {k: v for k, v in values.items() if k != "gift"},
             )
         return touch
 
@@ -223,7 +232,7 @@ class Planner:
         expires = view.card_expires
         if expires is None:
             return []
-        aheads = sorted(self.rules.greetings.card_expiry_days_ahead, reverse=True)
+        aheads = sorted(self.playbook.membership.expiry_reminder_days, reverse=True)
         result: list[Touch | None] = []
         for index, ahead in enumerate(aheads):
             start = expires - timedelta(days=ahead)
@@ -254,10 +263,60 @@ class Planner:
                 return touch
         return None
 
+    # -- P22/P32 -----------------------------------------------------------------
+    def occasions(self, view: CustomerView, day: date, owner: str | None) -> list[Touch]:
+        """P22 the new brochure, P32 the customer conference and the award event
+        (``cadences.occasions``): a touch for each occasion whose audience takes
+        the customer, due ``days_ahead`` before its date (planned until the date)."""
+        result: list[Touch] = []
+        why: list[str] = []
+        for name, occasion in self.rules.occasions.items():
+            when = _next_day(occasion.dates, day)
+            if when is None or day < when - timedelta(days=occasion.days_ahead):
+                why.append(f"{name}: not within {occasion.days_ahead} days of its date")
+                continue
+            if not self._in_audience(view, occasion.audience):
+                why.append(f"{name}: for {occasion.audience} customers")
+                continue
+            details = {"date": when.isoformat()}
+            invitation = name != "brochure"  # the brochure informs; the events invite
+            touch = None
+            for automated in (False, True) if occasion.personal else (True,):
+                touch = self.touch(
+                    view,
+                    TouchReason.OCCASION,
+                    occasion=when,
+                    due=when - timedelta(days=occasion.days_ahead),
+                    information=self._brief(name, view, values=details),
+                    automated=automated,
+                    owner=owner,
+                    reward="invitation" if invitation else None,
+                    template=name,
+                    reference=name,
+                    details=details,
+                )
+                if touch is not None:
+                    break
+            if touch is not None:
+                result.append(touch)
+        if not result:
+            self._why_not(TouchReason.OCCASION, "; ".join(why) or "no consent for marketing")
+        return result
+
+    def _in_audience(self, view: CustomerView, audience: str) -> bool:
+        if audience == "old":
+            return self.is_old(view)
+        if audience == "key":
+            return view.key
+        return True
+
     # -- P23/P26 -----------------------------------------------------------------
     def rotation(self, view: CustomerView, day: date) -> Touch | None:
-        """P23: the customer's rotation slot, once per tier cycle (owner assigned later)."""
+        """P23: the customer's rotation slot, once per tier cycle (owner assigned later);
+        P60: an open improvement plan's interval when it is shorter than the tier's cycle."""
         cycle = self.rules.rotation.cycle_for(view.tier)
+        if view.visit_every_days is not None and view.visit_every_days < cycle:
+            cycle = view.visit_every_days
         if not slot_due(view.customer.id, day, cycle):
             self._why_not(TouchReason.ROTATION_VISIT, f"not the customer's day in the {cycle}-day rotation")
             return None
@@ -329,3 +388,17 @@ class Planner:
                 owner=owner,
             )
         return None
+
+
+def _next_day(dates: Sequence[str], day: date) -> date | None:
+    """The first of the ``MM-DD`` days on or after ``day`` (31 in a shorter month: its last day)."""
+    found: list[date] = []
+    for item in dates:
+        month, day_of_month = (int(x) for x in item.split("-"))
+        for year in (day.year, day.year + 1):
+            last = calendar.monthrange(year, month)[1]
+            candidate = date(year, month, min(day_of_month, last))
+            if candidate >= day:
+                found.append(candidate)
+                break
+    return min(found, default=None)

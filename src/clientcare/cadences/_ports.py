@@ -9,6 +9,8 @@ default so the library works before those areas are wired:
 * :class:`OpenComplaints` — no complaint information: nothing is paused.
 * :class:`MembershipDates` — no member cards: no expiry reminders.
 * :class:`MarketingStops` — no assessments: no relationship counts as ended.
+* :class:`VisitIntervals` — no improvement plans: every customer is visited
+  on their tier's rotation cycle.
 * :class:`StaffRoster` — no roster: touches stay unassigned (the store's
   or tenant's board shows them) and rotation capacity applies to the pool.
 """
@@ -39,6 +41,7 @@ __all__ = [
     "NoMembership",
     "NoSegments",
     "NoStops",
+    "NoVisitIntervals",
     "Notification",
     "Notifier",
     "NotifierSession",
@@ -49,6 +52,7 @@ __all__ = [
     "SegmentLookup",
     "StaffRoster",
     "TouchRepository",
+    "VisitIntervals",
     "WishRepository",
 ]
 
@@ -361,6 +365,15 @@ class MarketingStops(Protocol):
         ...
 
 
+class VisitIntervals(Protocol):
+    """Visit intervals asked by the assessments area (P60 "improve": visit every N days)."""
+
+    def visit_every(self, customer_ids: Sequence[str]) -> Mapping[str, int]:
+        """``{customer id: days}`` for the given customers whose open improvement plan
+        sets a visit interval; customers without one are left out."""
+        ...
+
+
 class MembershipDates(Protocol):
     """Member card expiry dates from the membership area (issue 4)."""
 
@@ -401,6 +414,14 @@ class NoStops:
         return False
 
 
+class NoVisitIntervals:
+    """Default: no improvement plans, so the tier's rotation cycle alone decides."""
+
+    def visit_every(self, customer_ids: Sequence[str]) -> Mapping[str, int]:
+        """Nothing."""
+        return {}
+
+
 class NoMembership:
     """Default: no member cards, so no expiry reminders."""
 
@@ -433,3 +454,5 @@ class CadencePorts:
     membership: MembershipDates = attrs.field(factory=NoMembership)
     relationships: MarketingStops = attrs.field(factory=NoStops)
     roster: StaffRoster = attrs.field(factory=FixedRoster)
+    #: P60: an improved relationship is visited on its plan's interval.
+    visits: VisitIntervals = attrs.field(factory=NoVisitIntervals)

@@ -267,6 +267,8 @@ class CustomerView:
     open_complaint: bool = False
     #: P13: people this customer has referred (a referrer is an old customer).
     referrals: int = 0
+    #: P60: the visit interval of an open improvement plan (None: the tier's cycle).
+    visit_every_days: int | None = None
 
     @property
     def key(self) -> bool:

@@ -83,6 +83,7 @@ def customer_view(
     card_expires: date | None = None,
     open_complaint: bool = False,
     referrals: int = 0,
+    visit_every_days: int | None = None,
 ) -> CustomerView:
     """The planners' view of a customer; without a known tier, key customers count as A."""
     found = tiers.get(customer.id)
@@ -94,6 +95,7 @@ def customer_view(
         card_expires=card_expires,
         open_complaint=open_complaint,
         referrals=referrals,
+        visit_every_days=visit_every_days,
     )
 
 

@@ -59,6 +59,7 @@ class TouchReason(enum.StrEnum):
     WANTED_ITEM = "wanted_item"  # P28
     APPOINTMENT = "appointment"  # P29
     INFORM = "inform"  # P32
+    OCCASION = "occasion"  # P22 new brochure, P32 customer conference and award event (playbook days)
     REFERRAL_THANKS = "referral_thanks"  # P33
     REPEAT_ASK = "repeat_ask"  # P34
     AFTER_CARE = "after_care"  # P42 step 5, planned from a resolved complaint
@@ -82,6 +83,7 @@ PURPOSE_OF: dict[TouchReason, Purpose] = {
     TouchReason.WANTED_ITEM: Purpose.SERVICE,
     TouchReason.APPOINTMENT: Purpose.SERVICE,
     TouchReason.INFORM: Purpose.MARKETING,
+    TouchReason.OCCASION: Purpose.MARKETING,
     TouchReason.REFERRAL_THANKS: Purpose.SERVICE,
     TouchReason.REPEAT_ASK: Purpose.MARKETING,
     TouchReason.RECURRING: Purpose.SERVICE,

@@ -77,24 +77,18 @@ class HardProfile:
     income_band: str | None = attrs.field(default=None, repr=False, validator=_text(50))
     family_situation: str | None = attrs.field(default=None, repr=False, validator=_text(200))
 
-    #: Fields that count towards completeness (name and phone are counted by the customer).
-    SCORED: ClassVar[tuple[str, ...]] = (
-        "gender",
-        "ethnicity",
-        "age_band",
-        "birthday",
-        "email",
-        "address",
-        "clothing_size",
-        "employer",
-        "position",
-        "income_band",
-        "family_situation",
-    )
+    #: P02: the hard archive of seed 002 (硬件档案) that counts towards completeness
+    #: for every customer; name and phone are counted by the customer, spend and
+    #: styles bought (消费金额、购买产品款号) by the deal archive.
+    SCORED: ClassVar[tuple[str, ...]] = ("gender", "ethnicity", "age_band", "email", "address", "clothing_size")
+    #: P02/P06: counted for B2B customers only (seed 003's card: 工作單位、職位). The
+    #: family situation is not here: 家庭状况 is one field of the soft archive (seed 002).
+    SCORED_B2B: ClassVar[tuple[str, ...]] = ("employer", "position", "income_band")
 
-    def filled(self) -> int:
-        """How many scored fields hold a value."""
-        return sum(1 for name in self.SCORED if getattr(self, name) not in (None, "", Gender.UNSPECIFIED))
+    def filled(self, *, b2b: bool = False) -> int:
+        """How many scored fields hold a value (the B2B ones too for a B2B customer)."""
+        names = self.SCORED + self.SCORED_B2B if b2b else self.SCORED
+        return sum(1 for name in names if getattr(self, name) not in (None, "", Gender.UNSPECIFIED))
 
 
 @attrs.frozen(kw_only=True)
@@ -123,9 +117,11 @@ class SoftProfile:
         "promotion_receptiveness",
     )
 
-    def filled(self) -> int:
-        """How many scored fields hold a value."""
-        return sum(1 for name in self.SCORED if getattr(self, name) not in (None, "", ()))
+    def filled(self, *, family_known: bool = False) -> int:
+        """How many scored fields hold a value; ``family_known``: the family is on file
+        elsewhere (the hard profile's family situation), so "family" counts, once."""
+        found = sum(1 for name in self.SCORED if getattr(self, name) not in (None, "", ()))
+        return found + (1 if family_known and not self.family else 0)
 
 
 @attrs.frozen(kw_only=True)
@@ -417,19 +413,27 @@ class Customer(Aggregate):
         last = self.reviewed_at or self.registered_at
         return now - last > timedelta(days=days)
 
-    def completeness(self, playbook: Playbook) -> Decimal:
-        """P03: profile completeness in 0..1, hard fields weighted 20%, soft 80%.
+    def completeness(self, playbook: Playbook, *, purchases: int = 0) -> Decimal:
+        """P02/P03: profile completeness in 0..1, the hard archive weighted 20%, the soft 80%.
 
-        Name and phone count as hard fields: a start-small customer (P01) has
-        two of thirteen hard fields and none of the soft ones.
+        The hard archive is seed 002's list: name, gender, ethnicity, age band,
+        email, address, phone, clothing size, spend and styles bought — the
+        last two from the deal archive, known once the customer has bought
+        (``purchases``, the number of sales). A B2B customer (tagged
+        ``profile.b2b_tag``) adds employer, position and income band. The soft
+        archive is seed 002's nine fields; the family counts once, whichever
+        profile holds it. A start-small customer (P01) has two of ten hard fields.
         """
-        hard_total = len(HardProfile.SCORED) + 2
-        hard_filled = self.hard.filled() + (1 if self.name and not self.erased else 0) + (1 if self.phone else 0)
-        soft_total = len(SoftProfile.SCORED)
         weights = playbook.profile
+        b2b = weights.b2b_tag in self.tags
+        named = (1 if self.name and not self.erased else 0) + (1 if self.phone else 0)
+        bought = 2 if purchases > 0 else 0  # spend and styles bought
+        hard_total = len(HardProfile.SCORED) + (len(HardProfile.SCORED_B2B) if b2b else 0) + 4
+        hard_filled = self.hard.filled(b2b=b2b) + named + bought
+        soft_filled = self.soft.filled(family_known=bool(self.hard.family_situation))
         score = weights.hard_weight * Decimal(hard_filled) / Decimal(hard_total) + weights.soft_weight * Decimal(
-            self.soft.filled()
-        ) / Decimal(soft_total)
+            soft_filled
+        ) / Decimal(len(SoftProfile.SCORED))
         return score.quantize(Decimal("0.0001"))
 
     # -- consent -------------------------------------------------------------

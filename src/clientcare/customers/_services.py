@@ -361,8 +361,13 @@ class CustomersService(_Service):
         return list(self.get(customer_id).history)
 
     def completeness(self, customer_id: str) -> Decimal:
-        """P03: profile completeness in 0..1 with the playbook's 20/80 weights."""
-        return self.get(customer_id).completeness(self._ctx.playbook)
+        """P02/P03: profile completeness in 0..1 with the playbook's 20/80 weights; spend
+        and styles bought count from the deal archive."""
+        ctx = self._ctx
+        with ctx.unit() as uow:
+            customer = uow.customers.get(customer_id)
+            sales = uow.purchases.figures(customer_id, ctx.playbook.locale.currency).purchase_count
+        return customer.completeness(ctx.playbook, purchases=sales)
 
     def summary(self, customer_id: str, *, recent: int = 5) -> CustomerSummary:
         """The customer at a glance: card, deal figures, completeness, latest notes."""
@@ -376,7 +381,7 @@ class CustomersService(_Service):
             customer=customer,
             card=customer.card(now=ctx.now(), playbook=ctx.playbook),
             figures=figures,
-            completeness=customer.completeness(ctx.playbook),
+            completeness=customer.completeness(ctx.playbook, purchases=figures.purchase_count),
             recent_purchases=tuple(purchases),
             notes=tuple(notes),
         )

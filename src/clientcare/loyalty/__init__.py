@@ -34,7 +34,13 @@ from clientcare.loyalty._membership import (
     review_target,
     window_start,
 )
-from clientcare.loyalty._membership_service import MembershipService, Reminders
+from clientcare.loyalty._membership_service import (
+    EnrolmentReport,
+    EnrolmentSkip,
+    MembershipService,
+    Reminders,
+    SkipReason,
+)
 from clientcare.loyalty._merge import loyalty_on_merge
 from clientcare.loyalty._opening import opening_from_import
 from clientcare.loyalty._points import EntryKind, Lot, PointsAccount, PointsEntry, points_for, sale_keeps
@@ -88,6 +94,8 @@ __all__ = [
     "ContractRepository",
     "ContractSigned",
     "CustomerTier",
+    "EnrolmentReport",
+    "EnrolmentSkip",
     "EntryKind",
     "LevelChange",
     "Lot",
@@ -116,6 +124,7 @@ __all__ = [
     "ReferralsService",
     "Reminders",
     "SerialisationFigure",
+    "SkipReason",
     "Stage",
     "TierChange",
     "TierDowngraded",

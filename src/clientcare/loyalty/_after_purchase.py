@@ -14,6 +14,8 @@ from clientcare.loyalty._membership import Membership, level_named, qualifying_l
 from clientcare.loyalty._membership_service import qualifying_measure, store_membership
 from clientcare.loyalty._points import PointsAccount, points_for, sale_keeps
 from clientcare.loyalty._points_service import store_account
+from clientcare.loyalty._service import stage_in
+from clientcare.loyalty._tiers import Stage
 from clientcare.purchases._model import Purchase, PurchaseKind
 
 if TYPE_CHECKING:
@@ -51,14 +53,19 @@ def _after_sale(ctx: Context, uow: UnitOfWork, sale: Purchase, customer_id: str)
         return points_for(sale.amount.amount, rules=pb.points, multiplier=multiplier)
 
     held = level_named(rules, membership.level)  # the level the till saw before this sale
+    # P14 (seed 002: 建议老顾客申请办理…VIP): a customer who is not yet old (P13,
+    # this sale counted) does not join at a sale, however big; members move as before.
+    may_join = membership.level is not None or not rules.old_customers_only
+    if not may_join:
+        may_join = stage_in(uow, ctx, uow.customers.get(customer_id)) is Stage.OLD
     if rules.measure == "points_earned":
         # Points decide the level here, so they are earned at the level held before the sale.
         points = points_at(membership.level)
         measure = qualifying_measure(uow, ctx, customer_id, now, extra_points=points)
-        membership.after_sale(qualifying_level(rules, measure), at=now, rules=rules)
+        membership.after_sale(qualifying_level(rules, measure) if may_join else None, at=now, rules=rules)
     else:
         measure = qualifying_measure(uow, ctx, customer_id, now)
-        membership.after_sale(qualifying_level(rules, measure), at=now, rules=rules)
+        membership.after_sale(qualifying_level(rules, measure) if may_join else None, at=now, rules=rules)
         points = points_at(membership.level)
     account.earn(points, at=now, purchase_id=sale.id, rules=pb.points)
     # The birthday treat was offered at the till only if the customer was already

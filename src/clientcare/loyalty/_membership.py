@@ -302,15 +302,15 @@ class Membership(Aggregate):
             self.level is not None
             and target == self.level
             and self.valid_until is not None
-            and at >= self.valid_until - timedelta(days=rules.expiry_reminder_days)
+            and at >= self.valid_until - timedelta(days=rules.first_reminder_days)
         ):
             self.renew(at=at, rules=rules)
 
     def remind_expiry(self, now: datetime, rules: MembershipRules) -> bool:
-        """P14/P22: raise MembershipExpiring once per validity end, ``expiry_reminder_days`` ahead."""
+        """P14/P22: raise MembershipExpiring once per validity end, the first of ``expiry_reminder_days`` ahead."""
         if self.level is None or self.valid_until is None or self.reminded_for == self.valid_until:
             return False
-        if not self.valid_until - timedelta(days=rules.expiry_reminder_days) <= now < self.valid_until:
+        if not self.valid_until - timedelta(days=rules.first_reminder_days) <= now < self.valid_until:
             return False
         self.reminded_for = self.valid_until
         self.record(

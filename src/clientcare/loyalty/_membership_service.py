@@ -3,6 +3,7 @@ reminders, benefits at the till, the members' club, and B2B contracts."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -34,7 +35,15 @@ if TYPE_CHECKING:
     from clientcare.kernel._context import Context
     from clientcare.ports import UnitOfWork
 
-__all__ = ["MembershipService", "Reminders", "qualifying_measure", "store_membership"]
+__all__ = [
+    "EnrolmentReport",
+    "EnrolmentSkip",
+    "MembershipService",
+    "Reminders",
+    "SkipReason",
+    "qualifying_measure",
+    "store_membership",
+]
 
 T = TypeVar("T")
 
@@ -48,6 +57,35 @@ class Reminders:
     contracts_due: int
     points_expired: int
     anniversaries: int = 0
+
+
+class SkipReason(enum.StrEnum):
+    """Why a bulk enrolment left a customer out."""
+
+    NOT_OLD = "not_old"  # P14: the documents suggest the VIP card to old customers (P13)
+    MEMBER = "member"  # already holds a level
+    ERASED = "erased"  # personal data erased (P04)
+
+
+@attrs.frozen(kw_only=True)
+class EnrolmentSkip:
+    """One customer a bulk enrolment did not enrol, and why."""
+
+    customer_id: str
+    reason: SkipReason
+
+
+@attrs.frozen(kw_only=True)
+class EnrolmentReport:
+    """What :meth:`MembershipService.enrol_all` did: who joined, who was skipped and why."""
+
+    joined: tuple[str, ...]
+    skipped: tuple[EnrolmentSkip, ...]
+
+    def skipped_for(self, reason: SkipReason | str) -> tuple[str, ...]:
+        """The ids skipped for ``reason``."""
+        wanted = SkipReason(reason)
+        return tuple(s.customer_id for s in self.skipped if s.reason is wanted)
 
 
 class MembershipService(ServiceBase):
@@ -83,7 +121,7 @@ class MembershipService(ServiceBase):
         with ctx.unit() as uow:
             membership, new = self._load(uow, customer_id)
             old = stage_in(uow, ctx, uow.customers.get(customer_id)) is Stage.OLD
-            if ctx.playbook.membership.invite_old_customers_only and not old:
+            if ctx.playbook.membership.old_customers_only and not old:
                 raise RuleViolation("membership.invite", "only old customers are invited")
             membership.invite(by=by, at=ctx.now())
             store_membership(uow, membership, new)
@@ -102,7 +140,11 @@ class MembershipService(ServiceBase):
             return level
 
     def enrol(self, customer_id: str, *, level: str | None = None, by: str) -> str:
-        """P14: enrol an existing customer (at ``level``, default the first); returns the level."""
+        """P14: enrol one existing customer (at ``level``, default the first); returns the level.
+
+        A deliberate act of staff, so it is not held to ``membership.old_customers_only``
+        (a member carried over from a previous system, a manager's exception);
+        :meth:`enrol_all` and joining at a sale are."""
         ctx = self._ctx
         rules = ctx.playbook.membership
         chosen = first_or_named(rules, level)
@@ -112,26 +154,41 @@ class MembershipService(ServiceBase):
             store_membership(uow, membership, new)
         return chosen.name
 
-    def enrol_all(self, customer_ids: Iterable[str] | None = None, *, level: str | None = None, by: str) -> int:
+    def enrol_all(
+        self, customer_ids: Iterable[str] | None = None, *, level: str | None = None, by: str
+    ) -> EnrolmentReport:
         """P14: enrol existing customers in bulk (all non-members when ``customer_ids`` is None),
-        in one unit of work; members and erased customers are skipped. Returns how many joined."""
+        in one unit of work. Members, erased customers and — with ``membership.old_customers_only``
+        (seed 002: 建议老顾客申请办理…VIP) — customers who are not old (P13) are skipped;
+        the report says who joined and who was skipped, and why."""
         ctx = self._ctx
         rules = ctx.playbook.membership
         chosen = first_or_named(rules, level)
         now = ctx.now()
-        joined = 0
+        joined: list[str] = []
+        skipped: list[EnrolmentSkip] = []
         with ctx.unit() as uow:
             members = {m.id: m for m in uow.memberships.iter_all()}
             customers = list(uow.customers.iter_all()) if customer_ids is None else uow.customers.by_ids(customer_ids)
-            for customer in customers:
+            for customer in sorted(customers, key=lambda c: c.id):
                 existing = members.get(customer.id)
-                if customer.erased or (existing is not None and existing.level is not None):
+                reason = (
+                    SkipReason.ERASED
+                    if customer.erased
+                    else SkipReason.MEMBER
+                    if existing is not None and existing.level is not None
+                    else SkipReason.NOT_OLD
+                    if rules.old_customers_only and stage_in(uow, ctx, customer) is not Stage.OLD
+                    else None
+                )
+                if reason is not None:
+                    skipped.append(EnrolmentSkip(customer_id=customer.id, reason=reason))
                     continue
                 membership = existing or Membership.start(tenant=ctx.tenant, customer_id=customer.id)
                 membership.enrol(chosen, at=now, rules=rules, reason=f"enrolled in bulk by {by}")
                 store_membership(uow, membership, existing is None)
-                joined += 1
-        return joined
+                joined.append(customer.id)
+        return EnrolmentReport(joined=tuple(joined), skipped=tuple(skipped))
 
     def review(self) -> list[LevelChange]:
         """P14: judge every member whose review is due by the playbook's downgrade strategy:

@@ -17,6 +17,8 @@ from clientcare.playbook._cadences import (
     FollowUpRules,
     GreetingRules,
     LostRules,
+    Occasion,
+    OccasionRules,
     RotationRules,
     StaffRules,
     TouchBenchmark,
@@ -36,11 +38,12 @@ from clientcare.playbook._loyalty import (
     ReferralRules,
     SegmentRules,
 )
-from clientcare.playbook._playbook import Playbook
+from clientcare.playbook._playbook import DEPRECATED_KEYS, Playbook
 from clientcare.playbook._provenance import Setting, assumed, documented, provenance
 from clientcare.playbook._shop import ShopSettings
 
 __all__ = [
+    "DEPRECATED_KEYS",
     "AbcLabel",
     "AbcRules",
     "AfterPurchaseRules",
@@ -64,6 +67,8 @@ __all__ = [
     "LostRules",
     "MemberLevel",
     "MembershipRules",
+    "Occasion",
+    "OccasionRules",
     "Playbook",
     "PointsRules",
     "ProfileWeights",

@@ -19,6 +19,17 @@ class ProfileWeights:
 
     hard_weight: Decimal = documented(Decimal("0.2"), seed="002", passage="硬件档案(重要性20%)", validator=fraction)
     soft_weight: Decimal = documented(Decimal("0.8"), seed="002", passage="软件档案(重要性80%)", validator=fraction)
+    #: P02: customers with this tag are B2B: employer, position and income band count.
+    b2b_tag: str = attrs.field(
+        default="b2b",
+        metadata={
+            "provenance": {
+                "source": "assumption",
+                "why": "the documents list B2B fields (seed 003's card: 工作單位、職位) but name no way "
+                "to tell a B2B customer from a retail one; a tag staff set is the lightest marker",
+            }
+        },
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.hard_weight + self.soft_weight != Decimal(1):

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from clientcare.errors import PlaybookError
-from clientcare.playbook._checks import positive
+from clientcare.playbook._checks import choice, month_days, positive
 from clientcare.playbook._loyalty import AbcLabel
 from clientcare.playbook._provenance import assumed, documented
 
@@ -20,6 +20,8 @@ __all__ = [
     "FollowUpRules",
     "GreetingRules",
     "LostRules",
+    "Occasion",
+    "OccasionRules",
     "RotationRules",
     "StaffRules",
     "TouchBenchmark",
@@ -125,7 +127,7 @@ class FollowUpRules:
 
 @attrs.frozen
 class GreetingRules:
-    """P07/P14/P22: greetings ahead of the day, gifts for key customers, card reminders.
+    """P07/P22: greetings ahead of the day and gifts (card reminders: ``membership.expiry_reminder_days``).
 
     ``holidays`` lists the English names the ``holidays`` package gives the
     tenant country's public holidays; ``["*"]`` greets on every one.
@@ -154,12 +156,88 @@ class GreetingRules:
     birthday: bool = documented(True, seed="000", passage="生日时送上充满祝福的贺卡")
     important_dates: bool = documented(True, seed="004", passage="客戶紀念日發送簡訊祝福")
     gift_for_key_customers: bool = documented(True, seed="003", passage="贈送帶有公司特點的小禮品")
-    #: P14/P22: member card expiry reminders, this many days before.
-    card_expiry_days_ahead: tuple[int, ...] = assumed(
-        (30, 7),
-        why="seed 000 reminds before the card expires (快到期了) without a number of days",
-        validator=_positive_days,
+    #: P22: who gets a small gift with the holiday greeting — ``all`` customers, ``key``
+    #: customers only, or ``none``. Key customers are called, the others get the gift
+    #: with a message (``reward = "gift"``: staff send or hand it over).
+    holiday_gifts: str = attrs.field(
+        default="all",
+        validator=choice("all", "key", "none"),
+        metadata={
+            "provenance": {
+                "source": "documents",
+                "seed": "003",
+                "passage": "(7)國家法定假日期間向客戶表達節(jié)日的祝福并贈送帶有公司特點的小禮品。",
+            }
+        },
     )
+
+
+def _not_negative_days(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or value < 0:
+        raise PlaybookError(attribute.name, "must not be negative")
+
+
+@attrs.frozen(kw_only=True)
+class Occasion:
+    """P22/P32: a day of the year the shop reaches a group of customers.
+
+    ``dates`` are ``MM-DD`` days each year (none: the occasion is off);
+    ``audience`` is ``old`` (P13), ``key`` (P17) or ``all`` customers;
+    ``personal``: a staff member calls or visits with an invitation, else an
+    automated message; the touch is due ``days_ahead`` before the date.
+    """
+
+    dates: tuple[str, ...] = attrs.field(validator=month_days)
+    audience: str = attrs.field(validator=choice("old", "key", "all"))
+    personal: bool
+    days_ahead: int = attrs.field(validator=_not_negative_days)
+
+
+@attrs.frozen
+class OccasionRules:
+    """P22/P32: the new brochure, the yearly customer conference and the award event.
+
+    What each is and who it reaches is the documents'; the days are ours (no
+    document dates them): a brochure at the start of each season (seed 002:
+    每季的新品画册), the conference and the award event near the year's end.
+    """
+
+    brochure: Occasion = attrs.field(
+        factory=lambda: Occasion(
+            dates=("03-01", "06-01", "09-01", "12-01"), audience="old", personal=False, days_ahead=0
+        ),
+        metadata={
+            "provenance": {
+                "source": "documents",
+                "seed": "000",
+                "passage": "为顾客送去最新的商品宣传册",
+            }
+        },
+    )
+    conference: Occasion = attrs.field(
+        factory=lambda: Occasion(dates=("11-20",), audience="key", personal=True, days_ahead=30),
+        metadata={
+            "provenance": {
+                "source": "documents",
+                "seed": "003",
+                "passage": "(6)每年召開一次客戶服務會議,邀請代表客戶參觀本企業(yè),增強客戶對本企業(yè)的了解。",
+            }
+        },
+    )
+    award_event: Occasion = attrs.field(
+        factory=lambda: Occasion(dates=("12-18",), audience="key", personal=True, days_ahead=21),
+        metadata={
+            "provenance": {
+                "source": "documents",
+                "seed": "003",
+                "passage": "(5)邀請重要客戶參加公司舉辦的優(yōu)秀客戶服務人員獎勵會,并根據情況請客戶頒獎。",
+            }
+        },
+    )
+
+    def items(self) -> tuple[tuple[str, Occasion], ...]:
+        """Each occasion with its name (the touch's reference and template)."""
+        return (("brochure", self.brochure), ("conference", self.conference), ("award_event", self.award_event))
 
 
 @attrs.frozen
@@ -324,6 +402,8 @@ class CadenceRules:
     lost: LostRules = attrs.field(factory=LostRules)
     contact: ContactRules = attrs.field(factory=ContactRules)
     staff: StaffRules = attrs.field(factory=StaffRules)
+    #: P22/P32: the brochure, the customer conference and the award event.
+    occasions: OccasionRules = attrs.field(factory=OccasionRules)
     #: Tenant texts over the shipped ones: ``{locale: {template: {subject, body}}}``.
     templates: dict[str, dict[str, dict[str, str]]] = assumed(
         why="the tenant's own texts; none by default", factory=dict, hash=False

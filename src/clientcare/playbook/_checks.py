@@ -10,7 +10,16 @@ import attrs
 
 from clientcare.errors import PlaybookError
 
-__all__ = ["ascii_key", "at_least_zero", "choice", "fraction", "iso_dates", "positive", "positive_int"]
+__all__ = [
+    "ascii_key",
+    "at_least_zero",
+    "choice",
+    "fraction",
+    "iso_dates",
+    "month_days",
+    "positive",
+    "positive_int",
+]
 
 
 def positive(instance: object, attribute: attrs.Attribute[Any], value: Decimal | int) -> None:
@@ -66,3 +75,11 @@ def ascii_key(instance: object, attribute: attrs.Attribute[Any], value: str) -> 
     """A key for TOML and reports: 1-40 ASCII letters, digits or underscores."""
     if not value or len(value) > 40 or not value.replace("_", "").isalnum() or not value.isascii():
         raise PlaybookError(attribute.name, "must be 1-40 ASCII letters, digits or underscores")
+
+
+def month_days(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    """Each a day of the year as ``MM-DD``."""
+    for item in value:
+        month, _, day = item.partition("-")
+        if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+            raise PlaybookError(attribute.name, "each date must be MM-DD")

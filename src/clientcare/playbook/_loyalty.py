@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
 from clientcare.errors import PlaybookError
-from clientcare.playbook._checks import at_least_zero, choice, fraction, positive
+from clientcare.playbook._checks import at_least_zero, choice, fraction, month_days, positive
 from clientcare.playbook._provenance import assumed, documented
 
 __all__ = [
@@ -37,13 +36,6 @@ class AbcLabel(enum.StrEnum):
     A = "A"
     B = "B"
     C = "C"
-
-
-def _month_day(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
-    for item in value:
-        month, _, day = item.partition("-")
-        if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-            raise PlaybookError(attribute.name, "each date must be MM-DD")
 
 
 @attrs.frozen
@@ -134,7 +126,8 @@ class MemberLevel:
 def _default_levels() -> tuple[MemberLevel, ...]:
     return (
         # The document's brand: VIPs get 12% off full-price goods (8.8折), points
-        # redeemable for gifts, a birthday gift and each season's catalogue.
+        # redeemable for gifts, a birthday gift and each season's catalogue. The
+        # thresholds are assumptions: no document gives a spend for a level.
         MemberLevel(name="vip", threshold=Decimal(3000), by_invitation=True),
         MemberLevel(
             name="gold", threshold=Decimal(10000), points_multiplier=Decimal("1.5"), free_services=("alterations",)
@@ -142,13 +135,28 @@ def _default_levels() -> tuple[MemberLevel, ...]:
     )
 
 
+def _days_ahead(value: object) -> tuple[int, ...]:
+    # One number (the older form of the key) is one reminder.
+    items = (value,) if isinstance(value, int) else tuple(value) if isinstance(value, (list, tuple)) else ()
+    if not items or any(isinstance(v, bool) or not isinstance(v, int) or v <= 0 for v in items):
+        raise PlaybookError("expiry_reminder_days", "must be one or more whole numbers of days greater than zero")
+    return tuple(sorted(set(items), reverse=True))
+
+
 @attrs.frozen
 class MembershipRules:
     """P14–P16: the membership programme as a policy, lowest level first."""
 
-    levels: tuple[MemberLevel, ...] = assumed(
-        why="no document gives 3,000 or 10,000: seed 002 invites old customers (建议老顾客申请办理…VIP)",
+    levels: tuple[MemberLevel, ...] = attrs.field(
         factory=_default_levels,
+        metadata={
+            "provenance": {
+                "source": "assumption",
+                "why": "the 12% off full-price goods, points for gifts, the birthday gift and the season's "
+                "catalogue are seed 002's (8.8折, 积分兑换礼品, 生日礼品, 新品画册), but no document gives "
+                "a spend to reach a level: 3,000 (vip) and 10,000 (gold) are ours",
+            }
+        },
     )
     measure: str = assumed(
         "spend",
@@ -172,17 +180,42 @@ class MembershipRules:
         validator=choice("one_step", "recalculate"),
     )
     fixed_dates: tuple[str, ...] = assumed(
-        ("01-01",), why="only read with downgrade = fixed_dates; New Year", validator=_month_day
+        ("01-01",), why="only read with downgrade = fixed_dates; New Year", validator=month_days
     )
     months_after_promotion: int = assumed(
         12, why="only read with downgrade = months_after_promotion; a year", validator=positive
     )
-    expiry_reminder_days: int = assumed(
-        30,
-        why="seed 000 reminds before the card expires (快到期了) without a number of days; a month",
-        validator=positive,
+    #: P14/P22: the one setting for card expiry reminders — ``MembershipExpiring`` and
+    #: a touch at the first (largest) number of days before the validity ends, a
+    #: second touch at each further one; the first is also the renewal window.
+    expiry_reminder_days: tuple[int, ...] = attrs.field(
+        default=(30, 7),
+        converter=_days_ahead,
+        metadata={
+            "provenance": {
+                "source": "assumption",
+                "why": "seed 000 calls the member when the card is about to expire (会员优惠卡快到期了打个电话提醒她) "
+                "but gives no number of days: a month ahead, then a week ahead, are ours",
+            }
+        },
     )
-    invite_old_customers_only: bool = documented(True, seed="002", passage="建议老顾客申请办理")
+    #: P14: only old customers (P13, ``segments.is_old``) are invited, join at a
+    #: sale or are enrolled; a brand-new customer's big first sale makes no member.
+    old_customers_only: bool = attrs.field(
+        default=True,
+        metadata={
+            "provenance": {
+                "source": "documents",
+                "seed": "002",
+                "passage": "◇建议老顾客申请办理我们马克华菲VIP、并告知VIP顾客的优惠及福利、VIP管理制度。",
+            }
+        },
+    )
+
+    @property
+    def first_reminder_days(self) -> int:
+        """Days before the validity end of the first card reminder (and the renewal window)."""
+        return max(self.expiry_reminder_days)
 
     def __attrs_post_init__(self) -> None:
         names = [level.name for level in self.levels]

@@ -12,6 +12,7 @@ key (``profile.hard_weight``) and the rule it broke.
 from __future__ import annotations
 
 import tomllib
+import warnings
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -40,7 +41,7 @@ from clientcare.playbook._loyalty import (
 )
 from clientcare.playbook._shop import ShopSettings
 
-__all__ = ["Playbook"]
+__all__ = ["DEPRECATED_KEYS", "Playbook"]
 
 
 @attrs.frozen
@@ -71,7 +72,11 @@ class Playbook:
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> Playbook:
-        """Build from nested dicts (as parsed TOML); unknown keys are refused."""
+        """Build from nested dicts (as parsed TOML); unknown keys are refused.
+
+        A deprecated key (:data:`DEPRECATED_KEYS`) is read as its replacement,
+        with a :class:`DeprecationWarning`; giving both is a PlaybookError."""
+        data = _replace_deprecated(data)
         try:
             return _converter.structure(data, cls)
         except PlaybookError:
@@ -91,6 +96,52 @@ class Playbook:
         except tomllib.TOMLDecodeError as exc:
             raise PlaybookError("playbook", "not valid TOML", str(exc)) from None
         return cls.from_mapping(data)
+
+
+#: Older keys and the one key that replaced each (dotted paths). Issue 17: one
+#: setting holds the card expiry reminders, one rule says who may join.
+DEPRECATED_KEYS: dict[str, str] = {
+    "cadences.greetings.card_expiry_days_ahead": "membership.expiry_reminder_days",
+    "membership.invite_old_customers_only": "membership.old_customers_only",
+}
+
+
+def _replace_deprecated(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``data`` with each deprecated key moved to its replacement (warned once per load)."""
+    result = _copy_tables(data)
+    for old, new in DEPRECATED_KEYS.items():
+        *old_path, old_key = old.split(".")
+        table = _table(result, old_path)
+        if table is None or old_key not in table:
+            continue
+        *new_path, new_key = new.split(".")
+        target = _table(result, new_path, create=True)
+        if target is None:
+            raise PlaybookError(".".join(new_path), "must be a table")
+        if new_key in target:
+            raise PlaybookError(old, f"deprecated: give only {new}")
+        warnings.warn(f"playbook key {old} is deprecated: use {new}", DeprecationWarning, stacklevel=3)
+        target[new_key] = table.pop(old_key)
+    # The older form of the reminder days was one number.
+    membership = result.get("membership")
+    if isinstance(membership, dict) and isinstance(membership.get("expiry_reminder_days"), int):
+        membership["expiry_reminder_days"] = [membership["expiry_reminder_days"]]
+    return result
+
+
+def _copy_tables(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: _copy_tables(v) if isinstance(v, dict) else v for k, v in data.items()}
+
+
+def _table(data: dict[str, Any], path: list[str], *, create: bool = False) -> dict[str, Any] | None:
+    current: Any = data
+    for name in path:
+        if not isinstance(current, dict):
+            return None
+        if name not in current and create:
+            current[name] = {}
+        current = current.get(name)
+    return current if isinstance(current, dict) else None
 
 
 def _first_error(exc: BaseException, path: str) -> PlaybookError:

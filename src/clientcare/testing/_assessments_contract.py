@@ -162,11 +162,16 @@ class AssessmentsContract(ContractBase):
         with backend.unit_of_work(self.tenant) as uow:
             loaded = uow.improvement_plans.open_for_customer("c1")
             assert loaded is not None and state(loaded) == state(plan)
+            assert {k: v.id for k, v in uow.improvement_plans.open_for_customers(["c1", "c2"]).items()} == {
+                "c1": plan.id
+            }
+            assert uow.improvement_plans.open_for_customers([]) == {}
             loaded.close(at=T0)
             uow.improvement_plans.save(loaded)
             uow.commit()
         with backend.unit_of_work(self.tenant) as uow:
             assert uow.improvement_plans.open_for_customer("c1") is None
+            assert uow.improvement_plans.open_for_customers(["c1"]) == {}
             assert [p.id for p in uow.improvement_plans.for_customer("c1")] == [plan.id]
 
     def test_survey_answers_round_trip_and_filter_by_period_and_segment(self, backend: Backend) -> None:
