@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: The playbook keys each procedure reads (issue 17); tests/test_procedures.py checks they exist.
 KEYS: dict[str, tuple[str, ...]] = {
-    "P02": ("profile.hard_weight",),
+    "P02": ("profile.hard_weight", "profile.b2b_tag"),
     "P03": ("profile.hard_weight", "profile.soft_weight"),
     "P04": ("cadences.contact.staff_channels", "cadences.contact.automated_channels", "shop.unsubscribe_days"),
     "P06": ("card.stale_after_days", "card.key_stale_after_days"),
@@ -40,7 +40,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "P14": (
         "membership.levels",
         "membership.levels[].discount",
-        "membership.invite_old_customers_only",
+        "membership.old_customers_only",
         "membership.expiry_reminder_days",
         "points.rate",
         "points.gifts",
@@ -63,8 +63,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "P22": (
         "cadences.greetings.holidays",
         "cadences.greetings.birthday",
-        "cadences.greetings.card_expiry_days_ahead",
+        "membership.expiry_reminder_days",
         "cadences.greetings.gift_for_key_customers",
+        "cadences.greetings.holiday_gifts",
+        "cadences.occasions.brochure",
     ),
     "P23": (
         "cadences.rotation.cycle_days_a",
@@ -86,6 +88,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "segments.old_min_purchases",
     ),
     "P29": ("cadences.contact.retry_after_days",),
+    "P32": ("cadences.occasions.conference", "cadences.occasions.award_event", "cadences.occasions.brochure"),
     "P31": (
         "cadences.after_purchase.attribution_days",
         "cadences.staff.visits_too_few",
@@ -125,6 +128,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "segments.old_min_purchases",
     ),
     "P60": (
+        "assessment.improve_visit_every_days",
         "assessment.forms",
         "assessment.forms[].terminate_below",
         "assessment.forms[].improve_below",
