@@ -46,14 +46,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table, create_engine, make_url, text
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
@@ -61,7 +60,9 @@ from clientcare.adapters.sqlalchemy import create_clientcare_engine, upgrade
 from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
 from clientcare.adapters.sqlalchemy._migrate import _run
 from clientcare.adapters.sqlalchemy._tables import customers as customers_table
+from clientcare.adapters.sqlalchemy._tables import purchase_lines, purchases
 from clientcare.customers import Customer
+from clientcare.kernel._ids import time_ordered_id
 
 TENANT = "bench"
 ZONE = timezone(timedelta(hours=8))
@@ -153,6 +154,29 @@ def fresh_schema(url: str) -> None:
     engine.dispose()
 
 
+def primary_keys_only(url: str) -> None:
+    """Replace the purchase tables by ones with the same columns and only their primary keys.
+
+    The plain scripts write into these: what the engine does with no index
+    upkeep beyond the key, the floor clientcare's import is measured against.
+    """
+    engine = create_clientcare_engine(url)
+    bare = MetaData()
+    for table in (purchase_lines, purchases):
+        key = [column.name for column in table.primary_key.columns]
+        Table(
+            table.name,
+            bare,
+            *(Column(column.name, column.type, nullable=column.nullable) for column in table.columns),
+            PrimaryKeyConstraint(*key),
+        )
+    with engine.begin() as conn:
+        for name in ("cc_purchase_lines", "cc_purchases"):
+            conn.exec_driver_sql(f"DROP TABLE {name}")
+        bare.create_all(conn)
+    engine.dispose()
+
+
 # -- the measured children ---------------------------------------------------------------
 def child_clientcare(url: str, csv_path: str) -> dict[str, Any]:
     """clientcare's import path: CSV reader, validation, batched fast path."""
@@ -168,7 +192,7 @@ def _plain_rows(csv_path: str, sqlite: bool) -> Any:
         reader = csv.reader(handle)
         next(reader)
         for receipt, occurred, style, price, quantity, customer, store in reader:
-            pid = uuid.uuid4().hex
+            pid = time_ordered_id()  # the same UUIDv7 ids as clientcare's import
             cents = int(Decimal(price) * 10_000)
             yield (
                 (
@@ -377,6 +401,7 @@ def measure(args: argparse.Namespace, work: Path) -> None:
         upgrade(url)
         load_customers(url, args.customers)
         sqlite_urls[name] = url
+    primary_keys_only(sqlite_urls["plain"])
     ours = run_child("sqlite", sqlite_urls["clientcare"], str(big_csv))
     plain = run_child("plain-sqlite", str(work / "plain.db"), str(big_csv))
     figures["sqlite_import_s"] = round(ours["seconds"], 2)
@@ -394,6 +419,7 @@ def measure(args: argparse.Namespace, work: Path) -> None:
             load_customers(args.postgres, args.customers)
             ours_pg = run_child("postgres", args.postgres, str(big_csv))
             fresh_schema(args.postgres)
+            primary_keys_only(args.postgres)
             plain_pg = run_child("plain-copy", args.postgres, str(big_csv))
             figures["pg_import_s"] = round(ours_pg["seconds"], 2)
             figures["pg_plain_copy_s"] = round(plain_pg["seconds"], 2)
