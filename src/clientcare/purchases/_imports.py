@@ -201,6 +201,10 @@ class _RowChecker:
 
     @staticmethod
     def quantity(raw: object) -> int:
+        if type(raw) is str and raw.isdecimal():  # the common case: int() as below, without the detours
+            quantity = int(raw)
+            if quantity > 0:
+                return quantity
         text = str(raw).strip() if raw is not None else ""
         if not text:
             return 1
