@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine, upgrade
 from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
+from clientcare.adapters.sqlalchemy._uow import SQLITE_CACHE_KIB
 from clientcare.customers import Customer
 from clientcare.loyalty import AbcLabel, abc_labels
 from clientcare.playbook import AbcRules
@@ -127,8 +128,9 @@ def adapter_run(backend: SqlBackend) -> dict[str, AbcLabel]:
 
 
 def hand_written(path: Path) -> dict[str, str]:
-    """The one hand-written statement."""
+    """The one hand-written statement (on a connection with clientcare's page cache, so only the work differs)."""
     db = sqlite3.connect(path)
+    db.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     params = {"tenant": TENANT, "start": str(utc_naive(START)), "end": str(utc_naive(NOW))}
     result = dict(db.execute(HAND_WRITTEN, params).fetchall())
     db.close()
@@ -159,9 +161,11 @@ def measure(customers: int, purchases: int, db: Path | None = None) -> dict[str,
         print(f"built {customers:,} customers / {purchases:,} purchases in {seconds:.1f} s: {path}")
     engine = create_clientcare_engine(f"sqlite:///{path}")
     backend = SqlBackend(engine)
+    warm, by_hand = timed(lambda: hand_written(path))  # warms the file cache for the first run too
     first, labels = timed(lambda: adapter_run(backend))
     again, labels_again = timed(lambda: adapter_run(backend))
-    hand, by_hand = timed(lambda: hand_written(path))
+    hand, _ = timed(lambda: hand_written(path))
+    hand = min(hand, warm)
     loop, by_loop = timed(lambda: per_customer_loop(path))
     engine.dispose()
     assert {k: v.value for k, v in labels.items()} == by_hand, "adapter and hand-written SQL disagree"
