@@ -122,8 +122,9 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
         if reason is not None:
             rejected.append(ImportReject(item.line, reason))
             continue
-        purchase_rows.append(_purchase_row(uow.tenant, item, customer_id, currency, sqlite=sqlite))
-        line_rows.extend(_line_rows(uow.tenant, item))
+        purchase, lines = _rows_of(uow.tenant, item, customer_id, currency, sqlite=sqlite)
+        purchase_rows.append(purchase)
+        line_rows.extend(lines)
     if purchase_rows:
         with translated("purchase"):
             write_rows(uow, t.purchases.name, _PURCHASE_COLUMNS, purchase_rows)
@@ -151,10 +152,11 @@ def _owner(
     return customer_id, None
 
 
-def _purchase_row(
+def _rows_of(
     tenant: str, item: ImportedPurchase, customer_id: str | None, currency: str, *, sqlite: bool
-) -> tuple[object, ...]:
-    """The ``cc_purchases`` row of an imported sale, in :data:`_PURCHASE_COLUMNS` order."""
+) -> tuple[tuple[object, ...], list[tuple[object, ...]]]:
+    """The ``cc_purchases`` row of an imported sale and its ``cc_purchase_lines`` rows, in
+    :data:`_PURCHASE_COLUMNS` / :data:`_LINE_COLUMNS` order (each price scaled once)."""
     moment = item.occurred_at
     offset = moment.utcoffset()
     minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
@@ -163,10 +165,26 @@ def _purchase_row(
     stored: object = utc.isoformat(" ", "microseconds") if sqlite else utc
     amount_e4 = 0
     amount_scale = 0
-    for line in item.lines:
-        amount_e4 += int(line.unit_price * _SCALE) * line.quantity
+    lines: list[tuple[object, ...]] = []
+    for position, line in enumerate(item.lines):
+        price_e4 = int(line.unit_price * _SCALE)
+        amount_e4 += price_e4 * line.quantity
         amount_scale = max(amount_scale, line.places)
-    return (
+        lines.append(
+            (
+                tenant,
+                item.id,
+                position,
+                line.style_no,
+                line.quantity,
+                price_e4,
+                line.places,
+                line.size,
+                line.colour,
+                line.full_price,
+            )
+        )
+    purchase = (
         tenant,
         item.id,
         1,
@@ -181,25 +199,7 @@ def _purchase_row(
         item.staff_id,
         item.receipt_id,
     )
-
-
-def _line_rows(tenant: str, item: ImportedPurchase) -> list[tuple[object, ...]]:
-    """The ``cc_purchase_lines`` rows of an imported sale, in :data:`_LINE_COLUMNS` order."""
-    return [
-        (
-            tenant,
-            item.id,
-            position,
-            line.style_no,
-            line.quantity,
-            int(line.unit_price * _SCALE),
-            line.places,
-            line.size,
-            line.colour,
-            line.full_price,
-        )
-        for position, line in enumerate(item.lines)
-    ]
+    return purchase, lines
 
 
 def write_rows(uow: SqlUnitOfWork, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
