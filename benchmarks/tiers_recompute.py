@@ -155,7 +155,10 @@ def per_customer_loop(path: Path) -> dict[str, AbcLabel]:
 
 def measure(customers: int, purchases: int, db: Path | None = None) -> dict[str, Any]:
     """Build the file (unless it exists), time the three ways, check they agree; the figures."""
-    path = db or Path(tempfile.mkdtemp()) / "tiers-bench.db"
+    if db is None:  # a file of its own, removed afterwards
+        with tempfile.TemporaryDirectory(prefix="cc-tiers-") as work:
+            return measure(customers, purchases, Path(work) / "tiers-bench.db")
+    path = db
     if not path.exists():
         seconds, _ = timed(lambda: build(path, customers, purchases))
         print(f"built {customers:,} customers / {purchases:,} purchases in {seconds:.1f} s: {path}")
