@@ -55,7 +55,7 @@ def recompute_abc(
     conn, tenant = uow.connection, uow.tenant
     c = customer_tiers.c
     conn.execute(CreateTable(scratch, if_not_exists=True))
-    conn.execute(delete(scratch))
+    _empty(uow)
     labels = abc_label_query(tenant, start, end, rules).subquery("labels")
     conn.execute(
         insert(scratch).from_select(
@@ -68,8 +68,18 @@ def recompute_abc(
     result, changes = _read(uow, at)
     if changes:
         _write_back(uow, at)
-    conn.execute(delete(scratch))
+    _empty(uow)
     return result, changes
+
+
+def _empty(uow: SqlUnitOfWork) -> None:
+    """Clear the scratch table: TRUNCATE on PostgreSQL, where autovacuum never visits temporary
+    tables (dead rows would pile up on a pooled connection); DELETE elsewhere (SQLite truncates
+    an unqualified DELETE itself, and MariaDB's TRUNCATE would commit the transaction)."""
+    if uow.dialect == "postgresql":
+        uow.connection.exec_driver_sql(f"TRUNCATE {scratch.name}")
+    else:
+        uow.connection.execute(delete(scratch))
 
 
 def _read(uow: SqlUnitOfWork, at: datetime) -> tuple[dict[str, AbcLabel], list[TierChange]]:
