@@ -4,11 +4,14 @@
 Each figure is measured side by side in one run, every import in a fresh
 child process (so peak memory is the import's own):
 
-1. POS CSV import into a SQLite file through clientcare (validation included)
-   against a plain csv + sqlite3.executemany script writing the same tables
-   in one transaction;
+1. POS CSV import into a SQLite file through clientcare (validation, receipt
+   idempotence and customer lookups included) against a plain csv +
+   sqlite3.executemany script writing the same rows (the same UUIDv7 ids)
+   into tables with the same columns and only their primary keys, in one
+   transaction (``--import-only`` runs just this and 2–3);
 2. the same import on PostgreSQL (clientcare uses COPY through psycopg 3)
-   against a plain psycopg COPY of the same CSV (skipped without a server);
+   against a plain psycopg COPY of the same rows into primary-key-only
+   tables (skipped without a server, or with ``--no-postgres``);
 3. customer summary looked up by phone with the full data loaded against the
    same with 1% of the purchases;
 4. the customer import: 100,000 customers from CSV into SQLite through
@@ -16,19 +19,26 @@ child process (so peak memory is the import's own):
    same rows into the same tables, from ``bench_customers_import.py``
    (size: ``--import-customers``; ``--no-customers-import`` skips it,
    ``--customers-import-only`` runs only it);
-5. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
+5. the ABC tier recomputation (first run and a later one) against one
+   hand-written statement, from ``tiers_recompute.py`` (sizes:
+   ``--tiers-customers``, ``--tiers-purchases``; ``--no-tiers``, ``--tiers-only``);
+6. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
    today" on SQLite, from ``bench_cadences.py`` (sizes: ``--daily-customers``,
    ``--board-touches``);
-6. dispatch to a local SMTP server against a plain smtplib loop, and the
+7. dispatch to a local SMTP server against a plain smtplib loop, and the
    outbox relay to RabbitMQ against a plain publish loop, from
    ``bench_delivery.py`` (``--messages``; ``--delivery-only`` runs only these,
    ``--no-delivery`` leaves them out).
-7. every ``care.analytics`` call against one hand-written SQL statement on a
+8. every ``care.analytics`` call against one hand-written SQL statement on a
    cached SQLite file of ``--customers`` / ``--rows``, from
    ``bench_analytics.py`` (``--analytics-only`` runs just this one,
    ``--no-analytics`` skips it).
 
-Prints a table and one JSON line.
+Prints each benchmark's table as it goes; the LAST line of output is one JSON
+object holding every figure of the run (keys in docs/performance.md):
+``machine``, one object per benchmark that ran (``import``,
+``customers_import``, ``tiers``, ``cadences``, ``delivery``, ``analytics``)
+and ``ratios``, every ratio flat under ``benchmark.measure``.
 """
 
 from __future__ import annotations
@@ -46,14 +56,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table, create_engine, make_url, text
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
@@ -61,7 +70,9 @@ from clientcare.adapters.sqlalchemy import create_clientcare_engine, upgrade
 from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
 from clientcare.adapters.sqlalchemy._migrate import _run
 from clientcare.adapters.sqlalchemy._tables import customers as customers_table
+from clientcare.adapters.sqlalchemy._tables import purchase_lines, purchases
 from clientcare.customers import Customer
+from clientcare.kernel._ids import time_ordered_id
 
 TENANT = "bench"
 ZONE = timezone(timedelta(hours=8))
@@ -153,6 +164,40 @@ def fresh_schema(url: str) -> None:
     engine.dispose()
 
 
+def primary_keys_only(url: str) -> None:
+    """Replace the purchase tables by ones with the same columns and only their primary keys.
+
+    The plain scripts write into these: what the engine does with no index
+    upkeep beyond the key, the floor clientcare's import is measured against.
+    """
+    engine = create_clientcare_engine(url)
+    bare = MetaData()
+    for table in (purchase_lines, purchases):
+        key = [column.name for column in table.primary_key.columns]
+        Table(
+            table.name,
+            bare,
+            *(Column(column.name, column.type, nullable=column.nullable) for column in table.columns),
+            PrimaryKeyConstraint(*key),
+        )
+    with engine.begin() as conn:
+        for name in ("cc_purchase_lines", "cc_purchases"):
+            conn.exec_driver_sql(f"DROP TABLE {name}")
+        bare.create_all(conn)
+    engine.dispose()
+
+
+def whole_purchase_tables(url: str) -> None:
+    """Put back the purchase tables as the migrations make them (after :func:`primary_keys_only`)."""
+    engine = create_clientcare_engine(url)
+    with engine.begin() as conn:
+        for name in ("cc_purchase_lines", "cc_purchases"):
+            conn.exec_driver_sql(f"DROP TABLE {name}")
+        purchases.create(conn)
+        purchase_lines.create(conn)
+    engine.dispose()
+
+
 # -- the measured children ---------------------------------------------------------------
 def child_clientcare(url: str, csv_path: str) -> dict[str, Any]:
     """clientcare's import path: CSV reader, validation, batched fast path."""
@@ -168,7 +213,7 @@ def _plain_rows(csv_path: str, sqlite: bool) -> Any:
         reader = csv.reader(handle)
         next(reader)
         for receipt, occurred, style, price, quantity, customer, store in reader:
-            pid = uuid.uuid4().hex
+            pid = time_ordered_id()  # the same UUIDv7 ids as clientcare's import
             cents = int(Decimal(price) * 10_000)
             yield (
                 (
@@ -277,7 +322,7 @@ def summary_lookup(url: str, phones: list[str], repeat: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="purchases in the import (default 1,000,000)")
     parser.add_argument("--customers", type=int, default=100_000, help="customers loaded (default 100,000)")
@@ -286,6 +331,11 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("CLIENTCARE_BENCH_POSTGRES_URL", DEFAULT_PG))
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL figures")
     parser.add_argument("--batch-size", type=int, default=50_000, help="purchases per import transaction")
+    parser.add_argument("--import-only", action="store_true", help="run only the purchase import (and summary)")
+    parser.add_argument("--no-tiers", action="store_true", help="skip the tier recomputation benchmark")
+    parser.add_argument("--tiers-only", action="store_true", help="run only the tier recomputation benchmark")
+    parser.add_argument("--tiers-customers", type=int, default=100_000, help="customers for the tiers (100,000)")
+    parser.add_argument("--tiers-purchases", type=int, default=1_000_000, help="purchases for the tiers (1,000,000)")
     parser.add_argument("--cadences", action="store_true", help="also run the cadence benchmarks (bench_cadences.py)")
     parser.add_argument("--cadences-only", action="store_true", help="run only the cadence benchmarks")
     parser.add_argument("--daily-customers", default="10000,100000", help="daily-run sizes (default 10000,100000)")
@@ -304,8 +354,35 @@ def main() -> None:
     parser.add_argument("--analytics-only", action="store_true", help="run only the analytics benchmark")
     parser.add_argument("--analytics-repeat", type=int, default=3, help="timed runs per analytics call (median)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def _selected(args: argparse.Namespace) -> set[str]:
+    """Which benchmarks this run measures: one ``--…-only`` names one, otherwise all but the ``--no-…`` ones."""
+    only = {
+        "import": args.import_only,
+        "customers_import": args.customers_import_only,
+        "tiers": args.tiers_only,
+        "cadences": args.cadences_only,
+        "delivery": args.delivery_only,
+        "analytics": args.analytics_only,
+    }
+    chosen = {name for name, wanted in only.items() if wanted}
+    if chosen:
+        return chosen
+    skipped = {
+        "customers_import": args.no_customers_import,
+        "tiers": args.no_tiers,
+        "cadences": not args.cadences,
+        "delivery": args.no_delivery,
+        "analytics": args.no_analytics,
+    }
+    return {name for name in only if not skipped.get(name, False)}
+
+
+def main() -> None:
+    """Run the selected benchmarks; the last line of output is one JSON object with all their figures."""
+    args = _arguments()
     os.environ["CC_BENCH_BATCH"] = str(args.batch_size)
     if args.child:
         kind, target, csv_path = args.child
@@ -316,54 +393,93 @@ def main() -> None:
             "plain-copy": child_plain_copy,
         }[kind](target, csv_path)
         result["peak_mb"] = peak_rss_mb()
+        result["cpu_s"] = cpu_seconds()
         print(json.dumps(result))
         return
-
-    if args.customers_import_only:
-        _customers_import(args)
-        return
-    if args.delivery_only:
-        import bench_delivery  # noqa: PLC0415 - a sibling script, loaded only when asked for
-
-        bench_delivery.measure(args.messages, args.rabbitmq)
-        return
-    if args.analytics_only:
-        import bench_analytics  # noqa: PLC0415 - a sibling script, loaded only when asked for
-
-        bench_analytics.measure(args.customers, args.rows, args.analytics_repeat)
-        return
-    if not args.cadences_only:
+    selected = _selected(args)
+    run: dict[str, Any] = {"schema": 1, "machine": machine(), "started": datetime.now(UTC).isoformat()}
+    # Sibling scripts are imported only when their benchmark runs (each pulls in its own drivers).
+    if "import" in selected:
         work = Path(tempfile.mkdtemp(prefix="cc-bench-"))
         try:
-            measure(args, work)
+            run["import"] = measure(args, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    if not args.cadences_only and not args.no_customers_import:
-        _customers_import(args)
-    if args.cadences or args.cadences_only:
-        import bench_cadences  # noqa: PLC0415 - a sibling script, loaded only when asked for
+    if "customers_import" in selected:
+        import bench_customers_import  # noqa: PLC0415
 
-        bench_cadences.measure(
+        run["customers_import"] = bench_customers_import.measure(args.import_customers)
+    if "tiers" in selected:
+        import tiers_recompute  # noqa: PLC0415
+
+        run["tiers"] = tiers_recompute.measure(args.tiers_customers, args.tiers_purchases)
+    if "cadences" in selected:
+        import bench_cadences  # noqa: PLC0415
+
+        run["cadences"] = bench_cadences.measure(
             bench_cadences.sizes(args.daily_customers), bench_cadences.sizes(args.board_touches), args.board_repeat
         )
-    if not (args.no_delivery or args.cadences_only):
-        import bench_delivery  # noqa: PLC0415 - a sibling script, loaded only when asked for
+    if "delivery" in selected:
+        import bench_delivery  # noqa: PLC0415
 
-        bench_delivery.measure(args.messages, args.rabbitmq)
-    if not args.no_analytics and not args.cadences_only:
-        import bench_analytics  # noqa: PLC0415 - a sibling script, loaded only when asked for
+        run["delivery"] = bench_delivery.measure(args.messages, args.rabbitmq)
+    if "analytics" in selected:
+        import bench_analytics  # noqa: PLC0415
 
-        bench_analytics.measure(args.customers, args.rows, args.analytics_repeat)
-
-
-def _customers_import(args: argparse.Namespace) -> None:
-    import bench_customers_import  # noqa: PLC0415 - a sibling script, loaded only when asked for
-
-    bench_customers_import.measure(args.import_customers)
+        run["analytics"] = bench_analytics.measure(args.customers, args.rows, args.analytics_repeat)
+    run["ratios"] = ratios(run)
+    print(json.dumps(run, ensure_ascii=False, sort_keys=True))
 
 
-def measure(args: argparse.Namespace, work: Path) -> None:
-    """Make the data in ``work``, measure, print the table and the JSON line."""
+def ratios(run: dict[str, Any]) -> dict[str, float]:
+    """Every ratio of the run under one flat, stable key (``area.measure``): what a script compares."""
+    flat: dict[str, float] = {}
+    for area, figures in run.items():
+        if not isinstance(figures, dict):
+            continue
+        for key, value in figures.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and "ratio" in key:
+                flat[f"{area}.{key}"] = value
+            elif isinstance(value, dict) and isinstance(value.get("ratio"), (int, float)):
+                flat[f"{area}.{key}"] = value["ratio"]
+        for name, call in (figures.get("calls") or {}).items():
+            if isinstance(call, dict) and isinstance(call.get("ratio"), (int, float)):
+                flat[f"{area}.{name}"] = call["ratio"]
+    return dict(sorted(flat.items()))
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on: cores, memory, load, versions."""
+    import platform  # noqa: PLC0415
+
+    import sqlalchemy  # noqa: PLC0415
+
+    memory_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "load_1m": round(os.getloadavg()[0], 2),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "sqlalchemy": sqlalchemy.__version__,
+        "psycopg": psycopg.__version__,
+    }
+
+
+def cpu_seconds() -> float:
+    """User plus system CPU time of this process: steadier than wall time on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return round(usage.ru_utime + usage.ru_stime, 2)
+
+
+def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """Make the data in ``work``, measure the purchase import and the summary, print a table; the figures."""
     small = args.small_rows or max(args.rows // 100, 1)
     big_csv, small_csv = work / "big.csv", work / "small.csv"
     write_csv(big_csv, args.rows, args.customers)
@@ -377,6 +493,7 @@ def measure(args: argparse.Namespace, work: Path) -> None:
         upgrade(url)
         load_customers(url, args.customers)
         sqlite_urls[name] = url
+    primary_keys_only(sqlite_urls["plain"])
     ours = run_child("sqlite", sqlite_urls["clientcare"], str(big_csv))
     plain = run_child("plain-sqlite", str(work / "plain.db"), str(big_csv))
     figures["sqlite_import_s"] = round(ours["seconds"], 2)
@@ -385,6 +502,8 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     figures["sqlite_rows_per_s"] = round(ours["imported"] / ours["seconds"])
     figures["sqlite_peak_mb"] = round(ours["peak_mb"], 1)
     figures["plain_peak_mb"] = round(plain["peak_mb"], 1)
+    figures["sqlite_cpu_s"], figures["sqlite_plain_cpu_s"] = ours["cpu_s"], plain["cpu_s"]
+    figures["sqlite_cpu_ratio"] = round(ours["cpu_s"] / plain["cpu_s"], 2)
 
     # 2. PostgreSQL import: clientcare (COPY) against plain psycopg COPY.
     if not args.no_postgres:
@@ -394,11 +513,16 @@ def measure(args: argparse.Namespace, work: Path) -> None:
             load_customers(args.postgres, args.customers)
             ours_pg = run_child("postgres", args.postgres, str(big_csv))
             fresh_schema(args.postgres)
+            primary_keys_only(args.postgres)
             plain_pg = run_child("plain-copy", args.postgres, str(big_csv))
+            whole_purchase_tables(args.postgres)
             figures["pg_import_s"] = round(ours_pg["seconds"], 2)
             figures["pg_plain_copy_s"] = round(plain_pg["seconds"], 2)
             figures["pg_ratio"] = round(ours_pg["seconds"] / plain_pg["seconds"], 2)
             figures["pg_peak_mb"] = round(ours_pg["peak_mb"], 1)
+            figures["pg_plain_peak_mb"] = round(plain_pg["peak_mb"], 1)
+            # Client-side CPU only: the server's share runs in its own processes.
+            figures["pg_client_cpu_s"], figures["pg_plain_client_cpu_s"] = ours_pg["cpu_s"], plain_pg["cpu_s"]
             fresh_schema(args.postgres)
         except Exception as exc:  # no server: report and go on
             figures["pg_error"] = type(exc).__name__
@@ -433,7 +557,7 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     print(f"{'measure':<{width}}  {'time':>12}  note")
     for label, value, note in rows:
         print(f"{label:<{width}}  {value:>12}  {note}")
-    print(json.dumps(figures))
+    return figures
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
+import time
+import uuid
 from datetime import datetime
 
 import pytest
@@ -11,14 +13,15 @@ import pytest
 import clientcare
 from clientcare.adapters.clock import FixedClock
 from clientcare.errors import ValidationError
-from clientcare.kernel import RandomIds, ids_in_force, new_id
+from clientcare.kernel import RandomIds, TimeOrderedIds, ids_in_force, new_id
+from clientcare.kernel._ids import bulk_id
 from clientcare.ports import IdGenerator
 
 T0 = datetime.fromisoformat("2026-01-05T10:00:00+08:00")
 
 
 class CountingIds:
-    """Numbers with a prefix, remembering every id handed out (unique in the first 12 characters too)."""
+    """Numbers with a prefix, remembering every id handed out (unique in the last 12 characters too)."""
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
@@ -35,13 +38,76 @@ class CountingIds:
         return made
 
 
-def test_default_ids_are_random_hex_like_a_uuid4(care: clientcare.Clientcare) -> None:
-    """Without ids= a facade draws 32 random hex digits per aggregate, as before the port."""
+def test_default_ids_are_time_ordered_uuid7_hex(care: clientcare.Clientcare) -> None:
+    """Without ids= a facade gives each aggregate a UUIDv7 as 32 hex digits, the shape of the old uuid4 ids."""
     first = care.customers.register("王芳", "13800138000")
     second = care.customers.register("王强", "13900139000")
-    assert isinstance(care.ids, RandomIds)
-    assert re.fullmatch("[0-9a-f]{32}", first.id) and re.fullmatch("[0-9a-f]{32}", second.id)
-    assert first.id != second.id
+    assert isinstance(care.ids, TimeOrderedIds)
+    for made in (first.id, second.id):
+        assert re.fullmatch("[0-9a-f]{32}", made)
+        parsed = uuid.UUID(made)
+        assert parsed.version == 7 and parsed.variant == uuid.RFC_4122
+    assert first.id < second.id
+
+
+def test_time_ordered_ids_sort_in_the_order_they_were_made() -> None:
+    """Monotonic within a millisecond: 20,000 ids in a row (many share a millisecond) come out sorted."""
+    made = [new_id() for _ in range(20_000)]
+    assert made == sorted(made)
+    assert len(set(made)) == len(made)
+    millis = [int(one[:12], 16) for one in made]
+    assert len(set(millis)) < len(made), "several ids share a millisecond, and still sort"
+    assert abs(millis[-1] / 1000 - time.time()) < 60, "the first 48 bits are the Unix time in milliseconds"
+
+
+def test_time_ordered_ids_are_unique_and_ordered_per_thread_under_threads() -> None:
+    """Four threads drawing at once: no id twice, and each thread's ids sorted."""
+    ids = TimeOrderedIds()
+    drawn: list[list[str]] = []
+    lock = threading.Lock()
+
+    def draw() -> None:
+        mine = [ids.new_id() for _ in range(10_000)]
+        with lock:
+            drawn.append(mine)
+
+    workers = [threading.Thread(target=draw) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    every = [one for mine in drawn for one in mine]
+    assert len(every) == 40_000 and len(set(every)) == 40_000
+    assert all(mine == sorted(mine) for mine in drawn)
+
+
+def test_bulk_ids_are_time_ordered_by_default_and_follow_the_generator_in_force() -> None:
+    """The import's ids: UUIDv7 by default, the facade's generator when one is in force."""
+    made = [bulk_id() for _ in range(1000)]
+    assert made == sorted(made) and uuid.UUID(made[0]).version == 7
+    with ids_in_force(CountingIds("b")):
+        assert bulk_id() == "b00000001"
+    with ids_in_force(RandomIds()):
+        assert uuid.UUID(bulk_id()).version == 4
+
+
+def test_random_ids_stay_available() -> None:
+    """ids=RandomIds() gives uuid4 hex as before, for who must not reveal when ids were made."""
+    with clientcare.connect("memory://", tenant="shop", clock=FixedClock(T0), ids=RandomIds()) as care:
+        made = care.customers.register("王芳", "13800138000").id
+    assert uuid.UUID(made).version == 4 and re.fullmatch("[0-9a-f]{32}", made)
+
+
+def test_complaint_parts_take_the_random_end_of_time_ordered_ids() -> None:
+    """Promises made in the same millisecond still get different ids (the last 12 digits are random)."""
+    with clientcare.connect("memory://", tenant="shop", clock=FixedClock(T0)) as care:
+        ann = care.customers.register("王芳", "13800138000")
+        complaint = care.complaints.file(ann.id, channel="phone", category="delivery", description="late", by="li")
+        due = T0.replace(day=20)
+        for what in ("refund", "call back", "new coat"):
+            care.complaints.promise(complaint.id, what=what, due=due, by="li")
+        promises = care.complaints.get(complaint.id).promises
+    assert len({p.id for p in promises}) == 3
 
 
 def test_every_aggregate_of_the_use_cases_takes_the_facades_ids() -> None:
@@ -97,7 +163,7 @@ def test_something_without_new_id_is_refused() -> None:
 
 
 def test_the_generator_in_force_ends_with_its_block() -> None:
-    """Blocks nest; outside every block ids are random again."""
+    """Blocks nest; outside every block ids are time-ordered again."""
     outer, inner = CountingIds("o"), CountingIds("i")
     with ids_in_force(outer):
         first = new_id()

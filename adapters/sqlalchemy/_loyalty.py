@@ -14,11 +14,12 @@ from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, insert, select, update
 
 from clientcare.adapters.sqlalchemy._convert import offset_minutes, utc_naive, with_offset
 from clientcare.adapters.sqlalchemy._errors import translated
-from clientcare.adapters.sqlalchemy._loyalty_queries import abc_label_query, attitude_facts_of, attitude_facts_query
+from clientcare.adapters.sqlalchemy._loyalty_abc import recompute_abc
+from clientcare.adapters.sqlalchemy._loyalty_queries import attitude_facts_of, attitude_facts_query
 from clientcare.adapters.sqlalchemy._loyalty_tables import (
     attitude_overrides,
     contracts,
@@ -60,9 +61,6 @@ __all__ = [
 ]
 
 
-_LABELS = {label.value: label for label in AbcLabel}
-
-
 class SqlTierRepository(_Tracking):
     """ABC labels with history, attitude overrides and runs, in SQL."""
 
@@ -76,69 +74,9 @@ class SqlTierRepository(_Tracking):
     def recompute_abc(
         self, *, start: datetime, end: datetime, rules: AbcRules, at: datetime
     ) -> tuple[dict[str, AbcLabel], list[TierChange]]:
-        """Labels computed in the database, read once beside the stored ones; only the
-        changed customers are written back, in bulk (executemany)."""
-        conn, tenant = self._uow.connection, self.tenant
-        c = customer_tiers.c
-        labels = abc_label_query(tenant, start, end, rules).subquery("labels")
-        statement = select(labels.c.customer_id, labels.c.label, c.label.label("before")).select_from(
-            labels.outerjoin(customer_tiers, and_(c.tenant == tenant, c.id == labels.c.customer_id))
-        )
-        result: dict[str, AbcLabel] = {}
-        changes: list[TierChange] = []
-        for row in conn.execute(statement):
-            label = _LABELS[row.label]
-            result[row.customer_id] = label
-            if row.before != row.label:
-                before = _LABELS[row.before] if row.before else None
-                changes.append(TierChange(customer_id=row.customer_id, before=before, after=label, at=at))
-        changes.sort(key=lambda change: change.customer_id)
-        if changes:
-            self._write_back(changes, at)
-        return result, changes
-
-    def _write_back(self, changes: list[TierChange], at: datetime) -> None:
-        conn, tenant = self._uow.connection, self.tenant
-        c = customer_tiers.c
-        moment, offset = utc_naive(at), offset_minutes(at)
-        with translated(self.entity):
-            conn.execute(
-                insert(tier_history),
-                [
-                    {
-                        "tenant": tenant,
-                        "customer_id": ch.customer_id,
-                        "at": moment,
-                        "at_offset": offset,
-                        "from_label": ch.before.value if ch.before else None,
-                        "to_label": ch.after.value,
-                    }
-                    for ch in changes
-                ],
-            )
-            moved = [ch for ch in changes if ch.before is not None]
-            if moved:
-                conn.execute(
-                    update(customer_tiers)
-                    .where(c.tenant == tenant, c.id == bindparam("customer"))
-                    .values(label=bindparam("new_label"), since=moment, since_offset=offset),
-                    [{"customer": ch.customer_id, "new_label": ch.after.value} for ch in moved],
-                )
-            first = [ch for ch in changes if ch.before is None]
-            if first:
-                conn.execute(
-                    insert(customer_tiers),
-                    [
-                        {
-                            "tenant": tenant,
-                            "id": ch.customer_id,
-                            "label": ch.after.value,
-                            "since": moment,
-                            "since_offset": offset,
-                        }
-                        for ch in first
-                    ],
-                )
+        """Labels computed once in the database beside the stored ones; changed labels and
+        their history written there too, set-based (see :mod:`._loyalty_abc`)."""
+        return recompute_abc(self._uow, start=start, end=end, rules=rules, at=at)
 
     def labels(self) -> dict[str, AbcLabel]:
         """The current label of every labelled customer."""

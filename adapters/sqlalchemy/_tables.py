@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects import mysql
 from sqlalchemy.sql.schema import SchemaItem
@@ -185,7 +186,14 @@ purchases = Table(
     PrimaryKeyConstraint("tenant", "id"),
     UniqueConstraint("tenant", "receipt_id"),
     Index("ix_cc_purchases_customer", "tenant", "customer_id", "occurred_at"),
-    Index("ix_cc_purchases_original", "tenant", "original_id"),
+    # Partial where the engine has them (migration 0009): imported sales never have an original.
+    Index(
+        "ix_cc_purchases_original",
+        "tenant",
+        "original_id",
+        sqlite_where=text("original_id IS NOT NULL"),
+        postgresql_where=text("original_id IS NOT NULL"),
+    ),
 )
 
 purchase_lines = Table(
@@ -203,8 +211,8 @@ purchase_lines = Table(
     Column("structure", String(100), nullable=True),
     Column("description", String(300), nullable=True),
     Column("full_price", Boolean, nullable=False),
+    # The key only (migration 0009): every query reaches lines through their purchase.
     PrimaryKeyConstraint("tenant", "purchase_id", "position"),
-    Index("ix_cc_purchase_lines_style", "tenant", "style_no"),
 )
 
 notes = Table(

@@ -12,6 +12,7 @@ import pytest
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
+from clientcare.kernel import RandomIds
 from clientcare.purchases import ImportProgress
 
 T0 = datetime.fromisoformat("2026-01-05T10:00:00+08:00")
@@ -128,3 +129,27 @@ def test_import_memory_stays_flat(sql_url: str) -> None:
     care.close()
     assert report.imported == 6_000 and report.skipped == 200
     assert peak < 2_000_000, peak
+
+
+def test_random_ids_stored_earlier_still_load_beside_time_ordered_ones(sql_url: str) -> None:
+    """Rows written with uuid4 ids (before UUIDv7) load, take purchases and imports, and sort beside new ones."""
+    with clientcare.connect(sql_url, tenant="shop", clock=FixedClock(T0), ids=RandomIds()) as old:
+        ann = old.customers.register("王芳", "13800138000")
+        sale = old.purchases.record(ann.id, [old.purchases.line("ST-1", "10")], receipt_id="OLD-1")
+    with clientcare.connect(sql_url, tenant="shop", clock=FixedClock(T0)) as care:
+        assert care.customers.get(ann.id).id == ann.id
+        ben = care.customers.register("王强", "13900139000")
+        report = care.purchases.import_rows(
+            [
+                {"receipt_id": "NEW-1", "occurred_at": "2026-01-02T10:00:00+08:00", "unit_price": "5"}
+                | {"style_no": "ST-2", "customer_id": ann.id},
+                {"receipt_id": "NEW-2", "occurred_at": "2026-01-02T11:00:00+08:00", "unit_price": "7"}
+                | {"style_no": "ST-2", "customer_id": ben.id},
+            ]
+        )
+        stored = care.purchases.for_customer(ann.id)
+        assert report.imported == 2
+        assert {p.receipt_id for p in stored} == {"OLD-1", "NEW-1"}
+        assert sale.id in {p.id for p in stored}
+        assert care.purchases.figures(ann.id).total_spend == clientcare.Money.of(15)
+        assert len(ann.id) == len(ben.id) == 32 and ben.id[12] == "7" and ann.id[12] == "4"

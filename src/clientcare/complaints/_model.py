@@ -433,7 +433,7 @@ class Complaint(ComplaintRecord):
         """P43/P51: promise sincerely, with a date that is tracked."""
         self._require(A.PROMISE)
         made = Promise(
-            id=new_id()[:12],
+            id=new_id()[-12:],
             what=clean_text(what, "what", limit=500),
             due=aware(due, "due"),
             made_at=at,
@@ -523,7 +523,7 @@ class Complaint(ComplaintRecord):
     ) -> CorrectiveAction:
         """P46: an action that removes the root cause, with an owner and a due date."""
         action = CorrectiveAction(
-            id=new_id()[:12],
+            id=new_id()[-12:],
             description=clean_text(description, "description", limit=2000),
             owner=clean_text(owner, "owner", limit=BY_LIMIT),
             due=due,

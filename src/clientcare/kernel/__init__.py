@@ -8,7 +8,7 @@ from clientcare.kernel._checks import aware, clean_text, key_text, one_of, tag_s
 from clientcare.kernel._context import Context, Handler
 from clientcare.kernel._erasure import ERASED_TEXT, redact_payload, redacted
 from clientcare.kernel._events import DomainEvent
-from clientcare.kernel._ids import RandomIds, ids_in_force
+from clientcare.kernel._ids import RandomIds, TimeOrderedIds, ids_in_force
 from clientcare.kernel._ports import (
     Backend,
     Clock,
@@ -47,6 +47,7 @@ __all__ = [
     "RoleSource",
     "TenantId",
     "Texts",
+    "TimeOrderedIds",
     "UnitOfWork",
     "UnsubscribeToken",
     "aware",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from clientcare.errors import ValidationError
 from clientcare.kernel._checks import clean_text
 from clientcare.kernel._events import DomainEvent
-from clientcare.kernel._ids import RandomIds, ids_in_force
+from clientcare.kernel._ids import TimeOrderedIds, ids_in_force
 from clientcare.kernel._ports import Backend, Clock, IdGenerator
 from clientcare.kernel._values import normalise_phone
 from clientcare.playbook import Playbook
@@ -41,7 +41,7 @@ class Context:
         self.playbook = playbook
         if ids is not None and not isinstance(ids, IdGenerator):
             raise ValidationError("ids", "must have a new_id() method")
-        self.ids: IdGenerator = ids if ids is not None else RandomIds()
+        self.ids: IdGenerator = ids if ids is not None else TimeOrderedIds()
         self.subscribers: list[tuple[type[DomainEvent], Handler]] = []
         #: Durable handlers by name: their jobs are stored with the events (``Reactions``).
         self.reactions: dict[str, tuple[type[DomainEvent], Handler]] = {}

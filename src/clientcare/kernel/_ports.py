@@ -40,15 +40,16 @@ class IdGenerator(Protocol):
 
     The facade puts its generator in force for every use case it runs, so
     every aggregate a use case creates takes its id from here. The default is
-    random (:class:`clientcare.kernel.RandomIds`); a test passes a
-    deterministic one.
+    time-ordered (:class:`clientcare.kernel.TimeOrderedIds`, UUIDv7 hex); a
+    test passes a deterministic one.
     """
 
     def new_id(self) -> str:
         """A fresh id: never handed out before, at most 64 characters, safe in URLs and SQL keys.
 
         Parts of an aggregate (a complaint's promises and corrective actions)
-        take the first 12 characters, so those should differ between ids too.
+        take the last 12 characters, so those should differ between ids too
+        (a UUIDv7's first 12 are its millisecond, its last 12 random).
         """
         ...
 
