@@ -37,7 +37,7 @@ def _evaluate(example: Example) -> None:
             source = source.replace(shown, url)
     # Padding keeps the page's line numbers in tracebacks.
     code = compile("\n" * example.line + source, example.path, "exec")
-    exec(code, example.namespace)
+    exec(code, example.namespace)  # noqa: S102 - running the pages' own examples is the point
 
 
 def _setup(namespace: dict[str, Any]) -> None:
