@@ -87,3 +87,13 @@ def test_python_blocks_live_only_on_pages_sybil_runs() -> None:
         if page.parent != ROOT / "docs" and "```python" in page.read_text(encoding="utf-8")
     ]
     assert elsewhere == []
+
+
+def test_the_documented_wheel_install_is_what_ci_runs() -> None:
+    """docs/index.md's "From a built wheel" and tools/wheel_check.sh install the same extras and run the same steps."""
+    page = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    check = (ROOT / "tools" / "wheel_check.sh").read_text(encoding="utf-8")
+    documented = re.findall(r"\.whl(\[[\w,]+\])", page)
+    assert documented and set(documented) == set(re.findall(r"\$\{wheel\}(\[[\w,]+\])", check))
+    for step in ("-m build", "-m venv", "demo.py", "db current --url"):
+        assert step in page and step in check, step
