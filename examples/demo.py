@@ -105,9 +105,7 @@ def customer(care: clientcare.Clientcare, name: str, phone: str, **profile: obje
     if found is not None:
         say(f"  {name} 已在档案中")
         return found
-    record = care.customers.register(
-        name, phone, store="静安店", by="小李", customer_agrees=bool(profile), **profile  # type: ignore[arg-type]
-    )
+    record = care.customers.register(name, phone, store="静安店", by="小李", customer_agrees=bool(profile), **profile)
     say(f"  新建档案：{name}（资料完整度 {care.customers.completeness(record.id):.0%}）")
     return record
 
