@@ -53,7 +53,15 @@ REASONS = {
     "inform": "新品通知",
     "referral_thanks": "推荐致谢",
 }
-CHANNELS = {"phone": "电话", "sms": "短信", "email": "邮件", "wechat": "微信", "visit": "上门拜访"}
+CHANNELS = {
+    "phone": "电话",
+    "sms": "短信",
+    "email": "邮件",
+    "in_person": "当面",
+    "messaging": "微信消息",
+    "club": "会员活动",
+    "mail": "信件",
+}
 STEPS = {
     "received": "受理",
     "listened": "倾听",
@@ -195,7 +203,8 @@ def contact(care: clientcare.Clientcare, touch: clientcare.Touch, name: str, wor
         say(f"      「{text}」")
         return
     owner = touch.owner or "店长"
-    say(f"    {owner} 给 {name} 打{words.of(CHANNELS, 'phone')}：{reason}")
+    say(f"    {owner} 通过{words.of(CHANNELS, touch.precision.channel)}联系 {name}（{reason}）")
+    say(f"      要点：{touch.precision.information}")
     if touch.status == "planned":
         care.touches.complete(touch.id, "reached", by=owner, note="顾客很满意")
     say("      已联系上，顾客很满意")
