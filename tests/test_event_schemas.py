@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
@@ -32,14 +31,6 @@ def test_the_published_schemas_are_those_of_the_event_classes() -> None:
         assert path.read_text(encoding="utf-8") == text, f"run tools/event_schemas.py ({path.name} is stale)"
     names = {p.stem for p in (ROOT / "docs" / "events").glob("*.json")}
     assert names == {cls.__name__ for cls in event_classes()}
-
-
-def test_the_python_examples_in_docs_events_run() -> None:
-    """Every python block of docs/events.md runs as written, in order, in one namespace."""
-    text = (ROOT / "docs" / "events.md").read_text(encoding="utf-8")
-    namespace: dict[str, object] = {}
-    for block in re.findall(r"```python\n(.*?)```", text, re.S):
-        exec(compile(block, "docs/events.md", "exec"), namespace)
 
 
 def test_real_payloads_have_exactly_the_schema_fields() -> None:

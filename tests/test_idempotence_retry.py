@@ -188,13 +188,3 @@ def test_points_left_after_returns_equal_what_the_net_amount_earns(
             expected = points_for(Decimal(price) * left, rules=playbook.points, multiplier=multiplier)
             assert care.points.balance(ann.id) - base == expected
 
-
-def test_the_code_in_docs_guarantees_runs() -> None:
-    """Every Python block of docs/guarantees.md runs as written."""
-    from pathlib import Path  # noqa: PLC0415
-
-    text = (Path(__file__).resolve().parent.parent / "docs" / "guarantees.md").read_text(encoding="utf-8")
-    blocks = [part.split("```", 1)[0] for part in text.split("```python\n")[1:]]
-    assert blocks
-    for code in blocks:
-        exec(compile(code, "docs/guarantees.md", "exec"), {})

@@ -81,12 +81,16 @@ def _requirement_name(requirement: str) -> str:
     return re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0].lower()
 
 
+# Extras of tools, not of the library: nothing installed imports them, by design.
+_TOOL_EXTRAS = {"dev", "docs"}
+
+
 def test_every_declared_dependency_is_imported_somewhere() -> None:
-    """No dependency or extra (but dev) is declared that no installed module imports."""
+    """No dependency or extra (but the tool extras dev and docs) is declared that no installed module imports."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared = list(project["dependencies"])
     for extra, requirements in project["optional-dependencies"].items():
-        if extra != "dev":
+        if extra not in _TOOL_EXTRAS:
             declared += [r for r in requirements if not r.startswith("clientcare")]
     imported = _imported_top_modules()
     unused = [
@@ -95,6 +99,14 @@ def test_every_declared_dependency_is_imported_somewhere() -> None:
         if name not in _RUNTIME_DATA_ONLY and _IMPORT_NAME.get(name, name.replace("-", "_")) not in imported
     ]
     assert unused == []
+
+
+def test_the_docs_extra_is_part_of_dev() -> None:
+    """`make install` (the dev extra) brings what `make docs` and the Sybil pages need."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    names = {_requirement_name(r) for r in extras["docs"]}
+    assert {"mkdocs", "mkdocs-material", "mkdocstrings", "sybil"} <= names
+    assert any(r.startswith("clientcare[") and "docs" in r for r in extras["dev"])
 
 
 def test_the_testing_extra_covers_what_the_contract_suites_import() -> None:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the sdist and wheel, install the wheel into a fresh venv and run the
 # demo from outside the repository: what a user gets from `pip install`.
-# Fails on any setuptools warning, so the package data stays declared.
+# These are the commands of docs/index.md, "From a built wheel" (keep them
+# alike), run in a temporary folder. Fails on any setuptools warning, so the
+# package data stays declared.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 python="${PYTHON:-${root}/.venv/bin/python}"

@@ -529,6 +529,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.outbox._rewritten.clear()
 
     def rollback(self) -> None:
+        """Forget everything staged in this unit; the store keeps what the last commit left."""
         self._new_aliases.clear()
         self._staged.clear()
         self._new.clear()

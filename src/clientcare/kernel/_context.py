@@ -49,6 +49,7 @@ class Context:
         self.reactor: Callable[[], object] | None = None
 
     def now(self) -> datetime:
+        """The clock's time; a clock without a time zone is refused (ValidationError on ``clock``)."""
         moment = self.clock.now()
         if moment.tzinfo is None:
             raise ValidationError("clock", "must return timezone-aware datetimes")
@@ -94,6 +95,7 @@ class Context:
         return call
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
+        """Hand committed ``events`` to the in-process subscribers, in order."""
         for event in events:
             for kind, handler in self.subscribers:
                 if isinstance(event, kind):
@@ -103,4 +105,5 @@ class Context:
                         log.exception("event handler failed for %s", event.name)
 
     def phone(self, raw: str) -> str:
+        """``raw`` as the E.164 number of the playbook's country (ValidationError on ``phone`` if it is none)."""
         return normalise_phone(raw, self.playbook.locale.country)

@@ -33,7 +33,7 @@ a commit clears its tracking.
 functions (composition, relationship figures, store buyers, RFM, cohorts,
 Pareto) on random archives drawn with Hypothesis.
 
-Requires pytest (``pip install clientcare[dev]``).
+Requires pytest: the ``testing`` extra.
 """
 
 from clientcare.testing._analytics_contract import AnalyticsContract
