@@ -47,6 +47,8 @@ class Context:
         self.reactions: dict[str, tuple[type[DomainEvent], Handler]] = {}
         #: Runs due reaction jobs; the facade sets it, and a commit that stored jobs calls it.
         self.reactor: Callable[[], object] | None = None
+        #: Whether units of work run inside a transaction the embedder owns (``Clientcare.within``).
+        self.joined = False
 
     def now(self) -> datetime:
         moment = self.clock.now()
@@ -66,9 +68,18 @@ class Context:
             with uow:
                 yield uow
                 uow.commit()
+        if self.joined:
+            # The caller's transaction may still roll back: no subscriber hears of it and no
+            # reaction runs inside it; the events and reaction jobs wait in the same transaction.
+            return
         self.publish(uow.committed_events)
         if uow.enqueued_reactions and self.reactor is not None:
             self.reactor()
+
+    def join_caller_transaction(self) -> None:
+        """Work inside the embedder's transaction: commit nothing of one's own, tell nobody, react later."""
+        self.joined = True
+        self.reactor = None
 
     def minting(self) -> AbstractContextManager[None]:
         """Put this context's id generator in force for a block that creates aggregates outside a unit."""
