@@ -9,6 +9,7 @@ the reactions to run after it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -179,3 +180,12 @@ def test_a_plain_sqlite_engine_is_refused(tmp_path: Path) -> None:
         care.within(conn)
     plain.dispose()
     care.close()
+
+
+def test_the_documented_example_runs() -> None:
+    """The block under "Your connection and transaction" in docs/sql.md runs as written."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "sql.md").read_text(encoding="utf-8")
+    section = page[page.index("**Your connection and transaction.**") :]
+    found = re.search(r"```python\n(.*?)```", section, re.S)
+    assert found is not None
+    exec(compile(found.group(1), "docs/sql.md (care.within)", "exec"), {})
