@@ -259,9 +259,8 @@ class Clientcare:
         roles: RoleSource | None = None,
     ) -> None:
         self._ctx = _Context(backend, tenant, clock, _rules(playbook, unsubscribe_secret), ids=ids)
-        self._given_sources = assessment_sources
-        self._given_ports = cadence_ports
-        self._roles = roles
+        # The embedder's own inputs, from which for_tenant, with_cadence_ports and within rebuild.
+        self._given_sources, self._given_ports, self._roles = assessment_sources, cadence_ports, roles
         # P14/P15: an imported customer's member level and opening points, in the same pass.
         self.customers = CustomersService(self._ctx, import_hooks=(opening_from_import,), merge_hooks=_MERGE_HOOKS)
         # Erasure (P04) also ends what the cadences planned for her, in the same unit of work.
