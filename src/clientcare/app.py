@@ -446,7 +446,6 @@ class Clientcare:
         )
         for name, route in self._ctx.reactions.items():
             joined._ctx.reactions.setdefault(name, route)
-        joined._ctx.join_caller_transaction()
         return joined
 
     def close(self) -> None:

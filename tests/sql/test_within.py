@@ -153,6 +153,20 @@ def test_subscribers_wait_and_reactions_run_after_the_callers_commit(
         assert reacted == [conn.execute(select(t.purchases.c.id)).scalar_one()]
 
 
+def test_facades_built_on_the_bound_backend_stay_inside_the_transaction(
+    shop: clientcare.Clientcare, sql_engine: Engine
+) -> None:
+    """for_tenant on a bound facade, or a facade built by hand on ``on_connection``, tells nobody either."""
+    with sql_engine.connect() as conn, conn.begin():
+        other = shop.within(conn).for_tenant("other-shop")
+        by_hand = clientcare.Clientcare(shop.backend.on_connection(conn), "shop", clock=FixedClock(NOW))  # type: ignore[attr-defined]
+        for facade in (other, by_hand):
+            with pytest.raises(ConfigurationError, match="calls no subscriber"):
+                facade.events.subscribe(PurchaseRecorded, print)
+        other.customers.register("李娜", "13700137000")
+    assert shop.for_tenant("other-shop").customers.find_by_phone("13700137000") is not None
+
+
 def test_a_rolled_back_sale_leaves_no_reaction_job(shop: clientcare.Clientcare, sql_engine: Engine) -> None:
     """The job is part of the transaction: rolled back with it, nothing runs later."""
     reacted: list[str] = []

@@ -45,10 +45,24 @@ class Context:
         self.subscribers: list[tuple[type[DomainEvent], Handler]] = []
         #: Durable handlers by name: their jobs are stored with the events (``Reactions``).
         self.reactions: dict[str, tuple[type[DomainEvent], Handler]] = {}
-        #: Runs due reaction jobs; the facade sets it, and a commit that stored jobs calls it.
-        self.reactor: Callable[[], object] | None = None
-        #: Whether units of work run inside a transaction the embedder owns (``Clientcare.within``).
-        self.joined = False
+        self._reactor: Callable[[], object] | None = None
+
+    @property
+    def reactor(self) -> Callable[[], object] | None:
+        """Runs due reaction jobs; the facade sets it, and a commit that stored jobs calls it.
+
+        None inside a caller's transaction: reactions run after the caller commits.
+        """
+        return None if self.joined else self._reactor
+
+    @reactor.setter
+    def reactor(self, value: Callable[[], object] | None) -> None:
+        self._reactor = value
+
+    @property
+    def joined(self) -> bool:
+        """Whether units of work run inside a transaction the embedder owns (a backend that says ``joined``)."""
+        return getattr(self.backend, "joined", False) is True
 
     def now(self) -> datetime:
         moment = self.clock.now()
@@ -75,11 +89,6 @@ class Context:
         self.publish(uow.committed_events)
         if uow.enqueued_reactions and self.reactor is not None:
             self.reactor()
-
-    def join_caller_transaction(self) -> None:
-        """Work inside the embedder's transaction: commit nothing of one's own, tell nobody, react later."""
-        self.joined = True
-        self.reactor = None
 
     def minting(self) -> AbstractContextManager[None]:
         """Put this context's id generator in force for a block that creates aggregates outside a unit."""

@@ -251,7 +251,9 @@ class JoinableBackend(Protocol):
 
     ``Clientcare.within(connection)`` asks for it: the SQL adapter returns a
     backend whose units of work run as savepoints in the caller's open
-    transaction and never begin or commit it.
+    transaction and never begin or commit it. The backend returned says
+    ``joined = True``: a facade on it then calls no subscriber and runs no
+    reaction, since nothing commits before the caller does.
     """
 
     def on_connection(self, connection: Any) -> Backend:
