@@ -29,6 +29,7 @@ import functools
 import logging
 import os
 import socket
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -52,12 +53,17 @@ DISPATCHERS = int(os.environ.get("WORKERS_DISPATCHERS", "4"))
 
 broker = RedisBroker(url=REDIS_URL, namespace=NAMESPACE)
 limits = RedisBackend(url=REDIS_URL)
-# A group of shards runs its completion callback (dispatch) once every shard is done.
-broker.add_middleware(GroupCallbacks(limits))
+# A group of shards runs its completion callback (dispatch) once every shard is done. The group's
+# barrier lives 6 hours in Redis (not 24): a morning run still unfinished by then left the day's
+# sending to the cron dispatch anyway.
+broker.add_middleware(GroupCallbacks(limits, barrier_ttl=6 * 3600 * 1000))
 dramatiq.set_broker(broker)
 
 #: The outbox keeps one delivery position per tenant: two relays at once would publish everything twice.
-relay_mutex = ConcurrentRateLimiter(limits, f"{NAMESPACE}:relay", limit=1)
+#: The mutex outlives Dramatiq's 10-minute time limit, so it never expires under a relay still running.
+relay_mutex = ConcurrentRateLimiter(limits, f"{NAMESPACE}:relay", limit=1, ttl=15 * 60 * 1000)
+#: How long one dispatch task keeps sending before it leaves the rest to the next one (seconds).
+DISPATCH_SECONDS = 300
 
 #: Conflicts between workers are settled by retrying the use case (each is idempotent); quickly,
 #: since they are only a race on one row. Anything else is retried by Dramatiq with its backoff.
@@ -120,11 +126,21 @@ def dispatch() -> None:
     sink = FileSink(Path(os.environ.get("WORKERS_SINK", "sent.log")))
     worker = f"{socket.gethostname()}-{os.getpid()}"
     sent = 0
-    while True:
+    # Well inside Dramatiq's 10-minute time limit: what is left waits for the next cron dispatch.
+    deadline = time.monotonic() + DISPATCH_SECONDS
+    while time.monotonic() < deadline:
         # Small leases spread the touches over the dispatchers; SKIP LOCKED keeps them from waiting.
         report = clientcare.retrying(lambda: care().touches.dispatch(sink, worker=worker, limit=10))
         sent += report.sent
-        if not (report.sent + report.skipped_no_consent + report.deferred_cap + report.failed):
+        handled = (
+            report.sent
+            + report.skipped_no_consent
+            + report.skipped_no_address
+            + report.skipped_window_over
+            + report.deferred_cap
+            + report.failed
+        )
+        if not handled:
             break
     log.info("dispatched: sent=%d by %s", sent, worker)
 
@@ -134,7 +150,7 @@ def relay() -> None:
     """Publish the outbox to the Redis stream; only one relay runs at a time, a second one leaves."""
     with relay_mutex.acquire(raise_on_failure=False) as acquired:
         if not acquired:
-            log.info("relay skipped: another relay is running and will drain the outbox")
+            log.info("relay skipped: another relay is running; the next one takes what it leaves")
             return
         tenant = os.environ["CLIENTCARE_TENANT"]
         publisher = RedisStreamPublisher(REDIS_URL, stream=os.environ.get("WORKERS_STREAM", f"clientcare:{tenant}"))
