@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -43,6 +44,10 @@ SQLITE_CACHE_KIB = 32_768
 SQLITE_BEGIN_OPTION = "clientcare_sqlite_begin"
 
 
+#: SQLite engines that carry the recipe below: only they can hold clientcare's savepoints in a caller's transaction.
+_SQLITE_CONFIGURED: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
     """WAL, busy timeout, foreign keys, and transactions that take the write lock at BEGIN.
 
@@ -54,6 +59,8 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
     (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out), while an
     immediate one waits its turn for the lock. Migrations begin ``EXCLUSIVE``.
     """
+
+    _SQLITE_CONFIGURED.add(engine)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
@@ -132,10 +139,15 @@ class SqlBackend:
         connection: Connection | None = None,
         owns_engine: bool = False,
         unit_of_work_class: type[SqlUnitOfWork] | None = None,
+        joined: bool = False,
     ) -> None:
         if (engine is None) == (connection is None):
             raise ConfigurationError("backend: give exactly one of engine= or connection=")
+        if joined and connection is None:
+            raise ConfigurationError("backend: joined= needs connection=")
         self.unit_of_work_class = unit_of_work_class or SqlUnitOfWork
+        #: Units of work only ever join the caller's open transaction: they never begin or commit one.
+        self.joined = joined
         # Units of work open in each thread: a use case may read through another
         # unit inside its own, which must not wait for the outer one's write lock.
         self.open_units = threading.local()
@@ -158,6 +170,26 @@ class SqlBackend:
         """The dialect name: ``sqlite``, ``postgresql``, ``mysql`` or ``mariadb``."""
         bind = self.engine if self.engine is not None else self.connection
         return bind.dialect.name if bind is not None else ""
+
+    def on_connection(self, connection: Connection) -> SqlBackend:
+        """A backend whose units of work run as savepoints in ``connection``'s open transaction.
+
+        What :meth:`clientcare.Clientcare.within` uses. Unlike ``SqlBackend(connection=…)``,
+        it never begins a transaction of its own: a unit of work opened while the
+        caller has none open is a ConfigurationError. The connection is the
+        caller's to commit, roll back and close; the backend keeps this one's
+        unit-of-work class.
+        """
+        if not isinstance(connection, Connection):
+            raise ConfigurationError("connection: must be a SQLAlchemy Connection")
+        quiet(connection.engine)
+        if connection.dialect.name == "sqlite" and connection.engine not in _SQLITE_CONFIGURED:
+            # pysqlite's own transaction handling breaks savepoints: without the recipe a
+            # failed use case would undo the caller's writes too, or none of its own.
+            raise ConfigurationError(
+                "connection: an SQLite engine must come from create_clientcare_engine for savepoints to work"
+            )
+        return SqlBackend(connection=connection, unit_of_work_class=self.unit_of_work_class, joined=True)
 
     def unit_of_work(self, tenant: str) -> SqlUnitOfWork:
         """A fresh unit of work scoped to ``tenant``."""
@@ -250,8 +282,14 @@ class SqlUnitOfWork(UnitOfWork):
         backend = self._backend
         if backend.connection is not None:
             conn = backend.connection
+            if backend.joined and (conn.closed or not conn.in_transaction()):
+                raise ConfigurationError("connection: begin a transaction first; clientcare joins it, never begins it")
             self._connection = conn
-            self._transaction = conn.begin_nested() if conn.in_transaction() else conn.begin()
+            try:
+                self._transaction = conn.begin_nested() if conn.in_transaction() else conn.begin()
+            except DBAPIError as exc:
+                self._connection = None
+                raise translate(exc, "transaction") from None
         else:
             if backend.engine is None:
                 raise ConfigurationError("backend: no engine")

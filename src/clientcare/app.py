@@ -49,7 +49,7 @@ from clientcare.cadences import (
 from clientcare.campaigns import CampaignsService
 from clientcare.complaints import ComplaintsService
 from clientcare.customers import CustomersService, NotebookService, PrivacyService
-from clientcare.errors import ConcurrencyConflict, ValidationError
+from clientcare.errors import ConcurrencyConflict, ConfigurationError, ValidationError
 from clientcare.events import (
     ComplaintAfterCareDue,
     DomainEvent,
@@ -71,7 +71,16 @@ from clientcare.loyalty import (
     opening_from_import,
 )
 from clientcare.playbook import Playbook
-from clientcare.ports import Backend, Clock, IdGenerator, OutboxMessage, ReactionJob, RoleSource, UnitOfWork
+from clientcare.ports import (
+    Backend,
+    Clock,
+    IdGenerator,
+    JoinableBackend,
+    OutboxMessage,
+    ReactionJob,
+    RoleSource,
+    UnitOfWork,
+)
 from clientcare.purchases import PurchasesService
 from clientcare.reports import ReportsService
 
@@ -198,6 +207,9 @@ class EventsService(_Service):
             raise ValidationError("event_type", "must be a DomainEvent class")
         if not callable(handler):
             raise ValidationError("handler", "must be callable")
+        if self._ctx.joined:
+            # Nothing commits before the caller does, so there would be nothing to hear of.
+            raise ConfigurationError("subscribe: a facade inside a caller's transaction calls no subscriber")
         self._added.append((event_type, handler))
         self._ctx.subscribers.append((event_type, handler))
 
@@ -249,8 +261,8 @@ class Clientcare:
         roles: RoleSource | None = None,
     ) -> None:
         self._ctx = _Context(backend, tenant, clock, _rules(playbook, unsubscribe_secret), ids=ids)
-        self._given_sources = assessment_sources
-        self._given_ports = cadence_ports
+        # The embedder's own inputs, from which for_tenant, with_cadence_ports and within rebuild.
+        self._given_sources, self._given_ports, self._roles = assessment_sources, cadence_ports, roles
         # P14/P15: an imported customer's member level and opening points, in the same pass.
         self.customers = CustomersService(self._ctx, import_hooks=(opening_from_import,), merge_hooks=_MERGE_HOOKS)
         # Erasure (P04) also ends what the cadences planned for her, in the same unit of work.
@@ -402,6 +414,41 @@ class Clientcare:
         for event_type, handler in self.events.subscribers:
             other.events.subscribe(event_type, handler)
         return other
+
+    def within(self, connection: object) -> Clientcare:
+        """This tenant's facade inside the embedder's open transaction on ``connection``.
+
+        For writing a sale to your own tables and to clientcare's in one
+        transaction: every use case of the returned facade runs as a savepoint
+        in the transaction you began on ``connection`` (a SQLAlchemy
+        ``Connection`` for the SQL adapter) and never begins or commits it, so
+        your commit keeps both and your rollback, or an exception that leaves
+        your ``with conn.begin()`` block, undoes both. Events and reaction jobs
+        are written to the outbox in that same transaction. Nothing is
+        committed until you commit, so the returned facade calls no subscriber
+        and runs no reaction: after your commit, this facade's
+        ``events.react()`` (or the daily run) runs the reactions and a relay
+        delivers the events (docs/sql.md). Built from this facade's original
+        inputs; the durable reactions registered with ``events.react_with`` are
+        carried over, so their jobs are stored. ConfigurationError if the
+        backend cannot join a caller's transaction.
+        """
+        backend = self._ctx.backend
+        if not isinstance(backend, JoinableBackend):
+            raise ConfigurationError("connection: this storage cannot join a caller's transaction")
+        joined = Clientcare(
+            backend.on_connection(connection),
+            self._ctx.tenant,
+            clock=self._ctx.clock,
+            playbook=self._ctx.playbook,
+            assessment_sources=self._given_sources,
+            cadence_ports=self._given_ports,
+            ids=self._ctx.ids,
+            roles=self._roles,
+        )
+        for name, route in self._ctx.reactions.items():
+            joined._ctx.reactions.setdefault(name, route)
+        return joined
 
     def close(self) -> None:
         """Release the backend's connections."""

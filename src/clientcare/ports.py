@@ -26,7 +26,17 @@ from clientcare.cadences import (
 )
 from clientcare.complaints import ComplaintRepository, StandardAnswerRepository
 from clientcare.customers import BulkCustomerImport, CustomerRepository, NoteRepository
-from clientcare.kernel import Backend, Clock, IdGenerator, Outbox, OutboxMessage, ReactionJob, Reactions, RoleSource
+from clientcare.kernel import (
+    Backend,
+    Clock,
+    IdGenerator,
+    JoinableBackend,
+    Outbox,
+    OutboxMessage,
+    ReactionJob,
+    Reactions,
+    RoleSource,
+)
 from clientcare.kernel import UnitOfWork as _BaseUnitOfWork
 from clientcare.loyalty import (
     ContractRepository,
@@ -51,6 +61,7 @@ __all__ = [
     "FollowUpRepository",
     "IdGenerator",
     "ImprovementPlanRepository",
+    "JoinableBackend",
     "MembershipRepository",
     "NoteRepository",
     "Notification",

@@ -45,8 +45,24 @@ class Context:
         self.subscribers: list[tuple[type[DomainEvent], Handler]] = []
         #: Durable handlers by name: their jobs are stored with the events (``Reactions``).
         self.reactions: dict[str, tuple[type[DomainEvent], Handler]] = {}
-        #: Runs due reaction jobs; the facade sets it, and a commit that stored jobs calls it.
-        self.reactor: Callable[[], object] | None = None
+        self._reactor: Callable[[], object] | None = None
+
+    @property
+    def reactor(self) -> Callable[[], object] | None:
+        """Runs due reaction jobs; the facade sets it, and a commit that stored jobs calls it.
+
+        None inside a caller's transaction: reactions run after the caller commits.
+        """
+        return None if self.joined else self._reactor
+
+    @reactor.setter
+    def reactor(self, value: Callable[[], object] | None) -> None:
+        self._reactor = value
+
+    @property
+    def joined(self) -> bool:
+        """Whether units of work run inside a transaction the embedder owns (a backend that says ``joined``)."""
+        return getattr(self.backend, "joined", False) is True
 
     def now(self) -> datetime:
         """The clock's time; a clock without a time zone is refused (ValidationError on ``clock``)."""
@@ -67,6 +83,10 @@ class Context:
             with uow:
                 yield uow
                 uow.commit()
+        if self.joined:
+            # The caller's transaction may still roll back: no subscriber hears of it and no
+            # reaction runs inside it; the events and reaction jobs wait in the same transaction.
+            return
         self.publish(uow.committed_events)
         if uow.enqueued_reactions and self.reactor is not None:
             self.reactor()

@@ -22,7 +22,17 @@ if TYPE_CHECKING:
     # the kernel names it for type checking only.
     from clientcare.ports import UnitOfWork as FullUnitOfWork
 
-__all__ = ["Backend", "Clock", "IdGenerator", "Outbox", "OutboxMessage", "ReactionJob", "Reactions", "UnitOfWork"]
+__all__ = [
+    "Backend",
+    "Clock",
+    "IdGenerator",
+    "JoinableBackend",
+    "Outbox",
+    "OutboxMessage",
+    "ReactionJob",
+    "Reactions",
+    "UnitOfWork",
+]
 
 
 @runtime_checkable
@@ -243,3 +253,19 @@ class Backend(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+
+
+@runtime_checkable
+class JoinableBackend(Protocol):
+    """A backend that can work inside a transaction its embedder opened (an optional port).
+
+    ``Clientcare.within(connection)`` asks for it: the SQL adapter returns a
+    backend whose units of work run as savepoints in the caller's open
+    transaction and never begin or commit it. The backend returned says
+    ``joined = True``: a facade on it then calls no subscriber and runs no
+    reaction, since nothing commits before the caller does.
+    """
+
+    def on_connection(self, connection: Any) -> Backend:
+        """A backend bound to ``connection``'s open transaction."""
+        ...
