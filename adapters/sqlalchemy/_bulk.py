@@ -10,7 +10,7 @@ the rows were checked by the core before they got here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +54,9 @@ _CHUNK = 500
 
 
 _SCALE = Decimal(10_000)
+_NO_OFFSET = timedelta(0)
+#: Minutes east of UTC by offset: a night's rows share a handful of offsets.
+_MINUTES: dict[timedelta, int] = {}
 
 
 def _lookup(uow: SqlUnitOfWork, selected: str, column: str, values: list[str]) -> list[tuple[Any, ...]]:
@@ -158,14 +161,18 @@ def _rows_of(
     """The ``cc_purchases`` row of an imported sale and its ``cc_purchase_lines`` rows, in
     :data:`_PURCHASE_COLUMNS` / :data:`_LINE_COLUMNS` order (each price scaled once)."""
     moment = item.occurred_at
-    offset = moment.utcoffset()
-    minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
-    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    offset = moment.utcoffset() or _NO_OFFSET
+    minutes = _MINUTES.get(offset)
+    if minutes is None:
+        minutes = _MINUTES.setdefault(offset, int(offset.total_seconds()) // 60)
+    # Subtracting the offset is what astimezone(UTC) does, at a quarter of its cost.
+    utc = (moment - offset).replace(tzinfo=None)
     # pysqlite stores what it is given: the text form the timestamp columns hold.
     stored: object = utc.isoformat(" ", "microseconds") if sqlite else utc
     amount_e4 = 0
     amount_scale = 0
     lines: list[tuple[object, ...]] = []
+    purchase_id = item.id
     for position, line in enumerate(item.lines):
         price_e4 = int(line.unit_price * _SCALE)
         amount_e4 += price_e4 * line.quantity
@@ -173,7 +180,7 @@ def _rows_of(
         lines.append(
             (
                 tenant,
-                item.id,
+                purchase_id,
                 position,
                 line.style_no,
                 line.quantity,
@@ -186,7 +193,7 @@ def _rows_of(
         )
     purchase = (
         tenant,
-        item.id,
+        purchase_id,
         1,
         customer_id,
         stored,
