@@ -9,7 +9,7 @@ the rows were checked by the core before they got here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -130,27 +130,57 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
     phones = {item.customer_phone for item in batch if item.customer_id is None and item.customer_phone is not None}
     by_id = known_customers(uow, t.customers.c.id, ids) if ids else {}
     by_phone = known_customers(uow, t.customers.c.phone, phones) if phones else {}
-    sqlite = uow.dialect == "sqlite"
-    purchase_rows: list[tuple[object, ...]] = []
-    line_rows: list[tuple[object, ...]] = []
-    rejected: list[ImportReject] = []
-    skipped = 0
-    for item in batch:
-        if item.receipt_id in known:
-            skipped += 1
-            continue
-        customer_id, reason = _owner(item, by_id, by_phone)
-        if reason is not None:
-            rejected.append(ImportReject(item.line, reason))
-            continue
-        purchase, lines = _rows_of(uow.tenant, item, customer_id, currency, sqlite=sqlite)
-        purchase_rows.append(purchase)
-        line_rows.extend(lines)
-    if purchase_rows:
-        with translated("purchase"):
-            write_rows(uow, t.purchases.name, _PURCHASE_COLUMNS, purchase_rows, _PURCHASE_PG_TYPES)
-            write_rows(uow, t.purchase_lines.name, _LINE_COLUMNS, line_rows, _LINE_PG_TYPES)
-    return BatchOutcome(len(purchase_rows), skipped, tuple(rejected))
+    rows = _BatchRows(uow, currency)
+    purchases = rows.purchases(batch, known, by_id, by_phone)
+    with translated("purchase"):
+        if _copies(uow):
+            # Streamed: the server stores each purchase while Python builds the next.
+            write_rows(uow, t.purchases.name, _PURCHASE_COLUMNS, purchases, _PURCHASE_PG_TYPES)
+        else:
+            listed = list(purchases)
+            if listed:
+                write_rows(uow, t.purchases.name, _PURCHASE_COLUMNS, listed)
+        if rows.lines:
+            write_rows(uow, t.purchase_lines.name, _LINE_COLUMNS, rows.lines, _LINE_PG_TYPES)
+    return BatchOutcome(rows.imported, rows.skipped, tuple(rows.rejected))
+
+
+def _copies(uow: SqlUnitOfWork) -> bool:
+    """Whether the rows go in with COPY (psycopg 3 on PostgreSQL)."""
+    return uow.dialect == "postgresql" and uow.connection.dialect.driver == "psycopg"
+
+
+class _BatchRows:
+    """The rows of one batch as they are built, with what was skipped or rejected on the way."""
+
+    def __init__(self, uow: SqlUnitOfWork, currency: str) -> None:
+        self.tenant = uow.tenant
+        self.currency = currency
+        self.sqlite = uow.dialect == "sqlite"
+        self.lines: list[tuple[object, ...]] = []
+        self.rejected: list[ImportReject] = []
+        self.imported = self.skipped = 0
+
+    def purchases(
+        self,
+        batch: Sequence[ImportedPurchase],
+        known: set[str],
+        by_id: dict[str, tuple[str, bool]],
+        by_phone: dict[str, tuple[str, bool]],
+    ) -> Iterator[tuple[object, ...]]:
+        """The ``cc_purchases`` rows to write; their lines gather in :attr:`lines`."""
+        for item in batch:
+            if item.receipt_id in known:
+                self.skipped += 1
+                continue
+            customer_id, reason = _owner(item, by_id, by_phone)
+            if reason is not None:
+                self.rejected.append(ImportReject(item.line, reason))
+                continue
+            purchase, lines = _rows_of(self.tenant, item, customer_id, self.currency, sqlite=self.sqlite)
+            self.lines.extend(lines)
+            self.imported += 1
+            yield purchase
 
 
 def _owner(
@@ -231,7 +261,7 @@ def write_rows(
     uow: SqlUnitOfWork,
     table: str,
     columns: tuple[str, ...],
-    rows: list[tuple[object, ...]],
+    rows: Iterable[tuple[object, ...]],
     pg_types: tuple[str, ...] = (),
 ) -> None:
     """Hand the rows to the driver: COPY on psycopg 3, executemany elsewhere.
@@ -243,10 +273,9 @@ def write_rows(
     """
     dbapi = uow.connection.connection.dbapi_connection
     names = ", ".join(columns)
-    dialect = uow.dialect
     cursor = dbapi.cursor()  # type: ignore[union-attr]
     try:
-        if dialect == "postgresql" and uow.connection.dialect.driver == "psycopg":
+        if _copies(uow):
             binary = " (FORMAT BINARY)" if pg_types else ""
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN{binary}") as copy:
                 if pg_types:
