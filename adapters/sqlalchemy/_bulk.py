@@ -285,6 +285,7 @@ def write_rows(
             return
         marker = "?" if uow.connection.dialect.paramstyle == "qmark" else "%s"
         placeholders = ", ".join([marker] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)  # noqa: S608 - fixed names
+        listed = rows if isinstance(rows, list) else list(rows)
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", listed)  # noqa: S608 - fixed names
     finally:
         cursor.close()
