@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta, timezone
 
 import pytest
 
 from clientcare.errors import ValidationError
+from clientcare.kernel._ids import ids_in_force
+from clientcare.kernel._tabular import read_table
 from clientcare.purchases import ImportReject, validated_purchases
 from clientcare.purchases._imports import CSV_COLUMNS, _RowChecker
+from tests.test_ids import CountingIds
 
 ZONE = timezone(timedelta(hours=8))
 PRICES = [
@@ -81,3 +85,23 @@ def test_texts_are_stripped_and_a_blank_customer_is_a_walk_in() -> None:
     row = _row(receipt_id=" R-9 ", style_no=" ST-2 ", customer_id="  ")
     (purchase,) = validated_purchases([(2, row)], zone=ZONE, region="CN", rejects=rejects)
     assert (purchase.receipt_id, purchase.lines[0].style_no, purchase.customer_id) == ("R-9", "ST-2", None)
+
+
+def test_a_purchase_rejected_before_its_id_takes_none_from_the_generator_in_force() -> None:
+    """Ids are drawn where they always were: a too-long phone is refused before, a bad time after."""
+    rows = [
+        (2, _row(receipt_id="R-1", customer_phone="1" * 33)),
+        (3, _row(receipt_id="R-2", occurred_at="not a time")),
+        (4, _row(receipt_id="R-3")),
+    ]
+    rejects: list[ImportReject] = []
+    with ids_in_force(CountingIds("p")):
+        (purchase,) = validated_purchases(rows, zone=ZONE, region="CN", rejects=rejects)
+    assert [r.line for r in rejects] == [2, 3] and purchase.id == "p00000002"
+
+
+@pytest.mark.parametrize("headers", ["no-such-headers.toml", "."])
+def test_a_headers_file_that_cannot_be_read_is_refused_with_our_error(headers: str) -> None:
+    """Found by the facade fuzz test: a missing or directory ``headers=`` path raised OSError."""
+    with pytest.raises(ValidationError, match=r"^headers: not a readable TOML file$"):
+        read_table(io.StringIO("receipt_id\n"), CSV_COLUMNS, (), headers=headers)

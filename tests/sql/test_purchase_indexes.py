@@ -18,7 +18,7 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect
 
-from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine, current_revision, upgrade
+from clientcare.adapters.sqlalchemy import HEAD, SqlBackend, create_clientcare_engine, current_revision, upgrade
 from clientcare.adapters.sqlalchemy._bulk import _known_receipts, known_customers
 from clientcare.adapters.sqlalchemy._migrate import _config
 from clientcare.adapters.sqlalchemy._tables import customers
@@ -140,5 +140,5 @@ def test_the_downgrade_of_0009_brings_the_old_indexes_back(sqlite_template: Path
     before = indexes()
     assert "ix_cc_purchase_lines_style" in before and before["ix_cc_purchases_original"] == "None"
     upgrade(engine)
-    assert current_revision(engine) == "0009" and indexes() == after
+    assert current_revision(engine) == HEAD and indexes() == after
     engine.dispose()

@@ -185,6 +185,8 @@ def header_mapping(kind: str, headers: Headers) -> dict[str, str]:
             data = tomllib.loads(Path(headers).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError:
             raise ValidationError("headers", "not a valid TOML file") from None
+        except (OSError, UnicodeDecodeError):  # missing, a directory, unreadable, not UTF-8 text
+            raise ValidationError("headers", "not a readable TOML file") from None
         table = data.get(kind, data)
     else:
         table = headers

@@ -259,7 +259,7 @@ def _group(
         try:
             line = _line(row, checker)
             if current is None:
-                current = _head(number, mint(), receipt, row, checker)
+                current = _head(number, mint, receipt, row, checker)
         except ClientcareError as exc:
             rejects.append(ImportReject(number, str(exc)))
             if current is not None and current[2] == receipt:
@@ -273,9 +273,10 @@ def _group(
         yield _purchase(current, lines)
 
 
-def _head(number: int, purchase_id: str, receipt: str, row: _Row, checker: _RowChecker) -> list[object]:
+def _head(number: int, mint: Callable[[], str], receipt: str, row: _Row, checker: _RowChecker) -> list[object]:
     """The checked fields of a purchase from its first line, in :class:`ImportedPurchase` order."""
     phone = _text(row[6], "customer_phone", 32) if row[6] else None
+    purchase_id = mint()  # after the phone's check, as before: a sequence of ids stays the same
     occurred_at = checker.moment(row[1])
     raw = row[5]
     if type(raw) is str and len(raw) <= _ID_LIMIT:  # the common case of _text, inline
