@@ -17,7 +17,7 @@ B-tree pages it has just written, not the whole index.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -25,7 +25,7 @@ import uuid_utils
 
 from clientcare.kernel._ports import IdGenerator
 
-__all__ = ["RandomIds", "TimeOrderedIds", "bulk_id", "ids_in_force", "new_id", "time_ordered_id"]
+__all__ = ["RandomIds", "TimeOrderedIds", "bulk_id", "bulk_id_maker", "ids_in_force", "new_id", "time_ordered_id"]
 
 # A ContextVar, not a global: each thread (an import's writer) and each asyncio
 # task sees the generator of the facade whose use case it runs.
@@ -97,3 +97,15 @@ def bulk_id() -> str:
     if ids is None or type(ids) is TimeOrderedIds:
         return _uuid7().hex
     return ids.new_id()
+
+
+def bulk_id_maker() -> Callable[[], str]:
+    """What :func:`bulk_id` calls, looked up once for a whole bulk load.
+
+    The generator in force cannot change in the middle of one import, so a
+    loop over a million rows asks the context once instead of once a row.
+    """
+    ids = _in_force.get()
+    if ids is None or type(ids) is TimeOrderedIds:
+        return time_ordered_id
+    return ids.new_id

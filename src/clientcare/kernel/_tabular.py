@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import operator
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -184,6 +185,8 @@ def header_mapping(kind: str, headers: Headers) -> dict[str, str]:
             data = tomllib.loads(Path(headers).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError:
             raise ValidationError("headers", "not a valid TOML file") from None
+        except (OSError, UnicodeDecodeError):  # missing, a directory, unreadable, not UTF-8 text
+            raise ValidationError("headers", "not a readable TOML file") from None
         table = data.get(kind, data)
     else:
         table = headers
@@ -296,8 +299,12 @@ class TableFile:
         for need in self._required:
             if not any(option in header for option in need.split("|")):
                 raise ValidationError("csv", f"header lacks column {need.split('|')[0]}")
-        positions = [header.index(column) if column in header else None for column in self._columns]
         width = len(header)
+        # A column the header lacks reads the None appended at index ``width`` of each row, so
+        # one C-level itemgetter picks every row's values in order.
+        indexes = [header.index(column) if column in header else width for column in self._columns]
+        getter = operator.itemgetter(*indexes)
+        pick: Callable[[list[Any]], Row] = getter if len(indexes) > 1 else lambda row: (getter(row),)
         last = line_num()
         while True:
             try:
@@ -321,7 +328,10 @@ class TableFile:
             if len(row) > width and any(str(v).strip() for v in row[width:]):
                 yield number, BadRow(f"row: extra values ({len(row)} values, the header has {width})")
                 continue
-            yield number, [row[i] if i is not None else None for i in positions]
+            if len(row) > width:
+                del row[width:]  # blank extra values, checked above
+            row.append(None)
+            yield number, pick(row)
 
 
 def read_table(

@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple
 import attrs
 
 from clientcare.errors import ClientcareError, NotFound, ValidationError
-from clientcare.kernel._ids import bulk_id
+from clientcare.kernel._ids import bulk_id_maker
 from clientcare.kernel._tabular import BadRow, Headers, ImportProgress, ImportReject, TableFile, parse_moment
 from clientcare.kernel._values import Money, normalise_phone
 from clientcare.purchases._model import Purchase, PurchaseLine
@@ -69,6 +69,8 @@ CSV_COLUMNS = (
 REQUIRED = ("receipt_id", "occurred_at", "style_no", "unit_price|amount")
 #: Money in an import carries at most this many decimal places (as the SQL adapter stores).
 PRICE_PLACES = 4
+#: The longest receipt id, style number, customer, store or staff id (the columns' width).
+_ID_LIMIT = 64
 _TRUE = frozenset({"", "1", "true", "yes", "y", "t"})
 _FALSE = frozenset({"0", "false", "no", "n", "f"})
 
@@ -83,11 +85,6 @@ class ImportedLine(NamedTuple):
     colour: str | None
     full_price: bool
     places: int
-
-
-def new_id() -> str:
-    """An id for an imported purchase, from the id generator in force (cheaper per row when random)."""
-    return bulk_id()
 
 
 class ImportedPurchase(NamedTuple):
@@ -230,7 +227,13 @@ _Row = Sequence[object]
 def _group(
     rows: Iterable[tuple[int, _Row | BadRow]], checker: _RowChecker, rejects: list[ImportReject]
 ) -> Iterator[ImportedPurchase]:
-    """Check rows (in CSV_COLUMNS order) and join consecutive ones of a receipt."""
+    """Check rows (in CSV_COLUMNS order) and join consecutive ones of a receipt.
+
+    The hot loop of a night's import: every check runs on every row, but the
+    common case (short, clean text) is tested inline and only a value that
+    fails it goes through the general check, which gives the same reason.
+    """
+    mint = bulk_id_maker()  # here, not per row: the body runs inside the import's minting()
     current: list[object] | None = None
     lines: list[ImportedLine] = []
     bad_receipt: str | None = None
@@ -238,9 +241,10 @@ def _group(
         if isinstance(row, BadRow):
             rejects.append(ImportReject(number, row.reason))
             continue
+        raw = row[0]
         try:
-            receipt = _text(row[0], "receipt_id", 64)
-            if receipt is None:
+            receipt = raw.strip() if type(raw) is str and len(raw) <= _ID_LIMIT else _text(raw, "receipt_id", _ID_LIMIT)
+            if not receipt:
                 raise ValidationError("receipt_id", "required")
         except ValidationError as exc:
             rejects.append(ImportReject(number, str(exc)))
@@ -253,22 +257,9 @@ def _group(
             continue
         bad_receipt = None
         try:
-            style = _text(row[2], "style_no", 64)
-            if style is None:
-                raise ValidationError("style_no", "required")
-            line = _line(style, row, checker)
+            line = _line(row, checker)
             if current is None:
-                phone = _text(row[6], "customer_phone", 32) if row[6] else None
-                current = [
-                    number,
-                    new_id(),
-                    receipt,
-                    checker.moment(row[1]),
-                    _text(row[5], "customer_id", 64) if row[5] else None,
-                    checker.phone(phone) if phone is not None else None,
-                    _text(row[7], "store_id", 64) if row[7] else None,
-                    _text(row[8], "staff_id", 64) if row[8] else None,
-                ]
+                current = _head(number, mint, receipt, row, checker)
         except ClientcareError as exc:
             rejects.append(ImportReject(number, str(exc)))
             if current is not None and current[2] == receipt:
@@ -282,27 +273,79 @@ def _group(
         yield _purchase(current, lines)
 
 
-def _line(style: str, row: _Row, checker: _RowChecker) -> ImportedLine:
-    """One checked line of a receipt."""
-    quantity = checker.quantity(row[4])
-    price, places = checker.price(row[3]) if row[3] else checker.unit_price(row[3], row[12], quantity)
-    return ImportedLine(
-        style,
-        quantity,
-        price,
-        _text(row[9], "size", 50) if row[9] else None,
-        _text(row[10], "colour", 50) if row[10] else None,
-        checker.flag(row[11]) if row[11] else True,
-        places,
+def _head(number: int, mint: Callable[[], str], receipt: str, row: _Row, checker: _RowChecker) -> list[object]:
+    """The checked fields of a purchase from its first line, in :class:`ImportedPurchase` order."""
+    phone = _text(row[6], "customer_phone", 32) if row[6] else None
+    purchase_id = mint()  # after the phone's check, as before: a sequence of ids stays the same
+    occurred_at = checker.moment(row[1])
+    raw = row[5]
+    if type(raw) is str and len(raw) <= _ID_LIMIT:  # the common case of _text, inline
+        customer_id: str | None = raw.strip() or None
+    else:
+        customer_id = _text(raw, "customer_id", _ID_LIMIT) if raw else None
+    return [
+        number,
+        purchase_id,
+        receipt,
+        occurred_at,
+        customer_id,
+        checker.phone(phone) if phone is not None else None,
+        _text(row[7], "store_id", _ID_LIMIT) if row[7] else None,
+        _text(row[8], "staff_id", _ID_LIMIT) if row[8] else None,
+    ]
+
+
+def _line(row: _Row, checker: _RowChecker) -> ImportedLine:
+    """One checked line of a receipt (the checks in the order their reasons are reported)."""
+    raw = row[2]
+    style = raw.strip() if type(raw) is str and len(raw) <= _ID_LIMIT else _text(raw, "style_no", _ID_LIMIT)
+    if not style:
+        raise ValidationError("style_no", "required")
+    raw = row[4]
+    if type(raw) is not str or not raw.isdecimal() or (quantity := int(raw)) <= 0:
+        quantity = checker.quantity(raw)
+    raw = row[3]
+    places = _plain_places(raw)
+    if places >= 0:  # digits with at most PRICE_PLACES decimals: a valid price as it stands
+        price = Decimal(str(raw))
+    elif raw:
+        price, places = checker.price(raw)
+    else:
+        price, places = checker.unit_price(raw, row[12], quantity)
+    return _new_line(
+        ImportedLine,
+        (
+            style,
+            quantity,
+            price,
+            _text(row[9], "size", 50) if row[9] else None,
+            _text(row[10], "colour", 50) if row[10] else None,
+            checker.flag(row[11]) if row[11] else True,
+            places,
+        ),
     )
+
+
+def _plain_places(raw: object) -> int:
+    """The decimals of a price written as ASCII digits with at most :data:`PRICE_PLACES` of them
+    (``129``, ``59.90``): such a text needs none of :meth:`_RowChecker.price`'s checks; -1 otherwise."""
+    if type(raw) is not str or not raw.isascii():
+        return -1
+    head, dot, tail = raw.partition(".")
+    if not head.isdigit():
+        return -1
+    if not dot:
+        return 0
+    return len(tail) if tail.isdigit() and len(tail) <= PRICE_PLACES else -1
 
 
 def _purchase(head: list[object], lines: list[ImportedLine]) -> ImportedPurchase:
     head.append(tuple(lines))
-    return _new_purchase(ImportedPurchase, head)  # the fields are in order: skip _make's length check
+    return _new_purchase(ImportedPurchase, head)
 
 
-_new_purchase = tuple.__new__
+# The fields are built in order: tuple.__new__ skips the NamedTuple's Python-level __new__.
+_new_purchase = _new_line = tuple.__new__
 
 
 def validated_purchases(
