@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, Insert, func, insert, or_, select, true, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from clientcare.adapters.sqlalchemy import _daily
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import utc_naive
 from clientcare.adapters.sqlalchemy._errors import translated
@@ -39,6 +40,7 @@ from clientcare.cadences import (
     AppointmentStatus,
     FollowUp,
     FollowUpStatus,
+    Prefilter,
     RecurringRule,
     SaleCredit,
     Touch,
@@ -47,6 +49,7 @@ from clientcare.cadences import (
     Wish,
 )
 from clientcare.errors import DuplicateRecord, StorageUnavailable
+from clientcare.purchases import CustomerFigures
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
@@ -275,6 +278,37 @@ class SqlTouchRepository(DocumentRepository[Touch]):
         """Touches on hold (index on status)."""
         c = self.table.c
         return self._list(c.status == TouchStatus.HELD.value, order_by=self._order())
+
+    # -- the daily run's set-based questions (``_daily.py``) --------------------------
+    def daily_customers(self) -> list[tuple[str, bool]]:
+        """Every customer's id and erasure flag, in id order, from the columns alone."""
+        return _daily.customers(self._uow, self.tenant)
+
+    def daily_candidates(self, customer_ids: Sequence[str], prefilters: Sequence[Prefilter]) -> set[str]:
+        """Those of ``customer_ids`` some prefilter admits, one statement per prefilter and chunk."""
+        return _daily.candidates(self._uow, self.tenant, customer_ids, prefilters)
+
+    def daily_figures(self, customer_ids: Sequence[str], currency: str) -> dict[str, CustomerFigures]:
+        """Each customer's figures, one grouped statement per chunk."""
+        return _daily.figures(self._uow, self.tenant, customer_ids, currency)
+
+    def referral_counts(self, customer_ids: Sequence[str]) -> dict[str, int]:
+        """Referrals made by each customer, one grouped statement per chunk."""
+        return _daily.referral_counts(self._uow, self.tenant, customer_ids)
+
+    def known_keys(self, customer_ids: Sequence[str], reasons: Sequence[TouchReason], *, since: date) -> set[str]:
+        """Stored keys of the customers' touches of ``reasons`` due from ``since`` (customer index)."""
+        wanted = [reason.value for reason in reasons]
+        return _daily.known_keys(self._uow, self.tenant, customer_ids, wanted, since=since)
+
+    def held_for(self, customer_ids: Sequence[str]) -> list[Touch]:
+        """The customers' touches on hold (customer index), a chunk at a time."""
+        c = self.table.c
+        held: list[Touch] = []
+        for start in range(0, len(customer_ids), _INSERT_CHUNK):
+            chunk = customer_ids[start : start + _INSERT_CHUNK]
+            held.extend(self._list(c.customer_id.in_(chunk), c.status == TouchStatus.HELD.value))
+        return sorted(held, key=lambda touch: (touch.due, touch.priority, touch.id))
 
     def failed(self) -> list[Touch]:
         """Dead-lettered touches (index on status)."""

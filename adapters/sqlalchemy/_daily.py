@@ -1,0 +1,188 @@
+"""The set-based daily run's statements: one per table (or per prefilter) per batch of customers.
+
+Birthdays and important dates live in the customer's JSON document; the
+prefilters read them with the database's own JSON functions (``json_extract``
+on SQLite, ``json_extract_path_text`` on PostgreSQL, ``JSON_EXTRACT`` on
+MariaDB/MySQL), so only the customers a rule may be due for are loaded and
+decoded in Python. Every statement is tenant-scoped and takes ids in chunks
+well below every backend's parameter limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, case, cast, func, or_, select
+from sqlalchemy.dialects import postgresql
+
+from clientcare.adapters.sqlalchemy import _tables as t
+from clientcare.adapters.sqlalchemy._convert import aware_utc, from_e4
+from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._loyalty_tables import referrals
+from clientcare.cadences import BirthdayWithin, Everyone, HasImportantDates, Prefilter, SilenceDue, TouchReason
+from clientcare.kernel import Money
+from clientcare.purchases import CustomerFigures, PurchaseKind
+
+if TYPE_CHECKING:
+    from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
+
+__all__ = ["candidates", "customers", "figures", "known_keys", "referral_counts"]
+
+#: Ids per IN list (every backend takes far more parameters).
+_CHUNK = 1000
+_SILENCE = (TouchReason.LOST_INTERVIEW.value, TouchReason.REPEAT_ASK.value)
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _rows(uow: SqlUnitOfWork, statement: Any) -> list[Any]:
+    with translated("touch"):
+        return list(uow.connection.execute(statement))
+
+
+def customers(uow: SqlUnitOfWork, tenant: str) -> list[tuple[str, bool]]:
+    """Every customer's id and whether she is erased, in id order (no document is read)."""
+    c = t.customers.c
+    statement = select(c.id, c.erased_at.is_not(None)).where(c.tenant == tenant).order_by(c.id)
+    return [(row[0], bool(row[1])) for row in _rows(uow, statement)]
+
+
+def _json_text(uow: SqlUnitOfWork, *path: str) -> ColumnElement[Any]:
+    document = t.customers.c.document
+    if uow.dialect == "postgresql":
+        return func.json_extract_path_text(cast(document, postgresql.JSON), *path)
+    extracted = func.json_extract(document, "$." + ".".join(path))
+    return extracted if uow.dialect == "sqlite" else func.json_unquote(extracted)
+
+
+def _json_length(uow: SqlUnitOfWork, name: str) -> ColumnElement[Any]:
+    document = t.customers.c.document
+    if uow.dialect == "postgresql":
+        return func.json_array_length(func.json_extract_path(cast(document, postgresql.JSON), name))
+    if uow.dialect == "sqlite":
+        return func.json_array_length(document, "$." + name)
+    return func.json_length(document, "$." + name)
+
+
+def _from_documents(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], condition: ColumnElement[bool]) -> set[str]:
+    c = t.customers.c
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        statement = select(c.id).where(c.tenant == tenant, c.id.in_(chunk), condition)
+        found.update(row[0] for row in _rows(uow, statement))
+    return found
+
+
+def _birthdays(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: BirthdayWithin) -> set[str]:
+    month_day = func.substr(_json_text(uow, "hard", "birthday"), 6, 5)
+    within = or_(*(month_day.between(low, high) for low, high in rule.month_days()))
+    return _from_documents(uow, tenant, ids, within)
+
+
+def _silent(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: SilenceDue) -> set[str]:
+    """Customers whose silence touch is due and not stored: sales aggregated in SQL, the
+    threshold judged by the domain's own rule, the keys matched against stored ones."""
+    p = t.purchases.c
+    sale = p.kind == PurchaseKind.SALE.value
+    due: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        statement = (
+            select(p.customer_id, func.count(), func.min(p.occurred_at), func.max(p.occurred_at))
+            .where(p.tenant == tenant, p.customer_id.in_(chunk), sale)
+            .group_by(p.customer_id)
+        )
+        for customer_id, sales, first, last in _rows(uow, statement):
+            key = rule.key_due(customer_id, int(sales), aware_utc(first), aware_utc(last))
+            if key is not None:
+                due[customer_id] = key
+    stored = known_keys(uow, tenant, sorted(due), _SILENCE, since=None)
+    return {customer_id for customer_id, key in due.items() if key not in stored}
+
+
+def candidates(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], prefilters: Sequence[Prefilter]) -> set[str]:
+    """Those of ``ids`` some prefilter admits, one statement per prefilter (and chunk)."""
+    found: set[str] = set()
+    for rule in dict.fromkeys(prefilters):  # the same prefilter twice is asked once
+        if isinstance(rule, Everyone):
+            return set(ids)
+        if isinstance(rule, BirthdayWithin):
+            found |= _birthdays(uow, tenant, ids, rule)
+        elif isinstance(rule, HasImportantDates):
+            found |= _from_documents(uow, tenant, ids, _json_length(uow, "important_dates") > 0)
+        else:
+            found |= _silent(uow, tenant, ids, rule)
+    return found
+
+
+def figures(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], currency: str) -> dict[str, CustomerFigures]:
+    """Each customer's figures (as ``purchases.figures``), one grouped statement per chunk."""
+    p = t.purchases.c
+    sale = p.kind == PurchaseKind.SALE.value
+    found: dict[str, CustomerFigures] = {}
+    for chunk in _chunks(ids):
+        statement = (
+            select(
+                p.customer_id,
+                func.coalesce(func.sum(p.amount_e4), 0),
+                func.coalesce(func.max(p.amount_scale), 0),
+                func.coalesce(func.sum(case((sale, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((sale, 0), else_=1)), 0),
+                func.min(case((sale, p.occurred_at))),
+                func.max(case((sale, p.occurred_at))),
+            )
+            .where(p.tenant == tenant, p.customer_id.in_(chunk))
+            .group_by(p.customer_id)
+        )
+        for customer_id, total, places, sales, returns, first, last in _rows(uow, statement):
+            found[customer_id] = CustomerFigures(
+                customer_id=customer_id,
+                total_spend=Money(from_e4(int(total), int(places)), currency),
+                purchase_count=int(sales),
+                return_count=int(returns),
+                first_purchase_at=aware_utc(first) if first is not None else None,
+                last_purchase_at=aware_utc(last) if last is not None else None,
+            )
+    for customer_id in ids:
+        if customer_id not in found:
+            found[customer_id] = CustomerFigures(
+                customer_id=customer_id,
+                total_spend=Money(from_e4(0, 0), currency),
+                purchase_count=0,
+                return_count=0,
+                first_purchase_at=None,
+                last_purchase_at=None,
+            )
+    return found
+
+
+def referral_counts(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str]) -> dict[str, int]:
+    """How many referrals each customer made (customers without any are left out)."""
+    r = referrals.c
+    found: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        statement = (
+            select(r.referrer_id, func.count())
+            .where(r.tenant == tenant, r.referrer_id.in_(chunk))
+            .group_by(r.referrer_id)
+        )
+        found.update((row[0], int(row[1])) for row in _rows(uow, statement))
+    return found
+
+
+def known_keys(
+    uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], reasons: Sequence[str], *, since: date | None
+) -> set[str]:
+    """Keys of the customers' stored touches of ``reasons`` (due on or after ``since``)."""
+    c = t.touches.c
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        conditions = [c.tenant == tenant, c.customer_id.in_(chunk), c.reason.in_(reasons)]
+        if since is not None:
+            conditions.append(c.due >= since)
+        found.update(row[0] for row in _rows(uow, select(c.key).where(*conditions)))
+    return found
