@@ -199,6 +199,9 @@ class MemoryMembershipRepository(MemoryRepository[Membership]):
         for row in sorted(self._rows(), key=lambda m: m.id):
             yield self._track(_copy(row))
 
+    def expiries(self) -> dict[str, datetime]:
+        return {m.id: m.valid_until for m in self._rows() if m.level and m.valid_until}
+
 
 class MemoryPointsRepository(MemoryRepository[PointsAccount]):
     """Points accounts, in memory; the version check at commit stops overspending."""

@@ -172,22 +172,20 @@ class SqlTouchRepository(DocumentRepository[Touch]):
     def _insert_skipping_known(self, touches: Sequence[Touch], dialect: str) -> set[str]:
         """``INSERT … ON CONFLICT (tenant, key) DO NOTHING RETURNING id``, a chunk at a time."""
         uow, c = self._uow, self.table.c
-        stored: set[str] = set()
-        for start in range(0, len(touches), _INSERT_CHUNK):
-            chunk = touches[start : start + _INSERT_CHUNK]
-            statement: Insert
-            if dialect == "postgresql":
-                statement = postgresql.insert(self.table).on_conflict_do_nothing(index_elements=["tenant", "key"])
-            else:
-                statement = sqlite.insert(self.table).on_conflict_do_nothing(index_elements=["tenant", "key"])
-            statement = statement.values(self._rows(chunk)).returning(c.id)
-            with translated(self.entity, chunk[0].id):
-                try:
-                    with uow.savepoint():
-                        stored.update(uow.connection.execute(statement).scalars())
-                except IntegrityError as exc:  # only an id can still collide
-                    raise DuplicateRecord(self.entity, self._violated(exc)) from None
-        return stored
+        statement: Insert
+        if dialect == "postgresql":
+            statement = postgresql.insert(self.table).on_conflict_do_nothing(index_elements=["tenant", "key"])
+        else:
+            statement = sqlite.insert(self.table).on_conflict_do_nothing(index_elements=["tenant", "key"])
+        # One cached statement for any number of rows: SQLAlchemy sends it as multi-row
+        # INSERTs (``insertmanyvalues``) and gathers the ids RETURNING gives back.
+        statement = statement.returning(c.id)
+        with translated(self.entity, touches[0].id):
+            try:
+                with uow.savepoint():
+                    return set(uow.connection.execute(statement, self._rows(touches)).scalars())
+            except IntegrityError as exc:  # only an id can still collide
+                raise DuplicateRecord(self.entity, self._violated(exc)) from None
 
     def _insert_row_by_row(self, touches: Sequence[Touch]) -> list[Touch]:
         """MariaDB/MySQL: skip keys already visible, insert the rest one by one; a
@@ -302,13 +300,14 @@ class SqlTouchRepository(DocumentRepository[Touch]):
         return _daily.known_keys(self._uow, self.tenant, customer_ids, wanted, since=since)
 
     def held_for(self, customer_ids: Sequence[str]) -> list[Touch]:
-        """The customers' touches on hold (customer index), a chunk at a time."""
-        c = self.table.c
-        held: list[Touch] = []
-        for start in range(0, len(customer_ids), _INSERT_CHUNK):
-            chunk = customer_ids[start : start + _INSERT_CHUNK]
-            held.extend(self._list(c.customer_id.in_(chunk), c.status == TouchStatus.HELD.value))
-        return sorted(held, key=lambda touch: (touch.due, touch.priority, touch.id))
+        """The customers' touches on hold (customer index)."""
+        if not customer_ids:
+            return []
+        c, wanted = self.table.c, set(customer_ids)
+        # A range of the customer index, not thousands of parameters; others in it are dropped.
+        within = c.customer_id.between(min(wanted), max(wanted))
+        held = self._list(within, c.status == TouchStatus.HELD.value, order_by=self._order())
+        return [touch for touch in held if touch.customer_id in wanted]
 
     def failed(self) -> list[Touch]:
         """Dead-lettered touches (index on status)."""

@@ -10,6 +10,7 @@ well below every backend's parameter limit.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import aware_utc, from_e4
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._loyalty_tables import referrals
-from clientcare.cadences import BirthdayWithin, Everyone, HasImportantDates, Prefilter, SilenceDue, TouchReason
+from clientcare.cadences import BirthdayWithin, Everyone, ImportantDateWithin, Prefilter, SilenceDue, TouchReason
 from clientcare.kernel import Money
 from clientcare.purchases import CustomerFigures, PurchaseKind
 
@@ -69,19 +70,32 @@ def _json_length(uow: SqlUnitOfWork, name: str) -> ColumnElement[Any]:
     return func.json_length(document, "$." + name)
 
 
-def _from_documents(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], condition: ColumnElement[bool]) -> set[str]:
-    c = t.customers.c
-    found: set[str] = set()
-    for chunk in _chunks(ids):
-        statement = select(c.id).where(c.tenant == tenant, c.id.in_(chunk), condition)
-        found.update(row[0] for row in _rows(uow, statement))
-    return found
+def _within(column: ColumnElement[str], ids: Sequence[str]) -> ColumnElement[bool]:
+    """``column`` from the batch's first id to its last: a range, not thousands of
+    parameters (ids of other shards in it are dropped in Python)."""
+    return column.between(min(ids), max(ids))
 
 
 def _birthdays(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: BirthdayWithin) -> set[str]:
+    c = t.customers.c
     month_day = func.substr(_json_text(uow, "hard", "birthday"), 6, 5)
     within = or_(*(month_day.between(low, high) for low, high in rule.month_days()))
-    return _from_documents(uow, tenant, ids, within)
+    statement = select(c.id).where(c.tenant == tenant, _within(c.id, ids), within)
+    return {row[0] for row in _rows(uow, statement)}
+
+
+def _important_dates(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: ImportantDateWithin) -> set[str]:
+    """Customers with important dates have them read (a short JSON list each) and judged."""
+    c = t.customers.c
+    dates = _json_text(uow, "important_dates")
+    statement = select(c.id, dates).where(
+        c.tenant == tenant, _within(c.id, ids), _json_length(uow, "important_dates") > 0
+    )
+    found: set[str] = set()
+    for customer_id, text in _rows(uow, statement):
+        if any(rule.admits(int(d["month"]), int(d["day"])) for d in json.loads(text or "[]")):
+            found.add(customer_id)
+    return found
 
 
 def _silent(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: SilenceDue) -> set[str]:
@@ -89,34 +103,47 @@ def _silent(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: SilenceDu
     threshold judged by the domain's own rule, the keys matched against stored ones."""
     p = t.purchases.c
     sale = p.kind == PurchaseKind.SALE.value
+    statement = (
+        select(p.customer_id, func.count(), func.min(p.occurred_at), func.max(p.occurred_at))
+        .where(p.tenant == tenant, _within(p.customer_id, ids), sale)
+        .group_by(p.customer_id)
+    )
+    rows = _rows(uow, statement)
+    r = referrals.c
+    counted = (
+        select(r.referrer_id, func.count())
+        .where(r.tenant == tenant, _within(r.referrer_id, ids))
+        .group_by(r.referrer_id)
+    )
+    referred = {row[0]: int(row[1]) for row in _rows(uow, counted)}
     due: dict[str, str] = {}
-    for chunk in _chunks(ids):
-        statement = (
-            select(p.customer_id, func.count(), func.min(p.occurred_at), func.max(p.occurred_at))
-            .where(p.tenant == tenant, p.customer_id.in_(chunk), sale)
-            .group_by(p.customer_id)
-        )
-        for customer_id, sales, first, last in _rows(uow, statement):
-            key = rule.key_due(customer_id, int(sales), aware_utc(first), aware_utc(last))
-            if key is not None:
-                due[customer_id] = key
-    stored = known_keys(uow, tenant, sorted(due), _SILENCE, since=None)
-    return {customer_id for customer_id, key in due.items() if key not in stored}
+    for customer_id, sales, first, last in rows:
+        key = rule.key_due(customer_id, int(sales), aware_utc(first), aware_utc(last), referred.get(customer_id, 0))
+        if key is not None:
+            due[customer_id] = key
+    if not due:
+        return set()
+    c = t.touches.c
+    stored = select(c.key).where(c.tenant == tenant, _within(c.customer_id, ids), c.reason.in_(_SILENCE))
+    known = {row[0] for row in _rows(uow, stored)}
+    return {customer_id for customer_id, key in due.items() if key not in known}
 
 
 def candidates(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], prefilters: Sequence[Prefilter]) -> set[str]:
-    """Those of ``ids`` some prefilter admits, one statement per prefilter (and chunk)."""
+    """Those of ``ids`` some prefilter admits, one statement per prefilter for the batch."""
     found: set[str] = set()
+    if not ids:
+        return found
     for rule in dict.fromkeys(prefilters):  # the same prefilter twice is asked once
         if isinstance(rule, Everyone):
             return set(ids)
         if isinstance(rule, BirthdayWithin):
             found |= _birthdays(uow, tenant, ids, rule)
-        elif isinstance(rule, HasImportantDates):
-            found |= _from_documents(uow, tenant, ids, _json_length(uow, "important_dates") > 0)
+        elif isinstance(rule, ImportantDateWithin):
+            found |= _important_dates(uow, tenant, ids, rule)
         else:
             found |= _silent(uow, tenant, ids, rule)
-    return found
+    return found.intersection(ids)
 
 
 def figures(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], currency: str) -> dict[str, CustomerFigures]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, select, update
 
-from clientcare.adapters.sqlalchemy._convert import offset_minutes, utc_naive, with_offset
+from clientcare.adapters.sqlalchemy._convert import aware_utc, offset_minutes, utc_naive, with_offset
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._loyalty_queries import abc_label_query, attitude_facts_of, attitude_facts_query
 from clientcare.adapters.sqlalchemy._loyalty_tables import (
@@ -262,6 +262,14 @@ class SqlMembershipRepository(DocumentRepository[Membership]):
     def iter_all(self, *, batch: int = 500) -> Iterator[Membership]:
         """Every membership by customer id, keyset-paged."""
         return _pages(self, batch)
+
+    def expiries(self) -> dict[str, datetime]:
+        """Members' card ends from the level and validity columns (no document is read)."""
+        c = self.table.c
+        statement = select(c.id, c.valid_until).where(
+            self._where(c.level.is_not(None), c.level != "", c.valid_until.is_not(None))
+        )
+        return {row.id: aware_utc(row.valid_until) for row in self._uow.connection.execute(statement)}
 
 
 class SqlContractRepository(DocumentRepository[Contract]):

@@ -25,7 +25,7 @@ from clientcare.cadences._boards_service import BoardsService
 from clientcare.cadences._candidates import (
     BirthdayWithin,
     Everyone,
-    HasImportantDates,
+    ImportantDateWithin,
     Prefilter,
     SilenceDue,
     daily_prefilters,
@@ -124,7 +124,7 @@ __all__ = [
     "FollowUpStopped",
     "FollowUpTable",
     "FollowUpTableRow",
-    "HasImportantDates",
+    "ImportantDateWithin",
     "LeadReferred",
     "LeaderboardFigure",
     "LeaderboardRow",

@@ -26,7 +26,7 @@ __all__ = [
     "EVERYONE",
     "BirthdayWithin",
     "Everyone",
-    "HasImportantDates",
+    "ImportantDateWithin",
     "Prefilter",
     "SilenceDue",
     "daily_prefilters",
@@ -66,8 +66,16 @@ class BirthdayWithin:
 
 
 @attrs.frozen
-class HasImportantDates:
-    """Customers with at least one important date on file."""
+class ImportantDateWithin:
+    """Customers with an important date (month and day) from ``first`` to ``last``."""
+
+    first: date
+    last: date
+
+    def admits(self, month: int, day: int) -> bool:
+        """Whether an important date on ``month``/``day`` may be greeted in the window."""
+        shown = f"{month:02d}-{day:02d}"
+        return any(low <= shown <= high for low, high in BirthdayWithin(self.first, self.last).month_days())
 
 
 @attrs.frozen
@@ -79,16 +87,21 @@ class SilenceDue:
     zone: tzinfo
     playbook: Playbook = attrs.field(repr=False)
 
-    def key_due(self, customer_id: str, sales: int, first: datetime, last: datetime) -> str | None:
-        """The key of the silence touch the planner may plan, or None when none can be due."""
+    def key_due(self, customer_id: str, sales: int, first: datetime, last: datetime, referrals: int) -> str | None:
+        """The key of the silence touch the planner may plan, or None when none can be due
+        (the repeat ask only for old customers, P13, as far as sales and referrals tell)."""
         zone = self.zone
         reason, occasion = silence_verdict(
             self.playbook, self.day, sales, first.astimezone(zone).date(), last.astimezone(zone).date()
         )
+        if reason is TouchReason.REPEAT_ASK and not self.playbook.segments.is_old(
+            sales=sales, referrals=referrals, poor_relationship=False
+        ):
+            return None
         return None if reason is None else touch_key(customer_id, reason, occasion)
 
 
-Prefilter = Everyone | BirthdayWithin | HasImportantDates | SilenceDue
+Prefilter = Everyone | BirthdayWithin | ImportantDateWithin | SilenceDue
 
 
 def silence_verdict(
@@ -138,7 +151,7 @@ def daily_prefilters(
     silence = SilenceDue(day=day, zone=playbook.locale.zone, playbook=playbook)
     return {
         TouchReason.BIRTHDAY: BirthdayWithin(day, horizon) if greet.birthday else None,
-        TouchReason.IMPORTANT_DATE: HasImportantDates() if greet.important_dates else None,
+        TouchReason.IMPORTANT_DATE: ImportantDateWithin(day, horizon) if greet.important_dates else None,
         TouchReason.HOLIDAY: EVERYONE if greeted else None,
         TouchReason.CARD_EXPIRY: None,
         TouchReason.THANK_YOU: None,

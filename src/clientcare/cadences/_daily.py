@@ -14,6 +14,7 @@ from clientcare.cadences._candidates import EVERYONE, daily_prefilters, expiring
 from clientcare.cadences._explain import DAILY_RULES, DailyExplanation, explanation
 from clientcare.cadences._holidays import holidays_between
 from clientcare.cadences._planner import Planner
+from clientcare.cadences._ports import OpenComplaints
 from clientcare.cadences._sequences import CustomerView
 from clientcare.cadences._service_base import CadenceService, customer_view, no_figures, stable_owner
 from clientcare.cadences._touches import Touch, TouchReason, TouchStatus
@@ -83,6 +84,15 @@ def _among(port: object, bulk: str, single: Callable[[str], bool], ids: Sequence
     if many is None:
         return {cid for cid in ids if single(cid)}
     return set(many(ids)) if ids else set()
+
+
+def _open_complaints(port: OpenComplaints, ids: Sequence[str]) -> set[str]:
+    """Who of ``ids`` has an open complaint: one bulk answer, or customer by customer from a
+    port written before the bulk variant."""
+    every = getattr(port, "with_open_complaint", None)
+    if every is None:
+        return {cid for cid in ids if port.has_open_complaint(cid)}
+    return set(every()).intersection(ids)
 
 
 class DailyService(CadenceService):
@@ -176,7 +186,7 @@ class DailyService(CadenceService):
             candidates=set(chosen),
             tiers=dict(ports.segments.tier_of(chosen)) if chosen else {},
             expiries=expiries,
-            complaints=_among(ports.complaints, "open_among", ports.complaints.has_open_complaint, ids),
+            complaints=_open_complaints(ports.complaints, ids),
             ended=_among(ports.relationships, "stopped_among", ports.relationships.marketing_stopped, chosen),
         )
 
@@ -216,9 +226,9 @@ class DailyService(CadenceService):
             if visit is not None:
                 rotation.append(visit)
         with ctx.unit() as uow:
-            stored = uow.touches.add_new([t for t in planned if t.key not in known])
-            fresh = [visit for visit in rotation if visit.key not in known]
-            stored.extend(self._assign_rotation(uow, fresh, customers, capacity))
+            visits = self._assign_rotation(uow, [v for v in rotation if v.key not in known], customers, capacity)
+            # One bulk insert for the batch; keys another worker stored meanwhile are skipped.
+            stored = uow.touches.add_new([t for t in planned if t.key not in known] + visits)
             held, released = self._hold_and_release(uow, ids, outside.complaints, day)
         return _Batch(stored=stored, held=held, released=released)
 
@@ -318,7 +328,8 @@ class DailyService(CadenceService):
     ) -> list[Touch]:
         """P23: spread rotation visits over staff within each one's daily capacity;
         what does not fit moves to the next day with room (key customers first).
-        Visits planned by an earlier run were left out: they already hold their place."""
+        Visits planned by an earlier run were left out: they already hold their place.
+        Returns the visits, assigned, for the batch's one insert."""
         stores = {c.id: c.home_store for c in customers}
         for visit in sorted(visits, key=lambda t: (t.priority, t.customer_id)):
             staff = list(self._ports.roster.staff_of(stores.get(visit.customer_id)))
@@ -328,7 +339,7 @@ class DailyService(CadenceService):
             owner, due = self._free_slot(uow, order, visit.due, capacity)
             capacity[(owner, due)] += 1
             visit.assign(owner=owner, due=due)
-        return uow.touches.add_new(sorted(visits, key=lambda t: (t.priority, t.customer_id)))
+        return sorted(visits, key=lambda t: (t.priority, t.customer_id))
 
     def _free_slot(
         self, uow: UnitOfWork, order: Sequence[str | None], due: date, capacity: Capacity

@@ -325,8 +325,8 @@ class OpenComplaints(Protocol):
         """Whether the customer has a complaint not yet closed."""
         ...
 
-    def open_among(self, customer_ids: Sequence[str]) -> set[str]:
-        """Those of ``customer_ids`` with a complaint not yet closed (the daily run's bulk check)."""
+    def with_open_complaint(self) -> set[str]:
+        """Every customer of the tenant with a complaint not yet closed (the daily run's bulk check)."""
         ...
 
 
@@ -373,7 +373,7 @@ class NoComplaints:
         """Always False."""
         return False
 
-    def open_among(self, customer_ids: Sequence[str]) -> set[str]:
+    def with_open_complaint(self) -> set[str]:
         """Nobody."""
         return set()
 

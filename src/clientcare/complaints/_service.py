@@ -540,11 +540,10 @@ class ComplaintsService:
         with self._ctx.unit() as uow:
             return uow.complaints.has_open(customer_id)
 
-    def open_among(self, customer_ids: Sequence[str]) -> set[str]:
-        """Those of ``customer_ids`` with a complaint not closed (the daily run's bulk check, one read)."""
-        wanted = set(customer_ids)
+    def with_open_complaint(self) -> set[str]:
+        """Every customer with a complaint not closed (the daily run's bulk check, one read)."""
         with self._ctx.unit() as uow:
-            return {c.customer_id for c in uow.complaints.open_complaints() if c.customer_id in wanted}
+            return {c.customer_id for c in uow.complaints.open_complaints() if c.customer_id is not None}
 
     def severities(self, tenant: str, customer_id: str, *, since: datetime, until: datetime) -> Sequence[str] | None:
         """The severity of each complaint received in ``[since, until)`` (the assessments'

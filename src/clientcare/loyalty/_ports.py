@@ -102,6 +102,10 @@ class MembershipRepository(Protocol):
         """Every membership record of the tenant, by customer id."""
         ...
 
+    def expiries(self) -> dict[str, datetime]:
+        """When each member's card (a level and an end) expires, by customer id; no record is decoded."""
+        ...
+
 
 class PointsRepository(Protocol):
     """P14/P15: points accounts, keyed by customer id.
