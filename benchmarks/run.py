@@ -18,7 +18,10 @@ child process (so peak memory is the import's own):
    ``--customers-import-only`` runs only it);
 5. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
    today" on SQLite, from ``bench_cadences.py`` (sizes: ``--daily-customers``,
-   ``--board-touches``);
+   ``--board-touches``); always (``--no-daily`` skips it, ``--daily-only``
+   runs only it): the daily run on a ``--customers`` SQLite file against one
+   hand-written SELECT of the same facts, and on PostgreSQL by 1, 2 and 4
+   worker processes (``bench_cadences.measure_daily``);
 6. dispatch to a local SMTP server against a plain smtplib loop, and the
    outbox relay to RabbitMQ against a plain publish loop, from
    ``bench_delivery.py`` (``--messages``; ``--delivery-only`` runs only these,
@@ -291,6 +294,8 @@ def main() -> None:
     parser.add_argument("--daily-customers", default="10000,100000", help="daily-run sizes (default 10000,100000)")
     parser.add_argument("--board-touches", default="10000,1000000", help="board sizes (default 10000,1000000)")
     parser.add_argument("--board-repeat", type=int, default=50, help="boards timed per size (default 50)")
+    parser.add_argument("--no-daily", action="store_true", help="skip the daily run against one SELECT")
+    parser.add_argument("--daily-only", action="store_true", help="run only the daily run against one SELECT")
     parser.add_argument("--import-customers", type=int, default=100_000, help="customers in the import (100,000)")
     parser.add_argument("--no-customers-import", action="store_true", help="skip the customer import benchmark")
     parser.add_argument("--customers-import-only", action="store_true", help="run only the customer import benchmark")
@@ -321,6 +326,9 @@ def main() -> None:
 
     if args.customers_import_only:
         _customers_import(args)
+        return
+    if args.daily_only:
+        _daily_against_select(args)
         return
     if args.delivery_only:
         import bench_delivery  # noqa: PLC0415 - a sibling script, loaded only when asked for
@@ -354,6 +362,18 @@ def main() -> None:
         import bench_analytics  # noqa: PLC0415 - a sibling script, loaded only when asked for
 
         bench_analytics.measure(args.customers, args.rows, args.analytics_repeat)
+    if not (args.no_daily or args.cadences_only):
+        _daily_against_select(args)
+
+
+def _daily_against_select(args: argparse.Namespace) -> None:
+    import bench_cadences  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+    # Its own database beside the import benchmark's: its tables are dropped and remade.
+    postgres = (
+        None if args.no_postgres else make_url(args.postgres).set(database="cc_daily_bench").render_as_string(False)
+    )
+    bench_cadences.measure_daily(args.customers, postgres)
 
 
 def _customers_import(args: argparse.Namespace) -> None:
