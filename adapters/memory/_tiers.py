@@ -113,6 +113,10 @@ class MemoryTierRepository:
     def labels(self) -> dict[str, AbcLabel]:
         return {row.id: row.label for row in self._tiers.rows() if isinstance(row, CustomerTier)}
 
+    def labels_of(self, customer_ids: Collection[str]) -> dict[str, AbcLabel]:
+        wanted = set(customer_ids)
+        return {cid: label for cid, label in self.labels().items() if cid in wanted}
+
     def label_of(self, customer_id: str) -> AbcLabel | None:
         return self.labels().get(customer_id)
 

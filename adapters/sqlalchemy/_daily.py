@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, case, cast, func, or_, select
+from sqlalchemy import ColumnElement, case, cast, func, literal, or_, select
 from sqlalchemy.dialects import postgresql
 
 from clientcare.adapters.sqlalchemy import _tables as t
@@ -43,7 +43,8 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
 
 def _rows(uow: SqlUnitOfWork, statement: Any) -> list[Any]:
     with translated("touch"):
-        return list(uow.connection.execute(statement))
+        # ``all()`` fetches in one driver call; iterating fetches row by row, at several times the cost.
+        return list(uow.connection.execute(statement).all())
 
 
 def customers(uow: SqlUnitOfWork, tenant: str) -> list[tuple[str, bool]]:
@@ -76,24 +77,33 @@ def _within(column: ColumnElement[str], ids: Sequence[str]) -> ColumnElement[boo
     return column.between(min(ids), max(ids))
 
 
-def _birthdays(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: BirthdayWithin) -> set[str]:
+def _from_documents(
+    uow: SqlUnitOfWork,
+    tenant: str,
+    ids: Sequence[str],
+    birthdays: BirthdayWithin | None,
+    dates: ImportantDateWithin | None,
+) -> set[str]:
+    """Birthdays and important dates, from the documents in one statement for the batch:
+    the birthday's month-day judged in SQL, the short list of important dates in Python."""
     c = t.customers.c
-    month_day = func.substr(_json_text(uow, "hard", "birthday"), 6, 5)
-    within = or_(*(month_day.between(low, high) for low, high in rule.month_days()))
-    statement = select(c.id).where(c.tenant == tenant, _within(c.id, ids), within)
-    return {row[0] for row in _rows(uow, statement)}
-
-
-def _important_dates(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: ImportantDateWithin) -> set[str]:
-    """Customers with important dates have them read (a short JSON list each) and judged."""
-    c = t.customers.c
-    dates = _json_text(uow, "important_dates")
-    statement = select(c.id, dates).where(
-        c.tenant == tenant, _within(c.id, ids), _json_length(uow, "important_dates") > 0
+    conditions: list[ColumnElement[bool]] = []
+    born: ColumnElement[Any] = literal(False)
+    if birthdays is not None:
+        month_day = func.substr(_json_text(uow, "hard", "birthday"), 6, 5)
+        born = or_(*(month_day.between(low, high) for low, high in birthdays.month_days()))
+        conditions.append(born)
+    listed = _json_length(uow, "important_dates") > 0
+    if dates is not None:
+        conditions.append(listed)
+    statement = select(c.id, born, case((listed, _json_text(uow, "important_dates")))).where(
+        c.tenant == tenant, _within(c.id, ids), or_(*conditions)
     )
     found: set[str] = set()
-    for customer_id, text in _rows(uow, statement):
-        if any(rule.admits(int(d["month"]), int(d["day"])) for d in json.loads(text or "[]")):
+    for customer_id, has_birthday, text in _rows(uow, statement):
+        if has_birthday or (
+            dates is not None and any(dates.admits(int(d["month"]), int(d["day"])) for d in json.loads(text or "[]"))
+        ):
             found.add(customer_id)
     return found
 
@@ -109,6 +119,9 @@ def _silent(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: SilenceDu
         .group_by(p.customer_id)
     )
     rows = _rows(uow, statement)
+    c = t.touches.c
+    stored = select(c.key).where(c.tenant == tenant, _within(c.customer_id, ids), c.reason.in_(_SILENCE))
+    known = {row[0] for row in _rows(uow, stored)}
     r = referrals.c
     counted = (
         select(r.referrer_id, func.count())
@@ -116,32 +129,31 @@ def _silent(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: SilenceDu
         .group_by(r.referrer_id)
     )
     referred = {row[0]: int(row[1]) for row in _rows(uow, counted)}
-    due: dict[str, str] = {}
+    due: set[str] = set()
     for customer_id, sales, first, last in rows:
+        if rule.lost_key(customer_id, aware_utc(last)) in known:
+            continue  # interviewed for this silence already: it only grows until the next sale
         key = rule.key_due(customer_id, int(sales), aware_utc(first), aware_utc(last), referred.get(customer_id, 0))
-        if key is not None:
-            due[customer_id] = key
-    if not due:
-        return set()
-    c = t.touches.c
-    stored = select(c.key).where(c.tenant == tenant, _within(c.customer_id, ids), c.reason.in_(_SILENCE))
-    known = {row[0] for row in _rows(uow, stored)}
-    return {customer_id for customer_id, key in due.items() if key not in known}
+        if key is not None and key not in known:
+            due.add(customer_id)
+    return due
 
 
 def candidates(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], prefilters: Sequence[Prefilter]) -> set[str]:
-    """Those of ``ids`` some prefilter admits, one statement per prefilter for the batch."""
+    """Those of ``ids`` some prefilter admits: one statement for the birthdays and important
+    dates (both read from the documents), one for the silences, for the whole batch."""
     found: set[str] = set()
     if not ids:
         return found
-    for rule in dict.fromkeys(prefilters):  # the same prefilter twice is asked once
-        if isinstance(rule, Everyone):
-            return set(ids)
-        if isinstance(rule, BirthdayWithin):
-            found |= _birthdays(uow, tenant, ids, rule)
-        elif isinstance(rule, ImportantDateWithin):
-            found |= _important_dates(uow, tenant, ids, rule)
-        else:
+    rules = list(dict.fromkeys(prefilters))  # the same prefilter twice is asked once
+    if any(isinstance(rule, Everyone) for rule in rules):
+        return set(ids)
+    birthdays = next((r for r in rules if isinstance(r, BirthdayWithin)), None)
+    dates = next((r for r in rules if isinstance(r, ImportantDateWithin)), None)
+    if birthdays is not None or dates is not None:
+        found |= _from_documents(uow, tenant, ids, birthdays, dates)
+    for rule in rules:
+        if isinstance(rule, SilenceDue):
             found |= _silent(uow, tenant, ids, rule)
     return found.intersection(ids)
 

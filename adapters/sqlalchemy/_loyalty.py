@@ -146,6 +146,15 @@ class SqlTierRepository(_Tracking):
         rows = self._uow.connection.execute(select(c.id, c.label).where(c.tenant == self.tenant))
         return {row.id: AbcLabel(row.label) for row in rows}
 
+    def labels_of(self, customer_ids: Collection[str]) -> dict[str, AbcLabel]:
+        """The current labels of the given customers, by primary key, a chunk at a time."""
+        c, wanted = customer_tiers.c, sorted(set(customer_ids))
+        found: dict[str, AbcLabel] = {}
+        for start in range(0, len(wanted), 500):
+            statement = select(c.id, c.label).where(c.tenant == self.tenant, c.id.in_(wanted[start : start + 500]))
+            found.update((row.id, AbcLabel(row.label)) for row in self._uow.connection.execute(statement).all())
+        return found
+
     def label_of(self, customer_id: str) -> AbcLabel | None:
         """The customer's current label, if any."""
         c = customer_tiers.c

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import attrs
 
+from clientcare.cadences._sequences import slot_due
 from clientcare.cadences._touches import TouchReason, touch_key
 from clientcare.playbook import AbcLabel, Playbook
 
@@ -34,6 +35,7 @@ __all__ = [
     "silence_thresholds",
     "silence_verdict",
     "slot_candidates",
+    "slots_due",
 ]
 
 
@@ -86,6 +88,11 @@ class SilenceDue:
     day: date
     zone: tzinfo
     playbook: Playbook = attrs.field(repr=False)
+
+    def lost_key(self, customer_id: str, last: datetime) -> str:
+        """The key of the lost-customer interview for the silence since ``last``; once it is
+        stored, nothing more is due for this silence (it only grows until the next sale)."""
+        return touch_key(customer_id, TouchReason.LOST_INTERVIEW, last.astimezone(self.zone).date())
 
     def key_due(self, customer_id: str, sales: int, first: datetime, last: datetime, referrals: int) -> str | None:
         """The key of the silence touch the planner may plan, or None when none can be due
@@ -176,6 +183,25 @@ def slot_candidates(customer_ids: Iterable[str], playbook: Playbook, day: date) 
         crc = zlib.crc32(customer_id.encode())
         thanks = zlib.crc32(("thanks:" + customer_id).encode())
         if any((ordinal - crc % cycle) % cycle == 0 for cycle in cycles) or (ordinal - thanks % every) % every == 0:
+            found.add(customer_id)
+    return found
+
+
+def slots_due(
+    customer_ids: Iterable[str], tiers: Mapping[str, AbcLabel], flagged: set[str], playbook: Playbook, day: date
+) -> set[str]:
+    """Of ``customer_ids`` (from :func:`slot_candidates`), those whose rotation visit or
+    thank-you call falls on ``day`` by their tier, as the views will have it: the
+    segments port's label, else A for a key-flagged customer and C for the others."""
+    rotation = playbook.cadences.rotation
+    found: set[str] = set()
+    for customer_id in customer_ids:
+        known = tiers.get(customer_id)
+        tier = AbcLabel(known) if known else (AbcLabel.A if customer_id in flagged else AbcLabel.C)
+        key = customer_id in flagged or tier == AbcLabel.A
+        if slot_due(customer_id, day, rotation.cycle_for(tier)) or (
+            key and slot_due("thanks:" + customer_id, day, rotation.thank_you_every_days)
+        ):
             found.add(customer_id)
     return found
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from clientcare.cadences._appointments_service import sweep_missed
-from clientcare.cadences._candidates import EVERYONE, daily_prefilters, expiring, slot_candidates
+from clientcare.cadences._candidates import EVERYONE, daily_prefilters, expiring, slot_candidates, slots_due
 from clientcare.cadences._explain import DAILY_RULES, DailyExplanation, explanation
 from clientcare.cadences._holidays import holidays_between
 from clientcare.cadences._planner import Planner
@@ -128,7 +128,7 @@ class DailyService(CadenceService):
             ]
         ids = [cid for cid, erased in everyone if not erased]
         holidays = self._holidays(today)
-        outside = self._outside(ids, self._candidates(ids, today, holidays, batch), today)
+        outside = self._outside(ids, *self._candidates(ids, today, holidays, batch), today)
         by_reason: dict[str, int] = {}
         held = released = 0
         capacity: Capacity = {}
@@ -162,29 +162,41 @@ class DailyService(CadenceService):
             locale.country, greet.holidays, today, today + timedelta(days=greet.days_ahead), language=locale.language
         )
 
-    def _candidates(self, ids: Sequence[str], day: date, holidays: Holidays, batch: int) -> set[str]:
-        """Customers some daily rule may be due for on ``day``: the storage prefilters, one
-        statement per rule and batch; rotation and thank-you slots by the hash of the id."""
+    def _candidates(
+        self, ids: Sequence[str], day: date, holidays: Holidays, batch: int
+    ) -> tuple[set[str], set[str], set[str]]:
+        """Customers some daily rule may be due for on ``day``: those the storage prefilters
+        admit (one statement per rule and batch); those whose rotation or thank-you slot
+        may fall on ``day`` (by the hash of the id, for any tier), and which of these
+        are key-flagged (their tier is asked once, with everyone else's, in ``_outside``)."""
         playbook = self._ctx.playbook
         declared = daily_prefilters(playbook, day, holidays)
         # A daily rule that declares no prefilter may be due for anyone (rules added later).
         prefilters = [declared.get(rule, EVERYONE) for rule in DAILY_RULES]
         asked = [p for p in prefilters if p is not None]
-        found = slot_candidates(ids, playbook, day)
+        slots = slot_candidates(ids, playbook, day)
+        found: set[str] = set()
         with self._ctx.unit() as uow:
             for start in range(0, len(ids), batch):
                 found |= uow.touches.daily_candidates(ids[start : start + batch], asked)
-        return found
+            flagged = uow.customers.key_flagged(sorted(slots)) if slots else set()
+        return found, slots, flagged
 
-    def _outside(self, ids: Sequence[str], candidates: set[str], day: date) -> _Outside:
+    def _outside(
+        self, ids: Sequence[str], candidates: set[str], slots: set[str], flagged: set[str], day: date
+    ) -> _Outside:
         """What other areas know, asked once per run in bulk through the ports (never
-        inside a unit of work); card reminders add their members to the candidates."""
+        inside a unit of work); card reminders add their members to the candidates, and
+        the tiers keep only the rotation and thank-you slots that fall on ``day``."""
         ports, playbook = self._ports, self._ctx.playbook
         expiries = dict(ports.membership.card_expiries(ids))
-        chosen = sorted(candidates | expiring(expiries, playbook, day))
+        members = expiring(expiries, playbook, day)
+        asked = sorted(candidates | members | slots)
+        tiers = dict(ports.segments.tier_of(asked)) if asked else {}
+        chosen = sorted(candidates | members | slots_due(slots, tiers, flagged, playbook, day))
         return _Outside(
             candidates=set(chosen),
-            tiers=dict(ports.segments.tier_of(chosen)) if chosen else {},
+            tiers=tiers,
             expiries=expiries,
             complaints=_open_complaints(ports.complaints, ids),
             ended=_among(ports.relationships, "stopped_among", ports.relationships.marketing_stopped, chosen),
@@ -271,7 +283,7 @@ class DailyService(CadenceService):
             return explanation(
                 customer_id, today.isoformat(), planned=(), stored=(), notes=(), blanket="customer erased"
             )
-        outside = self._outside([customer_id], {customer_id}, today)
+        outside = self._outside([customer_id], {customer_id}, set(), set(), today)
         view = self._views([customer], figures, referrals, outside)[0]
         planner = self._planner()
         planner.notes = notes = []

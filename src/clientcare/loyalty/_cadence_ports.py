@@ -20,7 +20,7 @@ class CadenceSegments(ServiceBase):
     def tier_of(self, customer_ids: Sequence[str]) -> dict[str, AbcLabel]:
         """Labels of the given customers; customers never labelled are left out."""
         with self._ctx.unit() as uow:
-            labels = uow.tiers.labels()
+            labels = uow.tiers.labels_of(customer_ids)
             flagged = uow.customers.key_flagged(customer_ids)
         result = {cid: labels[cid] for cid in customer_ids if cid in labels}
         for customer_id in flagged:

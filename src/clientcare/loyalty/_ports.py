@@ -36,6 +36,10 @@ class TierRepository(Protocol):
         """The current label of every labelled customer."""
         ...
 
+    def labels_of(self, customer_ids: Collection[str]) -> dict[str, AbcLabel]:
+        """The current labels of the given customers (unlabelled ones left out)."""
+        ...
+
     def label_of(self, customer_id: str) -> AbcLabel | None:
         """The customer's current label (None before the first run)."""
         ...
