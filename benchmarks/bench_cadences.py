@@ -522,11 +522,6 @@ def postgres_workers(url: str, customers: int, workers: tuple[int, ...] = (1, 2,
     the day's new touches deleted between the measurements so each plans the same."""
     _own_database(url)
     engine = create_clientcare_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS bench_keep")
-    t.metadata.drop_all(engine)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     upgrade(engine)
     load_tenant(engine, customers, _moment(ORDINARY_DAY))
     with engine.begin() as conn:
@@ -547,14 +542,13 @@ def postgres_workers(url: str, customers: int, workers: tuple[int, ...] = (1, 2,
 
 
 def _own_database(url: str) -> None:
-    """Create the benchmark's own PostgreSQL database if missing (its tables are dropped and remade)."""
+    """Make the benchmark's own PostgreSQL database afresh (never point it at a shared one)."""
     target = make_url(url)
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}).first()
-            if found is None:
-                conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
     finally:
         admin.dispose()
 
@@ -607,6 +601,7 @@ def measure_daily(customers: int, postgres: str | None) -> dict[str, Any]:
         ),
         ("same day again", f"{s['rerun_seconds']} s", f"{s['rerun_planned']} planned"),
     ]
+    print(json.dumps(figures, ensure_ascii=False), flush=True)  # the SQLite figures, before PostgreSQL's
     if postgres:
         pg = postgres_workers(postgres, customers)
         figures["daily_postgres"] = pg

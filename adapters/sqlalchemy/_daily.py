@@ -121,7 +121,8 @@ def _silent(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], rule: SilenceDu
     rows = _rows(uow, statement)
     c = t.touches.c
     stored = select(c.key).where(c.tenant == tenant, _within(c.customer_id, ids), c.reason.in_(_SILENCE))
-    known = {row[0] for row in _rows(uow, stored)}
+    with translated("touch"):
+        known = set(uow.connection.execute(stored).scalars().all())
     r = referrals.c
     counted = (
         select(r.referrer_id, func.count())

@@ -12,7 +12,7 @@ from clientcare.errors import ConfigurationError, StorageUnavailable
 __all__ = ["HEAD", "MIGRATE_MODES", "VERSION_TABLE", "current_revision", "ensure_head", "upgrade", "verify_head"]
 
 #: The newest migration; tests check it matches the migration scripts.
-HEAD = "0008"
+HEAD = "0010"
 #: clientcare's own Alembic version table, apart from the embedder's ``alembic_version``.
 VERSION_TABLE = "clientcare_alembic_version"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -175,14 +175,17 @@ def slot_candidates(customer_ids: Iterable[str], playbook: Playbook, day: date) 
     falls on ``day`` for any tier's cycle (the tier is learned later, for candidates
     only), or whose thank-you slot does (whether they are key customers is the planner's)."""
     rotation = playbook.cadences.rotation
-    cycles = sorted({rotation.cycle_for(label) for label in AbcLabel})
     every = rotation.thank_you_every_days
     ordinal = day.toordinal()
+    # Each cycle with the offset a customer needs to be due today: crc % cycle == ordinal % cycle.
+    wanted = [(cycle, ordinal % cycle) for cycle in sorted({rotation.cycle_for(label) for label in AbcLabel})]
     found: set[str] = set()
+    crc32 = zlib.crc32
     for customer_id in customer_ids:
-        crc = zlib.crc32(customer_id.encode())
-        thanks = zlib.crc32(("thanks:" + customer_id).encode())
-        if any((ordinal - crc % cycle) % cycle == 0 for cycle in cycles) or (ordinal - thanks % every) % every == 0:
+        crc = crc32(customer_id.encode())
+        if any(crc % cycle == due for cycle, due in wanted) or crc32(b"thanks:" + customer_id.encode()) % every == (
+            ordinal % every
+        ):
             found.add(customer_id)
     return found
 
