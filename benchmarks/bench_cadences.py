@@ -23,7 +23,10 @@ or through ``benchmarks/run.py --cadences``. Prints a table and one JSON line.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import multiprocessing
+import os
 import random
 import shutil
 import statistics
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, create_engine, insert, make_url, text
 
 import clientcare
 from clientcare import serialization
@@ -42,8 +45,10 @@ from clientcare.adapters.clock import FixedClock
 from clientcare.adapters.sqlalchemy import SqlBackend, create_clientcare_engine, upgrade
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import dump_document, utc_naive
+from clientcare.adapters.sqlalchemy._loyalty_tables import customer_tiers, memberships
 from clientcare.cadences import Precision, Touch, TouchReason
-from clientcare.customers import Channel, Customer
+from clientcare.customers import Channel, Customer, DateKind, ImportantDate
+from clientcare.loyalty import Membership
 
 TENANT = "bench"
 ZONE = timezone(timedelta(hours=8))
@@ -336,6 +341,288 @@ def measure(daily_sizes: list[int], board_sizes: list[int], repeat: int) -> dict
     return figures
 
 
+# -- the daily run against one hand-written SELECT (issue 16) -------------------------------
+#: The ordinary day timed; the day before is the first run after the import (catch-up).
+ORDINARY_DAY = date(2026, 3, 10)
+BASELINE_SQL = {
+    "sqlite": (
+        "SELECT c.id, json_extract(c.document, '$.hard.birthday'), json_extract(c.document, '$.consents'),"
+        " p.last_sale, k.label, m.valid_until FROM cc_customers c"
+        " LEFT JOIN (SELECT customer_id, max(occurred_at) AS last_sale FROM cc_purchases"
+        " WHERE tenant = :t AND kind = 'sale' GROUP BY customer_id) p ON p.customer_id = c.id"
+        " LEFT JOIN cc_customer_tiers k ON k.tenant = c.tenant AND k.id = c.id"
+        " LEFT JOIN cc_memberships m ON m.tenant = c.tenant AND m.id = c.id WHERE c.tenant = :t"
+    ),
+    "postgresql": (
+        "SELECT c.id, json_extract_path_text(c.document::json, 'hard', 'birthday'),"
+        " json_extract_path_text(c.document::json, 'consents'),"
+        " p.last_sale, k.label, m.valid_until FROM cc_customers c"
+        " LEFT JOIN (SELECT customer_id, max(occurred_at) AS last_sale FROM cc_purchases"
+        " WHERE tenant = :t AND kind = 'sale' GROUP BY customer_id) p ON p.customer_id = c.id"
+        " LEFT JOIN cc_customer_tiers k ON k.tenant = c.tenant AND k.id = c.id"
+        " LEFT JOIN cc_memberships m ON m.tenant = c.tenant AND m.id = c.id WHERE c.tenant = :t"
+    ),
+}
+
+
+def _tenant_rows(i: int, template: Customer, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """Customer ``i`` of a realistic tenant: birthday, consents, 1–3 sales of various ages,
+    a tier, for 30% a membership, for 5% an anniversary, 2% key customers."""
+    template.id, template.name, template.phone = customer_id(i), f"客户{i}", f"+86138{i:08d}"
+    template.hard = attrs.evolve(template.hard, birthday=date(1970 + i % 30, 1, 1) + timedelta(days=i * 7919 % 365))
+    template.important_dates = (
+        (ImportantDate(kind=DateKind.ANNIVERSARY, label="纪念日", month=1 + i % 12, day=1 + i % 28),)
+        if i % 20 == 0
+        else ()
+    )
+    key = i % 50 == 0
+    rows: dict[str, list[dict[str, Any]]] = {"customers": [], "sales": [], "tiers": [], "members": []}
+    rows["customers"].append(
+        {
+            "tenant": TENANT,
+            "id": template.id,
+            "version": 1,
+            "name": template.name,
+            "name_fold": template.name.casefold(),
+            "phone": template.phone,
+            "registered_at": utc_naive(template.registered_at),
+            "is_key": key,
+            "reviewed_at": None,
+            "erased_at": None,
+            "document": dump_document(attrs.evolve(template, key=key), drop=("version", "tenant", "id")),
+        }
+    )
+    last_age, gap = 1 + i * 37 % 700, 30 + i % 120
+    for n in range(1 + i % 3):
+        rows["sales"].append(_sale(i, n, now - timedelta(days=last_age + n * gap)))
+    label = "A" if i % 20 == 1 else "B" if i % 20 in (2, 3, 4) else "C"
+    since = utc_naive(now - timedelta(days=30))
+    rows["tiers"].append({"tenant": TENANT, "id": template.id, "label": label, "since": since, "since_offset": 480})
+    if i % 10 < 3:
+        until = now + timedelta(days=i * 13 % 400 - 30)
+        member = Membership(id=template.id, tenant=TENANT, level="vip", joined_at=now - timedelta(days=400))
+        member.valid_until = until
+        rows["members"].append(
+            {
+                "tenant": TENANT,
+                "id": template.id,
+                "version": 1,
+                "level": "vip",
+                "valid_until": utc_naive(until),
+                "document": dump_document(member, drop=("version", "tenant", "id")),
+            }
+        )
+    return rows
+
+
+def _sale(i: int, n: int, at: datetime) -> dict[str, Any]:
+    return {
+        "tenant": TENANT,
+        "id": f"p{i:029x}{n:02x}",
+        "version": 1,
+        "customer_id": customer_id(i),
+        "occurred_at": utc_naive(at),
+        "utc_offset": 480,
+        "kind": "sale",
+        "amount_e4": 1_990_000,
+        "amount_scale": 2,
+        "currency": "CNY",
+        "store_id": None,
+        "staff_id": None,
+        "receipt_id": f"R{i:09d}-{n}",
+        "original_id": None,
+        "condition_reports": None,
+    }
+
+
+def load_tenant(engine: Engine, count: int, now: datetime) -> None:
+    """``count`` customers of a realistic tenant (see :func:`_tenant_rows`), by Core executemany."""
+    template = Customer.register(tenant=TENANT, name="客户", phone="13800000000", at=now - timedelta(days=800))
+    for purpose, channel in (("greetings", "sms"), ("service", "phone"), ("marketing", "phone"), ("surveys", "phone")):
+        template.give_consent(purpose, channel, at=now - timedelta(days=800), method="verbal", source="in_store")
+    tables = {"customers": t.customers, "sales": t.purchases, "tiers": customer_tiers, "members": memberships}
+    pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
+    for i in range(count):
+        for name, rows in _tenant_rows(i, template, now).items():
+            pending[name].extend(rows)
+        if len(pending["customers"]) == CHUNK or i == count - 1:
+            for name, table in tables.items():
+                _flush(engine, table, pending[name])
+
+
+def baseline(engine: Engine, repeat: int = 3) -> tuple[float, float, int]:
+    """Best of ``repeat`` runs of the one hand-written SELECT of the same facts, into tuples:
+    wall seconds, this process's CPU seconds, rows."""
+    statement = text(BASELINE_SQL[engine.dialect.name])
+    best, cpu, rows = float("inf"), float("inf"), 0
+    for _ in range(repeat):
+        gc.collect()
+        start, ticks = time.perf_counter(), time.process_time()
+        with engine.connect() as conn:
+            found = [tuple(row) for row in conn.execute(statement, {"t": TENANT})]
+        best, cpu, rows = min(best, time.perf_counter() - start), min(cpu, time.process_time() - ticks), len(found)
+    return best, cpu, rows
+
+
+def _facade(url: str, day: date) -> clientcare.Clientcare:
+    roster = clientcare.CadencePorts(roster=clientcare.FixedRoster({None: [f"s{i}" for i in range(50)]}))
+    return clientcare.connect(url, tenant=TENANT, clock=FixedClock(_moment(day)), upgrade=False, cadence_ports=roster)
+
+
+def _timed_run(url: str, day: date, shard: int = 0, shards: int = 1) -> dict[str, Any]:
+    with _facade(url, day) as care:
+        gc.collect()  # what the setup left behind is not the run's to collect
+        start, ticks = time.perf_counter(), time.process_time()
+        report = care.daily.run(day, shard=shard, shards=shards)
+        return {
+            "seconds": time.perf_counter() - start,
+            "cpu_seconds": time.process_time() - ticks,
+            "planned": report.planned,
+            "customers": report.customers,
+        }
+
+
+def _worker(url: str, day: str, shard: int, shards: int, results: Any) -> None:
+    results.put(_timed_run(url, date.fromisoformat(day), shard, shards))
+
+
+def daily_against_select(template: Path, work: Path, customers: int) -> dict[str, Any]:
+    """SQLite: the first run after the import (the day before), then the ordinary day's run
+    and a rerun, each against the one SELECT, in one process, side by side."""
+    url = fresh_database(template, work, f"tenant-{customers}")
+    engine = create_clientcare_engine(url)
+    load_tenant(engine, customers, _moment(ORDINARY_DAY))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    select_before, cpu_before, rows = baseline(engine)
+    catch_up = _timed_run(url, ORDINARY_DAY - timedelta(days=1))
+    with engine.connect() as conn:  # the night between: the catch-up's pages move from the WAL into the file
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    ordinary = _timed_run(url, ORDINARY_DAY)
+    rerun = _timed_run(url, ORDINARY_DAY)
+    select_after, cpu_after, _ = baseline(engine)
+    engine.dispose()
+    select_seconds, select_cpu = min(select_before, select_after), min(cpu_before, cpu_after)
+    return {
+        "customers": customers,
+        "select_seconds": round(select_seconds, 3),
+        "select_cpu_seconds": round(select_cpu, 3),
+        "select_rows": rows,
+        "first_run_seconds": round(catch_up["seconds"], 2),
+        "first_run_planned": catch_up["planned"],
+        "daily_seconds": round(ordinary["seconds"], 2),
+        "daily_cpu_seconds": round(ordinary["cpu_seconds"], 2),
+        "daily_planned": ordinary["planned"],
+        "rerun_seconds": round(rerun["seconds"], 2),
+        "rerun_planned": rerun["planned"],
+        "ratio": round(ordinary["seconds"] / select_seconds, 2),
+        "cpu_ratio": round(ordinary["cpu_seconds"] / select_cpu, 2),
+        "first_run_ratio": round(catch_up["seconds"] / select_seconds, 2),
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+
+
+def postgres_workers(url: str, customers: int, workers: tuple[int, ...] = (1, 2, 4)) -> dict[str, Any]:
+    """PostgreSQL: the same tenant; the ordinary day by 1, 2 and 4 worker processes (shards),
+    the day's new touches deleted between the measurements so each plans the same."""
+    _own_database(url)
+    engine = create_clientcare_engine(url)
+    upgrade(engine)
+    load_tenant(engine, customers, _moment(ORDINARY_DAY))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    catch_up = _parallel(url, ORDINARY_DAY - timedelta(days=1), max(workers))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE bench_keep AS SELECT id FROM cc_touches")
+    select_seconds, _, _ = baseline(engine)
+    runs = []
+    for count in workers:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM cc_touches WHERE id NOT IN (SELECT id FROM bench_keep)")
+        runs.append({"workers": count, **_parallel(url, ORDINARY_DAY, count)})
+    engine.dispose()
+    for run in runs:
+        run["ratio"] = round(run["seconds"] / select_seconds, 2)
+    return {"customers": customers, "select_seconds": round(select_seconds, 3), "first_run": catch_up, "runs": runs}
+
+
+def _own_database(url: str) -> None:
+    """Make the benchmark's own PostgreSQL database afresh (never point it at a shared one)."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
+    finally:
+        admin.dispose()
+
+
+def _parallel(url: str, day: date, count: int) -> dict[str, Any]:
+    """``count`` worker processes, one shard each; wall seconds from start to the last one done."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    start = time.perf_counter()
+    processes = [
+        context.Process(target=_worker, args=(url, day.isoformat(), shard, count, results)) for shard in range(count)
+    ]
+    for process in processes:
+        process.start()
+    done = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    return {
+        "seconds": round(time.perf_counter() - start, 2),
+        "slowest_run_seconds": round(max(d["seconds"] for d in done), 2),
+        "planned": sum(d["planned"] for d in done),
+    }
+
+
+def measure_daily(customers: int, postgres: str | None) -> dict[str, Any]:
+    """The daily run against one SELECT on SQLite, and by 1, 2 and 4 workers on PostgreSQL."""
+    work = Path(tempfile.mkdtemp(prefix="cc-daily-"))
+    try:
+        sqlite_figures = daily_against_select(migrated_template(work), work, customers)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    figures: dict[str, Any] = {"daily_vs_select": sqlite_figures}
+    s = sqlite_figures
+    rows = [
+        (f"SELECT of the facts, {customers} customers", f"{s['select_seconds']} s", f"{s['select_rows']} rows"),
+        (
+            "first run after the import",
+            f"{s['first_run_seconds']} s",
+            f"x{s['first_run_ratio']}, {s['first_run_planned']} planned",
+        ),
+        (
+            "daily run, an ordinary day",
+            f"{s['daily_seconds']} s",
+            f"x{s['ratio']} the SELECT, {s['daily_planned']} planned",
+        ),
+        (
+            "  the same, CPU seconds",
+            f"{s['daily_cpu_seconds']} s",
+            f"x{s['cpu_ratio']} the SELECT's {s['select_cpu_seconds']} s (load {s['load_average']})",
+        ),
+        ("same day again", f"{s['rerun_seconds']} s", f"{s['rerun_planned']} planned"),
+    ]
+    print(json.dumps(figures, ensure_ascii=False), flush=True)  # the SQLite figures, before PostgreSQL's
+    if postgres:
+        pg = postgres_workers(postgres, customers)
+        figures["daily_postgres"] = pg
+        rows.append((f"PostgreSQL SELECT, {customers} customers", f"{pg['select_seconds']} s", ""))
+        rows += [
+            (f"PostgreSQL, {r['workers']} worker(s)", f"{r['seconds']} s", f"x{r['ratio']}, {r['planned']} planned")
+            for r in pg["runs"]
+        ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'daily run vs SELECT':<{width}}  {'time':>10}  note")
+    for label, value, note in rows:
+        print(f"{label:<{width}}  {value:>10}  {note}")
+    print(json.dumps(figures, ensure_ascii=False))
+    return figures
+
+
 def sizes(text: str) -> list[int]:
     """``"10000,100000"`` -> ``[10000, 100000]`` (empty: none)."""
     return [int(part) for part in text.split(",") if part.strip()]
@@ -346,7 +633,12 @@ def main() -> None:
     parser.add_argument("--daily", type=sizes, default=[10_000, 100_000], help="customer counts (default 10000,100000)")
     parser.add_argument("--board", type=sizes, default=[10_000, 1_000_000], help="touch counts (default 10000,1000000)")
     parser.add_argument("--board-repeat", type=int, default=50, help="boards timed per size (default 50)")
+    parser.add_argument("--against-select", type=int, default=0, help="customers for the daily run vs one SELECT")
+    parser.add_argument("--postgres", default=None, help="PostgreSQL URL for the 1/2/4-worker daily runs")
     args = parser.parse_args()
+    if args.against_select:
+        measure_daily(args.against_select, args.postgres)
+        return
     measure(args.daily, args.board, args.board_repeat)
 
 

@@ -25,11 +25,15 @@ child process (so peak memory is the import's own):
 6. with ``--cadences`` (or ``--cadences-only``): the daily run and "my board
    today" on SQLite, from ``bench_cadences.py`` (sizes: ``--daily-customers``,
    ``--board-touches``);
-7. dispatch to a local SMTP server against a plain smtplib loop, and the
+7. the daily run on a ``--customers`` SQLite file against one hand-written
+   SELECT of the same facts, and on PostgreSQL by 1, 2 and 4 worker
+   processes, from ``bench_cadences.measure_daily`` (``--no-daily`` skips
+   it, ``--daily-only`` runs only it);
+8. dispatch to a local SMTP server against a plain smtplib loop, and the
    outbox relay to RabbitMQ against a plain publish loop, from
    ``bench_delivery.py`` (``--messages``; ``--delivery-only`` runs only these,
    ``--no-delivery`` leaves them out).
-8. every ``care.analytics`` call against one hand-written SQL statement on a
+9. every ``care.analytics`` call against one hand-written SQL statement on a
    cached SQLite file of ``--customers`` / ``--rows``, from
    ``bench_analytics.py`` (``--analytics-only`` runs just this one,
    ``--no-analytics`` skips it).
@@ -37,7 +41,7 @@ child process (so peak memory is the import's own):
 Prints each benchmark's table as it goes; the LAST line of output is one JSON
 object holding every figure of the run (keys in docs/performance.md):
 ``machine``, one object per benchmark that ran (``import``,
-``customers_import``, ``tiers``, ``cadences``, ``delivery``, ``analytics``)
+``customers_import``, ``tiers``, ``cadences``, ``daily``, ``delivery``, ``analytics``)
 and ``ratios``, every ratio flat under ``benchmark.measure``.
 """
 
@@ -341,6 +345,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--daily-customers", default="10000,100000", help="daily-run sizes (default 10000,100000)")
     parser.add_argument("--board-touches", default="10000,1000000", help="board sizes (default 10000,1000000)")
     parser.add_argument("--board-repeat", type=int, default=50, help="boards timed per size (default 50)")
+    parser.add_argument("--no-daily", action="store_true", help="skip the daily run against one SELECT")
+    parser.add_argument("--daily-only", action="store_true", help="run only the daily run against one SELECT")
     parser.add_argument("--import-customers", type=int, default=100_000, help="customers in the import (100,000)")
     parser.add_argument("--no-customers-import", action="store_true", help="skip the customer import benchmark")
     parser.add_argument("--customers-import-only", action="store_true", help="run only the customer import benchmark")
@@ -366,6 +372,7 @@ def _selected(args: argparse.Namespace) -> set[str]:
         "cadences": args.cadences_only,
         "delivery": args.delivery_only,
         "analytics": args.analytics_only,
+        "daily": args.daily_only,
     }
     chosen = {name for name, wanted in only.items() if wanted}
     if chosen:
@@ -376,6 +383,7 @@ def _selected(args: argparse.Namespace) -> set[str]:
         "cadences": not args.cadences,
         "delivery": args.no_delivery,
         "analytics": args.no_analytics,
+        "daily": args.no_daily,
     }
     return {name for name in only if not skipped.get(name, False)}
 
@@ -427,8 +435,20 @@ def main() -> None:
         import bench_analytics  # noqa: PLC0415
 
         run["analytics"] = bench_analytics.measure(args.customers, args.rows, args.analytics_repeat)
+    if "daily" in selected:
+        run["daily"] = _daily_against_select(args)
     run["ratios"] = ratios(run)
     print(json.dumps(run, ensure_ascii=False, sort_keys=True))
+
+
+def _daily_against_select(args: argparse.Namespace) -> dict[str, Any]:
+    import bench_cadences  # noqa: PLC0415 - a sibling script, loaded only when asked for
+
+    # Its own database beside the import benchmark's: its tables are dropped and remade.
+    postgres = (
+        None if args.no_postgres else make_url(args.postgres).set(database="cc_daily_bench").render_as_string(False)
+    )
+    return bench_cadences.measure_daily(args.customers, postgres)
 
 
 def ratios(run: dict[str, Any]) -> dict[str, float]:

@@ -243,18 +243,20 @@ def test_a_crashed_daily_run_resumes_by_running_again() -> None:
         return care
 
     class Flaky:
+        """A roster that dies in the second batch (the run asks it once per customer planned)."""
+
         calls = 0
 
-        def tier_of(self, ids: object) -> dict[str, str]:
+        def staff_of(self, store_id: object) -> tuple[str, ...]:
             Flaky.calls += 1
-            if Flaky.calls == 2:
+            if Flaky.calls == 6:
                 raise RuntimeError("worker died")
-            return {}
+            return ()
 
     clean = shop()
     expected = clean.daily.run(D0, batch=5).planned
     care = shop()
-    care = care.with_cadence_ports(segments=Flaky())
+    care = care.with_cadence_ports(roster=Flaky())
     with pytest.raises(RuntimeError):
         care.daily.run(D0, batch=5)
     partial = sum(len(care.touches.for_customer(c.id)) for c in care.customers.search(name="顾客", limit=50))

@@ -210,6 +210,10 @@ class MemoryCustomerRepository(MemoryRepository[Customer]):
         wanted = set(customer_ids)
         return self._find(lambda c: c.id in wanted)
 
+    def key_flagged(self, customer_ids: Iterable[str]) -> set[str]:
+        wanted = set(customer_ids)
+        return {c.id for c in self._rows() if c.id in wanted and c.key}
+
     def search(self, *, name: str | None = None, tag: str | None = None, limit: int = 50) -> list[Customer]:
         needle = name.casefold() if name else None
 

@@ -113,6 +113,10 @@ class MemoryTierRepository:
     def labels(self) -> dict[str, AbcLabel]:
         return {row.id: row.label for row in self._tiers.rows() if isinstance(row, CustomerTier)}
 
+    def labels_of(self, customer_ids: Collection[str]) -> dict[str, AbcLabel]:
+        wanted = set(customer_ids)
+        return {cid: label for cid, label in self.labels().items() if cid in wanted}
+
     def label_of(self, customer_id: str) -> AbcLabel | None:
         return self.labels().get(customer_id)
 
@@ -198,6 +202,9 @@ class MemoryMembershipRepository(MemoryRepository[Membership]):
     def iter_all(self, *, batch: int = 500) -> Iterator[Membership]:
         for row in sorted(self._rows(), key=lambda m: m.id):
             yield self._track(_copy(row))
+
+    def expiries(self) -> dict[str, datetime]:
+        return {m.id: m.valid_until for m in self._rows() if m.level and m.valid_until}
 
 
 class MemoryPointsRepository(MemoryRepository[PointsAccount]):

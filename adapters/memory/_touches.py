@@ -11,6 +11,7 @@ from clientcare.cadences import (
     AppointmentStatus,
     FollowUp,
     FollowUpStatus,
+    Prefilter,
     RecurringRule,
     SaleCredit,
     Touch,
@@ -18,6 +19,7 @@ from clientcare.cadences import (
     TouchStatus,
     Wish,
 )
+from clientcare.purchases import CustomerFigures
 
 __all__ = [
     "MemoryAppointmentRepository",
@@ -103,6 +105,28 @@ class MemoryTouchRepository(MemoryRepository[Touch]):
 
     def held(self) -> list[Touch]:
         return sorted(self._find(lambda t: t.status is TouchStatus.HELD), key=_order)
+
+    # -- the daily run's questions: the plain per-customer reference ------------------
+    def daily_customers(self) -> list[tuple[str, bool]]:
+        return [(c.id, c.erased) for c in self._uow.customers.iter_all()]
+
+    def daily_candidates(self, customer_ids: Sequence[str], prefilters: Sequence[Prefilter]) -> set[str]:
+        """Every customer: the reference the SQL prefilters are compared with."""
+        return set(customer_ids)
+
+    def daily_figures(self, customer_ids: Sequence[str], currency: str) -> dict[str, CustomerFigures]:
+        return {cid: self._uow.purchases.figures(cid, currency) for cid in customer_ids}
+
+    def referral_counts(self, customer_ids: Sequence[str]) -> dict[str, int]:
+        return {cid: len(self._uow.referrals.by_referrer(cid)) for cid in customer_ids}
+
+    def known_keys(self, customer_ids: Sequence[str], reasons: Sequence[TouchReason], *, since: date) -> set[str]:
+        wanted, kinds = set(customer_ids), set(reasons)
+        return {t.key for t in self._rows() if t.customer_id in wanted and t.reason in kinds and t.due >= since}
+
+    def held_for(self, customer_ids: Sequence[str]) -> list[Touch]:
+        wanted = set(customer_ids)
+        return sorted(self._find(lambda t: t.status is TouchStatus.HELD and t.customer_id in wanted), key=_order)
 
     def failed(self) -> list[Touch]:
         return sorted(self._find(lambda t: t.status is TouchStatus.FAILED), key=_order)

@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, Insert, func, insert, or_, select, true, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from clientcare.adapters.sqlalchemy import _daily
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._convert import utc_naive
 from clientcare.adapters.sqlalchemy._errors import translated
@@ -39,6 +40,7 @@ from clientcare.cadences import (
     AppointmentStatus,
     FollowUp,
     FollowUpStatus,
+    Prefilter,
     RecurringRule,
     SaleCredit,
     Touch,
@@ -47,6 +49,7 @@ from clientcare.cadences import (
     Wish,
 )
 from clientcare.errors import DuplicateRecord, StorageUnavailable
+from clientcare.purchases import CustomerFigures
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
@@ -169,22 +172,20 @@ class SqlTouchRepository(DocumentRepository[Touch]):
     def _insert_skipping_known(self, touches: Sequence[Touch], dialect: str) -> set[str]:
         """``INSERT … ON CONFLICT (tenant, key) DO NOTHING RETURNING id``, a chunk at a time."""
         uow, c = self._uow, self.table.c
-        stored: set[str] = set()
-        for start in range(0, len(touches), _INSERT_CHUNK):
-            chunk = touches[start : start + _INSERT_CHUNK]
-            statement: Insert
-            if dialect == "postgresql":
-                statement = postgresql.insert(self.table).on_conflict_do_nothing(index_elements=["tenant", "key"])
-            else:
-                statement = sqlite.insert(self.table).on_conflict_do_nothing(index_elements=["tenant", "key"])
-            statement = statement.values(self._rows(chunk)).returning(c.id)
-            with translated(self.entity, chunk[0].id):
-                try:
-                    with uow.savepoint():
-                        stored.update(uow.connection.execute(statement).scalars())
-                except IntegrityError as exc:  # only an id can still collide
-                    raise DuplicateRecord(self.entity, self._violated(exc)) from None
-        return stored
+        statement: Insert
+        if dialect == "postgresql":
+            statement = postgresql.insert(self.table).on_conflict_do_nothing(index_elements=["tenant", "key"])
+        else:
+            statement = sqlite.insert(self.table).on_conflict_do_nothing(index_elements=["tenant", "key"])
+        # One cached statement for any number of rows: SQLAlchemy sends it as multi-row
+        # INSERTs (``insertmanyvalues``) and gathers the ids RETURNING gives back.
+        statement = statement.returning(c.id)
+        with translated(self.entity, touches[0].id):
+            try:
+                with uow.savepoint():
+                    return set(uow.connection.execute(statement, self._rows(touches)).scalars())
+            except IntegrityError as exc:  # only an id can still collide
+                raise DuplicateRecord(self.entity, self._violated(exc)) from None
 
     def _insert_row_by_row(self, touches: Sequence[Touch]) -> list[Touch]:
         """MariaDB/MySQL: skip keys already visible, insert the rest one by one; a
@@ -275,6 +276,38 @@ class SqlTouchRepository(DocumentRepository[Touch]):
         """Touches on hold (index on status)."""
         c = self.table.c
         return self._list(c.status == TouchStatus.HELD.value, order_by=self._order())
+
+    # -- the daily run's set-based questions (``_daily.py``) --------------------------
+    def daily_customers(self) -> list[tuple[str, bool]]:
+        """Every customer's id and erasure flag, in id order, from the columns alone."""
+        return _daily.customers(self._uow, self.tenant)
+
+    def daily_candidates(self, customer_ids: Sequence[str], prefilters: Sequence[Prefilter]) -> set[str]:
+        """Those of ``customer_ids`` some prefilter admits, one statement per prefilter and chunk."""
+        return _daily.candidates(self._uow, self.tenant, customer_ids, prefilters)
+
+    def daily_figures(self, customer_ids: Sequence[str], currency: str) -> dict[str, CustomerFigures]:
+        """Each customer's figures, one grouped statement per chunk."""
+        return _daily.figures(self._uow, self.tenant, customer_ids, currency)
+
+    def referral_counts(self, customer_ids: Sequence[str]) -> dict[str, int]:
+        """Referrals made by each customer, one grouped statement per chunk."""
+        return _daily.referral_counts(self._uow, self.tenant, customer_ids)
+
+    def known_keys(self, customer_ids: Sequence[str], reasons: Sequence[TouchReason], *, since: date) -> set[str]:
+        """Stored keys of the customers' touches of ``reasons`` due from ``since`` (customer index)."""
+        wanted = [reason.value for reason in reasons]
+        return _daily.known_keys(self._uow, self.tenant, customer_ids, wanted, since=since)
+
+    def held_for(self, customer_ids: Sequence[str]) -> list[Touch]:
+        """The customers' touches on hold (customer index)."""
+        if not customer_ids:
+            return []
+        c, wanted = self.table.c, set(customer_ids)
+        # A range of the customer index, not thousands of parameters; others in it are dropped.
+        within = c.customer_id.between(min(wanted), max(wanted))
+        held = self._list(within, c.status == TouchStatus.HELD.value, order_by=self._order())
+        return [touch for touch in held if touch.customer_id in wanted]
 
     def failed(self) -> list[Touch]:
         """Dead-lettered touches (index on status)."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, delete, insert, select, update
 
-from clientcare.adapters.sqlalchemy._convert import offset_minutes, utc_naive, with_offset
+from clientcare.adapters.sqlalchemy._convert import aware_utc, offset_minutes, utc_naive, with_offset
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.adapters.sqlalchemy._loyalty_abc import recompute_abc
 from clientcare.adapters.sqlalchemy._loyalty_queries import attitude_facts_of, attitude_facts_query
@@ -83,6 +83,15 @@ class SqlTierRepository(_Tracking):
         c = customer_tiers.c
         rows = self._uow.connection.execute(select(c.id, c.label).where(c.tenant == self.tenant))
         return {row.id: AbcLabel(row.label) for row in rows}
+
+    def labels_of(self, customer_ids: Collection[str]) -> dict[str, AbcLabel]:
+        """The current labels of the given customers, by primary key, a chunk at a time."""
+        c, wanted = customer_tiers.c, sorted(set(customer_ids))
+        found: dict[str, AbcLabel] = {}
+        for start in range(0, len(wanted), 500):
+            statement = select(c.id, c.label).where(c.tenant == self.tenant, c.id.in_(wanted[start : start + 500]))
+            found.update((row.id, AbcLabel(row.label)) for row in self._uow.connection.execute(statement).all())
+        return found
 
     def label_of(self, customer_id: str) -> AbcLabel | None:
         """The customer's current label, if any."""
@@ -200,6 +209,14 @@ class SqlMembershipRepository(DocumentRepository[Membership]):
     def iter_all(self, *, batch: int = 500) -> Iterator[Membership]:
         """Every membership by customer id, keyset-paged."""
         return _pages(self, batch)
+
+    def expiries(self) -> dict[str, datetime]:
+        """Members' card ends from the level and validity columns (no document is read)."""
+        c = self.table.c
+        statement = select(c.id, c.valid_until).where(
+            self._where(c.level.is_not(None), c.level != "", c.valid_until.is_not(None))
+        )
+        return {row.id: aware_utc(row.valid_until) for row in self._uow.connection.execute(statement)}
 
 
 class SqlContractRepository(DocumentRepository[Contract]):

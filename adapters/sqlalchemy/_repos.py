@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, or_, select, true, update
 
 from clientcare import serialization
 from clientcare.adapters.sqlalchemy import _tables as t
@@ -352,6 +352,15 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         for chunk in _chunks(wanted):
             result.extend(self._query(self.table.c.id.in_(chunk), skip_unreadable=True))
         return result
+
+    def key_flagged(self, customer_ids: Iterable[str]) -> set[str]:
+        """Those of ``customer_ids`` marked key on their card, from the ``is_key`` column."""
+        c = self.table.c
+        found: set[str] = set()
+        for chunk in _chunks(sorted(set(customer_ids))):
+            statement = select(c.id).where(self._where(c.id.in_(chunk), c.is_key == true()))
+            found.update(self._uow.connection.execute(statement).scalars())
+        return found
 
     def search(self, *, name: str | None = None, tag: str | None = None, limit: int = 50) -> list[Customer]:
         """Not erased, name containing ``name`` (case-folded), carrying ``tag``; by name."""

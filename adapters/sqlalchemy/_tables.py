@@ -291,6 +291,8 @@ touches = document_table(
     Column("lease_until", timestamp(), nullable=True),
     UniqueConstraint("tenant", "key"),
     Index("ix_cc_touches_customer", "tenant", "customer_id", "due"),
+    # The daily run's stored keys of a batch's customers, from the index alone (migration 0010).
+    Index("ix_cc_touches_customer_keys", "tenant", "customer_id", "reason", "key"),
     Index("ix_cc_touches_owner", "tenant", "owner", "status", "due"),
     Index("ix_cc_touches_store", "tenant", "store_id", "status", "due"),
     Index("ix_cc_touches_status", "tenant", "status", "due"),

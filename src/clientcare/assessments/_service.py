@@ -262,6 +262,23 @@ class AssessmentsService(_AreaService):
                 return False
         return False
 
+    def stopped_among(self, customer_ids: Sequence[str]) -> set[str]:
+        """Those of ``customer_ids`` whose relationship ended (the daily run's bulk check):
+        the newest assessments in one read; only a newest unconfirmed "terminate" needs
+        the customer's history."""
+        wanted = set(customer_ids)
+        with self._ctx.unit() as uow:
+            latest = uow.assessments.latest_per_customer()
+        stopped: set[str] = set()
+        for customer_id, assessment in latest.items():
+            if customer_id not in wanted:
+                continue
+            if assessment.terminated or (
+                assessment.standing is Standing.TERMINATE and self.marketing_stopped(customer_id)
+            ):
+                stopped.add(customer_id)
+        return stopped
+
     # -- reading -------------------------------------------------------------
     def get(self, assessment_id: str) -> Assessment:
         """One assessment, or NotFound."""

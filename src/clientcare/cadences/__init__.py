@@ -22,6 +22,14 @@ from clientcare.cadences._boards import (
     staff_figures,
 )
 from clientcare.cadences._boards_service import BoardsService
+from clientcare.cadences._candidates import (
+    BirthdayWithin,
+    Everyone,
+    ImportantDateWithin,
+    Prefilter,
+    SilenceDue,
+    daily_prefilters,
+)
 from clientcare.cadences._daily import DailyRunReport, DailyService
 from clientcare.cadences._dispatch import REFUSED, DispatchOutcome, DispatchReport, backoff, delivery_key
 from clientcare.cadences._erasure import ERASED_WHY, cancel_for_erased
@@ -50,6 +58,7 @@ from clientcare.cadences._planner import Planner
 from clientcare.cadences._ports import (
     AppointmentRepository,
     CadencePorts,
+    DailyRunQueries,
     FixedRoster,
     FollowUpRepository,
     MarketingStops,
@@ -100,15 +109,18 @@ __all__ = [
     "AppointmentRepository",
     "AppointmentStatus",
     "AppointmentsService",
+    "BirthdayWithin",
     "BoardItem",
     "BoardsService",
     "CadencePorts",
     "CustomerView",
     "DailyExplanation",
+    "DailyRunQueries",
     "DailyRunReport",
     "DailyService",
     "DispatchOutcome",
     "DispatchReport",
+    "Everyone",
     "FixedRoster",
     "FollowUp",
     "FollowUpRepository",
@@ -117,6 +129,7 @@ __all__ = [
     "FollowUpStopped",
     "FollowUpTable",
     "FollowUpTableRow",
+    "ImportantDateWithin",
     "LeadReferred",
     "LeaderboardFigure",
     "LeaderboardRow",
@@ -138,6 +151,7 @@ __all__ = [
     "Picture",
     "Planner",
     "Precision",
+    "Prefilter",
     "RecurringRule",
     "RecurringRuleRepository",
     "Referral",
@@ -149,6 +163,7 @@ __all__ = [
     "SaleCredited",
     "SalesByTouchNumber",
     "SegmentLookup",
+    "SilenceDue",
     "StaffFigures",
     "StaffRoster",
     "StaffService",
@@ -181,6 +196,7 @@ __all__ = [
     "cadences_on_merge",
     "cancel_for_erased",
     "choose_channel",
+    "daily_prefilters",
     "delivery_key",
     "holidays_between",
     "plan_after_care",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
+from clientcare.cadences._candidates import silence_thresholds
 from clientcare.cadences._sequences import CustomerView, choose_channel, slot_due
 from clientcare.cadences._touches import PURPOSE_OF, Precision, Touch, TouchReason
 from clientcare.customers._model import Channel
@@ -353,16 +353,8 @@ class Planner:
         last = figures.last_purchase_at.astimezone(zone).date()
         first = figures.first_purchase_at.astimezone(zone).date()
         silent = (day - last).days
-        rules = self.rules.lost
-        repeat_after: Decimal | None
-        lost_after = rules.lost_after(sales=figures.purchase_count, first=first, last=last)
-        if figures.purchase_count >= 2:
-            rhythm = Decimal((last - first).days) / Decimal(figures.purchase_count - 1)
-            repeat_after = rules.repeat_factor * rhythm if rhythm > 0 else None
-        else:
-            # P13: a referrer is old after one purchase, which gives no rhythm; the
-            # ask comes at the same share of the way to "lost" as with one.
-            repeat_after = lost_after * rules.repeat_factor / rules.lost_factor
+        # The same thresholds as the daily run's prefilter (``silence_verdict``).
+        lost_after, repeat_after = silence_thresholds(self.playbook, figures.purchase_count, first, last)
         if silent >= lost_after:
             return self.touch(
                 view,

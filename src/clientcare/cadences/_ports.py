@@ -25,14 +25,17 @@ from typing import Protocol, runtime_checkable
 import attrs
 
 from clientcare.cadences._appointments import Appointment
+from clientcare.cadences._candidates import Prefilter
 from clientcare.cadences._sequences import FollowUp, RecurringRule, SaleCredit, Wish
 from clientcare.cadences._touches import Touch, TouchReason
 from clientcare.errors import ValidationError
 from clientcare.playbook import AbcLabel
+from clientcare.purchases._model import CustomerFigures
 
 __all__ = [
     "AppointmentRepository",
     "CadencePorts",
+    "DailyRunQueries",
     "FixedRoster",
     "FollowUpRepository",
     "MarketingStops",
@@ -57,7 +60,40 @@ __all__ = [
 ]
 
 
-class TouchRepository(Protocol):
+class DailyRunQueries(Protocol):
+    """What the set-based daily run asks the storage, one statement per batch of customers.
+
+    A plain implementation (the memory adapter's reference) may answer
+    customer by customer and admit every customer to every prefilter; the
+    daily run plans the same touches either way, only slower.
+    """
+
+    def daily_customers(self) -> list[tuple[str, bool]]:
+        """Every customer's id and whether she is erased, in id order."""
+        ...
+
+    def daily_candidates(self, customer_ids: Sequence[str], prefilters: Sequence[Prefilter]) -> set[str]:
+        """Those of ``customer_ids`` some prefilter admits (a superset is correct, a subset is not)."""
+        ...
+
+    def daily_figures(self, customer_ids: Sequence[str], currency: str) -> dict[str, CustomerFigures]:
+        """Each customer's figures (as ``purchases.figures``), for every id given."""
+        ...
+
+    def referral_counts(self, customer_ids: Sequence[str]) -> dict[str, int]:
+        """How many people each customer referred (customers without referrals may be left out)."""
+        ...
+
+    def known_keys(self, customer_ids: Sequence[str], reasons: Sequence[TouchReason], *, since: date) -> set[str]:
+        """Keys of the customers' stored touches of ``reasons`` due on or after ``since``."""
+        ...
+
+    def held_for(self, customer_ids: Sequence[str]) -> list[Touch]:
+        """The customers' touches on hold."""
+        ...
+
+
+class TouchRepository(DailyRunQueries, Protocol):
     """Touches of one tenant (P20–P35). ``key`` is unique per tenant.
 
     :meth:`add_new` is idempotent, also while other workers store the same
@@ -356,12 +392,20 @@ class OpenComplaints(Protocol):
         """Whether the customer has a complaint not yet closed."""
         ...
 
+    def with_open_complaint(self) -> set[str]:
+        """Every customer of the tenant with a complaint not yet closed (the daily run's bulk check)."""
+        ...
+
 
 class MarketingStops(Protocol):
     """Ended relationships from the assessments area (P61 "terminate")."""
 
     def marketing_stopped(self, customer_id: str) -> bool:
         """Whether a confirmed ending stands: no marketing touch may be planned."""
+        ...
+
+    def stopped_among(self, customer_ids: Sequence[str]) -> set[str]:
+        """Those of ``customer_ids`` whose relationship ended (the daily run's bulk check)."""
         ...
 
 
@@ -405,6 +449,10 @@ class NoComplaints:
         """Always False."""
         return False
 
+    def with_open_complaint(self) -> set[str]:
+        """Nobody."""
+        return set()
+
 
 class NoStops:
     """Default: no assessment information, so no relationship counts as ended."""
@@ -412,6 +460,10 @@ class NoStops:
     def marketing_stopped(self, customer_id: str) -> bool:
         """Always False."""
         return False
+
+    def stopped_among(self, customer_ids: Sequence[str]) -> set[str]:
+        """Nobody."""
+        return set()
 
 
 class NoVisitIntervals:

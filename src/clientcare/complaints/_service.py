@@ -583,6 +583,11 @@ class ComplaintsService:
         with self._ctx.unit() as uow:
             return uow.complaints.has_open(customer_id)
 
+    def with_open_complaint(self) -> set[str]:
+        """Every customer with a complaint not closed (the daily run's bulk check, one read)."""
+        with self._ctx.unit() as uow:
+            return {c.customer_id for c in uow.complaints.open_complaints() if c.customer_id is not None}
+
     def severities(self, tenant: str, customer_id: str, *, since: datetime, until: datetime) -> Sequence[str] | None:
         """The severity of each complaint received in ``[since, until)`` (the assessments'
         ``ComplaintHistory`` port); None for another tenant, whose data this facade cannot see."""

@@ -49,6 +49,10 @@ class CustomerRepository(Protocol):
         """The customers with these ids (missing ones are left out)."""
         ...
 
+    def key_flagged(self, customer_ids: Iterable[str]) -> set[str]:
+        """Those of ``customer_ids`` marked key customers on their card (P17); no record is decoded."""
+        ...
+
     def search(self, *, name: str | None = None, tag: str | None = None, limit: int = 50) -> list[Customer]:
         """Customers whose name contains ``name`` and/or who carry ``tag``, by name."""
         ...

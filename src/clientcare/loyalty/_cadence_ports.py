@@ -20,12 +20,11 @@ class CadenceSegments(ServiceBase):
     def tier_of(self, customer_ids: Sequence[str]) -> dict[str, AbcLabel]:
         """Labels of the given customers; customers never labelled are left out."""
         with self._ctx.unit() as uow:
-            labels = uow.tiers.labels()
-            customers = uow.customers.by_ids(customer_ids)
+            labels = uow.tiers.labels_of(customer_ids)
+            flagged = uow.customers.key_flagged(customer_ids)
         result = {cid: labels[cid] for cid in customer_ids if cid in labels}
-        for customer in customers:
-            if customer.key:
-                result[customer.id] = AbcLabel.A
+        for customer_id in flagged:
+            result[customer_id] = AbcLabel.A
         return result
 
 
@@ -37,5 +36,5 @@ class CadenceMembership(ServiceBase):
         wanted = set(customer_ids)
         zone = self._ctx.playbook.locale.zone
         with self._ctx.unit() as uow:
-            members = [m for m in uow.memberships.iter_all() if m.id in wanted]
-        return {m.id: m.valid_until.astimezone(zone).date() for m in members if m.level and m.valid_until}
+            expiries = uow.memberships.expiries()
+        return {cid: until.astimezone(zone).date() for cid, until in expiries.items() if cid in wanted}

@@ -36,6 +36,10 @@ class TierRepository(Protocol):
         """The current label of every labelled customer."""
         ...
 
+    def labels_of(self, customer_ids: Collection[str]) -> dict[str, AbcLabel]:
+        """The current labels of the given customers (unlabelled ones left out)."""
+        ...
+
     def label_of(self, customer_id: str) -> AbcLabel | None:
         """The customer's current label (None before the first run)."""
         ...
@@ -100,6 +104,10 @@ class MembershipRepository(Protocol):
 
     def iter_all(self, *, batch: int = 500) -> Iterator[Membership]:
         """Every membership record of the tenant, by customer id."""
+        ...
+
+    def expiries(self) -> dict[str, datetime]:
+        """When each member's card (a level and an end) expires, by customer id; no record is decoded."""
         ...
 
 

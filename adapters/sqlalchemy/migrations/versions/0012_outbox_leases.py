@@ -1,7 +1,7 @@
 """Relay leases: ``cc_outbox_leases`` says which relay publishes a tenant's outbox, and until when.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02
 
 One row per tenant, written by the relay that holds the lease (``holder``)
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import mysql
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
