@@ -9,6 +9,7 @@ given, so sums are exact on every backend and ``"12.50"`` reads back as
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from clientcare.errors import ValidationError
 __all__ = [
     "MONEY_PLACES",
     "aware_utc",
+    "chunks",
     "dump_document",
     "from_e4",
     "load_document",
@@ -91,3 +93,9 @@ def load_document(text: str, cls: type[T], **columns: Any) -> T:
     data = json.loads(text)
     data.update(columns)
     return serialization.structure(data, cls)
+
+
+def chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """``values`` in slices of ``size``: IN lists well below every backend's parameter limit."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -23,6 +23,7 @@ from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._aliases import add_alias, repoint, resolve_alias
 from clientcare.adapters.sqlalchemy._convert import (
     aware_utc,
+    chunks,
     dump_document,
     from_e4,
     load_document,
@@ -57,15 +58,6 @@ log = logging.getLogger("clientcare")
 __all__ = ["DocumentRepository", "SqlCustomerRepository", "SqlPurchaseRepository"]
 
 A = TypeVar("A", bound=Aggregate)
-
-#: Ids per IN list, well below every backend's parameter limit.
-_CHUNK = 500
-
-
-def _chunks(values: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
 
 class _Tracking:
     """What every repository shares: its unit of work and the aggregates it handed out."""
@@ -349,7 +341,7 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         """The customers with these ids; unknown ids are left out."""
         wanted = sorted(set(customer_ids))
         result: list[Customer] = []
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             result.extend(self._query(self.table.c.id.in_(chunk), skip_unreadable=True))
         return result
 
@@ -357,7 +349,7 @@ class SqlCustomerRepository(DocumentRepository[Customer]):
         """Those of ``customer_ids`` marked key on their card, from the ``is_key`` column."""
         c = self.table.c
         found: set[str] = set()
-        for chunk in _chunks(sorted(set(customer_ids))):
+        for chunk in chunks(sorted(set(customer_ids))):
             statement = select(c.id).where(self._where(c.id.in_(chunk), c.is_key == true()))
             found.update(self._uow.connection.execute(statement).scalars())
         return found
@@ -486,7 +478,7 @@ class SqlPurchaseRepository(_Tracking):
         ids = [row.id for row in rows]
         currency = {row.id: row.currency for row in rows}
         pl = t.purchase_lines.c
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             statement_lines = (
                 select(t.purchase_lines)
                 .where(pl.tenant == self.tenant, pl.purchase_id.in_(chunk))

@@ -210,5 +210,5 @@ def slots_due(
 
 def expiring(expiries: Mapping[str, date], playbook: Playbook, day: date) -> set[str]:
     """Members whose card expiry puts ``day`` inside a reminder window (P14/P22)."""
-    longest = max(playbook.cadences.greetings.card_expiry_days_ahead)
+    longest = playbook.membership.first_reminder_days
     return {cid for cid, expires in expiries.items() if expires - timedelta(days=longest) <= day <= expires}

@@ -589,8 +589,7 @@ class ComplaintsService:
             return {c.customer_id for c in uow.complaints.open_complaints() if c.customer_id is not None}
 
     def severities(self, tenant: str, customer_id: str, *, since: datetime, until: datetime) -> Sequence[str] | None:
-        """The severity of each complaint received in ``[since, until)`` (the assessments'
-        ``ComplaintHistory`` port); None for another tenant, whose data this facade cannot see."""
+        """Severities of complaints received in ``[since, until)`` (``ComplaintHistory``); None: other tenant."""
         if tenant != self._ctx.tenant:
             return None
         return [c.severity.value for c in self.for_customer(customer_id) if since <= c.received_at < until]
