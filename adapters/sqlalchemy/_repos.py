@@ -59,6 +59,7 @@ __all__ = ["DocumentRepository", "SqlCustomerRepository", "SqlPurchaseRepository
 
 A = TypeVar("A", bound=Aggregate)
 
+
 class _Tracking:
     """What every repository shares: its unit of work and the aggregates it handed out."""
 
