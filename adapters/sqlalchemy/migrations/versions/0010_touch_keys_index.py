@@ -6,7 +6,7 @@ are stored" (``DailyRunQueries.known_keys`` and the silence prefilter), so
 those reads never visit the touch rows and their JSON documents.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
