@@ -16,7 +16,7 @@ from clientcare.adapters.clock import FixedClock
 from clientcare.adapters.sqlalchemy import _bulk
 from clientcare.kernel import RandomIds
 from clientcare.purchases import ImportProgress
-from tests.sql.conftest import dialect_of
+from tests.sql.conftest import server_engine
 
 T0 = datetime.fromisoformat("2026-01-05T10:00:00+08:00")
 HEADER = "receipt_id,occurred_at,style_no,unit_price,quantity,customer_id,customer_phone,size,colour,full_price\n"
@@ -158,10 +158,10 @@ def test_random_ids_stored_earlier_still_load_beside_time_ordered_ones(sql_url: 
         assert len(ann.id) == len(ben.id) == 32 and ben.id[12] == "7" and ann.id[12] == "4"
 
 
-def test_the_binary_copy_types_are_the_tables_column_types(sql_engine: Engine) -> None:
+@pytest.mark.postgres
+def test_the_binary_copy_types_are_the_tables_column_types(server_engines: dict[str, Engine]) -> None:
     """The PostgreSQL fast path COPYs in binary with fixed types: they must be the migrated tables'."""
-    if dialect_of(sql_engine) != "postgresql":
-        pytest.skip("the binary COPY is PostgreSQL's")
+    sql_engine = server_engine("postgresql", server_engines)
     query = text(
         "SELECT column_name, udt_name FROM information_schema.columns"
         " WHERE table_schema = current_schema() AND table_name = :table"
@@ -171,5 +171,5 @@ def test_the_binary_copy_types_are_the_tables_column_types(sql_engine: Engine) -
         ("cc_purchase_lines", _bulk._LINE_COLUMNS, _bulk._LINE_PG_TYPES),
     ):
         with sql_engine.connect() as conn:
-            stored = dict(conn.execute(query, {"table": table}).tuples().all())
+            stored = {name: kind for name, kind in conn.execute(query, {"table": table})}
         assert [stored[column] for column in columns] == list(types), table
