@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from clientcare.adapters.sqlalchemy import _tables as t
-from clientcare.adapters.sqlalchemy._convert import utc_naive
+from clientcare.adapters.sqlalchemy._convert import chunks, utc_naive
 from clientcare.adapters.sqlalchemy._repos import DocumentRepository
 from clientcare.adapters.sqlalchemy._tables import ID_LENGTH, TENANT_LENGTH, document_table, key_string, timestamp
 from clientcare.assessments import Assessment, ImprovementPlan, SurveyResponse
@@ -202,14 +202,13 @@ class SqlImprovementPlanRepository(DocumentRepository[ImprovementPlan]):
         return self._list(c.customer_id == customer_id, order_by=(c.opened_at.desc(), c.id.desc()))
 
     def open_for_customers(self, customer_ids: Sequence[str]) -> dict[str, ImprovementPlan]:
-        """The open plans of the given customers in one query (the newest, should there be several)."""
-        ids = sorted(set(customer_ids))
-        if not ids:
-            return {}
+        """The open plans of the given customers, a query per slice of ids (the newest, should
+        there be several: a customer's plans all fall in one slice)."""
         c = self.table.c
         result: dict[str, ImprovementPlan] = {}
-        for plan in self._query(c.customer_id.in_(ids), c.closed_at.is_(None), order_by=(c.opened_at, c.id)):
-            result[plan.customer_id] = plan
+        for chunk in chunks(sorted(set(customer_ids))):
+            for plan in self._query(c.customer_id.in_(chunk), c.closed_at.is_(None), order_by=(c.opened_at, c.id)):
+                result[plan.customer_id] = plan
         return result
 
 

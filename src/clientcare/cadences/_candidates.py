@@ -12,6 +12,7 @@ customer, so a rule added later is correct before anyone makes it fast.
 
 from __future__ import annotations
 
+import calendar
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
@@ -160,6 +161,9 @@ def daily_prefilters(
         TouchReason.IMPORTANT_DATE: ImportantDateWithin(day, horizon) if greet.important_dates else None,
         TouchReason.HOLIDAY: EVERYONE if greeted else None,
         TouchReason.CARD_EXPIRY: None,
+        # An occasion's window admits everyone its audience may hold (as a holiday does);
+        # outside every window it is due for nobody.
+        TouchReason.OCCASION: EVERYONE if _in_an_occasion_window(playbook, day) else None,
         TouchReason.THANK_YOU: None,
         TouchReason.LOST_INTERVIEW: silence,
         TouchReason.REPEAT_ASK: silence,
@@ -167,6 +171,19 @@ def daily_prefilters(
         TouchReason.RETURN_VISIT: None,
         TouchReason.AFTER_SALES: None,
     }
+
+
+def _in_an_occasion_window(playbook: Playbook, day: date) -> bool:
+    """Whether ``day`` falls within ``days_ahead`` of an occasion's next date (P22/P32)."""
+    for _, occasion in playbook.cadences.occasions.items():
+        for year in (day.year, day.year + 1):
+            for month_day in occasion.dates:
+                month, dom = (int(part) for part in month_day.split("-"))
+                # A day past the month's end is its last day, as the planner reads it.
+                when = date(year, month, min(dom, calendar.monthrange(year, month)[1]))
+                if when - timedelta(days=occasion.days_ahead) <= day <= when:
+                    return True
+    return False
 
 
 def slot_candidates(customer_ids: Iterable[str], playbook: Playbook, day: date) -> set[str]:

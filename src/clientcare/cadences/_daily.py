@@ -14,7 +14,7 @@ from clientcare.cadences._candidates import EVERYONE, daily_prefilters, expiring
 from clientcare.cadences._explain import DAILY_RULES, DailyExplanation, explanation
 from clientcare.cadences._holidays import holidays_between
 from clientcare.cadences._planner import Planner
-from clientcare.cadences._ports import OpenComplaints, VisitIntervals
+from clientcare.cadences._ports import OpenComplaints
 from clientcare.cadences._sequences import CustomerView
 from clientcare.cadences._service_base import CadenceService, customer_view, no_figures, stable_owner
 from clientcare.cadences._touches import Touch, TouchReason, TouchStatus
@@ -78,18 +78,6 @@ class _Outside:
     ended: set[str]
     #: P60: visit intervals of open improvement plans, shorter than the tier's cycle.
     intervals: Mapping[str, int]
-
-
-#: Customers asked of the visit-interval port at a time (SQLite caps bound parameters).
-_ASK_AT_ONCE = 500
-
-
-def _intervals(port: VisitIntervals, ids: Sequence[str]) -> dict[str, int]:
-    """P60: every open improvement plan's visit interval among ``ids``, a slice at a time."""
-    found: dict[str, int] = {}
-    for start in range(0, len(ids), _ASK_AT_ONCE):
-        found.update(port.visit_every(ids[start : start + _ASK_AT_ONCE]))
-    return found
 
 
 def _among(port: object, bulk: str, single: Callable[[str], bool], ids: Sequence[str]) -> set[str]:
@@ -207,7 +195,7 @@ class DailyService(CadenceService):
         members = expiring(expiries, playbook, day)
         # A plan's visit interval moves the rotation slot off the tier's cycle: the
         # planner judges those customers itself, so they are always candidates.
-        intervals = _intervals(ports.visits, ids)
+        intervals = dict(ports.visits.visit_every(ids)) if ids else {}
         asked = sorted(candidates | members | slots | set(intervals))
         tiers = dict(ports.segments.tier_of(asked)) if asked else {}
         chosen = sorted(candidates | members | set(intervals) | slots_due(slots, tiers, flagged, playbook, day))
