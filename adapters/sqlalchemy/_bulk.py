@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from clientcare.adapters.sqlalchemy import _tables as t
+from clientcare.adapters.sqlalchemy._convert import chunks
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.purchases import BatchOutcome, ImportedPurchase, ImportReject
 
@@ -99,8 +100,7 @@ def _lookup(uow: SqlUnitOfWork, selected: str, column: str, values: list[str]) -
             )
             return list(cursor.fetchall())
         marker = "?" if uow.connection.dialect.paramstyle == "qmark" else "%s"
-        for start in range(0, len(values), _CHUNK):
-            chunk = values[start : start + _CHUNK]
+        for chunk in chunks(values, _CHUNK):
             listed = ", ".join([marker] * len(chunk))
             cursor.execute(
                 f"SELECT {selected} FROM {table} WHERE tenant = {marker} AND {column} IN ({listed})",  # noqa: S608

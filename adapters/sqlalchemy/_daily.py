@@ -11,7 +11,7 @@ well below every backend's parameter limit.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,9 @@ from sqlalchemy import ColumnElement, case, cast, func, literal, or_, select
 from sqlalchemy.dialects import postgresql
 
 from clientcare.adapters.sqlalchemy import _tables as t
-from clientcare.adapters.sqlalchemy._convert import aware_utc, from_e4
+from clientcare.adapters.sqlalchemy._convert import aware_utc, chunks, from_e4
 from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._figures import figure_columns, figures_of
 from clientcare.adapters.sqlalchemy._loyalty_tables import referrals
 from clientcare.cadences import BirthdayWithin, Everyone, ImportantDateWithin, Prefilter, SilenceDue, TouchReason
 from clientcare.kernel import Money
@@ -34,11 +35,6 @@ __all__ = ["candidates", "customers", "figures", "known_keys", "referral_counts"
 #: Ids per IN list (every backend takes far more parameters).
 _CHUNK = 1000
 _SILENCE = (TouchReason.LOST_INTERVIEW.value, TouchReason.REPEAT_ASK.value)
-
-
-def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
 
 
 def _rows(uow: SqlUnitOfWork, statement: Any) -> list[Any]:
@@ -162,31 +158,15 @@ def candidates(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], prefilters: 
 def figures(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str], currency: str) -> dict[str, CustomerFigures]:
     """Each customer's figures (as ``purchases.figures``), one grouped statement per chunk."""
     p = t.purchases.c
-    sale = p.kind == PurchaseKind.SALE.value
     found: dict[str, CustomerFigures] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids, _CHUNK):
         statement = (
-            select(
-                p.customer_id,
-                func.coalesce(func.sum(p.amount_e4), 0),
-                func.coalesce(func.max(p.amount_scale), 0),
-                func.coalesce(func.sum(case((sale, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((sale, 0), else_=1)), 0),
-                func.min(case((sale, p.occurred_at))),
-                func.max(case((sale, p.occurred_at))),
-            )
+            select(p.customer_id, *figure_columns())
             .where(p.tenant == tenant, p.customer_id.in_(chunk))
             .group_by(p.customer_id)
         )
-        for customer_id, total, places, sales, returns, first, last in _rows(uow, statement):
-            found[customer_id] = CustomerFigures(
-                customer_id=customer_id,
-                total_spend=Money(from_e4(int(total), int(places)), currency),
-                purchase_count=int(sales),
-                return_count=int(returns),
-                first_purchase_at=aware_utc(first) if first is not None else None,
-                last_purchase_at=aware_utc(last) if last is not None else None,
-            )
+        for customer_id, *values in _rows(uow, statement):
+            found[customer_id] = figures_of(customer_id, values, currency)
     for customer_id in ids:
         if customer_id not in found:
             found[customer_id] = CustomerFigures(
@@ -204,7 +184,7 @@ def referral_counts(uow: SqlUnitOfWork, tenant: str, ids: Sequence[str]) -> dict
     """How many referrals each customer made (customers without any are left out)."""
     r = referrals.c
     found: dict[str, int] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids, _CHUNK):
         statement = (
             select(r.referrer_id, func.count())
             .where(r.tenant == tenant, r.referrer_id.in_(chunk))
@@ -220,7 +200,7 @@ def known_keys(
     """Keys of the customers' stored touches of ``reasons`` (due on or after ``since``)."""
     c = t.touches.c
     found: set[str] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids, _CHUNK):
         conditions = [c.tenant == tenant, c.customer_id.in_(chunk), c.reason.in_(reasons)]
         if since is not None:
             conditions.append(c.due >= since)

@@ -16,13 +16,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Table, and_, case, delete, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, or_, select, true, update
 
 from clientcare import serialization
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._aliases import add_alias, repoint, resolve_alias
 from clientcare.adapters.sqlalchemy._convert import (
-    aware_utc,
     chunks,
     dump_document,
     from_e4,
@@ -34,6 +33,7 @@ from clientcare.adapters.sqlalchemy._convert import (
 )
 from clientcare.adapters.sqlalchemy._customer_filters import codepoint, listing_conditions, resume_after
 from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._figures import figure_columns, figures_of
 from clientcare.adapters.sqlalchemy._save_many import save_many
 from clientcare.adapters.sqlalchemy._summaries import buying_summaries
 from clientcare.customers import Customer
@@ -571,24 +571,8 @@ class SqlPurchaseRepository(_Tracking):
     def figures(self, customer_id: str, currency: str) -> CustomerFigures:
         """Spend, counts and first/last sale, aggregated in one SQL statement."""
         p = t.purchases.c
-        sale = p.kind == PurchaseKind.SALE.value
-        statement = select(
-            func.coalesce(func.sum(p.amount_e4), 0),
-            func.coalesce(func.max(p.amount_scale), 0),
-            func.coalesce(func.sum(case((sale, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((sale, 0), else_=1)), 0),
-            func.min(case((sale, p.occurred_at))),
-            func.max(case((sale, p.occurred_at))),
-        ).where(p.tenant == self.tenant, p.customer_id == customer_id)
-        total, places, sales, returns, first, last = self._uow.connection.execute(statement).one()
-        return CustomerFigures(
-            customer_id=customer_id,
-            total_spend=Money(from_e4(int(total), int(places)), currency),
-            purchase_count=int(sales),
-            return_count=int(returns),
-            first_purchase_at=aware_utc(first) if first is not None else None,
-            last_purchase_at=aware_utc(last) if last is not None else None,
-        )
+        statement = select(*figure_columns()).where(p.tenant == self.tenant, p.customer_id == customer_id)
+        return figures_of(customer_id, self._uow.connection.execute(statement).one(), currency)
 
     def buying_summaries(self, end: datetime, currency: str) -> list[BuyingSummary]:
         """Purchase days and repeat spend per customer, in one aggregate statement."""
