@@ -33,6 +33,7 @@ __all__ = [
     "SilenceDue",
     "daily_prefilters",
     "expiring",
+    "next_occasion_day",
     "silence_thresholds",
     "silence_verdict",
     "slot_candidates",
@@ -174,16 +175,27 @@ def daily_prefilters(
 
 
 def _in_an_occasion_window(playbook: Playbook, day: date) -> bool:
-    """Whether ``day`` falls within ``days_ahead`` of an occasion's next date (P22/P32)."""
+    """Whether ``day`` falls within ``days_ahead`` of an occasion's next date (P22/P32),
+    by the planner's own reading of the dates."""
     for _, occasion in playbook.cadences.occasions.items():
-        for year in (day.year, day.year + 1):
-            for month_day in occasion.dates:
-                month, dom = (int(part) for part in month_day.split("-"))
-                # A day past the month's end is its last day, as the planner reads it.
-                when = date(year, month, min(dom, calendar.monthrange(year, month)[1]))
-                if when - timedelta(days=occasion.days_ahead) <= day <= when:
-                    return True
+        when = next_occasion_day(occasion.dates, day)
+        if when is not None and day >= when - timedelta(days=occasion.days_ahead):
+            return True
     return False
+
+
+def next_occasion_day(dates: Sequence[str], day: date) -> date | None:
+    """The first of the ``MM-DD`` days on or after ``day`` (31 in a shorter month: its last day)."""
+    found: list[date] = []
+    for item in dates:
+        month, day_of_month = (int(x) for x in item.split("-"))
+        for year in (day.year, day.year + 1):
+            last = calendar.monthrange(year, month)[1]
+            candidate = date(year, month, min(day_of_month, last))
+            if candidate >= day:
+                found.append(candidate)
+                break
+    return min(found, default=None)
 
 
 def slot_candidates(customer_ids: Iterable[str], playbook: Playbook, day: date) -> set[str]:

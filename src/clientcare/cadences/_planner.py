@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 
-from clientcare.cadences._candidates import silence_thresholds
+from clientcare.cadences._candidates import next_occasion_day, silence_thresholds
 from clientcare.cadences._sequences import CustomerView, choose_channel, slot_due
 from clientcare.cadences._touches import PURPOSE_OF, Precision, Touch, TouchReason
 from clientcare.customers._model import Channel
@@ -271,7 +270,7 @@ class Planner:
         result: list[Touch] = []
         why: list[str] = []
         for name, occasion in self.rules.occasions.items():
-            when = _next_day(occasion.dates, day)
+            when = next_occasion_day(occasion.dates, day)
             if when is None or day < when - timedelta(days=occasion.days_ahead):
                 why.append(f"{name}: not within {occasion.days_ahead} days of its date")
                 continue
@@ -380,17 +379,3 @@ class Planner:
                 owner=owner,
             )
         return None
-
-
-def _next_day(dates: Sequence[str], day: date) -> date | None:
-    """The first of the ``MM-DD`` days on or after ``day`` (31 in a shorter month: its last day)."""
-    found: list[date] = []
-    for item in dates:
-        month, day_of_month = (int(x) for x in item.split("-"))
-        for year in (day.year, day.year + 1):
-            last = calendar.monthrange(year, month)[1]
-            candidate = date(year, month, min(day_of_month, last))
-            if candidate >= day:
-                found.append(candidate)
-                break
-    return min(found, default=None)
