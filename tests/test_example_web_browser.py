@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 import time
@@ -14,12 +12,11 @@ from typing import Any
 
 import pytest
 import uvicorn
+from _browser import ARTIFACTS, chromium_page
 from test_example_web import SECRET, load_example
 
 from clientcare.adapters.clock import FixedClock
 
-ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
 NOW = datetime.fromisoformat("2026-03-02T10:00:00+08:00")
 
 
@@ -49,51 +46,27 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
     thread.join(timeout=20)
 
 
-def _chromium() -> Any:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing (apt-get install -y chromium)")
-        pytest.skip("chromium is not installed")
-    return pytest.importorskip("playwright.sync_api")
-
-
 def test_staff_member_works_the_board_in_chromium(served: tuple[str, Any]) -> None:
     """小李 opens his board, marks the return visit done and files a complaint; both are stored."""
-    playwright = _chromium()
     base, care = served
     customer = care.customers.register("王芳", "13800138000", by="小李")
     care.privacy.give_consent(customer.id, "service", "phone", method="verbal", source="in_store")
     care.purchases.record(customer.id, [care.purchases.line("QY-2301", "899.00")], staff_id="小李")
     visit = min(care.touches.for_customer(customer.id), key=lambda touch: touch.due)
-    ARTIFACTS.mkdir(exist_ok=True)
-    errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-            ],
-        )  # fmt: skip
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 700})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"{base}/staff/小李/board.html?day={visit.due.isoformat()}")
-            row = page.locator(f'tr[data-touch="{visit.id}"]')
-            assert "王芳" in row.inner_text()
-            row.locator("select.outcome").select_option("reached")
-            row.locator("button.done").click()
-            page.wait_for_function("document.getElementById('message').textContent === '已完成'")
-            row.locator("button.complain").click()
-            page.select_option("#complaint select[name=category]", "staff_service")
-            page.fill("#complaint input[name=description]", "回访时态度不好")
-            page.click("#complaint button[type=submit]")
-            page.wait_for_function("document.getElementById('message').textContent.startsWith('投诉已登记')")
-            status = row.locator("td.status").inner_text()
-            page.screenshot(path=str(ARTIFACTS / "web-board.png"), full_page=True)
-        finally:
-            browser.close()
+    with chromium_page(width=1000, height=700) as (page, errors):
+        page.goto(f"{base}/staff/小李/board.html?day={visit.due.isoformat()}")
+        row = page.locator(f'tr[data-touch="{visit.id}"]')
+        assert "王芳" in row.inner_text()
+        row.locator("select.outcome").select_option("reached")
+        row.locator("button.done").click()
+        page.wait_for_function("document.getElementById('message').textContent === '已完成'")
+        row.locator("button.complain").click()
+        page.select_option("#complaint select[name=category]", "staff_service")
+        page.fill("#complaint input[name=description]", "回访时态度不好")
+        page.click("#complaint button[type=submit]")
+        page.wait_for_function("document.getElementById('message').textContent.startsWith('投诉已登记')")
+        status = row.locator("td.status").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "web-board.png"), full_page=True)
     assert errors == []
     assert status == "done" and care.touches.get(visit.id).outcome == "reached"
     assert care.complaints.review("week", day=NOW.date()).by_category == {"staff_service": 1}

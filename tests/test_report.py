@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import os
 import random
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -14,14 +12,13 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from _browser import ARTIFACTS, chromium_page
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
 from clientcare.analytics import RfmSegment
 from clientcare.errors import ValidationError
 
-ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
 NOW = datetime.fromisoformat("2026-03-28T18:00:00+08:00")
 PHONE = "1380013"
 
@@ -181,38 +178,19 @@ def test_month_and_language_are_checked(shop: clientcare.Clientcare) -> None:
 
 def test_page_draws_every_chart_in_chromium(shop: clientcare.Clientcare) -> None:
     """Headless Chromium opens the file offline: every chart has a size, no console error; a screenshot is kept."""
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing (apt-get install -y chromium)")
-        pytest.skip("chromium is not installed")
-    playwright = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
     page_file = shop.reports.monthly("2026-03", language="zh-CN").write_html(ARTIFACTS / "monthly-2026-03.html")
-    errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-            ],
-        )  # fmt: skip
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 800})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            requests: list[str] = []
-            page.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file:") else None)
-            page.goto(page_file.resolve().as_uri())
-            sizes = page.eval_on_selector_all(
-                "svg.chart", "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })"
-            )
-            marks = page.eval_on_selector_all(
-                "svg.chart rect.bar, svg.chart polyline.line, svg.chart rect.cell", "e => e.length"
-            )
-            page.screenshot(path=str(ARTIFACTS / "monthly-2026-03.png"), full_page=True)
-        finally:
-            browser.close()
+    with chromium_page(width=1000, height=800) as (page, errors):
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file:") else None)
+        page.goto(page_file.resolve().as_uri())
+        sizes = page.eval_on_selector_all(
+            "svg.chart", "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })"
+        )
+        marks = page.eval_on_selector_all(
+            "svg.chart rect.bar, svg.chart polyline.line, svg.chart rect.cell", "e => e.length"
+        )
+        page.screenshot(path=str(ARTIFACTS / "monthly-2026-03.png"), full_page=True)
     assert len(sizes) >= 12
     assert all(width > 0 and height > 0 for width, height in sizes)
     assert marks > 0
