@@ -1,10 +1,12 @@
-"""The fast path of the nightly import: plain tuples straight to the driver.
+"""The fast path of the nightly import: plain values straight to the driver.
 
-Per batch: one query for receipt ids already stored, one for the customers
-referred to, then the purchases and their lines go in with the driver's
-``executemany`` (SQLite, MariaDB) or ``COPY … FROM STDIN`` (psycopg 3 on
-PostgreSQL), in the unit of work's transaction. No domain objects are built:
-the rows were checked by the core before they got here.
+On SQLite and PostgreSQL a batch goes through :mod:`._bulk_json` (its keys
+checked in one joined statement). Elsewhere (MariaDB), per batch: one query
+for receipt ids already stored, one for the customers referred to, then the
+purchases and their lines go in with the driver's ``executemany``, in the
+unit of work's transaction. No domain objects are built: the rows were
+checked by the core before they got here. :func:`write_rows` also serves the
+customer import (COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from clientcare.adapters.sqlalchemy import _tables as t
+from clientcare.adapters.sqlalchemy._bulk_json import LINE_COLUMNS, PURCHASE_COLUMNS, import_joined, joins_keys
 from clientcare.adapters.sqlalchemy._convert import chunks
 from clientcare.adapters.sqlalchemy._errors import translated
 from clientcare.purchases import BatchOutcome, ImportedPurchase, ImportReject
@@ -24,51 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["import_purchases", "known_customers", "write_rows"]
 
-_PURCHASE_COLUMNS = (
-    "tenant",
-    "id",
-    "version",
-    "customer_id",
-    "occurred_at",
-    "utc_offset",
-    "kind",
-    "amount_e4",
-    "amount_scale",
-    "currency",
-    "store_id",
-    "staff_id",
-    "receipt_id",
-)
-_LINE_COLUMNS = (
-    "tenant",
-    "purchase_id",
-    "position",
-    "style_no",
-    "quantity",
-    "unit_price_e4",
-    "price_scale",
-    "size",
-    "colour",
-    "full_price",
-)
-#: The PostgreSQL types of those columns, for a binary COPY (migrations 0001–0009;
-#: tests/sql/test_import.py compares them with the database's).
-_PURCHASE_PG_TYPES = (
-    "varchar",
-    "varchar",
-    "int4",
-    "varchar",
-    "timestamp",
-    "int2",
-    "varchar",
-    "int8",
-    "int2",
-    "varchar",
-    "varchar",
-    "varchar",
-    "varchar",
-)
-_LINE_PG_TYPES = ("varchar", "varchar", "int2", "varchar", "int4", "int8", "int2", "varchar", "varchar", "bool")
 _CHUNK = 500
 
 
@@ -125,23 +83,20 @@ def known_customers(uow: SqlUnitOfWork, column: Any, keys: set[str]) -> dict[str
 
 def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, currency: str) -> BatchOutcome:
     """Store a checked batch; skip known receipts, reject unknown or erased customers."""
+    if joins_keys(uow.connection.dialect):
+        return import_joined(uow, batch, currency=currency)
     known = _known_receipts(uow, [item.receipt_id for item in batch])
     ids = {item.customer_id for item in batch if item.customer_id is not None}
     phones = {item.customer_phone for item in batch if item.customer_id is None and item.customer_phone is not None}
     by_id = known_customers(uow, t.customers.c.id, ids) if ids else {}
     by_phone = known_customers(uow, t.customers.c.phone, phones) if phones else {}
     rows = _BatchRows(uow, currency)
-    purchases = rows.purchases(batch, known, by_id, by_phone)
+    purchases = list(rows.purchases(batch, known, by_id, by_phone))
     with translated("purchase"):
-        if _copies(uow):
-            # Streamed: the server stores each purchase while Python builds the next.
-            write_rows(uow, t.purchases.name, _PURCHASE_COLUMNS, purchases, _PURCHASE_PG_TYPES)
-        else:
-            listed = list(purchases)
-            if listed:
-                write_rows(uow, t.purchases.name, _PURCHASE_COLUMNS, listed)
+        if purchases:
+            write_rows(uow, t.purchases.name, PURCHASE_COLUMNS, purchases)
         if rows.lines:
-            write_rows(uow, t.purchase_lines.name, _LINE_COLUMNS, rows.lines, _LINE_PG_TYPES)
+            write_rows(uow, t.purchase_lines.name, LINE_COLUMNS, rows.lines)
     return BatchOutcome(rows.imported, rows.skipped, tuple(rows.rejected))
 
 
@@ -207,7 +162,7 @@ def _rows_of(
     tenant: str, item: ImportedPurchase, customer_id: str | None, currency: str, *, sqlite: bool
 ) -> tuple[tuple[object, ...], list[tuple[object, ...]]]:
     """The ``cc_purchases`` row of an imported sale and its ``cc_purchase_lines`` rows, in
-    :data:`_PURCHASE_COLUMNS` / :data:`_LINE_COLUMNS` order (each price scaled once)."""
+    :data:`PURCHASE_COLUMNS` / :data:`LINE_COLUMNS` order (each price scaled once)."""
     moment = item.occurred_at
     offset = moment.utcoffset() or _NO_OFFSET
     minutes = _MINUTES.get(offset)

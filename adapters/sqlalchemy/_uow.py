@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
@@ -12,10 +13,11 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import RootTransaction, make_url
 from sqlalchemy.engine.base import NestedTransaction
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from clientcare.adapters.sqlalchemy._analytics import attach as attach_analytics
 from clientcare.adapters.sqlalchemy._assessments import attach as attach_assessments
+from clientcare.adapters.sqlalchemy._bulk_json import JSON_SQLITE, encode, joins_keys
 from clientcare.adapters.sqlalchemy._cadences import attach_cadences
 from clientcare.adapters.sqlalchemy._complaints import attach as attach_complaints
 from clientcare.adapters.sqlalchemy._errors import translate, translated
@@ -30,6 +32,7 @@ from clientcare.adapters.sqlalchemy._repos import (
 from clientcare.errors import ConfigurationError
 from clientcare.kernel import Aggregate
 from clientcare.ports import UnitOfWork
+from clientcare.purchases import ImportedPurchase
 
 __all__ = ["SQLITE_BEGIN_OPTION", "SqlBackend", "SqlUnitOfWork", "create_clientcare_engine", "open_backend"]
 
@@ -159,11 +162,28 @@ class SqlBackend:
     def concurrent_import(self) -> bool:
         """Whether an import writes from a worker thread while the next batch is checked.
 
-        Yes for database servers (the server works while Python checks rows);
-        not for SQLite (it runs in this process and contends for the GIL) nor
-        on a caller's connection (which belongs to the caller's thread).
+        Yes for database servers (the server works while Python checks rows)
+        and for an SQLite file when the import writes each table with one
+        statement (SQLite releases the GIL for a statement, not between the
+        rows of an ``executemany``); not for an SQLite database held in one
+        connection per thread or one for all (``:memory:``), nor on a caller's
+        connection (which belongs to the caller's thread).
         """
-        return self.connection is None and self.dialect != "sqlite"
+        if self.engine is None:
+            return False
+        if self.dialect != "sqlite":
+            return True
+        return sqlite3.sqlite_version_info >= JSON_SQLITE and not isinstance(
+            self.engine.pool, (SingletonThreadPool, StaticPool)
+        )
+
+    def encode_purchases(self, batch: Sequence[ImportedPurchase], *, currency: str) -> Sequence[ImportedPurchase]:
+        """The import's batch with its rows built in the reading thread
+        (:class:`clientcare.ports.PurchaseImportEncoder`); as it is where the fast path does not serve."""
+        bind = self.engine if self.engine is not None else self.connection
+        if bind is None or not joins_keys(bind.dialect):
+            return batch
+        return encode(batch, sqlite=bind.dialect.name == "sqlite")
 
     @property
     def dialect(self) -> str:

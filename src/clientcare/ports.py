@@ -45,7 +45,7 @@ from clientcare.loyalty import (
     ReferralRepository,
     TierRepository,
 )
-from clientcare.purchases import BulkPurchaseImport, PurchaseRepository
+from clientcare.purchases import BulkPurchaseImport, PurchaseImportEncoder, PurchaseRepository
 
 __all__ = [
     "AnalyticsRepository",
@@ -71,6 +71,7 @@ __all__ = [
     "OutboxMessage",
     "Picture",
     "PointsRepository",
+    "PurchaseImportEncoder",
     "PurchaseRepository",
     "ReactionJob",
     "Reactions",

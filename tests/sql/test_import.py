@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
-from clientcare.adapters.sqlalchemy import _bulk
+from clientcare.adapters.sqlalchemy import _bulk_json
 from clientcare.kernel import RandomIds
 from clientcare.purchases import ImportProgress
 from tests.sql.conftest import server_engine
@@ -167,8 +167,8 @@ def test_the_binary_copy_types_are_the_tables_column_types(server_engines: dict[
         " WHERE table_schema = current_schema() AND table_name = :table"
     )
     for table, columns, types in (
-        ("cc_purchases", _bulk._PURCHASE_COLUMNS, _bulk._PURCHASE_PG_TYPES),
-        ("cc_purchase_lines", _bulk._LINE_COLUMNS, _bulk._LINE_PG_TYPES),
+        ("cc_purchases", _bulk_json.PURCHASE_COLUMNS, _bulk_json.PURCHASE_PG_TYPES),
+        ("cc_purchase_lines", _bulk_json.LINE_COLUMNS, _bulk_json.LINE_PG_TYPES),
     ):
         with sql_engine.connect() as conn:
             stored = {name: kind for name, kind in conn.execute(query, {"table": table})}

@@ -18,7 +18,14 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect
 
-from clientcare.adapters.sqlalchemy import HEAD, SqlBackend, create_clientcare_engine, current_revision, upgrade
+from clientcare.adapters.sqlalchemy import (
+    HEAD,
+    SqlBackend,
+    _bulk_json,
+    create_clientcare_engine,
+    current_revision,
+    upgrade,
+)
 from clientcare.adapters.sqlalchemy._bulk import _known_receipts, known_customers
 from clientcare.adapters.sqlalchemy._migrate import _config
 from clientcare.adapters.sqlalchemy._tables import customers
@@ -132,6 +139,59 @@ def test_every_purchase_lookup_has_an_index_on_postgresql(statement: str, server
         plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement))
         conn.rollback()
     assert "Seq Scan" not in plan and PG_PLANS[statement] in plan, plan
+
+
+#: The import's keys statement (adapters/sqlalchemy/_bulk_json.py): one key of each kind.
+KEYS = '[["R-1", "c1", null], ["R-2", null, "+8613800138000"], ["R-3", null, null]]'
+#: Each table the keys statement probes, and the unique index its probe must use.
+KEY_INDEXES = {"p": "receipt", "c": "pk", "ph": "phone"}
+
+
+def test_the_import_keys_statement_probes_unique_indexes_on_sqlite(sqlite_template: Path, tmp_path: Path) -> None:
+    """Receipts, customer ids and phones of a batch are each looked up through their unique index."""
+    engine = create_clientcare_engine(sqlite_url(sqlite_template, tmp_path))
+    with engine.connect() as conn:
+        plan = [
+            row[3]
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + _bulk_json._SQLITE_KEYS, (KEYS,) + (TENANT,) * 3)
+        ]
+    engine.dispose()
+    assert not [step for step in plan if step.startswith("SCAN cc_")], plan
+    searched = {step.split()[1]: _sqlite_index_of(step) for step in plan if step.startswith("SEARCH ")}
+    assert searched == KEY_INDEXES, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("analysed", [True, False], ids=["analysed", "never-analysed"])
+def test_the_import_keys_statement_probes_unique_indexes_on_postgresql(
+    analysed: bool, server_engines: dict[str, Engine]
+) -> None:
+    """One probe per key through each unique index, also before the tables were ever analysed:
+    a first import into a fresh database runs on no statistics at all."""
+    engine = server_engine("postgresql", server_engines)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO cc_purchases (tenant, id, version, customer_id, occurred_at, utc_offset, kind, amount_e4,"
+            " amount_scale, currency, receipt_id) SELECT 'shop', 'plan-' || n, 1, 'c' || mod(n, 500),"
+            " TIMESTAMP '2026-01-01' + n * INTERVAL '1 minute', 480, 'sale', 10000, 2, 'CNY', 'PLAN-' || n"
+            " FROM generate_series(1, 5000) AS n"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO cc_customers (tenant, id, version, name, name_fold, phone, registered_at, is_key, document)"
+            " SELECT 'shop', 'c' || n, 1, 'name', 'name', '+86138' || lpad(n::text, 8, '0'),"
+            " TIMESTAMP '2026-01-01', false, '{}' FROM generate_series(1, 2000) AS n"
+        )
+        if analysed:
+            conn.exec_driver_sql("ANALYZE cc_purchases, cc_customers")
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        with raw.cursor() as cursor:
+            cursor.execute("EXPLAIN " + _bulk_json._PG_KEYS, (KEYS, *(TENANT,) * 3), prepare=False)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        conn.rollback()
+    assert "Seq Scan" not in plan and "Hash" not in plan, plan
+    for index in ("uq_cc_purchases_tenant_receipt_id", "pk_cc_customers", "uq_cc_customers_tenant_phone"):
+        assert f"Index Scan using {index}" in plan or f"Index Only Scan using {index}" in plan, plan
 
 
 def test_the_downgrade_of_0009_brings_the_old_indexes_back(sqlite_template: Path, tmp_path: Path) -> None:

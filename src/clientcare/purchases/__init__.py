@@ -23,7 +23,7 @@ from clientcare.purchases._model import (
     figures_from,
     summaries_from,
 )
-from clientcare.purchases._ports import BulkPurchaseImport, PurchaseRepository
+from clientcare.purchases._ports import BulkPurchaseImport, PurchaseImportEncoder, PurchaseRepository
 from clientcare.purchases._service import PurchaseHook, PurchasesService
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "ImportedPurchase",
     "Purchase",
     "PurchaseHook",
+    "PurchaseImportEncoder",
     "PurchaseKind",
     "PurchaseLine",
     "PurchaseRecorded",

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple, cast, overload
 
 import attrs
 
@@ -44,6 +44,8 @@ __all__ = [
     "ImportReport",
     "ImportedLine",
     "ImportedPurchase",
+    "PurchaseBatch",
+    "checked_batches",
     "generic_import",
     "read_csv",
     "validated_purchases",
@@ -226,16 +228,18 @@ _Row = Sequence[object]
 
 def _group(
     rows: Iterable[tuple[int, _Row | BadRow]], checker: _RowChecker, rejects: list[ImportReject]
-) -> Iterator[ImportedPurchase]:
+) -> Iterator[tuple[_RawPurchase, list[_RawLine]]]:
     """Check rows (in CSV_COLUMNS order) and join consecutive ones of a receipt.
 
     The hot loop of a night's import: every check runs on every row, but the
     common case (short, clean text) is tested inline and only a value that
     fails it goes through the general check, which gives the same reason.
+    Yields each purchase's first eight :class:`ImportedPurchase` fields and its lines
+    as plain tuples (see :class:`PurchaseBatch`).
     """
     mint = bulk_id_maker()  # here, not per row: the body runs inside the import's minting()
     current: list[object] | None = None
-    lines: list[ImportedLine] = []
+    lines: list[_RawLine] = []
     bad_receipt: str | None = None
     for number, row in rows:
         if isinstance(row, BadRow):
@@ -295,7 +299,7 @@ def _head(number: int, mint: Callable[[], str], receipt: str, row: _Row, checker
     ]
 
 
-def _line(row: _Row, checker: _RowChecker) -> ImportedLine:
+def _line(row: _Row, checker: _RowChecker) -> _RawLine:
     """One checked line of a receipt (the checks in the order their reasons are reported)."""
     raw = row[2]
     style = raw.strip() if type(raw) is str and len(raw) <= _ID_LIMIT else _text(raw, "style_no", _ID_LIMIT)
@@ -312,17 +316,14 @@ def _line(row: _Row, checker: _RowChecker) -> ImportedLine:
         price, places = checker.price(raw)
     else:
         price, places = checker.unit_price(raw, row[12], quantity)
-    return _new_line(
-        ImportedLine,
-        (
-            style,
-            quantity,
-            price,
-            _text(row[9], "size", 50) if row[9] else None,
-            _text(row[10], "colour", 50) if row[10] else None,
-            checker.flag(row[11]) if row[11] else True,
-            places,
-        ),
+    return (
+        style,
+        quantity,
+        price,
+        _text(row[9], "size", 50) if row[9] else None,
+        _text(row[10], "colour", 50) if row[10] else None,
+        checker.flag(row[11]) if row[11] else True,
+        places,
     )
 
 
@@ -339,20 +340,96 @@ def _plain_places(raw: object) -> int:
     return len(tail) if tail.isdigit() and len(tail) <= PRICE_PLACES else -1
 
 
-def _purchase(head: list[object], lines: list[ImportedLine]) -> ImportedPurchase:
-    head.append(tuple(lines))
-    return _new_purchase(ImportedPurchase, head)
+def _purchase(head: list[object], lines: list[_RawLine]) -> tuple[_RawPurchase, list[_RawLine]]:
+    return tuple(head), lines
 
 
-# The fields are built in order: tuple.__new__ skips the NamedTuple's Python-level __new__.
+#: An :class:`ImportedLine` as a plain tuple of the same fields.
+_RawLine = tuple[str, int, Decimal, str | None, str | None, bool, int]
+#: The first eight fields of an :class:`ImportedPurchase` as a plain tuple; in a batch,
+#: followed by where its lines start and end in the batch's list of lines.
+_RawPurchase = tuple[object, ...]
+# The fields are already in order: tuple.__new__ skips the NamedTuple's Python-level __new__.
 _new_purchase = _new_line = tuple.__new__
+
+
+class PurchaseBatch(Sequence[ImportedPurchase]):
+    """Checked purchases of one batch, receipt ids unique, with how many repeats were dropped.
+
+    Held as flat tuples of plain values and turned into :class:`ImportedPurchase`
+    only as they are read: the garbage collector stops tracking such a tuple
+    in its first pass, but keeps scanning NamedTuples (and nested tuples for a
+    pass per level), and 50,000 of them alive per batch made its full
+    collections about a fifth of an import's CPU (docs/performance.md).
+    """
+
+    __slots__ = ("_lines", "_raw", "repeated")
+
+    def __init__(self) -> None:
+        self._raw: list[_RawPurchase] = []
+        self._lines: list[_RawLine] = []
+        #: Purchases dropped because an earlier one of the batch had their receipt id.
+        self.repeated = 0
+
+    def append(self, head: _RawPurchase, lines: list[_RawLine]) -> None:
+        """Add a purchase: its first eight fields and its lines."""
+        start = len(self._lines)
+        self._lines.extend(lines)
+        self._raw.append((*head, start, len(self._lines)))
+
+    def _view(self, raw: _RawPurchase) -> ImportedPurchase:
+        start, end = cast("tuple[int, int]", raw[8:])
+        lines = tuple([_new_line(ImportedLine, line) for line in self._lines[start:end]])
+        return _new_purchase(ImportedPurchase, (*raw[:8], lines))
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> ImportedPurchase: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ImportedPurchase]: ...
+
+    def __getitem__(self, index: int | slice) -> ImportedPurchase | Sequence[ImportedPurchase]:
+        if isinstance(index, slice):
+            return [self._view(raw) for raw in self._raw[index]]
+        return self._view(self._raw[index])
+
+    def __iter__(self) -> Iterator[ImportedPurchase]:
+        return map(self._view, self._raw)
+
+    def __repr__(self) -> str:  # never the rows: they hold customers' phone numbers
+        return f"<PurchaseBatch of {len(self._raw)} purchases>"
 
 
 def validated_purchases(
     rows: Iterable[tuple[int, _Row | BadRow]], *, zone: tzinfo, region: str, rejects: list[ImportReject]
 ) -> Iterator[ImportedPurchase]:
     """Checked purchases from numbered rows in :data:`CSV_COLUMNS` order; bad rows go to ``rejects``."""
-    return _group(rows, _RowChecker(zone, region), rejects)
+    for head, lines in _group(rows, _RowChecker(zone, region), rejects):
+        yield _new_purchase(ImportedPurchase, (*head, tuple([_new_line(ImportedLine, line) for line in lines])))
+
+
+def checked_batches(
+    rows: Iterable[tuple[int, _Row | BadRow]], size: int, *, zone: tzinfo, region: str, rejects: list[ImportReject]
+) -> Iterator[PurchaseBatch]:
+    """The checked purchases of numbered rows, ``size`` at a time; a receipt id repeated
+    within a batch keeps its first purchase (the others count in ``repeated``)."""
+    batch = PurchaseBatch()
+    receipts: set[object] = set()
+    for head, lines in _group(rows, _RowChecker(zone, region), rejects):
+        receipt = head[2]
+        if receipt in receipts:
+            batch.repeated += 1
+            continue
+        receipts.add(receipt)
+        batch.append(head, lines)
+        if len(batch) >= size:
+            yield batch
+            batch, receipts = PurchaseBatch(), set()
+    if batch or batch.repeated:
+        yield batch
 
 
 def rows_from_mappings(records: Iterable[Mapping[str, object]]) -> Iterator[tuple[int, _Row]]:
@@ -365,18 +442,6 @@ def read_csv(source: Path | str | IO[str], *, encoding: str | None = None, heade
     """Numbered rows (by file line) in :data:`CSV_COLUMNS` order from a CSV file or
     ``.xlsx`` workbook with a header (see :class:`clientcare.kernel._tabular.TableFile`)."""
     return TableFile(source, CSV_COLUMNS, REQUIRED, kind="purchases", encoding=encoding, headers=headers)
-
-
-def batched(purchases: Iterable[ImportedPurchase], size: int) -> Iterator[list[ImportedPurchase]]:
-    """Lists of at most ``size`` purchases, with receipt ids unique within each list."""
-    batch: list[ImportedPurchase] = []
-    for purchase in purchases:
-        batch.append(purchase)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def generic_import(uow: UnitOfWork, batch: Sequence[ImportedPurchase], *, tenant: str, currency: str) -> BatchOutcome:

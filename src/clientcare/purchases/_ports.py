@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 from clientcare.purchases._imports import BatchOutcome, ImportedPurchase
 from clientcare.purchases._model import BuyingSummary, CustomerFigures, Purchase
 
-__all__ = ["BulkPurchaseImport", "PurchaseRepository"]
+__all__ = ["BulkPurchaseImport", "PurchaseImportEncoder", "PurchaseRepository"]
 
 
 class PurchaseRepository(Protocol):
@@ -69,4 +69,19 @@ class BulkPurchaseImport(Protocol):
 
     def import_purchases(self, batch: Sequence[ImportedPurchase], *, currency: str) -> BatchOutcome:
         """Store a batch of checked purchases (receipt ids unique within it)."""
+        ...
+
+
+@runtime_checkable
+class PurchaseImportEncoder(Protocol):
+    """Optional, offered by a storage backend whose repositories offer :class:`BulkPurchaseImport`.
+
+    The import calls it in the reading thread, before the batch's unit of work
+    opens, so the backend builds its rows there while the previous batch is
+    written by the import's worker thread.
+    """
+
+    def encode_purchases(self, batch: Sequence[ImportedPurchase], *, currency: str) -> Sequence[ImportedPurchase]:
+        """The same purchases, in the same order, with whatever the backend's ``import_purchases``
+        reads instead of them; touches no database and holds no unit of work."""
         ...

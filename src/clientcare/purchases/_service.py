@@ -22,14 +22,13 @@ from clientcare.purchases._imports import (
     ImportReject,
     ImportReport,
     ProgressCallback,
-    batched,
+    checked_batches,
     generic_import,
     read_csv,
     rows_from_mappings,
-    validated_purchases,
 )
 from clientcare.purchases._model import CustomerFigures, Purchase, PurchaseLine
-from clientcare.purchases._ports import BulkPurchaseImport
+from clientcare.purchases._ports import BulkPurchaseImport, PurchaseImportEncoder
 
 if TYPE_CHECKING:
     from clientcare.ports import UnitOfWork
@@ -274,7 +273,6 @@ class PurchasesService(_Service):
     ) -> ImportReport:
         if batch_size <= 0:
             raise ValidationError("batch_size", "must be greater than zero")
-        locale = self._ctx.playbook.locale
         report = ImportReport()
         rejects: list[ImportReject] = []
         counted = _Counted(rows)
@@ -288,8 +286,6 @@ class PurchasesService(_Service):
             if not reported or reported[0] != now:  # the last batch's report is also the end's: once
                 reported[:] = [now]
                 on_progress(now)
-
-        purchases = validated_purchases(counted, zone=locale.zone, region=locale.country, rejects=rejects)
 
         def settle(outcome: BatchOutcome) -> None:
             report.imported += outcome.imported
@@ -307,13 +303,13 @@ class PurchasesService(_Service):
             # Rows are checked here, outside any unit of work: the purchases get their
             # ids then, so the facade's id generator must be in force for the loop.
             with self._ctx.minting():
-                for batch in batched(purchases, batch_size):
+                for batch, repeated in self._batches(counted, batch_size, rejects):
                     if executor is None:
-                        settle(self._write_batch(batch))
+                        settle(self._write_batch(batch, repeated))
                         continue
                     if pending is not None:
                         settle(pending.result())
-                    pending = executor.submit(self._write_batch, batch)
+                    pending = executor.submit(self._write_batch, batch, repeated)
             if pending is not None:
                 settle(pending.result())
         finally:
@@ -324,22 +320,28 @@ class PurchasesService(_Service):
         progress()
         return report
 
-    def _write_batch(self, batch: Sequence[ImportedPurchase]) -> BatchOutcome:
-        """Store one batch in its own unit of work; receipts repeated within it count as skipped."""
+    def _batches(
+        self, rows: Iterable[tuple[int, Sequence[object] | BadRow]], size: int, rejects: list[ImportReject]
+    ) -> Iterator[tuple[Sequence[ImportedPurchase], int]]:
+        """Checked batches as the backend will store them, each with how many repeated receipts it dropped."""
+        locale = self._ctx.playbook.locale
+        backend = self._ctx.backend
+        encoder = backend if isinstance(backend, PurchaseImportEncoder) else None
+        for batch in checked_batches(rows, size, zone=locale.zone, region=locale.country, rejects=rejects):
+            encoded = encoder.encode_purchases(batch, currency=locale.currency) if encoder is not None else batch
+            yield encoded, batch.repeated
+
+    def _write_batch(self, batch: Sequence[ImportedPurchase], repeated: int) -> BatchOutcome:
+        """Store one batch in its own unit of work; ``repeated`` receipts were dropped from it as skipped."""
         ctx = self._ctx
-        currency = ctx.playbook.locale.currency
-        unique: list[ImportedPurchase] = []
-        receipts: set[str] = set()
-        for item in batch:
-            if item.receipt_id not in receipts:
-                receipts.add(item.receipt_id)
-                unique.append(item)
+        if not batch:
+            return BatchOutcome(0, repeated)
         with ctx.unit() as uow:
+            currency = ctx.playbook.locale.currency
             if isinstance(uow.purchases, BulkPurchaseImport):
-                outcome = uow.purchases.import_purchases(unique, currency=currency)
+                outcome = uow.purchases.import_purchases(batch, currency=currency)
             else:
-                outcome = generic_import(uow, unique, tenant=ctx.tenant, currency=currency)
-        repeated = len(batch) - len(unique)
+                outcome = generic_import(uow, batch, tenant=ctx.tenant, currency=currency)
         return BatchOutcome(outcome.imported, outcome.skipped + repeated, outcome.rejected)
 
 

@@ -1,0 +1,359 @@
+"""The import's batch on SQLite and PostgreSQL: its keys checked in one joined statement.
+
+The batch's receipt ids, customer ids and phones go to the database as one
+JSON array; one ``SELECT`` joins it to ``cc_purchases`` and ``cc_customers``
+and returns only the purchases that need a word: a receipt already stored, a
+customer unknown or erased, a phone to turn into a customer id. The lookups
+this replaces sent the keys as parameter lists (psycopg adapting 50,000
+strings into an array, or 100 ``IN`` lists on SQLite) and brought every match
+back into Python.
+
+The rows are built while the keys are gathered, once per purchase, as tuples
+of plain values. SQLite then takes each table's rows as one JSON array in one
+``INSERT … SELECT … FROM json_each(?)``: the driver releases the GIL for the
+whole statement, so B-tree work for a batch runs beside the reading thread's
+checks instead of handing the GIL back and forth for every row of an
+``executemany``. PostgreSQL takes them by binary ``COPY`` as before.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, overload
+
+from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.purchases import BatchOutcome, ImportedPurchase, ImportReject
+
+if TYPE_CHECKING:
+    from sqlalchemy import Dialect
+
+    from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
+
+__all__ = [
+    "JSON_SQLITE",
+    "LINE_COLUMNS",
+    "LINE_PG_TYPES",
+    "PURCHASE_COLUMNS",
+    "PURCHASE_PG_TYPES",
+    "import_joined",
+    "joins_keys",
+]
+
+#: The SQLite release from which the JSON functions are built in (``->>`` included).
+JSON_SQLITE = (3, 38)
+_SCALE = Decimal(10_000)
+_NO_OFFSET = timedelta(0)
+#: Minutes east of UTC by offset: a night's rows share a handful of offsets.
+_MINUTES: dict[timedelta, int] = {}
+
+#: What the keys statement says of a purchase (its second column).
+_KNOWN, _NO_CUSTOMER, _ERASED, _NO_PHONE, _PHONE = 1, 2, 3, 4, 5
+_REASONS = {
+    _NO_CUSTOMER: "customer_id: no such customer",
+    _ERASED: "customer_id: customer was erased",
+    _NO_PHONE: "customer_phone: no customer with this phone",
+}
+
+# Each key is [receipt_id, customer_id, phone]; the phone only where no customer id is given.
+# The CASE decides in the generic path's order: a stored receipt first, then the customer.
+_SQLITE_KEYS = """SELECT k.key,
+    CASE WHEN p.id IS NOT NULL THEN 1
+        WHEN k.value ->> 1 IS NOT NULL AND c.id IS NULL THEN 2
+        WHEN c.erased_at IS NOT NULL OR ph.erased_at IS NOT NULL THEN 3
+        WHEN k.value ->> 2 IS NOT NULL AND ph.id IS NULL THEN 4
+        ELSE 5 END,
+    ph.id
+FROM json_each(?) AS k
+LEFT JOIN cc_purchases AS p ON p.tenant = ? AND p.receipt_id = k.value ->> 0
+LEFT JOIN cc_customers AS c ON c.tenant = ? AND c.id = k.value ->> 1
+LEFT JOIN cc_customers AS ph ON ph.tenant = ? AND ph.phone = k.value ->> 2
+WHERE p.id IS NOT NULL OR k.value ->> 1 IS NOT NULL AND (c.id IS NULL OR c.erased_at IS NOT NULL)
+    OR k.value ->> 2 IS NOT NULL"""
+# Each lookup is a LATERAL subquery that cannot be flattened (LIMIT 1): a nested loop of
+# probes whatever the statistics say, each ordered as its unique index so that index wins
+# even when the statistics make every index look alike. A freshly loaded table, not yet
+# analysed, got hash joins, or probes of the customer index filtered by receipt, that read
+# every purchase of the tenant for each batch.
+_PG_KEYS = """SELECT k.n - 1,
+    CASE WHEN p.id IS NOT NULL THEN 1
+        WHEN k.v ->> 1 IS NOT NULL AND c.id IS NULL THEN 2
+        WHEN c.erased_at IS NOT NULL OR ph.erased_at IS NOT NULL THEN 3
+        WHEN k.v ->> 2 IS NOT NULL AND ph.id IS NULL THEN 4
+        ELSE 5 END,
+    ph.id
+FROM json_array_elements(%s::json) WITH ORDINALITY AS k(v, n)
+LEFT JOIN LATERAL (
+    SELECT id FROM cc_purchases WHERE tenant = %s AND receipt_id = k.v ->> 0 ORDER BY tenant, receipt_id LIMIT 1
+) AS p ON TRUE
+LEFT JOIN LATERAL (
+    SELECT id, erased_at FROM cc_customers WHERE tenant = %s AND id = k.v ->> 1 ORDER BY tenant, id LIMIT 1
+) AS c ON TRUE
+LEFT JOIN LATERAL (
+    SELECT id, erased_at FROM cc_customers WHERE tenant = %s AND phone = k.v ->> 2 ORDER BY tenant, phone LIMIT 1
+) AS ph ON TRUE
+WHERE p.id IS NOT NULL OR k.v ->> 1 IS NOT NULL AND (c.id IS NULL OR c.erased_at IS NOT NULL)
+    OR k.v ->> 2 IS NOT NULL"""
+
+# Tenant, version, kind and currency are the same for a whole batch: parameters, not row values.
+_SQLITE_PURCHASES = """INSERT INTO cc_purchases (tenant, id, version, customer_id, occurred_at, utc_offset,
+    kind, amount_e4, amount_scale, currency, store_id, staff_id, receipt_id)
+SELECT ?, value ->> 0, 1, value ->> 1, value ->> 2, value ->> 3, 'sale', value ->> 4, value ->> 5, ?,
+    value ->> 6, value ->> 7, value ->> 8
+FROM json_each(?)"""
+_SQLITE_LINES = """INSERT INTO cc_purchase_lines (tenant, purchase_id, position, style_no, quantity,
+    unit_price_e4, price_scale, size, colour, full_price)
+SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
+    value ->> 7, value ->> 8
+FROM json_each(?)"""
+PURCHASE_COLUMNS = (
+    "tenant",
+    "id",
+    "version",
+    "customer_id",
+    "occurred_at",
+    "utc_offset",
+    "kind",
+    "amount_e4",
+    "amount_scale",
+    "currency",
+    "store_id",
+    "staff_id",
+    "receipt_id",
+)
+LINE_COLUMNS = (
+    "tenant",
+    "purchase_id",
+    "position",
+    "style_no",
+    "quantity",
+    "unit_price_e4",
+    "price_scale",
+    "size",
+    "colour",
+    "full_price",
+)
+#: The PostgreSQL types of those columns, for a binary COPY (migrations 0001–0009;
+#: tests/sql/test_import.py compares them with the database's).
+PURCHASE_PG_TYPES = (
+    "varchar",
+    "varchar",
+    "int4",
+    "varchar",
+    "timestamp",
+    "int2",
+    "varchar",
+    "int8",
+    "int2",
+    "varchar",
+    "varchar",
+    "varchar",
+    "varchar",
+)
+LINE_PG_TYPES = ("varchar", "varchar", "int2", "varchar", "int4", "int8", "int2", "varchar", "varchar", "bool")
+
+
+def joins_keys(dialect: Dialect) -> bool:
+    """Whether this path serves a database: SQLite with its JSON functions built in
+    (3.38 and later), or PostgreSQL through psycopg 3."""
+    if dialect.name == "sqlite":
+        return sqlite3.sqlite_version_info >= JSON_SQLITE
+    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+
+
+class EncodedPurchases(Sequence[ImportedPurchase]):
+    """A batch with its rows already built (:meth:`SqlBackend.encode_purchases`), read as the batch itself."""
+
+    __slots__ = ("_batch", "rows")
+
+    def __init__(self, batch: Sequence[ImportedPurchase], rows: _Rows) -> None:
+        self._batch = batch
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self._batch)
+
+    @overload
+    def __getitem__(self, index: int) -> ImportedPurchase: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ImportedPurchase]: ...
+
+    def __getitem__(self, index: int | slice) -> ImportedPurchase | Sequence[ImportedPurchase]:
+        return self._batch[index]
+
+    def __iter__(self) -> Iterator[ImportedPurchase]:
+        return iter(self._batch)
+
+    def __repr__(self) -> str:  # never the rows: they hold customers' phone numbers
+        return f"<EncodedPurchases of {len(self._batch)} purchases>"
+
+
+def encode(batch: Sequence[ImportedPurchase], *, sqlite: bool) -> EncodedPurchases:
+    """The batch with its keys and rows built, and written out as JSON where SQLite reads them so."""
+    rows = _Rows(sqlite)
+    for item in batch:
+        rows.add(item)
+    rows.dump()
+    return EncodedPurchases(batch, rows)
+
+
+def import_joined(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, currency: str) -> BatchOutcome:
+    """Store a checked batch; skip known receipts, reject unknown or erased customers."""
+    sqlite = uow.dialect == "sqlite"
+    if isinstance(batch, EncodedPurchases) and batch.rows.sqlite == sqlite:
+        rows = batch.rows
+    else:
+        rows = encode(batch, sqlite=sqlite).rows
+    cursor: Any = uow.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with translated("purchase"):
+            tenant = uow.tenant
+            if sqlite:
+                cursor.execute(_SQLITE_KEYS, (rows.keys_document, tenant, tenant, tenant))
+            else:
+                cursor.execute(_PG_KEYS, (rows.keys_document, tenant, tenant, tenant), prepare=False)
+            outcome = rows.settle(batch, cursor.fetchall())
+            if rows.purchases:
+                if sqlite:
+                    _insert_sqlite(cursor, tenant, currency, rows)
+                else:
+                    _copy(cursor, tenant, currency, rows)
+    finally:
+        cursor.close()
+    return outcome
+
+
+def _insert_sqlite(cursor: Any, tenant: str, currency: str, rows: _Rows) -> None:
+    purchases, lines = rows.documents or (_json(rows.purchases), _json(rows.lines))
+    cursor.execute(_SQLITE_PURCHASES, (tenant, currency, purchases))
+    cursor.execute(_SQLITE_LINES, (tenant, lines))
+
+
+def _json(values: object) -> str:
+    # Not ASCII-escaped: text goes to the driver as it would as a parameter, so text the
+    # driver cannot encode fails the same way, and Chinese text stays a third of the size.
+    return json.dumps(values, ensure_ascii=False)
+
+
+def _copy(cursor: Any, tenant: str, currency: str, rows: _Rows) -> None:
+    with cursor.copy(f"COPY cc_purchases ({', '.join(PURCHASE_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(list(PURCHASE_PG_TYPES))
+        for pid, customer, moment, minutes, amount, scale, store, staff, receipt in rows.purchases:
+            copy.write_row(
+                (tenant, pid, 1, customer, moment, minutes, "sale", amount, scale, currency, store, staff, receipt)
+            )
+    with cursor.copy(f"COPY cc_purchase_lines ({', '.join(LINE_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(list(LINE_PG_TYPES))
+        for line in rows.lines:
+            copy.write_row((tenant, *line))
+
+
+class _Rows:
+    """A batch's keys and rows, built in one pass; :meth:`settle` drops what must not be stored.
+
+    Purchase rows: id, customer id, UTC moment (text on SQLite: the form its
+    timestamp columns hold), minutes east of UTC, amount and its scale, store,
+    staff, receipt. Line rows: purchase id, position, style, quantity, unit
+    price and its scale, size, colour, full price. Plain tuples of plain
+    values, which the garbage collector soon stops tracking.
+    """
+
+    def __init__(self, sqlite: bool) -> None:
+        self.sqlite = sqlite
+        self.keys: list[tuple[str, str | None, str | None]] = []
+        self.purchases: list[tuple[Any, ...]] = []
+        self.lines: list[tuple[Any, ...]] = []
+        self.starts: list[int] = []
+        self.keys_document = "[]"
+        #: The purchase and line rows as JSON (SQLite), while they are the rows as built.
+        self.documents: tuple[str, str] | None = None
+
+    def add(self, item: ImportedPurchase) -> None:
+        """The keys and rows of one purchase."""
+        moment = item.occurred_at
+        offset = moment.utcoffset() or _NO_OFFSET
+        minutes = _MINUTES.get(offset)
+        if minutes is None:
+            minutes = _MINUTES.setdefault(offset, int(offset.total_seconds()) // 60)
+        # Subtracting the offset is what astimezone(UTC) does, at a quarter of its cost.
+        utc = (moment - offset).replace(tzinfo=None)
+        stored: object = utc.isoformat(" ", "microseconds") if self.sqlite else utc
+        purchase_id = item.id
+        lines = self.lines
+        self.starts.append(len(lines))
+        amount_e4 = amount_scale = 0
+        for position, line in enumerate(item.lines):
+            price_e4 = int(line.unit_price * _SCALE)
+            amount_e4 += price_e4 * line.quantity
+            amount_scale = max(amount_scale, line.places)
+            lines.append(
+                (
+                    purchase_id,
+                    position,
+                    line.style_no,
+                    line.quantity,
+                    price_e4,
+                    line.places,
+                    line.size,
+                    line.colour,
+                    line.full_price,
+                )
+            )
+        customer_id = item.customer_id
+        phone = item.customer_phone if customer_id is None else None
+        self.keys.append((item.receipt_id, customer_id, phone))
+        self.purchases.append(
+            (
+                purchase_id,
+                customer_id,
+                stored,
+                minutes,
+                amount_e4,
+                amount_scale,
+                item.store_id,
+                item.staff_id,
+                item.receipt_id,
+            )
+        )
+
+    def dump(self) -> None:
+        """Write the keys (and on SQLite the rows) out as JSON, as the statements read them."""
+        self.keys_document = _json(self.keys)
+        self.keys = []
+        if self.sqlite:
+            self.documents = (_json(self.purchases), _json(self.lines))
+
+    def settle(self, batch: Sequence[ImportedPurchase], said: list[tuple[Any, ...]]) -> BatchOutcome:
+        """Apply what the keys statement said: drop skipped and rejected purchases (and their
+        lines), put the customer id found by phone in place; count the outcome."""
+        skipped = 0
+        rejected: list[ImportReject] = []
+        dropped: set[int] = set()
+        purchases = self.purchases
+        for index, verdict, phone_owner in said:
+            self.documents = None  # the rows change: written out again if needed
+            if verdict == _PHONE:
+                purchases[index] = (purchases[index][0], phone_owner, *purchases[index][2:])
+                continue
+            dropped.add(index)
+            if verdict == _KNOWN:
+                skipped += 1
+            else:
+                rejected.append(ImportReject(batch[index].line, _REASONS[verdict]))
+        if dropped:
+            self._drop(dropped)
+        rejected.sort(key=lambda reject: reject.line)
+        return BatchOutcome(len(self.purchases), skipped, tuple(rejected))
+
+    def _drop(self, dropped: set[int]) -> None:
+        kept_lines: list[tuple[Any, ...]] = []
+        starts = [*self.starts, len(self.lines)]
+        for index in range(len(self.purchases)):
+            if index not in dropped:
+                kept_lines.extend(self.lines[starts[index] : starts[index + 1]])
+        self.purchases = [row for index, row in enumerate(self.purchases) if index not in dropped]
+        self.lines = kept_lines
