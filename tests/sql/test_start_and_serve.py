@@ -115,7 +115,7 @@ def test_racing_writers_of_one_receipt_all_get_the_stored_purchase(sql_url: str)
 
 
 def test_receipt_keys_compare_alike_on_every_backend(sql_url: str) -> None:
-    """ "r" and "R" are two receipts everywhere; "r " is refused rather than padded into "r" (MariaDB)."""
+    """"r" and "R" are two receipts everywhere; "r " is refused rather than padded into "r" (MariaDB)."""
     with clientcare.connect(sql_url, tenant="shop", clock=FixedClock(T0)) as care:
         ann = care.customers.register("王芳", "138 0013 8000")
         first = care.purchases.record(ann.id, [care.purchases.line("A-1", "100")], receipt_id="r")
