@@ -85,7 +85,7 @@ _PG_KEYS = """SELECT k.n - 1,
         WHEN k.v ->> 2 IS NOT NULL AND ph.id IS NULL THEN 4
         ELSE 5 END,
     ph.id
-FROM json_array_elements(%s::json) WITH ORDINALITY AS k(v, n)
+FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS k(v, n)
 LEFT JOIN LATERAL (
     SELECT id FROM cc_purchases WHERE tenant = %s AND receipt_id = k.v ->> 0 ORDER BY tenant, receipt_id LIMIT 1
 ) AS p ON TRUE
