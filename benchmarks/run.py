@@ -11,7 +11,10 @@ child process (so peak memory is the import's own):
    transaction (``--import-only`` runs just this and 2–3);
 2. the same import on PostgreSQL (clientcare uses COPY through psycopg 3)
    against a plain psycopg COPY of the same rows into primary-key-only
-   tables (skipped without a server, or with ``--no-postgres``);
+   tables (skipped without a server, or with ``--no-postgres``), and the
+   server's own floor: clientcare's imported rows read back and COPYed as
+   bytes into fresh primary-key-only tables and into fresh tables with the
+   migrations' indexes (``pg_floor_*``);
 3. customer summary looked up by phone with the full data loaded against the
    same with 1% of the purchases;
 4. the customer import: 100,000 customers from CSV into SQLite through
@@ -289,6 +292,45 @@ def child_plain_copy(url: str, csv_path: str) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "imported": count}
 
 
+def pg_server_floor(url: str) -> dict[str, float]:
+    """What the server alone takes to store the rows clientcare just imported, by shape of table.
+
+    The rows are read back once (binary), then each shape gets fresh tables and one binary
+    COPY of the same bytes per table, in one transaction: the client only hands over bytes,
+    so the time is the server's parsing, heap and index upkeep, and commit. ``pk``: primary
+    keys only (the plain COPY's tables); ``indexed``: every index the migrations give
+    (``LIKE … INCLUDING ALL``), the tables clientcare's import writes into.
+    """
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    columns = {"cc_purchases": P_COLUMNS, "cc_purchase_lines": L_COLUMNS}
+    data: dict[str, bytes] = {}
+    figures: dict[str, float] = {}
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        for table, listed in columns.items():
+            with cur.copy(f"COPY {table} ({listed}) TO STDOUT (FORMAT BINARY)") as copy:
+                data[table] = b"".join(bytes(chunk) for chunk in copy)
+        conn.commit()
+        for shape in ("pk", "indexed"):
+            for table in columns:
+                like = "INCLUDING ALL" if shape == "indexed" else "INCLUDING DEFAULTS"
+                cur.execute(f"CREATE TABLE floor_{table} (LIKE {table} {like})")
+                if shape == "pk":
+                    key = "tenant, id" if table == "cc_purchases" else "tenant, purchase_id, position"
+                    cur.execute(f"ALTER TABLE floor_{table} ADD PRIMARY KEY ({key})")
+            conn.commit()
+            start = time.perf_counter()
+            for table, listed in columns.items():
+                with cur.copy(f"COPY floor_{table} ({listed}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(data[table])
+            conn.commit()
+            figures[f"pg_floor_{shape}_s"] = round(time.perf_counter() - start, 2)
+            for table in columns:
+                cur.execute(f"DROP TABLE floor_{table}")
+            conn.commit()
+    figures["pg_floor_ratio"] = round(figures["pg_floor_indexed_s"] / figures["pg_floor_pk_s"], 2)
+    return figures
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's before exec)."""
     try:
@@ -532,6 +574,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             fresh_schema(args.postgres)
             load_customers(args.postgres, args.customers)
             ours_pg = run_child("postgres", args.postgres, str(big_csv))
+            figures.update(pg_server_floor(args.postgres))
             fresh_schema(args.postgres)
             primary_keys_only(args.postgres)
             plain_pg = run_child("plain-copy", args.postgres, str(big_csv))
@@ -539,6 +582,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             figures["pg_import_s"] = round(ours_pg["seconds"], 2)
             figures["pg_plain_copy_s"] = round(plain_pg["seconds"], 2)
             figures["pg_ratio"] = round(ours_pg["seconds"] / plain_pg["seconds"], 2)
+            figures["pg_indexed_floor_ratio"] = round(ours_pg["seconds"] / figures["pg_floor_indexed_s"], 2)
             figures["pg_peak_mb"] = round(ours_pg["peak_mb"], 1)
             figures["pg_plain_peak_mb"] = round(plain_pg["peak_mb"], 1)
             # Client-side CPU only: the server's share runs in its own processes.
@@ -564,6 +608,12 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         rows += [
             ("PostgreSQL import, clientcare COPY", f"{figures['pg_import_s']} s", f"peak {figures['pg_peak_mb']} MB"),
             ("PostgreSQL import, plain COPY", f"{figures['pg_plain_copy_s']} s", f"ratio {figures['pg_ratio']}"),
+            ("PostgreSQL server alone, pk-only tables", f"{figures['pg_floor_pk_s']} s", "same rows, binary COPY"),
+            (
+                "PostgreSQL server alone, indexed tables",
+                f"{figures['pg_floor_indexed_s']} s",
+                f"ratio {figures['pg_floor_ratio']} to pk-only",
+            ),
         ]
     rows += [
         (f"summary by phone, {args.rows} purchases", f"{figures['summary_big_ms']} ms", ""),
