@@ -11,16 +11,25 @@ customer import (COPY on PostgreSQL).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import timedelta
-from decimal import Decimal
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from clientcare.adapters.sqlalchemy import _tables as t
-from clientcare.adapters.sqlalchemy._bulk_json import LINE_COLUMNS, PURCHASE_COLUMNS, import_joined, joins_keys
+from clientcare.adapters.sqlalchemy._bulk_json import (
+    ERASED,
+    KNOWN,
+    LINE_COLUMNS,
+    NO_CUSTOMER,
+    NO_PHONE,
+    PHONE,
+    PURCHASE_COLUMNS,
+    Rows,
+    import_joined,
+    joins_keys,
+)
 from clientcare.adapters.sqlalchemy._convert import chunks
 from clientcare.adapters.sqlalchemy._errors import translated
-from clientcare.purchases import BatchOutcome, ImportedPurchase, ImportReject
+from clientcare.purchases import BatchOutcome, ImportedPurchase
 
 if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
@@ -28,12 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["import_purchases", "known_customers", "write_rows"]
 
 _CHUNK = 500
-
-
-_SCALE = Decimal(10_000)
-_NO_OFFSET = timedelta(0)
-#: Minutes east of UTC by offset: a night's rows share a handful of offsets.
-_MINUTES: dict[timedelta, int] = {}
 
 
 def _lookup(uow: SqlUnitOfWork, selected: str, column: str, values: list[str]) -> list[tuple[Any, ...]]:
@@ -85,131 +88,43 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
     """Store a checked batch; skip known receipts, reject unknown or erased customers."""
     if joins_keys(uow.connection.dialect):
         return import_joined(uow, batch, currency=currency)
+    rows = Rows(uow.dialect == "sqlite")
+    for item in batch:
+        rows.add(item)
+    outcome, purchases, lines = rows.settle(batch, _verdicts(uow, batch))
+    tenant = uow.tenant
+    with translated("purchase"):
+        if purchases:
+            full = [(tenant, row[0], 1, *row[1:4], "sale", *row[4:6], currency, *row[6:]) for row in purchases]
+            write_rows(uow, t.purchases.name, PURCHASE_COLUMNS, full)
+        if lines:
+            write_rows(uow, t.purchase_lines.name, LINE_COLUMNS, [(tenant, *line) for line in lines])
+    return outcome
+
+
+def _verdicts(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase]) -> list[tuple[int, int, str | None]]:
+    """What the joined keys statement would say of the batch, from one lookup of known receipts
+    and one per kind of customer key (the purchases that need a word, by position)."""
     known = _known_receipts(uow, [item.receipt_id for item in batch])
     ids = {item.customer_id for item in batch if item.customer_id is not None}
     phones = {item.customer_phone for item in batch if item.customer_id is None and item.customer_phone is not None}
     by_id = known_customers(uow, t.customers.c.id, ids) if ids else {}
     by_phone = known_customers(uow, t.customers.c.phone, phones) if phones else {}
-    rows = _BatchRows(uow, currency)
-    purchases = list(rows.purchases(batch, known, by_id, by_phone))
-    with translated("purchase"):
-        if purchases:
-            write_rows(uow, t.purchases.name, PURCHASE_COLUMNS, purchases)
-        if rows.lines:
-            write_rows(uow, t.purchase_lines.name, LINE_COLUMNS, rows.lines)
-    return BatchOutcome(rows.imported, rows.skipped, tuple(rows.rejected))
-
-
-def _copies(uow: SqlUnitOfWork) -> bool:
-    """Whether the rows go in with COPY (psycopg 3 on PostgreSQL)."""
-    return uow.dialect == "postgresql" and uow.connection.dialect.driver == "psycopg"
-
-
-class _BatchRows:
-    """The rows of one batch as they are built, with what was skipped or rejected on the way."""
-
-    def __init__(self, uow: SqlUnitOfWork, currency: str) -> None:
-        self.tenant = uow.tenant
-        self.currency = currency
-        self.sqlite = uow.dialect == "sqlite"
-        self.lines: list[tuple[object, ...]] = []
-        self.rejected: list[ImportReject] = []
-        self.imported = self.skipped = 0
-
-    def purchases(
-        self,
-        batch: Sequence[ImportedPurchase],
-        known: set[str],
-        by_id: dict[str, tuple[str, bool]],
-        by_phone: dict[str, tuple[str, bool]],
-    ) -> Iterator[tuple[object, ...]]:
-        """The ``cc_purchases`` rows to write; their lines gather in :attr:`lines`."""
-        for item in batch:
-            if item.receipt_id in known:
-                self.skipped += 1
-                continue
-            customer_id, reason = _owner(item, by_id, by_phone)
-            if reason is not None:
-                self.rejected.append(ImportReject(item.line, reason))
-                continue
-            purchase, lines = _rows_of(self.tenant, item, customer_id, self.currency, sqlite=self.sqlite)
-            self.lines.extend(lines)
-            self.imported += 1
-            yield purchase
-
-
-def _owner(
-    item: ImportedPurchase, by_id: dict[str, tuple[str, bool]], by_phone: dict[str, tuple[str, bool]]
-) -> tuple[str | None, str | None]:
-    """The purchase's customer id (None for a walk-in), or the reason it is rejected."""
-    if item.customer_id is not None:
-        found = by_id.get(item.customer_id)
-        if found is None:
-            return None, "customer_id: no such customer"
-    elif item.customer_phone is not None:
-        found = by_phone.get(item.customer_phone)
-        if found is None:
-            return None, "customer_phone: no customer with this phone"
-    else:
-        return None, None
-    customer_id, erased = found
-    if erased:
-        return None, "customer_id: customer was erased"
-    return customer_id, None
-
-
-def _rows_of(
-    tenant: str, item: ImportedPurchase, customer_id: str | None, currency: str, *, sqlite: bool
-) -> tuple[tuple[object, ...], list[tuple[object, ...]]]:
-    """The ``cc_purchases`` row of an imported sale and its ``cc_purchase_lines`` rows, in
-    :data:`PURCHASE_COLUMNS` / :data:`LINE_COLUMNS` order (each price scaled once)."""
-    moment = item.occurred_at
-    offset = moment.utcoffset() or _NO_OFFSET
-    minutes = _MINUTES.get(offset)
-    if minutes is None:
-        minutes = _MINUTES.setdefault(offset, int(offset.total_seconds()) // 60)
-    # Subtracting the offset is what astimezone(UTC) does, at a quarter of its cost.
-    utc = (moment - offset).replace(tzinfo=None)
-    # pysqlite stores what it is given: the text form the timestamp columns hold.
-    stored: object = utc.isoformat(" ", "microseconds") if sqlite else utc
-    amount_e4 = 0
-    amount_scale = 0
-    lines: list[tuple[object, ...]] = []
-    purchase_id = item.id
-    for position, line in enumerate(item.lines):
-        price_e4 = int(line.unit_price * _SCALE)
-        amount_e4 += price_e4 * line.quantity
-        amount_scale = max(amount_scale, line.places)
-        lines.append(
-            (
-                tenant,
-                purchase_id,
-                position,
-                line.style_no,
-                line.quantity,
-                price_e4,
-                line.places,
-                line.size,
-                line.colour,
-                line.full_price,
-            )
-        )
-    purchase = (
-        tenant,
-        purchase_id,
-        1,
-        customer_id,
-        stored,
-        minutes,
-        "sale",
-        amount_e4,
-        amount_scale,
-        currency,
-        item.store_id,
-        item.staff_id,
-        item.receipt_id,
-    )
-    return purchase, lines
+    said: list[tuple[int, int, str | None]] = []
+    for index, item in enumerate(batch):
+        if item.receipt_id in known:
+            said.append((index, KNOWN, None))
+        elif item.customer_id is not None:
+            found = by_id.get(item.customer_id)
+            if found is None or found[1]:
+                said.append((index, NO_CUSTOMER if found is None else ERASED, None))
+        elif item.customer_phone is not None:
+            found = by_phone.get(item.customer_phone)
+            if found is None or found[1]:
+                said.append((index, NO_PHONE if found is None else ERASED, None))
+            else:
+                said.append((index, PHONE, found[0]))
+    return said
 
 
 def write_rows(
@@ -230,7 +145,7 @@ def write_rows(
     names = ", ".join(columns)
     cursor = dbapi.cursor()  # type: ignore[union-attr]
     try:
-        if _copies(uow):
+        if uow.dialect == "postgresql" and uow.connection.dialect.driver == "psycopg":
             binary = " (FORMAT BINARY)" if pg_types else ""
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN{binary}") as copy:
                 if pg_types:

@@ -34,11 +34,19 @@ if TYPE_CHECKING:
     from clientcare.adapters.sqlalchemy._uow import SqlUnitOfWork
 
 __all__ = [
+    "ERASED",
     "JSON_SQLITE",
+    "KNOWN",
     "LINE_COLUMNS",
     "LINE_PG_TYPES",
+    "NO_CUSTOMER",
+    "NO_PHONE",
+    "PHONE",
     "PURCHASE_COLUMNS",
     "PURCHASE_PG_TYPES",
+    "EncodedPurchases",
+    "Rows",
+    "encode",
     "import_joined",
     "joins_keys",
 ]
@@ -50,12 +58,12 @@ _NO_OFFSET = timedelta(0)
 #: Minutes east of UTC by offset: a night's rows share a handful of offsets.
 _MINUTES: dict[timedelta, int] = {}
 
-#: What the keys statement says of a purchase (its second column).
-_KNOWN, _NO_CUSTOMER, _ERASED, _NO_PHONE, _PHONE = 1, 2, 3, 4, 5
+#: What the keys statement says of a purchase (its second column; the CASE below).
+KNOWN, NO_CUSTOMER, ERASED, NO_PHONE, PHONE = 1, 2, 3, 4, 5
 _REASONS = {
-    _NO_CUSTOMER: "customer_id: no such customer",
-    _ERASED: "customer_id: customer was erased",
-    _NO_PHONE: "customer_phone: no customer with this phone",
+    NO_CUSTOMER: "customer_id: no such customer",
+    ERASED: "customer_id: customer was erased",
+    NO_PHONE: "customer_phone: no customer with this phone",
 }
 
 # Each key is [receipt_id, customer_id, phone]; the phone only where no customer id is given.
@@ -169,7 +177,7 @@ class EncodedPurchases(Sequence[ImportedPurchase]):
 
     __slots__ = ("_batch", "rows")
 
-    def __init__(self, batch: Sequence[ImportedPurchase], rows: _Rows) -> None:
+    def __init__(self, batch: Sequence[ImportedPurchase], rows: Rows) -> None:
         self._batch = batch
         self.rows = rows
 
@@ -194,7 +202,7 @@ class EncodedPurchases(Sequence[ImportedPurchase]):
 
 def encode(batch: Sequence[ImportedPurchase], *, sqlite: bool) -> EncodedPurchases:
     """The batch with its keys and rows built, and written out as JSON where SQLite reads them so."""
-    rows = _Rows(sqlite)
+    rows = Rows(sqlite)
     for item in batch:
         rows.add(item)
     rows.dump()
@@ -216,19 +224,20 @@ def import_joined(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, curr
                 cursor.execute(_SQLITE_KEYS, (rows.keys_document, tenant, tenant, tenant))
             else:
                 cursor.execute(_PG_KEYS, (rows.keys_document, tenant, tenant, tenant), prepare=False)
-            outcome = rows.settle(batch, cursor.fetchall())
-            if rows.purchases:
-                if sqlite:
-                    _insert_sqlite(cursor, tenant, currency, rows)
-                else:
-                    _copy(cursor, tenant, currency, rows)
+            outcome, purchases, lines = rows.settle(batch, cursor.fetchall())
+            if purchases and sqlite:
+                # The rows' JSON, written in the reading thread, serves while they are the rows as built.
+                documents = rows.documents if purchases is rows.purchases else None
+                _insert_sqlite(cursor, tenant, currency, documents or (_json(purchases), _json(lines)))
+            elif purchases:
+                _copy(cursor, tenant, currency, purchases, lines)
     finally:
         cursor.close()
     return outcome
 
 
-def _insert_sqlite(cursor: Any, tenant: str, currency: str, rows: _Rows) -> None:
-    purchases, lines = rows.documents or (_json(rows.purchases), _json(rows.lines))
+def _insert_sqlite(cursor: Any, tenant: str, currency: str, documents: tuple[str, str]) -> None:
+    purchases, lines = documents
     cursor.execute(_SQLITE_PURCHASES, (tenant, currency, purchases))
     cursor.execute(_SQLITE_LINES, (tenant, lines))
 
@@ -239,20 +248,22 @@ def _json(values: object) -> str:
     return json.dumps(values, ensure_ascii=False)
 
 
-def _copy(cursor: Any, tenant: str, currency: str, rows: _Rows) -> None:
+def _copy(
+    cursor: Any, tenant: str, currency: str, purchases: list[tuple[Any, ...]], lines: list[tuple[Any, ...]]
+) -> None:
     with cursor.copy(f"COPY cc_purchases ({', '.join(PURCHASE_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(list(PURCHASE_PG_TYPES))
-        for pid, customer, moment, minutes, amount, scale, store, staff, receipt in rows.purchases:
+        for pid, customer, moment, minutes, amount, scale, store, staff, receipt in purchases:
             copy.write_row(
                 (tenant, pid, 1, customer, moment, minutes, "sale", amount, scale, currency, store, staff, receipt)
             )
     with cursor.copy(f"COPY cc_purchase_lines ({', '.join(LINE_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(list(LINE_PG_TYPES))
-        for line in rows.lines:
+        for line in lines:
             copy.write_row((tenant, *line))
 
 
-class _Rows:
+class Rows:
     """A batch's keys and rows, built in one pass; :meth:`settle` drops what must not be stored.
 
     Purchase rows: id, customer id, UTC moment (text on SQLite: the form its
@@ -327,33 +338,35 @@ class _Rows:
         if self.sqlite:
             self.documents = (_json(self.purchases), _json(self.lines))
 
-    def settle(self, batch: Sequence[ImportedPurchase], said: list[tuple[Any, ...]]) -> BatchOutcome:
-        """Apply what the keys statement said: drop skipped and rejected purchases (and their
-        lines), put the customer id found by phone in place; count the outcome."""
+    def settle(
+        self, batch: Sequence[ImportedPurchase], said: Sequence[tuple[Any, ...]]
+    ) -> tuple[BatchOutcome, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """Apply what the keys statement said (``(position, verdict, customer id found by phone)``
+        for the purchases that need a word): the outcome, and the purchase and line rows to write,
+        skipped and rejected purchases and their lines left out, phones' customer ids put in place."""
+        if not said:
+            return BatchOutcome(len(self.purchases), 0), self.purchases, self.lines
         skipped = 0
         rejected: list[ImportReject] = []
         dropped: set[int] = set()
-        purchases = self.purchases
+        owners: dict[int, object] = {}
         for index, verdict, phone_owner in said:
-            self.documents = None  # the rows change: written out again if needed
-            if verdict == _PHONE:
-                purchases[index] = (purchases[index][0], phone_owner, *purchases[index][2:])
+            if verdict == PHONE:
+                owners[index] = phone_owner
                 continue
             dropped.add(index)
-            if verdict == _KNOWN:
+            if verdict == KNOWN:
                 skipped += 1
             else:
                 rejected.append(ImportReject(batch[index].line, _REASONS[verdict]))
-        if dropped:
-            self._drop(dropped)
-        rejected.sort(key=lambda reject: reject.line)
-        return BatchOutcome(len(self.purchases), skipped, tuple(rejected))
-
-    def _drop(self, dropped: set[int]) -> None:
-        kept_lines: list[tuple[Any, ...]] = []
+        purchases: list[tuple[Any, ...]] = []
+        lines: list[tuple[Any, ...]] = []
         starts = [*self.starts, len(self.lines)]
-        for index in range(len(self.purchases)):
-            if index not in dropped:
-                kept_lines.extend(self.lines[starts[index] : starts[index + 1]])
-        self.purchases = [row for index, row in enumerate(self.purchases) if index not in dropped]
-        self.lines = kept_lines
+        for index, row in enumerate(self.purchases):
+            if index in dropped:
+                continue
+            owner = owners.get(index)
+            purchases.append(row if owner is None else (row[0], owner, *row[2:]))
+            lines.extend(self.lines[starts[index] : starts[index + 1]])
+        rejected.sort(key=lambda reject: reject.line)
+        return BatchOutcome(len(purchases), skipped, tuple(rejected)), purchases, lines

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 from sqlalchemy import Engine, TableClause, column, table, text
 
@@ -158,3 +159,14 @@ def scalar(engine: Engine, sql: str) -> object:
     """One value from a raw query."""
     with engine.connect() as conn:
         return conn.execute(text(sql)).scalar()
+
+
+@attrs.define
+class CountingIds:
+    """The same ids for the same sequence of calls: both facades name everything alike."""
+
+    n: int = 0
+
+    def new_id(self) -> str:
+        self.n += 1
+        return f"{self.n:032x}"

@@ -29,7 +29,7 @@ import clientcare
 from clientcare.adapters.clock import FixedClock
 from clientcare.playbook import CadenceRules, Playbook, RotationRules
 
-from .conftest import SQL_BACKENDS, _fresh_url
+from .conftest import SQL_BACKENDS, CountingIds, _fresh_url
 
 PURPOSES = ("service", "marketing", "greetings", "surveys")
 CHANNELS = ("phone", "sms", "email")
@@ -53,17 +53,6 @@ people = st.lists(
     max_size=8,
 )
 starts = st.dates(date(2025, 12, 20), date(2026, 12, 31))
-
-
-@attrs.define
-class CountingIds:
-    """The same ids for the same sequence of calls: both facades name everything alike."""
-
-    n: int = 0
-
-    def new_id(self) -> str:
-        self.n += 1
-        return f"{self.n:032x}"
 
 
 @attrs.define

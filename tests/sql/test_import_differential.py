@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,7 +27,7 @@ import clientcare
 from clientcare.adapters.clock import FixedClock
 from clientcare.errors import NotFound
 
-from .conftest import SQL_BACKENDS, _fresh_url
+from .conftest import SQL_BACKENDS, CountingIds, _fresh_url
 
 T0 = datetime.fromisoformat("2026-03-01T10:00:00+08:00")
 
@@ -52,17 +51,6 @@ rows = st.lists(
     min_size=1,
     max_size=14,
 )
-
-
-@attrs.define
-class CountingIds:
-    """The same ids for the same sequence of calls: both facades name everything alike."""
-
-    n: int = 0
-
-    def new_id(self) -> str:
-        self.n += 1
-        return f"{self.n:032x}"
 
 
 def _night(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 from clientcare.adapters.sqlalchemy import (
     HEAD,
@@ -120,6 +120,16 @@ PG_PLANS = {
 }
 
 
+def _fill_purchases(conn: Connection) -> None:
+    """A tenant of 5,000 purchases over 500 customer ids (rolled back by the caller)."""
+    conn.exec_driver_sql(
+        "INSERT INTO cc_purchases (tenant, id, version, customer_id, occurred_at, utc_offset, kind, amount_e4,"
+        " amount_scale, currency, receipt_id) SELECT 'shop', 'plan-' || n, 1, 'c' || mod(n, 500),"
+        " TIMESTAMP '2026-01-01' + n * INTERVAL '1 minute', 480, 'sale', 10000, 2, 'CNY', 'PLAN-' || n"
+        " FROM generate_series(1, 5000) AS n"
+    )
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("statement", sorted(PG_PLANS))
 def test_every_purchase_lookup_has_an_index_on_postgresql(statement: str, server_engines: dict[str, Engine]) -> None:
@@ -128,12 +138,7 @@ def test_every_purchase_lookup_has_an_index_on_postgresql(statement: str, server
     with engine.connect() as conn:
         # A tenant of many purchases, rolled back after: on a nearly empty table every
         # index costs the same and the planner may pick any of them.
-        conn.exec_driver_sql(
-            "INSERT INTO cc_purchases (tenant, id, version, customer_id, occurred_at, utc_offset, kind, amount_e4,"
-            " amount_scale, currency, receipt_id) SELECT 'shop', 'plan-' || n, 1, 'c' || mod(n, 500),"
-            " TIMESTAMP '2026-01-01' + n * INTERVAL '1 minute', 480, 'sale', 10000, 2, 'CNY', 'PLAN-' || n"
-            " FROM generate_series(1, 5000) AS n"
-        )
+        _fill_purchases(conn)
         conn.exec_driver_sql("ANALYZE cc_purchases")
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement))
@@ -170,12 +175,7 @@ def test_the_import_keys_statement_probes_unique_indexes_on_postgresql(
     a first import into a fresh database runs on no statistics at all."""
     engine = server_engine("postgresql", server_engines)
     with engine.connect() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO cc_purchases (tenant, id, version, customer_id, occurred_at, utc_offset, kind, amount_e4,"
-            " amount_scale, currency, receipt_id) SELECT 'shop', 'plan-' || n, 1, 'c' || mod(n, 500),"
-            " TIMESTAMP '2026-01-01' + n * INTERVAL '1 minute', 480, 'sale', 10000, 2, 'CNY', 'PLAN-' || n"
-            " FROM generate_series(1, 5000) AS n"
-        )
+        _fill_purchases(conn)
         conn.exec_driver_sql(
             "INSERT INTO cc_customers (tenant, id, version, name, name_fold, phone, registered_at, is_key, document)"
             " SELECT 'shop', 'c' || n, 1, 'name', 'name', '+86138' || lpad(n::text, 8, '0'),"
