@@ -102,7 +102,10 @@ class MemoryRepository(Generic[A]):
         self._table = table
 
     def _rows(self) -> Iterator[A]:
-        committed = self._uow._committed(self._table)
+        # A snapshot taken under the store's lock: another thread's commit may add rows to
+        # the table while this generator is being read.
+        with self._uow._backend._lock:
+            committed = dict(self._uow._committed(self._table))
         staged = self._uow._staged.get(self._table, {})
         deleted = self._uow._deleted.get(self._table, set())
         for key, row in committed.items():
@@ -444,7 +447,9 @@ class MemoryUnitOfWork(UnitOfWork):
                 continue
             staged = self._staged.get(table, {})
             deleted = self._deleted.get(table, set())
-            rows = {**{k: v for k, v in data.table(table).items() if k not in deleted}, **staged}
+            with self._backend._lock:  # a snapshot: other threads may commit meanwhile
+                committed = dict(data.table(table))
+            rows = {**{k: v for k, v in committed.items() if k not in deleted}, **staged}
             for key, obj in rows.items():
                 if getattr(obj, "customer_id", None) != customer_id and key != customer_id:
                     continue
