@@ -28,7 +28,7 @@ from clientcare.adapters.sqlalchemy._bulk_json import (
     joins_keys,
 )
 from clientcare.adapters.sqlalchemy._convert import chunks
-from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._errors import driver_errors, translated
 from clientcare.purchases import BatchOutcome, ImportedPurchase
 
 if TYPE_CHECKING:
@@ -91,9 +91,9 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
     rows = Rows(uow.dialect == "sqlite")
     for item in batch:
         rows.add(item)
-    outcome, purchases, lines = rows.settle(batch, _verdicts(uow, batch))
     tenant = uow.tenant
-    with translated("purchase"):
+    with translated("purchase"), driver_errors(uow.connection):
+        outcome, purchases, lines = rows.settle(batch, _verdicts(uow, batch))
         if purchases:
             full = [(tenant, row[0], 1, *row[1:4], "sale", *row[4:6], currency, *row[6:]) for row in purchases]
             write_rows(uow, t.purchases.name, PURCHASE_COLUMNS, full)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from clientcare.adapters.sqlalchemy import _tables as t
 from clientcare.adapters.sqlalchemy._bulk import known_customers, write_rows
 from clientcare.adapters.sqlalchemy._convert import dump_document
-from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._errors import driver_errors, translated
 from clientcare.customers import Customer
 
 if TYPE_CHECKING:
@@ -39,8 +39,9 @@ _DROP = ("version", "tenant", "id")
 def import_customers(uow: SqlUnitOfWork, customers: Sequence[Customer]) -> list[Customer]:
     """Store the customers whose id and phone are unknown; return those stored."""
     c = t.customers.c
-    ids = known_customers(uow, c.id, {customer.id for customer in customers})
-    phones = known_customers(uow, c.phone, {customer.phone for customer in customers if customer.phone})
+    with translated("customer"), driver_errors(uow.connection):
+        ids = known_customers(uow, c.id, {customer.id for customer in customers})
+        phones = known_customers(uow, c.phone, {customer.phone for customer in customers if customer.phone})
     sqlite = uow.dialect == "sqlite"
     stored: list[Customer] = []
     rows: list[tuple[object, ...]] = []
@@ -66,7 +67,7 @@ def import_customers(uow: SqlUnitOfWork, customers: Sequence[Customer]) -> list[
         )
         tags.extend((uow.tenant, tag, customer.id) for tag in sorted(customer.tags))
     if rows:
-        with translated("customer"):
+        with translated("customer"), driver_errors(uow.connection):
             write_rows(uow, t.customers.name, _CUSTOMER_COLUMNS, rows)
             if tags:
                 write_rows(uow, t.customer_tags.name, _TAG_COLUMNS, tags)

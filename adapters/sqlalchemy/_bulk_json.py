@@ -25,7 +25,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, overload
 
-from clientcare.adapters.sqlalchemy._errors import translated
+from clientcare.adapters.sqlalchemy._errors import driver_errors, translated
 from clientcare.purchases import BatchOutcome, ImportedPurchase, ImportReject
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ def import_joined(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, curr
         rows = encode(batch, sqlite=sqlite).rows
     cursor: Any = uow.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        with translated("purchase"):
+        with translated("purchase"), driver_errors(uow.connection):
             tenant = uow.tenant
             if sqlite:
                 cursor.execute(_SQLITE_KEYS, (rows.keys_document, tenant, tenant, tenant))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import (
     DataError,
@@ -33,7 +34,10 @@ from clientcare.errors import (
     ValidationError,
 )
 
-__all__ = ["is_busy", "is_conflict", "translate", "translated"]
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+__all__ = ["driver_errors", "is_busy", "is_conflict", "translate", "translated"]
 
 #: Constraint or column fragments in a unique violation, mapped to the field they guard.
 _UNIQUE_FIELDS = (("phone", "phone"), ("receipt_id", "receipt_id"))
@@ -99,6 +103,18 @@ def translate(error: SQLAlchemyError, entity: str = "transaction") -> Clientcare
     unavailable = StorageUnavailable(entity, "unexpected storage error")
     unavailable.retryable = False
     return unavailable
+
+
+@contextmanager
+def driver_errors(connection: Connection) -> Iterator[None]:
+    """Raise a driver's own error (from a raw cursor, as the bulk paths use) as SQLAlchemy's
+    matching one, which :func:`translated` and the unit of work turn into clientcare errors."""
+    dialect = connection.dialect
+    base = dialect.loaded_dbapi.Error
+    try:
+        yield
+    except base as exc:
+        raise DBAPIError.instance(None, None, exc, base, dialect=dialect) from None
 
 
 @contextmanager

@@ -13,10 +13,11 @@ from sqlalchemy import Engine, text
 
 import clientcare
 from clientcare.adapters.clock import FixedClock
-from clientcare.adapters.sqlalchemy import _bulk_json
+from clientcare.adapters.sqlalchemy import _bulk, _bulk_json, create_clientcare_engine
+from clientcare.errors import DuplicateRecord
 from clientcare.kernel import RandomIds
 from clientcare.purchases import ImportProgress
-from tests.sql.conftest import server_engine
+from tests.sql.conftest import scalar, server_engine
 
 T0 = datetime.fromisoformat("2026-01-05T10:00:00+08:00")
 HEADER = "receipt_id,occurred_at,style_no,unit_price,quantity,customer_id,customer_phone,size,colour,full_price\n"
@@ -173,3 +174,25 @@ def test_the_binary_copy_types_are_the_tables_column_types(server_engines: dict[
         with sql_engine.connect() as conn:
             stored = {name: kind for name, kind in conn.execute(query, {"table": table})}
         assert [stored[column] for column in columns] == list(types), table
+
+
+def test_a_receipt_the_keys_check_missed_fails_as_a_clientcare_error(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a stored receipt get past the batch's keys check (a writer in between on a server), the
+    unique index refuses it as DuplicateRecord, never as the driver's error, and the batch stores nothing."""
+    blind_sqlite = "SELECT 0, 0, NULL FROM (SELECT ? AS a, ? AS b, ? AS c, ? AS d) WHERE 0"
+    blind_pg = "SELECT 0, 0, NULL FROM (SELECT %s::text, %s::text, %s::text, %s::text) AS k WHERE false"
+    monkeypatch.setattr(_bulk_json, "_SQLITE_KEYS", blind_sqlite)
+    monkeypatch.setattr(_bulk_json, "_PG_KEYS", blind_pg)
+    monkeypatch.setattr(_bulk, "_verdicts", lambda uow, batch: [])
+    with clientcare.connect(sql_url, tenant="shop", clock=FixedClock(T0)) as care:
+        ann = care.customers.register("王芳", "13800138000")
+        care.purchases.record(ann.id, [care.purchases.line("S", "5")], receipt_id="R-SECRET-1")
+        rows = HEADER + "R-NEW,2026-01-01 10:00,S,5,1,,,,,\nR-SECRET-1,2026-01-01 10:00,S,5,1,,,,,\n"
+        with pytest.raises(DuplicateRecord) as raised:
+            care.purchases.import_csv(io.StringIO(rows))
+        assert "R-SECRET-1" not in str(raised.value) and raised.value.code == "duplicate_record"
+    engine = create_clientcare_engine(sql_url)
+    assert scalar(engine, "SELECT count(*) FROM cc_purchases WHERE receipt_id = 'R-NEW'") == 0
+    engine.dispose()
