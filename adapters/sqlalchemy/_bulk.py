@@ -26,6 +26,8 @@ from clientcare.adapters.sqlalchemy._bulk_json import (
     Rows,
     import_joined,
     joins_keys,
+    stored_lines,
+    stored_purchases,
 )
 from clientcare.adapters.sqlalchemy._convert import chunks
 from clientcare.adapters.sqlalchemy._errors import driver_errors, translated
@@ -95,10 +97,9 @@ def import_purchases(uow: SqlUnitOfWork, batch: Sequence[ImportedPurchase], *, c
     with translated("purchase"), driver_errors(uow.connection):
         outcome, purchases, lines = rows.settle(batch, _verdicts(uow, batch))
         if purchases:
-            full = [(tenant, row[0], 1, *row[1:4], "sale", *row[4:6], currency, *row[6:]) for row in purchases]
-            write_rows(uow, t.purchases.name, PURCHASE_COLUMNS, full)
+            write_rows(uow, t.purchases.name, PURCHASE_COLUMNS, stored_purchases(tenant, currency, purchases))
         if lines:
-            write_rows(uow, t.purchase_lines.name, LINE_COLUMNS, [(tenant, *line) for line in lines])
+            write_rows(uow, t.purchase_lines.name, LINE_COLUMNS, stored_lines(tenant, lines))
     return outcome
 
 
@@ -132,24 +133,18 @@ def write_rows(
     table: str,
     columns: tuple[str, ...],
     rows: Iterable[tuple[object, ...]],
-    pg_types: tuple[str, ...] = (),
 ) -> None:
     """Hand the rows to the driver: COPY on psycopg 3, executemany elsewhere.
 
-    With ``pg_types`` (the PostgreSQL type of each column) the COPY is binary:
-    psycopg's C dumpers pack each value instead of formatting it as text and
-    the server parses none, about a quarter of the client's CPU for the rows
-    (docs/performance.md). A type that disagrees with the table fails the COPY.
+    (The purchase import's PostgreSQL rows go by binary COPY with their
+    columns' types, in :mod:`._bulk_json`.)
     """
     dbapi = uow.connection.connection.dbapi_connection
     names = ", ".join(columns)
     cursor = dbapi.cursor()  # type: ignore[union-attr]
     try:
         if uow.dialect == "postgresql" and uow.connection.dialect.driver == "psycopg":
-            binary = " (FORMAT BINARY)" if pg_types else ""
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN{binary}") as copy:
-                if pg_types:
-                    copy.set_types(list(pg_types))
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return

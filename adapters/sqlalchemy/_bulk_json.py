@@ -49,6 +49,8 @@ __all__ = [
     "encode",
     "import_joined",
     "joins_keys",
+    "stored_lines",
+    "stored_purchases",
 ]
 
 #: The SQLite release from which the JSON functions are built in (``->>`` included).
@@ -253,14 +255,24 @@ def _copy(
 ) -> None:
     with cursor.copy(f"COPY cc_purchases ({', '.join(PURCHASE_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(list(PURCHASE_PG_TYPES))
-        for pid, customer, moment, minutes, amount, scale, store, staff, receipt in purchases:
-            copy.write_row(
-                (tenant, pid, 1, customer, moment, minutes, "sale", amount, scale, currency, store, staff, receipt)
-            )
+        for row in stored_purchases(tenant, currency, purchases):
+            copy.write_row(row)
     with cursor.copy(f"COPY cc_purchase_lines ({', '.join(LINE_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(list(LINE_PG_TYPES))
-        for line in lines:
-            copy.write_row((tenant, *line))
+        for row in stored_lines(tenant, lines):
+            copy.write_row(row)
+
+
+def stored_purchases(tenant: str, currency: str, purchases: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """:class:`Rows` purchase rows as whole ``cc_purchases`` rows, in :data:`PURCHASE_COLUMNS` order."""
+    for pid, customer, moment, minutes, amount, scale, store, staff, receipt in purchases:
+        yield tenant, pid, 1, customer, moment, minutes, "sale", amount, scale, currency, store, staff, receipt
+
+
+def stored_lines(tenant: str, lines: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """:class:`Rows` line rows as whole ``cc_purchase_lines`` rows, in :data:`LINE_COLUMNS` order."""
+    for line in lines:
+        yield (tenant, *line)
 
 
 class Rows:
