@@ -68,9 +68,10 @@ _REASONS = {
     NO_PHONE: "customer_phone: no customer with this phone",
 }
 
-# Each key is [receipt_id, customer_id, phone]; the phone only where no customer id is given.
-# The CASE decides in the generic path's order: a stored receipt first, then the customer.
-_SQLITE_KEYS = """SELECT k.key,
+# Each key is [receipt_id, customer_id, phone, position in the batch]; the phone only where no
+# customer id is given. The CASE decides in the generic path's order: a stored receipt first,
+# then the customer.
+_SQLITE_KEYS = """SELECT k.value ->> 3,
     CASE WHEN p.id IS NOT NULL THEN 1
         WHEN k.value ->> 1 IS NOT NULL AND c.id IS NULL THEN 2
         WHEN c.erased_at IS NOT NULL OR ph.erased_at IS NOT NULL THEN 3
@@ -88,14 +89,14 @@ WHERE p.id IS NOT NULL OR k.value ->> 1 IS NOT NULL AND (c.id IS NULL OR c.erase
 # even when the statistics make every index look alike. A freshly loaded table, not yet
 # analysed, got hash joins, or probes of the customer index filtered by receipt, that read
 # every purchase of the tenant for each batch.
-_PG_KEYS = """SELECT k.n - 1,
+_PG_KEYS = """SELECT (k.v ->> 3)::int,
     CASE WHEN p.id IS NOT NULL THEN 1
         WHEN k.v ->> 1 IS NOT NULL AND c.id IS NULL THEN 2
         WHEN c.erased_at IS NOT NULL OR ph.erased_at IS NOT NULL THEN 3
         WHEN k.v ->> 2 IS NOT NULL AND ph.id IS NULL THEN 4
         ELSE 5 END,
     ph.id
-FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS k(v, n)
+FROM jsonb_array_elements(%s::jsonb) AS k(v)
 LEFT JOIN LATERAL (
     SELECT id FROM cc_purchases WHERE tenant = %s AND receipt_id = k.v ->> 0 ORDER BY tenant, receipt_id LIMIT 1
 ) AS p ON TRUE
@@ -275,6 +276,10 @@ def stored_lines(tenant: str, lines: list[tuple[Any, ...]]) -> Iterator[tuple[An
         yield (tenant, *line)
 
 
+def _customer_key(key: tuple[str, str | None, str | None, int]) -> str:
+    return key[1] or key[2] or ""
+
+
 class Rows:
     """A batch's keys and rows, built in one pass; :meth:`settle` drops what must not be stored.
 
@@ -287,7 +292,7 @@ class Rows:
 
     def __init__(self, sqlite: bool) -> None:
         self.sqlite = sqlite
-        self.keys: list[tuple[str, str | None, str | None]] = []
+        self.keys: list[tuple[str, str | None, str | None, int]] = []
         self.purchases: list[tuple[Any, ...]] = []
         self.lines: list[tuple[Any, ...]] = []
         self.starts: list[int] = []
@@ -328,7 +333,7 @@ class Rows:
             )
         customer_id = item.customer_id
         phone = item.customer_phone if customer_id is None else None
-        self.keys.append((item.receipt_id, customer_id, phone))
+        self.keys.append((item.receipt_id, customer_id, phone, len(self.keys)))
         self.purchases.append(
             (
                 purchase_id,
@@ -345,6 +350,10 @@ class Rows:
 
     def dump(self) -> None:
         """Write the keys (and on SQLite the rows) out as JSON, as the statements read them."""
+        # In customer order: each probe of the customer index then lands beside the last one, on
+        # pages still in the CPU's and the database's cache (a third of the statement's time on
+        # PostgreSQL, with 50,000 purchases of 100,000 customers).
+        self.keys.sort(key=_customer_key)
         self.keys_document = _json(self.keys)
         self.keys = []
         if self.sqlite:
