@@ -299,7 +299,9 @@ def pg_server_floor(url: str) -> dict[str, float]:
     COPY of the same bytes per table, in one transaction: the client only hands over bytes,
     so the time is the server's parsing, heap and index upkeep, and commit. ``pk``: primary
     keys only (the plain COPY's tables); ``indexed``: every index the migrations give
-    (``LIKE … INCLUDING ALL``), the tables clientcare's import writes into.
+    (``LIKE … INCLUDING ALL``), the tables clientcare's import writes into;
+    ``no_customer_index``: those without ``(tenant, customer_id, occurred_at)``, to show
+    that one index's share.
     """
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     columns = {"cc_purchases": P_COLUMNS, "cc_purchase_lines": L_COLUMNS}
@@ -310,13 +312,20 @@ def pg_server_floor(url: str) -> dict[str, float]:
             with cur.copy(f"COPY {table} ({listed}) TO STDOUT (FORMAT BINARY)") as copy:
                 data[table] = b"".join(bytes(chunk) for chunk in copy)
         conn.commit()
-        for shape in ("pk", "indexed"):
+        for shape in ("pk", "indexed", "no_customer_index"):
             for table in columns:
-                like = "INCLUDING ALL" if shape == "indexed" else "INCLUDING DEFAULTS"
+                like = "INCLUDING DEFAULTS" if shape == "pk" else "INCLUDING ALL"
                 cur.execute(f"CREATE TABLE floor_{table} (LIKE {table} {like})")
                 if shape == "pk":
                     key = "tenant, id" if table == "cc_purchases" else "tenant, purchase_id, position"
                     cur.execute(f"ALTER TABLE floor_{table} ADD PRIMARY KEY ({key})")
+            if shape == "no_customer_index":
+                cur.execute(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'floor_cc_purchases'"
+                    " AND indexdef LIKE '%(tenant, customer_id, occurred_at)%'"
+                )
+                for (name,) in cur.fetchall():
+                    cur.execute(f"DROP INDEX {name}")
             conn.commit()
             start = time.perf_counter()
             for table, listed in columns.items():
@@ -613,6 +622,11 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 "PostgreSQL server alone, indexed tables",
                 f"{figures['pg_floor_indexed_s']} s",
                 f"ratio {figures['pg_floor_ratio']} to pk-only",
+            ),
+            (
+                "PostgreSQL server alone, all but customer index",
+                f"{figures['pg_floor_no_customer_index_s']} s",
+                "the gap to indexed is that index",
             ),
         ]
     rows += [
