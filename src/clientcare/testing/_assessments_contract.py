@@ -166,6 +166,10 @@ class AssessmentsContract(ContractBase):
                 "c1": plan.id
             }
             assert uow.improvement_plans.open_for_customers([]) == {}
+            # As many customers as a daily run asks about at once: the same answer.
+            many = ["c2", *(f"x{i:05d}" for i in range(12_000)), "c1"]
+            assert {k: v.id for k, v in uow.improvement_plans.open_for_customers(many).items()} == {"c1": plan.id}
+            assert uow.improvement_plans.open_for_customers(many[:-1]) == {}
             loaded.close(at=T0)
             uow.improvement_plans.save(loaded)
             uow.commit()
