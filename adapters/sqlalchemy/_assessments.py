@@ -207,18 +207,17 @@ class SqlImprovementPlanRepository(DocumentRepository[ImprovementPlan]):
         """The open plans of the given customers, a query per slice of ids (the newest, should
         there be several: a customer's plans all fall in one slice)."""
         c = self.table.c
-        wanted = sorted(set(customer_ids))
+        asked = set(customer_ids)
         order = (c.opened_at, c.id)
         result: dict[str, ImprovementPlan] = {}
-        if len(wanted) > _ONE_READ:
+        if len(asked) > _ONE_READ:
             # The daily run asks for every customer: one read of the tenant's open plans (few
             # beside its customers) instead of hundreds of IN lists; the newest wins, as below.
-            asked = set(wanted)
             for plan in self._query(c.closed_at.is_(None), order_by=order):
                 if plan.customer_id in asked:
                     result[plan.customer_id] = plan
             return result
-        for chunk in chunks(wanted):
+        for chunk in chunks(sorted(asked)):
             for plan in self._query(c.customer_id.in_(chunk), c.closed_at.is_(None), order_by=order):
                 result[plan.customer_id] = plan
         return result

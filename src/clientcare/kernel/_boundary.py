@@ -92,15 +92,22 @@ def _text_limit(field: str) -> int:
     return TEXT_LIMIT
 
 
+def _plainly_fine(value: object, limit: int) -> bool:
+    """Text that passes :func:`check_text` even when required, told without scanning it:
+    printable (no character of category C or Z but the space, so none the scan refuses),
+    not blank, within ``limit``. What fails this gets the full check and its reason."""
+    return type(value) is str and len(value) <= limit and value.isprintable() and bool(value.strip())
+
+
 def check_text(value: str, field: str, *, required: bool = False) -> str:
     """``value`` if it is text every backend stores as given: no NUL or control characters, within its limit."""
+    limit = _text_limit(field)
+    if _plainly_fine(value, limit):
+        return value
     if required and not value.strip():
         raise ValidationError(field, "required: must not be blank")
-    limit = _text_limit(field)
     if len(value) > limit:
         raise ValidationError(field, f"at most {limit} characters")
-    if value.isprintable():  # no character of category C or Z but the space: none of those below
-        return value
     for char in value:
         # Surrogates cannot be encoded as UTF-8; NUL is refused by PostgreSQL.
         if unicodedata.category(char) in ("Cc", "Cs") and char not in _ALLOWED_CONTROLS:
@@ -382,11 +389,11 @@ def _check_items(value: object, origin: type, args: tuple[Any, ...], field: str)
             check_value(item, item_kind, f"{field}[{index}]", required=item_kind is str)
         return items
     if item_kind is str:
-        # Ids by the thousand (the daily run's ports): the common case checked inline, with
-        # the limit every item shares; anything else gets the full check and its reason.
+        # Ids by the thousand (the daily run's ports): the limit every item shares, worked out
+        # once; only an item that is not plainly fine goes through the full check.
         limit = _text_limit(field)
         for index, item in enumerate(items):
-            if not (type(item) is str and len(item) <= limit and item.isprintable() and item.strip()):
+            if not _plainly_fine(item, limit):
                 check_value(item, str, f"{field}[{index}]", required=True)
         return items
     for index, item in enumerate(items):
